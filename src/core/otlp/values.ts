@@ -1,0 +1,32 @@
+import type { AnyValue, KeyValue } from './model';
+import type { AttributeValue, Attributes } from '../../protocol/model';
+
+/** Converts an OTLP value to plain JSON. int64 stays a number while exact, else a decimal string. */
+export function anyValueToJson(value: AnyValue | undefined): AttributeValue {
+  if (value === undefined) return null;
+  if (value.stringValue !== undefined) return value.stringValue;
+  if (value.intValue !== undefined) {
+    const n = Number(value.intValue);
+    return Number.isSafeInteger(n) ? n : value.intValue;
+  }
+  if (value.doubleValue !== undefined) return value.doubleValue;
+  if (value.boolValue !== undefined) return value.boolValue;
+  if (value.arrayValue !== undefined) return value.arrayValue.values.map(anyValueToJson);
+  if (value.kvlistValue !== undefined) return attributesToObject(value.kvlistValue.values);
+  if (value.bytesValue !== undefined) return value.bytesValue;
+  return null;
+}
+
+export function attributesToObject(attributes: readonly KeyValue[] | undefined): Attributes {
+  const out: Attributes = {};
+  if (!attributes) return out;
+  for (const { key, value } of attributes) out[key] = anyValueToJson(value);
+  return out;
+}
+
+/** Unix nanoseconds (decimal string) to fractional Unix milliseconds, without BigInt. */
+export function nanosToMs(nanos: string | undefined): number {
+  if (!nanos) return 0;
+  if (nanos.length <= 6) return Number(nanos) / 1e6;
+  return Number(nanos.slice(0, -6)) + Number(nanos.slice(-6)) / 1e6;
+}

@@ -1,0 +1,39 @@
+import type {
+  Breakdown,
+  Health,
+  StoreStats,
+  TraceChange,
+  TraceDetail,
+  TraceQuery,
+  TraceSummary,
+  WaterfallRow,
+} from './model';
+import type { ExportTraceServiceRequest } from '../core/otlp/model';
+
+export interface Unsubscribe {
+  (): void;
+}
+
+/**
+ * Everything a viewer can ask of a Loupe engine. One interface, several transports: in process
+ * (`loupe serve`, tests), a worker thread (the VS Code extension), and HTTP + SSE (the browser UI,
+ * or a second VS Code window joining the first).
+ */
+export interface LoupeApi {
+  health(): Promise<Health>;
+  stats(): Promise<StoreStats>;
+  listTraces(query?: TraceQuery): Promise<TraceSummary[]>;
+  /** undefined when the trace is unknown (never stored, evicted or deleted). */
+  getTrace(traceId: string): Promise<TraceDetail | undefined>;
+  waterfall(traceId: string): Promise<WaterfallRow[] | undefined>;
+  breakdown(traceId: string): Promise<Breakdown | undefined>;
+  /** The same breakdown across every stored trace. */
+  overallBreakdown(): Promise<Breakdown>;
+  exportOtlp(traceId: string): Promise<ExportTraceServiceRequest | undefined>;
+  /** Adds the spans of an OTLP/JSON export request (an imported capture). Returns the trace ids touched. */
+  importOtlp(request: ExportTraceServiceRequest): Promise<string[]>;
+  deleteTrace(traceId: string): Promise<boolean>;
+  clear(): Promise<void>;
+  /** Coalesced change notifications; the listener is never called synchronously from ingest. */
+  subscribe(listener: (change: TraceChange) => void): Unsubscribe;
+}

@@ -1,0 +1,290 @@
+/**
+ * Data shapes shared by the engine, the REST API, the VS Code host and the webview.
+ * Field names here are a public contract (users script against the REST API): add fields freely,
+ * never rename or remove one. Times are Unix milliseconds (fractional) unless a name says otherwise.
+ */
+
+export type SpanKind =
+  | 'agent'
+  | 'llm'
+  | 'tool'
+  | 'retrieval'
+  | 'embedding'
+  | 'reranker'
+  | 'chain'
+  | 'memory'
+  | 'guardrail'
+  | 'evaluator'
+  | 'other';
+
+export const SPAN_KINDS: readonly SpanKind[] = [
+  'agent',
+  'llm',
+  'tool',
+  'retrieval',
+  'embedding',
+  'reranker',
+  'chain',
+  'memory',
+  'guardrail',
+  'evaluator',
+  'other',
+];
+
+export type SpanStatus = 'ok' | 'error' | 'unset';
+
+/** The OpenTelemetry span kind, which says nothing about GenAI work but is shown and exported. */
+export type OtelSpanKind = 'unspecified' | 'internal' | 'server' | 'client' | 'producer' | 'consumer';
+
+export interface TokenCounts {
+  /** All input tokens, cached ones included (as providers report them). */
+  input: number;
+  /** All output tokens, reasoning ones included. */
+  output: number;
+  cacheRead: number;
+  cacheWrite: number;
+  reasoning: number;
+  total: number;
+}
+
+/** An attribute value as plain JSON: int64 beyond 2^53 becomes a decimal string, bytes base64. */
+export type AttributeValue =
+  | string
+  | number
+  | boolean
+  | null
+  | AttributeValue[]
+  | { [key: string]: AttributeValue };
+
+export type Attributes = Record<string, AttributeValue>;
+
+export type MessageRole = 'system' | 'user' | 'assistant' | 'tool' | (string & {});
+
+export type MessagePart =
+  | { type: 'text'; content: string }
+  | { type: 'tool_call'; id?: string; name: string; arguments?: AttributeValue }
+  | { type: 'tool_result'; id?: string; result?: AttributeValue }
+  | { type: 'other'; content: AttributeValue };
+
+export interface Message {
+  role: MessageRole;
+  parts: MessagePart[];
+  finishReason?: string;
+  /** Tool-role messages may name the tool they answer. */
+  name?: string;
+}
+
+export interface CodeLocation {
+  filePath?: string;
+  line?: number;
+  column?: number;
+  function?: string;
+  /** Where the location came from: span attributes, or a frame parsed out of a stack trace. */
+  source?: 'attributes' | 'stacktrace';
+}
+
+export interface SpanEvent {
+  time: number;
+  name: string;
+  attributes: Attributes;
+}
+
+export interface SpanLink {
+  traceId: string;
+  spanId: string;
+  attributes: Attributes;
+}
+
+/** A log record attached to a span (some instrumentations put prompts and completions here). */
+export interface SpanLog {
+  time: number;
+  severityNumber?: number;
+  severityText?: string;
+  eventName?: string;
+  body?: AttributeValue;
+  attributes: Attributes;
+}
+
+export interface SpanError {
+  type?: string;
+  message?: string;
+  stacktrace?: string;
+}
+
+/** Totals over a span and everything below it. */
+export interface SpanRollup {
+  spanCount: number;
+  durationMs: number;
+  /** Time of this span not covered by any child. */
+  selfTimeMs: number;
+  tokens: TokenCounts;
+  /** Known cost; `unpricedCalls` says how many model calls below have no known price. */
+  costUsd: number;
+  unpricedCalls: number;
+  errorCount: number;
+}
+
+export type CostSource = 'span' | 'pricing' | 'override' | 'unknown' | 'none';
+
+export interface Span {
+  traceId: string;
+  spanId: string;
+  parentSpanId?: string;
+  name: string;
+  kind: SpanKind;
+  otelKind: OtelSpanKind;
+  status: SpanStatus;
+  statusMessage?: string;
+  startTime: number;
+  endTime: number;
+  durationMs: number;
+  service: string;
+  model?: string;
+  requestModel?: string;
+  responseModel?: string;
+  provider?: string;
+  operation?: string;
+  /** True for spans that carry the sum of model calls below them (e.g. `ai.generateText`). */
+  aggregate: boolean;
+  tokens: TokenCounts;
+  /** null when the span is a model call whose price is unknown. */
+  costUsd: number | null;
+  costSource: CostSource;
+  messages: { input: Message[]; output: Message[] };
+  tool?: { name?: string; callId?: string; arguments?: AttributeValue; result?: AttributeValue };
+  agentName?: string;
+  sessionId?: string;
+  userId?: string;
+  code?: CodeLocation;
+  error?: SpanError;
+  scope?: { name: string; version?: string };
+  attributes: Attributes;
+  events: SpanEvent[];
+  links: SpanLink[];
+  logs: SpanLog[];
+  resource: Attributes;
+  rollup?: SpanRollup;
+}
+
+export interface TraceSummary {
+  traceId: string;
+  name: string;
+  service: string;
+  startTime: number;
+  durationMs: number;
+  /** When a span of this trace last arrived. */
+  updatedTime: number;
+  spanCount: number;
+  errorCount: number;
+  /** Model calls counted once each (aggregate spans are not added again). */
+  tokens: TokenCounts;
+  costUsd: number;
+  unpricedCalls: number;
+  llmCalls: number;
+  agents: string[];
+  models: string[];
+  services: string[];
+  sessions: string[];
+  users: string[];
+  /** Spans that point at a parent this trace does not (yet) hold. */
+  orphanCount: number;
+  /** Spans refused because the trace reached its span limit. */
+  droppedSpans: number;
+}
+
+export interface TraceDetail {
+  traceId: string;
+  summary: TraceSummary;
+  /** Parents before children, siblings by start time. */
+  spans: Span[];
+  totals: { tokens: TokenCounts; costUsd: number; unpricedCalls: number };
+}
+
+export interface WaterfallRow {
+  spanId: string;
+  parentSpanId?: string;
+  depth: number;
+  offsetMs: number;
+  durationMs: number;
+  name: string;
+  kind: SpanKind;
+  status: SpanStatus;
+  service: string;
+  model?: string;
+  childCount: number;
+  tokens: number;
+  costUsd: number | null;
+  /** True when the span's parent is not in the trace; the row is shown at depth 0. */
+  orphan: boolean;
+  onCriticalPath: boolean;
+}
+
+export interface BreakdownRow {
+  key: string;
+  count: number;
+  totalMs: number;
+  selfMs: number;
+  p50Ms: number;
+  p95Ms: number;
+  p99Ms: number;
+  /** Self time as a share of the trace's (or all traces') end-to-end time, 0..1. */
+  share: number;
+  tokens: number;
+  costUsd: number;
+  errorCount: number;
+}
+
+export interface Breakdown {
+  /** Absent for the cross-trace breakdown. */
+  traceId?: string;
+  traceCount: number;
+  totalMs: number;
+  byKind: BreakdownRow[];
+  byName: BreakdownRow[];
+  byModel: BreakdownRow[];
+  byAgent: BreakdownRow[];
+}
+
+export interface StoreStats {
+  traces: number;
+  spans: number;
+  bytes: number;
+  evictedTraces: number;
+  droppedSpans: number;
+  rejectedSpans: number;
+  /** Set when the store cannot write to disk; Loupe then keeps traces in memory only. */
+  persistenceError?: string;
+}
+
+export interface Health {
+  status: 'ok';
+  version: string;
+  grpcPort: number | null;
+  httpPort: number | null;
+  traces: number;
+  spans: number;
+  /** Lets a second window recognise this server as Loupe and join it. */
+  product: 'loupe';
+  pid: number;
+}
+
+/** One coalesced change notification (one SSE event, one webview message). */
+export interface TraceChange {
+  /** Traces that appeared or grew, with their fresh summaries. */
+  upserted: TraceSummary[];
+  /** Trace ids evicted by policy or deleted by the user. */
+  removed: string[];
+  /** True when every trace was cleared at once. */
+  cleared: boolean;
+  stats: StoreStats;
+}
+
+export interface TraceQuery {
+  limit?: number;
+  service?: string;
+  agent?: string;
+  model?: string;
+  status?: 'error';
+  /** Free text over names, services, agents, models, ids. */
+  q?: string;
+}
