@@ -1,0 +1,105 @@
+import type { SpanFacts } from '../genai/spanFacts';
+import type { StoredTrace } from '../store/storedTrace';
+import type { Breakdown, BreakdownRow } from '../../protocol/model';
+import { nanosToMs } from '../otlp/values';
+import { buildSpanTree } from './spanTree';
+import { computeRollups } from './traceDetail';
+import { isCountedModelCall } from './traceSummary';
+
+/** Nearest-rank percentile of an ascending-sorted list. */
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))];
+}
+
+interface Group {
+  durations: number[];
+  selfMs: number;
+  tokens: number;
+  costUsd: number;
+  errorCount: number;
+}
+
+class GroupTable {
+  private readonly groups = new Map<string, Group>();
+
+  add(key: string, durationMs: number, selfMs: number, tokens: number, costUsd: number, error: boolean): void {
+    let g = this.groups.get(key);
+    if (!g) this.groups.set(key, (g = { durations: [], selfMs: 0, tokens: 0, costUsd: 0, errorCount: 0 }));
+    g.durations.push(durationMs);
+    g.selfMs += selfMs;
+    g.tokens += tokens;
+    g.costUsd += costUsd;
+    if (error) g.errorCount++;
+  }
+
+  rows(totalMs: number): BreakdownRow[] {
+    const rows: BreakdownRow[] = [];
+    for (const [key, g] of this.groups) {
+      const sorted = [...g.durations].sort((a, b) => a - b);
+      rows.push({
+        key,
+        count: sorted.length,
+        totalMs: sorted.reduce((a, b) => a + b, 0),
+        selfMs: g.selfMs,
+        p50Ms: percentile(sorted, 50),
+        p95Ms: percentile(sorted, 95),
+        p99Ms: percentile(sorted, 99),
+        share: totalMs > 0 ? g.selfMs / totalMs : 0,
+        tokens: g.tokens,
+        costUsd: g.costUsd,
+        errorCount: g.errorCount,
+      });
+    }
+    return rows.sort((a, b) => b.selfMs - a.selfMs || a.key.localeCompare(b.key));
+  }
+}
+
+export interface TraceWithFacts {
+  trace: StoredTrace;
+  facts: readonly SpanFacts[];
+}
+
+/** Latency, tokens and cost grouped by kind, span name, model and agent, over one or many traces. */
+export function breakdownOf(traces: Iterable<TraceWithFacts>, traceId?: string): Breakdown {
+  const byKind = new GroupTable();
+  const byName = new GroupTable();
+  const byModel = new GroupTable();
+  const byAgent = new GroupTable();
+  let totalMs = 0;
+  let traceCount = 0;
+  for (const { trace, facts } of traces) {
+    if (trace.spans.length === 0) continue;
+    traceCount++;
+    const tree = buildSpanTree(trace.spans);
+    const rollups = computeRollups(trace, facts, tree);
+    let start = Infinity;
+    let end = -Infinity;
+    trace.spans.forEach((span, i) => {
+      const f = facts[i];
+      const s = nanosToMs(span.startTimeUnixNano);
+      start = Math.min(start, s);
+      end = Math.max(end, nanosToMs(span.endTimeUnixNano));
+      const r = rollups[i];
+      const counted = isCountedModelCall(f);
+      const tokens = counted ? f.tokens.total : 0;
+      const cost = counted && f.costUsd !== null ? f.costUsd : 0;
+      const error = f.status === 'error';
+      byKind.add(f.kind, r.durationMs, r.selfTimeMs, tokens, cost, error);
+      byName.add(span.name, r.durationMs, r.selfTimeMs, tokens, cost, error);
+      if (f.model) byModel.add(f.model, r.durationMs, r.selfTimeMs, tokens, cost, error);
+      if (f.agentName && counted) byAgent.add(f.agentName, r.durationMs, r.selfTimeMs, tokens, cost, error);
+    });
+    totalMs += Math.max(0, end - start);
+  }
+  return {
+    traceId,
+    traceCount,
+    totalMs,
+    byKind: byKind.rows(totalMs),
+    byName: byName.rows(totalMs),
+    byModel: byModel.rows(totalMs),
+    byAgent: byAgent.rows(totalMs),
+  };
+}

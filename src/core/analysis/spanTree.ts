@@ -1,0 +1,81 @@
+import type { OtlpSpan } from '../otlp/model';
+
+/** A trace's spans arranged as a forest: parents before children, siblings by start time. */
+export interface SpanTree {
+  /** Span indexes in display order (depth-first, parents first). */
+  order: number[];
+  /** Depth of each span by span index; spans whose parent is missing are roots (depth 0). */
+  depth: number[];
+  /** Child span indexes by span index, sorted by start time. */
+  children: number[][];
+  /** Indexes of root spans (no parent, or a parent this trace does not hold). */
+  roots: number[];
+  /** Parent index by span index, -1 for roots. */
+  parent: number[];
+  /** True for spans that name a parent the trace does not hold. */
+  orphan: boolean[];
+}
+
+function compareStart(spans: readonly OtlpSpan[], a: number, b: number): number {
+  const sa = spans[a].startTimeUnixNano;
+  const sb = spans[b].startTimeUnixNano;
+  // Decimal strings of equal length compare correctly as strings; fall back to numbers otherwise.
+  if (sa.length === sb.length) return sa < sb ? -1 : sa > sb ? 1 : a - b;
+  return Number(sa) - Number(sb) || a - b;
+}
+
+/** Iterative (no recursion) so a 100,000-deep chain cannot overflow the stack. */
+export function buildSpanTree(spans: readonly OtlpSpan[]): SpanTree {
+  const n = spans.length;
+  const indexById = new Map<string, number>();
+  for (let i = 0; i < n; i++) indexById.set(spans[i].spanId, i);
+
+  const children: number[][] = Array.from({ length: n }, () => []);
+  const parent = new Array<number>(n).fill(-1);
+  const orphan = new Array<boolean>(n).fill(false);
+  const roots: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const parentId = spans[i].parentSpanId;
+    const p = parentId ? indexById.get(parentId) : undefined;
+    if (p === undefined || p === i) {
+      roots.push(i);
+      if (parentId && p === undefined) orphan[i] = true;
+    } else {
+      parent[i] = p;
+      children[p].push(i);
+    }
+  }
+  const byStart = (a: number, b: number) => compareStart(spans, a, b);
+  roots.sort(byStart);
+  for (const list of children) if (list.length > 1) list.sort(byStart);
+
+  const order: number[] = [];
+  const depth = new Array<number>(n).fill(0);
+  const visited = new Uint8Array(n);
+  const stack: number[] = [];
+  const visit = (root: number) => {
+    stack.push(root);
+    while (stack.length) {
+      const i = stack.pop()!;
+      if (visited[i]) continue;
+      visited[i] = 1;
+      order.push(i);
+      const kids = children[i];
+      for (let k = kids.length - 1; k >= 0; k--) {
+        depth[kids[k]] = depth[i] + 1;
+        stack.push(kids[k]);
+      }
+    }
+  };
+  for (const root of roots) visit(root);
+  // Spans caught in a parent cycle are unreachable from any root; show them as roots.
+  for (let i = 0; i < n; i++) {
+    if (!visited[i]) {
+      roots.push(i);
+      parent[i] = -1;
+      depth[i] = 0;
+      visit(i);
+    }
+  }
+  return { order, depth, children, roots, parent, orphan };
+}
