@@ -1,0 +1,163 @@
+import type { InstrumentationScope, KeyValue, OtlpLogRecord, OtlpSpan, Resource } from '../otlp/model';
+import type { StoredLog, StoredSpan, StoredTrace } from '../store/storedTrace';
+import type { SpanFacts } from '../genai/spanFacts';
+import { describeSpan } from '../genai/describeSpan';
+import type { PriceBook } from '../genai/pricing';
+import { summarizeTrace } from '../analysis/traceSummary';
+import type { TraceSummary } from '../../protocol/model';
+
+/** Fixed per-span overhead in the byte estimate: ids, times, field names, JSON punctuation. */
+const SPAN_OVERHEAD_BYTES = 320;
+
+function valueBytes(attributes: readonly KeyValue[] | undefined): number {
+  if (!attributes) return 0;
+  let n = 0;
+  for (const { key, value } of attributes) {
+    n += key.length + 24;
+    if (value.stringValue !== undefined) n += value.stringValue.length;
+    else if (value.bytesValue !== undefined) n += value.bytesValue.length;
+    else if (value.arrayValue) for (const v of value.arrayValue.values) n += 16 + (v.stringValue?.length ?? 8);
+    else if (value.kvlistValue) n += valueBytes(value.kvlistValue.values);
+    else n += 8;
+  }
+  return n;
+}
+
+/** A cheap estimate of a span's stored JSON size, used for the ring buffer's byte cap. */
+export function estimateSpanBytes(span: OtlpSpan): number {
+  let n = SPAN_OVERHEAD_BYTES + span.name.length + valueBytes(span.attributes);
+  for (const event of span.events) n += 64 + event.name.length + valueBytes(event.attributes);
+  for (const link of span.links) n += 96 + valueBytes(link.attributes);
+  if (span.status.message) n += span.status.message.length;
+  return n;
+}
+
+function estimateLogBytes(log: OtlpLogRecord): number {
+  const body = log.body ? valueBytes([{ key: '', value: log.body }]) : 0;
+  return 200 + body + valueBytes(log.attributes);
+}
+
+/**
+ * One trace as it is being assembled: spans and log records arrive in any order, across requests.
+ * Keeps, beside the stored form, the per-span GenAI facts and a cached summary.
+ */
+export class LiveTrace {
+  readonly stored: StoredTrace;
+  /** `facts[i]` describes `stored.spans[i]`. */
+  readonly facts: SpanFacts[] = [];
+  private readonly spanIndex = new Map<string, number>();
+  private readonly resourceIndex = new Map<string, number>();
+  private readonly scopeIndex = new Map<string, number>();
+  private cachedSummary: TraceSummary | undefined;
+  bytes = 0;
+
+  constructor(stored: StoredTrace) {
+    this.stored = stored;
+    stored.resources.forEach((r, i) => this.resourceIndex.set(JSON.stringify(r), i));
+    stored.scopes.forEach((s, i) => this.scopeIndex.set(JSON.stringify(s), i));
+    for (const log of stored.logs) this.bytes += estimateLogBytes(log);
+  }
+
+  static create(traceId: string, seq: number, now: number): LiveTrace {
+    return new LiveTrace({
+      traceId,
+      seq,
+      receivedAt: now,
+      updatedAt: now,
+      resources: [],
+      scopes: [],
+      spans: [],
+      logs: [],
+      droppedSpans: 0,
+    });
+  }
+
+  /** Rebuilds facts for a trace loaded from disk (or after a pricing change). */
+  static fromStored(stored: StoredTrace, pricing: PriceBook): LiveTrace {
+    const live = new LiveTrace(stored);
+    stored.spans.forEach((span, i) => {
+      live.spanIndex.set(span.spanId, i);
+      live.facts.push(live.describe(span, pricing));
+      live.bytes += estimateSpanBytes(span);
+    });
+    return live;
+  }
+
+  get spanCount(): number {
+    return this.stored.spans.length;
+  }
+
+  /** Interns a resource; call once per ResourceSpans group, not per span. */
+  internResource(resource: Resource | undefined): number {
+    return intern(this.resourceIndex, this.stored.resources, resource ?? { attributes: [] });
+  }
+
+  internScope(scope: InstrumentationScope | undefined): number {
+    return intern(this.scopeIndex, this.stored.scopes, scope ?? { name: '' });
+  }
+
+  /** Adds a span, or replaces one with the same id (a sender retrying). */
+  addSpan(span: OtlpSpan, resourceIndex: number, scopeIndex: number, pricing: PriceBook, now: number): void {
+    const stored: StoredSpan = { ...span, resourceIndex, scopeIndex };
+    const facts = this.describe(stored, pricing);
+    const existing = this.spanIndex.get(span.spanId);
+    if (existing !== undefined) {
+      this.bytes -= estimateSpanBytes(this.stored.spans[existing]);
+      this.stored.spans[existing] = stored;
+      this.facts[existing] = facts;
+    } else {
+      this.spanIndex.set(span.spanId, this.stored.spans.length);
+      this.stored.spans.push(stored);
+      this.facts.push(facts);
+    }
+    this.bytes += estimateSpanBytes(span);
+    this.touch(now);
+  }
+
+  hasSpan(spanId: string): boolean {
+    return this.spanIndex.has(spanId);
+  }
+
+  addLog(log: OtlpLogRecord, resourceIndex: number, scopeIndex: number, now: number): void {
+    const stored: StoredLog = { ...log, resourceIndex, scopeIndex };
+    this.stored.logs.push(stored);
+    this.bytes += estimateLogBytes(log);
+    this.touch(now);
+  }
+
+  countDropped(n: number, now: number): void {
+    this.stored.droppedSpans += n;
+    this.touch(now);
+  }
+
+  /** Recomputes every span's facts, e.g. after prices changed. */
+  redescribe(pricing: PriceBook): void {
+    this.stored.spans.forEach((span, i) => (this.facts[i] = this.describe(span, pricing)));
+    this.cachedSummary = undefined;
+  }
+
+  summary(): TraceSummary {
+    return (this.cachedSummary ??= summarizeTrace(this.stored, this.facts));
+  }
+
+  private describe(span: StoredSpan, pricing: PriceBook): SpanFacts {
+    const context = { resource: this.stored.resources[span.resourceIndex], scope: this.stored.scopes[span.scopeIndex] };
+    return describeSpan(span, context, pricing);
+  }
+
+  private touch(now: number): void {
+    this.stored.updatedAt = now;
+    this.cachedSummary = undefined;
+  }
+}
+
+function intern<T>(index: Map<string, number>, list: T[], item: T): number {
+  const key = JSON.stringify(item);
+  let i = index.get(key);
+  if (i === undefined) {
+    i = list.length;
+    list.push(item);
+    index.set(key, i);
+  }
+  return i;
+}

@@ -1,0 +1,364 @@
+import type { ExportLogsServiceRequest, ExportTraceServiceRequest, PartialSuccess } from '../otlp/model';
+import type { IngestSink } from '../receiver/ingestSink';
+import type { LoupeApi, Unsubscribe } from '../../protocol/api';
+import type {
+  Breakdown,
+  Health,
+  StoreStats,
+  TraceChange,
+  TraceDetail,
+  TraceQuery,
+  TraceSummary,
+  WaterfallRow,
+} from '../../protocol/model';
+import type { StoredTrace } from '../store/storedTrace';
+import { TraceRing } from '../store/traceRing';
+import { PriceBook, type PriceOverride } from '../genai/pricing';
+import { buildTraceDetail } from '../analysis/traceDetail';
+import { waterfallRows } from '../analysis/waterfall';
+import { breakdownOf } from '../analysis/breakdown';
+import { LiveTrace } from './liveTrace';
+import { ChangeFeed } from './changeFeed';
+import { compareNewestFirst, DEFAULT_LIST_LIMIT, matchesQuery } from './traceQuery';
+import { exportRequestOf } from './traceExport';
+
+/** What the engine needs from durable storage (implemented by `TracePersistence`). */
+export interface PersistencePort {
+  load(): Promise<{ traces: StoredTrace[]; problems: string[] }>;
+  markDirty(trace: StoredTrace): void;
+  remove(traceId: string): void;
+  removeAll(): void;
+  flush(): Promise<void>;
+  close(): Promise<void>;
+  readonly lastError: string | undefined;
+}
+
+export interface EngineOptions {
+  /** Most traces kept (oldest evicted first). Default 200. */
+  maxTraces?: number;
+  /** Most bytes kept, by the engine's estimate of stored JSON size. Default 256 MiB. */
+  maxBytes?: number;
+  /** Spans beyond this in one trace are dropped and counted. Default 200,000. */
+  maxSpansPerTrace?: number;
+  pricing?: readonly PriceOverride[];
+  /** Coalescing window for change notifications. Default 50 ms. */
+  changeDelayMs?: number;
+  version?: string;
+  persistence?: PersistencePort;
+  now?: () => number;
+}
+
+const TRACE_ID = /^[0-9a-f]{32}$/;
+const SPAN_ID = /^[0-9a-f]{16}$/;
+const ZERO_TRACE_ID = '0'.repeat(32);
+const ZERO_SPAN_ID = '0'.repeat(16);
+
+/** Tallies what one request could not accept, for the OTLP partial-success answer. */
+class Rejections {
+  count = 0;
+  private readonly reasons = new Map<string, number>();
+
+  add(reason: string, n = 1): void {
+    this.count += n;
+    this.reasons.set(reason, (this.reasons.get(reason) ?? 0) + n);
+  }
+
+  result(): PartialSuccess | undefined {
+    if (this.count === 0) return undefined;
+    const parts = [...this.reasons].map(([reason, n]) => `${n} ${reason}`);
+    return { rejected: this.count, errorMessage: parts.join('; ') };
+  }
+}
+
+/**
+ * The trace engine: assembles spans and log records into traces, keeps the recent ones in a ring
+ * buffer (persisted when a store is given), and answers every viewer through `LoupeApi`.
+ * Pure Node: no VS Code, no network (receivers feed it through `IngestSink`).
+ */
+export class TraceEngine implements LoupeApi, IngestSink {
+  private readonly ring: TraceRing<LiveTrace>;
+  private readonly feed: ChangeFeed;
+  private pricing: PriceBook;
+  private readonly maxSpansPerTrace: number;
+  private readonly now: () => number;
+  private nextSeq = 1;
+  private spanTotal = 0;
+  private droppedSpans = 0;
+  private rejectedSpans = 0;
+  private ports: { grpcPort: number | null; httpPort: number | null } = { grpcPort: null, httpPort: null };
+  /** Problems met while loading the store (corrupt files moved aside), for the UI to show. */
+  loadProblems: string[] = [];
+
+  private constructor(private readonly options: EngineOptions) {
+    this.ring = new TraceRing<LiveTrace>({
+      maxEntries: options.maxTraces ?? 200,
+      maxBytes: options.maxBytes ?? 256 * 1024 * 1024,
+    });
+    this.pricing = new PriceBook(options.pricing ?? []);
+    this.maxSpansPerTrace = options.maxSpansPerTrace ?? 200_000;
+    this.now = options.now ?? Date.now;
+    this.feed = new ChangeFeed(
+      options.changeDelayMs ?? 50,
+      (id) => this.ring.get(id)?.summary(),
+      () => this.currentStats(),
+    );
+  }
+
+  /** Creates an engine and loads what its store holds. */
+  static async open(options: EngineOptions = {}): Promise<TraceEngine> {
+    const engine = new TraceEngine(options);
+    if (options.persistence) {
+      const { traces, problems } = await options.persistence.load();
+      engine.loadProblems = problems;
+      for (const stored of traces) {
+        const live = LiveTrace.fromStored(stored, engine.pricing);
+        engine.nextSeq = Math.max(engine.nextSeq, stored.seq + 1);
+        engine.spanTotal += live.spanCount;
+        engine.dropEvicted(engine.ring.add(stored.traceId, live, live.bytes));
+      }
+    }
+    return engine;
+  }
+
+  setPorts(ports: { grpcPort: number | null; httpPort: number | null }): void {
+    this.ports = ports;
+  }
+
+  setPricing(overrides: readonly PriceOverride[]): void {
+    this.pricing = new PriceBook(overrides);
+    for (const live of this.ring.values()) {
+      live.redescribe(this.pricing);
+      this.feed.upsert(live.stored.traceId);
+    }
+  }
+
+  setLimits(limits: { maxTraces?: number; maxBytes?: number }): void {
+    const evicted = this.ring.setLimits({ maxEntries: limits.maxTraces, maxBytes: limits.maxBytes });
+    this.dropEvicted(evicted);
+  }
+
+  // ---- ingest -------------------------------------------------------------------------------
+
+  ingestTraces(request: ExportTraceServiceRequest): PartialSuccess | undefined {
+    return this.addSpans(request, new Set()).result();
+  }
+
+  ingestLogs(request: ExportLogsServiceRequest): PartialSuccess | undefined {
+    const now = this.now();
+    const rejections = new Rejections();
+    const touched = new Set<LiveTrace>();
+    for (const resourceLogs of request.resourceLogs) {
+      for (const scopeLogs of resourceLogs.scopeLogs) {
+        for (const log of scopeLogs.logRecords) {
+          // Log records without trace context are valid OTLP but there is no trace to show them in.
+          if (!log.traceId || log.traceId === ZERO_TRACE_ID) continue;
+          if (!TRACE_ID.test(log.traceId) || (log.spanId && !SPAN_ID.test(log.spanId))) {
+            rejections.add('log records with an invalid trace or span id');
+            continue;
+          }
+          const live = this.traceFor(log.traceId, now);
+          live.addLog(log, live.internResource(resourceLogs.resource), live.internScope(scopeLogs.scope), now);
+          touched.add(live);
+        }
+      }
+    }
+    this.afterChange(touched);
+    return rejections.result();
+  }
+
+  private addSpans(request: ExportTraceServiceRequest, touchedIds: Set<string>): Rejections {
+    const now = this.now();
+    const rejections = new Rejections();
+    const touched = new Set<LiveTrace>();
+    for (const resourceSpans of request.resourceSpans) {
+      for (const scopeSpans of resourceSpans.scopeSpans) {
+        // Resources and scopes are interned once per trace per group, not once per span.
+        const indexes = new Map<LiveTrace, [number, number]>();
+        for (const span of scopeSpans.spans) {
+          const problem = invalidSpanReason(span.traceId, span.spanId, span.parentSpanId);
+          if (problem) {
+            rejections.add(problem);
+            continue;
+          }
+          const live = this.traceFor(span.traceId, now);
+          if (live.spanCount >= this.maxSpansPerTrace && !live.hasSpan(span.spanId)) {
+            live.countDropped(1, now);
+            this.droppedSpans++;
+            rejections.add(`spans over the limit of ${this.maxSpansPerTrace} spans per trace`);
+            touched.add(live);
+            continue;
+          }
+          let idx = indexes.get(live);
+          if (!idx) {
+            idx = [live.internResource(resourceSpans.resource), live.internScope(scopeSpans.scope)];
+            indexes.set(live, idx);
+          }
+          const before = live.spanCount;
+          live.addSpan(span, idx[0], idx[1], this.pricing, now);
+          this.spanTotal += live.spanCount - before;
+          touched.add(live);
+          touchedIds.add(span.traceId);
+        }
+      }
+    }
+    this.rejectedSpans += rejections.count;
+    this.afterChange(touched);
+    return rejections;
+  }
+
+  private traceFor(traceId: string, now: number): LiveTrace {
+    let live = this.ring.get(traceId);
+    if (!live) {
+      live = LiveTrace.create(traceId, this.nextSeq++, now);
+      this.dropEvicted(this.ring.add(traceId, live, 0));
+    }
+    return live;
+  }
+
+  private afterChange(touched: Set<LiveTrace>): void {
+    for (const live of touched) {
+      const id = live.stored.traceId;
+      // A trace evicted earlier in this same request is gone; do not bring it back.
+      if (this.ring.get(id) !== live) continue;
+      this.dropEvicted(this.ring.updateSize(id, live.bytes));
+      if (this.ring.get(id) !== live) continue;
+      this.options.persistence?.markDirty(live.stored);
+      this.feed.upsert(id);
+    }
+  }
+
+  private dropEvicted(evicted: LiveTrace[]): void {
+    for (const live of evicted) {
+      this.spanTotal -= live.spanCount;
+      this.options.persistence?.remove(live.stored.traceId);
+      this.feed.remove(live.stored.traceId);
+    }
+  }
+
+  // ---- queries ------------------------------------------------------------------------------
+
+  async health(): Promise<Health> {
+    return {
+      status: 'ok',
+      version: this.options.version ?? '0.0.0',
+      grpcPort: this.ports.grpcPort,
+      httpPort: this.ports.httpPort,
+      traces: this.visibleTraceCount(),
+      spans: this.spanTotal,
+      product: 'loupe',
+      pid: process.pid,
+    };
+  }
+
+  async stats(): Promise<StoreStats> {
+    return this.currentStats();
+  }
+
+  async listTraces(query: TraceQuery = {}): Promise<TraceSummary[]> {
+    return this.listTracesNow(query);
+  }
+
+  /** Synchronous form for callers on the engine's own thread. */
+  listTracesNow(query: TraceQuery = {}): TraceSummary[] {
+    const out: TraceSummary[] = [];
+    for (const live of this.ring.values()) {
+      const summary = live.summary();
+      if (matchesQuery(summary, query)) out.push(summary);
+    }
+    out.sort(compareNewestFirst);
+    return out.slice(0, query.limit ?? DEFAULT_LIST_LIMIT);
+  }
+
+  async getTrace(traceId: string): Promise<TraceDetail | undefined> {
+    const live = this.visible(traceId);
+    return live && buildTraceDetail(live.stored, live.facts, live.summary());
+  }
+
+  async waterfall(traceId: string): Promise<WaterfallRow[] | undefined> {
+    const live = this.visible(traceId);
+    return live && waterfallRows(live.stored, live.facts);
+  }
+
+  async breakdown(traceId: string): Promise<Breakdown | undefined> {
+    const live = this.visible(traceId);
+    return live && breakdownOf([{ trace: live.stored, facts: live.facts }], traceId);
+  }
+
+  async overallBreakdown(): Promise<Breakdown> {
+    return breakdownOf(this.ring.values().map((live) => ({ trace: live.stored, facts: live.facts })));
+  }
+
+  async exportOtlp(traceId: string): Promise<ExportTraceServiceRequest | undefined> {
+    const live = this.visible(traceId);
+    return live && exportRequestOf(live.stored);
+  }
+
+  async importOtlp(request: ExportTraceServiceRequest): Promise<string[]> {
+    const touched = new Set<string>();
+    this.addSpans(request, touched);
+    return [...touched];
+  }
+
+  async deleteTrace(traceId: string): Promise<boolean> {
+    const live = this.ring.get(traceId);
+    if (!live) return false;
+    this.ring.delete(traceId);
+    this.spanTotal -= live.spanCount;
+    this.options.persistence?.remove(traceId);
+    this.feed.remove(traceId);
+    return true;
+  }
+
+  async clear(): Promise<void> {
+    this.ring.clear();
+    this.spanTotal = 0;
+    this.options.persistence?.removeAll();
+    this.feed.clear();
+  }
+
+  subscribe(listener: (change: TraceChange) => void): Unsubscribe {
+    return this.feed.subscribe(listener);
+  }
+
+  /** Emits pending changes and writes pending traces to disk. */
+  async flush(): Promise<void> {
+    this.feed.flush();
+    await this.options.persistence?.flush();
+  }
+
+  async close(): Promise<void> {
+    this.feed.flush();
+    this.feed.dispose();
+    await this.options.persistence?.close();
+  }
+
+  private visible(traceId: string): LiveTrace | undefined {
+    const live = this.ring.get(traceId);
+    return live && live.spanCount > 0 ? live : undefined;
+  }
+
+  private visibleTraceCount(): number {
+    let n = 0;
+    for (const live of this.ring.values()) if (live.spanCount > 0) n++;
+    return n;
+  }
+
+  private currentStats(): StoreStats {
+    return {
+      traces: this.visibleTraceCount(),
+      spans: this.spanTotal,
+      bytes: this.ring.bytes,
+      evictedTraces: this.ring.evictions.entries,
+      droppedSpans: this.droppedSpans,
+      rejectedSpans: this.rejectedSpans,
+      persistenceError: this.options.persistence?.lastError,
+    };
+  }
+}
+
+function invalidSpanReason(traceId: string, spanId: string, parentSpanId: string | undefined): string | undefined {
+  if (!TRACE_ID.test(traceId) || traceId === ZERO_TRACE_ID) return 'spans with an invalid trace id (need 16 non-zero bytes)';
+  if (!SPAN_ID.test(spanId) || spanId === ZERO_SPAN_ID) return 'spans with an invalid span id (need 8 non-zero bytes)';
+  if (parentSpanId !== undefined && !SPAN_ID.test(parentSpanId)) return 'spans with an invalid parent span id';
+  return undefined;
+}

@@ -1,0 +1,22 @@
+import type { ExportTraceServiceRequest, OtlpSpan, ResourceSpans } from '../otlp/model';
+import type { StoredTrace } from '../store/storedTrace';
+
+/** Rebuilds an OTLP/JSON export request from a stored trace, grouped by resource and scope again. */
+export function exportRequestOf(trace: StoredTrace): ExportTraceServiceRequest {
+  const groups = new Map<number, Map<number, OtlpSpan[]>>();
+  for (const { resourceIndex, scopeIndex, ...span } of trace.spans) {
+    let byScope = groups.get(resourceIndex);
+    if (!byScope) groups.set(resourceIndex, (byScope = new Map()));
+    let spans = byScope.get(scopeIndex);
+    if (!spans) byScope.set(scopeIndex, (spans = []));
+    spans.push(span);
+  }
+  const resourceSpans: ResourceSpans[] = [];
+  for (const [resourceIndex, byScope] of groups) {
+    resourceSpans.push({
+      resource: trace.resources[resourceIndex],
+      scopeSpans: [...byScope].map(([scopeIndex, spans]) => ({ scope: trace.scopes[scopeIndex], spans })),
+    });
+  }
+  return { resourceSpans };
+}
