@@ -1,0 +1,28 @@
+import { isRecord } from './storedTraceShape';
+
+/** Layout version of the store folder; bumped when files written earlier can no longer be read as is. */
+export const STORE_VERSION = 1;
+
+/** The store's own small state, kept in DIR/meta.json. */
+export interface StoreMeta {
+  version: number;
+  /** The `seq` the next new trace gets; on load it is raised past every stored trace's seq. */
+  nextSeq: number;
+  /** Traces evicted by policy since the store was created. */
+  evictedTraces: number;
+}
+
+export function defaultStoreMeta(): StoreMeta {
+  return { version: STORE_VERSION, nextSeq: 1, evictedTraces: 0 };
+}
+
+/** The first problem with a parsed meta file, or undefined when it is usable. */
+export function findStoreMetaProblem(value: unknown): string | undefined {
+  if (!isRecord(value)) return 'not a JSON object';
+  if (value.version !== STORE_VERSION) return `unsupported version ${JSON.stringify(value.version)}`;
+  for (const key of ['nextSeq', 'evictedTraces'] as const) {
+    const field = value[key];
+    if (typeof field !== 'number' || !Number.isSafeInteger(field) || field < 0) return `${key} is not a whole number`;
+  }
+  return undefined;
+}
