@@ -1,0 +1,94 @@
+import { parseArgs } from 'node:util';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+export interface ServeOptions {
+  host: string;
+  grpcPort: number;
+  httpPort: number;
+  storeDir: string;
+  maxTraces: number;
+  open: boolean;
+}
+
+export type CliCommand =
+  | { command: 'serve'; options: ServeOptions }
+  | { command: 'help' }
+  | { command: 'version' }
+  | { command: 'usage-error'; message: string };
+
+export const USAGE = `Usage: loupe serve [options]
+
+Runs the Loupe engine without VS Code: OTLP receivers, the REST API and the trace UI.
+
+Options:
+  --host HOST          address to listen on (default 127.0.0.1; anything else exposes your traces)
+  --grpc-port PORT     OTLP/gRPC port (default 4317; 0 picks a free port)
+  --http-port PORT     OTLP/HTTP, REST API and UI port (default 4318; 0 picks a free port)
+  --store DIR          where traces are kept (default ~/.loupe/traces)
+  --max-traces N       how many recent traces to keep (default 200)
+  --open               open the UI in the default browser
+  -h, --help           show this help
+  -v, --version        show the version`;
+
+function port(name: string, value: string | undefined, fallback: number): number | string {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n > 65535) return `--${name} must be a port number from 0 to 65535, got "${value}"`;
+  return n;
+}
+
+/** Parses `loupe` arguments; never exits or prints (the caller decides). */
+export function parseCli(argv: readonly string[]): CliCommand {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        host: { type: 'string' },
+        'grpc-port': { type: 'string' },
+        'http-port': { type: 'string' },
+        store: { type: 'string' },
+        'max-traces': { type: 'string' },
+        open: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+      },
+    });
+  } catch (error) {
+    return { command: 'usage-error', message: (error as Error).message };
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return { command: 'help' };
+  if (values.version) return { command: 'version' };
+  if (positionals.length === 0) return { command: 'usage-error', message: 'missing command (did you mean "loupe serve"?)' };
+  if (positionals[0] !== 'serve' || positionals.length > 1) {
+    return { command: 'usage-error', message: `unknown command "${positionals.join(' ')}"` };
+  }
+  const grpcPort = port('grpc-port', values['grpc-port'], 4317);
+  if (typeof grpcPort === 'string') return { command: 'usage-error', message: grpcPort };
+  const httpPort = port('http-port', values['http-port'], 4318);
+  if (typeof httpPort === 'string') return { command: 'usage-error', message: httpPort };
+  let maxTraces = 200;
+  if (values['max-traces'] !== undefined) {
+    maxTraces = Number(values['max-traces']);
+    if (!/^\d+$/.test(values['max-traces']) || maxTraces < 1) {
+      return { command: 'usage-error', message: `--max-traces must be a whole number of at least 1, got "${values['max-traces']}"` };
+    }
+  }
+  const host = values.host ?? '127.0.0.1';
+  if (host.trim() === '') return { command: 'usage-error', message: '--host must not be empty' };
+  return {
+    command: 'serve',
+    options: {
+      host,
+      grpcPort,
+      httpPort,
+      storeDir: values.store ?? join(homedir(), '.loupe', 'traces'),
+      maxTraces,
+      open: values.open ?? false,
+    },
+  };
+}

@@ -1,0 +1,44 @@
+import * as assert from 'node:assert/strict';
+import { parseCli } from '../../../src/cli/serveArgs';
+
+describe('loupe command line', () => {
+  it('defaults to loopback and the standard OTLP ports', () => {
+    const parsed = parseCli(['serve']);
+    assert.equal(parsed.command, 'serve');
+    if (parsed.command !== 'serve') return;
+    assert.equal(parsed.options.host, '127.0.0.1');
+    assert.equal(parsed.options.grpcPort, 4317);
+    assert.equal(parsed.options.httpPort, 4318);
+    assert.equal(parsed.options.maxTraces, 200);
+    assert.match(parsed.options.storeDir, /\.loupe[/\\]traces$/);
+  });
+
+  it('reads every flag', () => {
+    const parsed = parseCli(['serve', '--host', '0.0.0.0', '--grpc-port', '0', '--http-port=9999', '--store', '/tmp/s', '--max-traces', '5', '--open']);
+    assert.deepEqual(parsed, {
+      command: 'serve',
+      options: { host: '0.0.0.0', grpcPort: 0, httpPort: 9999, storeDir: '/tmp/s', maxTraces: 5, open: true },
+    });
+  });
+
+  for (const [args, message] of [
+    [['serve', '--grpc-port', 'abc'], /--grpc-port must be a port number/],
+    [['serve', '--http-port', '70000'], /--http-port must be a port number/],
+    [['serve', '--http-port', '-1'], /--http-port|argument/],
+    [['serve', '--max-traces', '0'], /--max-traces must be/],
+    [['serve', '--nope'], /Unknown option/],
+    [['frobnicate'], /unknown command/],
+    [[], /missing command/],
+  ] as const) {
+    it(`refuses ${JSON.stringify(args)} with a usage error`, () => {
+      const parsed = parseCli(args);
+      assert.equal(parsed.command, 'usage-error');
+      if (parsed.command === 'usage-error') assert.match(parsed.message, message);
+    });
+  }
+
+  it('answers help and version', () => {
+    assert.deepEqual(parseCli(['--help']), { command: 'help' });
+    assert.deepEqual(parseCli(['-v']), { command: 'version' });
+  });
+});
