@@ -24,8 +24,9 @@ import { exportRequestOf } from './traceExport';
 
 /** What the engine needs from durable storage (implemented by `TracePersistence`). */
 export interface PersistencePort {
-  load(): Promise<{ traces: StoredTrace[]; problems: string[] }>;
+  load(): Promise<{ traces: StoredTrace[]; problems: string[]; meta: { evictedTraces: number } }>;
   markDirty(trace: StoredTrace): void;
+  updateMeta(patch: { evictedTraces?: number }): void;
   remove(traceId: string): void;
   removeAll(): void;
   flush(): Promise<void>;
@@ -85,6 +86,8 @@ export class TraceEngine implements LoupeApi, IngestSink {
   private spanTotal = 0;
   private droppedSpans = 0;
   private rejectedSpans = 0;
+  /** Evictions counted before this run (from the store's meta). */
+  private evictedBefore = 0;
   private ports: { grpcPort: number | null; httpPort: number | null } = { grpcPort: null, httpPort: null };
   /** Problems met while loading the store (corrupt files moved aside), for the UI to show. */
   loadProblems: string[] = [];
@@ -108,8 +111,9 @@ export class TraceEngine implements LoupeApi, IngestSink {
   static async open(options: EngineOptions = {}): Promise<TraceEngine> {
     const engine = new TraceEngine(options);
     if (options.persistence) {
-      const { traces, problems } = await options.persistence.load();
+      const { traces, problems, meta } = await options.persistence.load();
       engine.loadProblems = problems;
+      engine.evictedBefore = meta.evictedTraces;
       for (const stored of traces) {
         const live = LiveTrace.fromStored(stored, engine.pricing);
         engine.nextSeq = Math.max(engine.nextSeq, stored.seq + 1);
@@ -228,11 +232,17 @@ export class TraceEngine implements LoupeApi, IngestSink {
   }
 
   private dropEvicted(evicted: LiveTrace[]): void {
+    if (evicted.length === 0) return;
     for (const live of evicted) {
       this.spanTotal -= live.spanCount;
       this.options.persistence?.remove(live.stored.traceId);
       this.feed.remove(live.stored.traceId);
     }
+    this.options.persistence?.updateMeta({ evictedTraces: this.evictedTraces() });
+  }
+
+  private evictedTraces(): number {
+    return this.evictedBefore + this.ring.evictions.entries;
   }
 
   // ---- queries ------------------------------------------------------------------------------
@@ -348,7 +358,7 @@ export class TraceEngine implements LoupeApi, IngestSink {
       traces: this.visibleTraceCount(),
       spans: this.spanTotal,
       bytes: this.ring.bytes,
-      evictedTraces: this.ring.evictions.entries,
+      evictedTraces: this.evictedTraces(),
       droppedSpans: this.droppedSpans,
       rejectedSpans: this.rejectedSpans,
       persistenceError: this.options.persistence?.lastError,
