@@ -18,8 +18,11 @@ export interface TraceRingEvictions {
 }
 
 interface RingSlot<T> {
+  id: string;
   value: T;
   bytes: number;
+  older: RingSlot<T> | undefined;
+  newer: RingSlot<T> | undefined;
 }
 
 /**
@@ -31,16 +34,19 @@ interface RingSlot<T> {
  * limit is evicted in its turn, oldest first, like any other.
  *
  * Re-adding an id that is present replaces its value and size but keeps its place in the order.
- * Add, get, has, delete and updateSize are O(1) apart from the evictions they cause.
+ * Add, get, has, delete and updateSize are O(1) apart from the evictions they cause. Order is a
+ * linked list rather than Map order: after many deletes, finding a Map's first key is not O(1) in V8.
  */
 export class TraceRing<T> {
   private readonly slots = new Map<string, RingSlot<T>>();
+  private oldest: RingSlot<T> | undefined;
+  private newest: RingSlot<T> | undefined;
   private limits: TraceRingLimits;
   private totalBytes = 0;
   private readonly evictionCounts: TraceRingEvictions = { entries: 0, bytes: 0 };
 
   constructor(limits: Partial<TraceRingLimits> = {}) {
-    this.limits = checkLimits({ ...DEFAULT_TRACE_RING_LIMITS, ...limits });
+    this.limits = mergeLimits(DEFAULT_TRACE_RING_LIMITS, limits);
   }
 
   get size(): number {
@@ -87,7 +93,11 @@ export class TraceRing<T> {
       slot.value = value;
       slot.bytes = size;
     } else {
-      this.slots.set(id, { value, bytes: size });
+      const added: RingSlot<T> = { id, value, bytes: size, older: this.newest, newer: undefined };
+      if (this.newest) this.newest.newer = added;
+      else this.oldest = added;
+      this.newest = added;
+      this.slots.set(id, added);
       this.totalBytes += size;
     }
     return this.evictOverflow();
@@ -107,49 +117,60 @@ export class TraceRing<T> {
   delete(id: string): boolean {
     const slot = this.slots.get(id);
     if (!slot) return false;
-    this.slots.delete(id);
-    this.totalBytes -= slot.bytes;
+    this.unlink(slot);
     return true;
   }
 
   /** Removes every entry (not counted as evictions). */
   clear(): void {
     this.slots.clear();
+    this.oldest = this.newest = undefined;
     this.totalBytes = 0;
   }
 
-  /** Changes the limits; returns the values evicted to meet the new ones. */
+  /** Changes the limits (fields left undefined keep their value); returns the values evicted to meet the new ones. */
   setLimits(limits: Partial<TraceRingLimits>): T[] {
-    this.limits = checkLimits({ ...this.limits, ...limits });
+    this.limits = mergeLimits(this.limits, limits);
     return this.evictOverflow();
   }
 
   /** Trace ids, oldest first. */
   ids(): string[] {
-    return [...this.slots.keys()];
+    const out: string[] = [];
+    for (let slot = this.oldest; slot; slot = slot.newer) out.push(slot.id);
+    return out;
   }
 
   /** Values, oldest first. */
   values(): T[] {
     const out: T[] = [];
-    for (const slot of this.slots.values()) out.push(slot.value);
+    for (let slot = this.oldest; slot; slot = slot.newer) out.push(slot.value);
     return out;
   }
 
   /** Values, newest first. */
   newestFirst(): T[] {
-    return this.values().reverse();
+    const out: T[] = [];
+    for (let slot = this.newest; slot; slot = slot.older) out.push(slot.value);
+    return out;
+  }
+
+  private unlink(slot: RingSlot<T>): void {
+    this.slots.delete(slot.id);
+    if (slot.older) slot.older.newer = slot.newer;
+    else this.oldest = slot.newer;
+    if (slot.newer) slot.newer.older = slot.older;
+    else this.newest = slot.older;
+    slot.older = slot.newer = undefined;
+    this.totalBytes -= slot.bytes;
   }
 
   private evictOverflow(): T[] {
     const evicted: T[] = [];
     const { maxEntries, maxBytes } = this.limits;
     while (this.slots.size > 1 && (this.slots.size > maxEntries || this.totalBytes > maxBytes)) {
-      // Map iteration order is insertion order, so the first key is the oldest entry.
-      const oldestId = this.slots.keys().next().value as string;
-      const oldest = this.slots.get(oldestId) as RingSlot<T>;
-      this.slots.delete(oldestId);
-      this.totalBytes -= oldest.bytes;
+      const oldest = this.oldest as RingSlot<T>;
+      this.unlink(oldest);
       this.evictionCounts.entries += 1;
       this.evictionCounts.bytes += oldest.bytes;
       evicted.push(oldest.value);
@@ -158,8 +179,9 @@ export class TraceRing<T> {
   }
 }
 
-function checkLimits(limits: TraceRingLimits): TraceRingLimits {
-  const { maxEntries, maxBytes } = limits;
+function mergeLimits(current: TraceRingLimits, change: Partial<TraceRingLimits>): TraceRingLimits {
+  const maxEntries = change.maxEntries ?? current.maxEntries;
+  const maxBytes = change.maxBytes ?? current.maxBytes;
   if (!Number.isInteger(maxEntries) || maxEntries < 1) {
     throw new RangeError(`maxEntries must be an integer of at least 1, got ${maxEntries}`);
   }
