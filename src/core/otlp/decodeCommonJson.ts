@@ -1,0 +1,97 @@
+import { OtlpDecodeError } from './decodeError';
+import { MAX_VALUE_DEPTH } from './decodeCommonProtobuf';
+import {
+  arrayAt,
+  boolAt,
+  bytesAt,
+  doubleAt,
+  fail,
+  int64At,
+  objectAt,
+  stringAt,
+  uint32At,
+} from './jsonFields';
+import type { JsonObject } from './jsonFields';
+import type { AnyValue, InstrumentationScope, KeyValue, Resource } from './model';
+
+/** Parses a JSON request body; a byte-order mark is dropped and invalid UTF-8 becomes U+FFFD. */
+export function parseJsonBody(bytes: Uint8Array): JsonObject {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(new TextDecoder().decode(bytes));
+  } catch (error) {
+    throw new OtlpDecodeError(`invalid JSON: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return objectAt(parsed, 'request');
+}
+
+export function readAnyValueJson(raw: unknown, path: string, depth: number): AnyValue {
+  const value = objectAt(raw, path);
+  if (depth > MAX_VALUE_DEPTH) fail(path, `values nested at most ${MAX_VALUE_DEPTH} levels deep`);
+  let member: unknown;
+  if ((member = value.stringValue ?? value.string_value) !== undefined) {
+    return { stringValue: stringAt(member, `${path}.stringValue`) };
+  }
+  if ((member = value.intValue ?? value.int_value) !== undefined) {
+    return { intValue: int64At(member, `${path}.intValue`) };
+  }
+  if ((member = value.boolValue ?? value.bool_value) !== undefined) {
+    return { boolValue: boolAt(member, `${path}.boolValue`) };
+  }
+  if ((member = value.doubleValue ?? value.double_value) !== undefined) {
+    return { doubleValue: doubleAt(member, `${path}.doubleValue`) };
+  }
+  if ((member = value.arrayValue ?? value.array_value) !== undefined) {
+    const listPath = `${path}.arrayValue.values`;
+    const list = objectAt(member, `${path}.arrayValue`);
+    const items = arrayAt(list.values, listPath);
+    const values: AnyValue[] = new Array(items.length);
+    for (let index = 0; index < items.length; index++) {
+      values[index] = readAnyValueJson(items[index], `${listPath}[${index}]`, depth + 1);
+    }
+    return { arrayValue: { values } };
+  }
+  if ((member = value.kvlistValue ?? value.kvlist_value) !== undefined) {
+    const list = objectAt(member, `${path}.kvlistValue`);
+    return { kvlistValue: { values: readKeyValuesJson(list.values, `${path}.kvlistValue.values`, depth + 1) } };
+  }
+  if ((member = value.bytesValue ?? value.bytes_value) !== undefined) {
+    return { bytesValue: bytesAt(member, `${path}.bytesValue`) };
+  }
+  return {};
+}
+
+export function readKeyValuesJson(raw: unknown, path: string, depth: number): KeyValue[] {
+  const items = arrayAt(raw, path);
+  const keyValues: KeyValue[] = new Array(items.length);
+  for (let index = 0; index < items.length; index++) {
+    const itemPath = `${path}[${index}]`;
+    const item = objectAt(items[index], itemPath);
+    const value = item.value;
+    keyValues[index] = {
+      key: stringAt(item.key, `${itemPath}.key`),
+      value: value === undefined || value === null ? {} : readAnyValueJson(value, `${itemPath}.value`, depth),
+    };
+  }
+  return keyValues;
+}
+
+export function readResourceJson(raw: unknown, path: string): Resource {
+  const object = objectAt(raw, path);
+  const resource: Resource = { attributes: readKeyValuesJson(object.attributes, `${path}.attributes`, 0) };
+  const dropped = uint32At(object.droppedAttributesCount ?? object.dropped_attributes_count, `${path}.droppedAttributesCount`);
+  if (dropped !== 0) resource.droppedAttributesCount = dropped;
+  return resource;
+}
+
+export function readScopeJson(raw: unknown, path: string): InstrumentationScope {
+  const object = objectAt(raw, path);
+  const scope: InstrumentationScope = { name: stringAt(object.name, `${path}.name`) };
+  const version = stringAt(object.version, `${path}.version`);
+  if (version !== '') scope.version = version;
+  const attributes = readKeyValuesJson(object.attributes, `${path}.attributes`, 0);
+  if (attributes.length > 0) scope.attributes = attributes;
+  const dropped = uint32At(object.droppedAttributesCount ?? object.dropped_attributes_count, `${path}.droppedAttributesCount`);
+  if (dropped !== 0) scope.droppedAttributesCount = dropped;
+  return scope;
+}

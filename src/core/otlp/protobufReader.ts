@@ -1,0 +1,246 @@
+import { OtlpDecodeError } from './decodeError';
+import { signedDecimal, unsignedDecimal } from './int64Decimal';
+
+/** Protobuf wire types this schema uses; 3 and 4 (groups) and 6, 7 are refused. */
+export const WIRE_VARINT = 0;
+export const WIRE_FIXED64 = 1;
+export const WIRE_LENGTH_DELIMITED = 2;
+export const WIRE_FIXED32 = 5;
+
+const WIRE_TYPE_NAMES = ['varint', 'fixed64', 'length-delimited', 'group start', 'group end', 'fixed32'];
+
+/** Strings up to this many bytes are checked for pure ASCII and copied without UTF-8 decoding. */
+const SHORT_STRING_BYTES = 64;
+
+const HEX_PAIRS: string[] = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
+
+/**
+ * A bounds-checked reader over one protobuf message. Every read checks the buffer end; callers
+ * pass the end offset of the enclosing message so a nested length can never reach past it.
+ * Nothing is allocated from a declared length before that length is checked against the bytes.
+ */
+export class ProtobufReader {
+  readonly bytes: Uint8Array;
+  readonly length: number;
+  pos = 0;
+  private readonly view: DataView;
+  private readonly text: Buffer;
+
+  constructor(bytes: Uint8Array) {
+    this.bytes = bytes;
+    this.length = bytes.length;
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  fail(message: string): never {
+    throw new OtlpDecodeError(`invalid protobuf: ${message} (at byte ${this.pos})`);
+  }
+
+  /** A field tag: `fieldNumber << 3 | wireType`. */
+  tag(): number {
+    const tag = this.varint32();
+    if (tag >>> 3 === 0) this.fail('field number 0');
+    return tag;
+  }
+
+  /** A varint truncated to its low 32 bits (unsigned), as protobuf does for 32-bit fields. */
+  varint32(): number {
+    const bytes = this.bytes;
+    let pos = this.pos;
+    if (pos + 10 > this.length) return this.varint32Checked();
+    let byte = bytes[pos++];
+    let value = byte & 0x7f;
+    if (byte < 0x80) {
+      this.pos = pos;
+      return value;
+    }
+    byte = bytes[pos++];
+    value |= (byte & 0x7f) << 7;
+    if (byte < 0x80) {
+      this.pos = pos;
+      return value;
+    }
+    byte = bytes[pos++];
+    value |= (byte & 0x7f) << 14;
+    if (byte < 0x80) {
+      this.pos = pos;
+      return value;
+    }
+    byte = bytes[pos++];
+    value |= (byte & 0x7f) << 21;
+    if (byte < 0x80) {
+      this.pos = pos;
+      return value;
+    }
+    byte = bytes[pos++];
+    value |= byte << 28;
+    // Bytes six to ten only carry bits above 32, which a 32-bit field discards.
+    for (let extra = 0; extra < 6 && byte >= 0x80; extra++) {
+      if (extra === 5) {
+        this.pos = pos;
+        this.fail('varint longer than 10 bytes');
+      }
+      byte = bytes[pos++];
+    }
+    this.pos = pos;
+    return value >>> 0;
+  }
+
+  private varint32Checked(): number {
+    let value = 0;
+    for (let index = 0; index < 10; index++) {
+      if (this.pos >= this.length) this.fail('truncated varint');
+      const byte = this.bytes[this.pos++];
+      if (index < 5) value |= (byte & 0x7f) << (7 * index);
+      if (byte < 0x80) return value >>> 0;
+    }
+    return this.fail('varint longer than 10 bytes');
+  }
+
+  /** A varint as a signed 64-bit integer in exact decimal. */
+  int64(): string {
+    const bytes = this.bytes;
+    const length = this.length;
+    let lo = 0;
+    let hi = 0;
+    let byte = 0;
+    for (let shift = 0; shift < 28; shift += 7) {
+      if (this.pos >= length) this.fail('truncated varint');
+      byte = bytes[this.pos++];
+      lo |= (byte & 0x7f) << shift;
+      if (byte < 0x80) return String(lo);
+    }
+    if (this.pos >= length) this.fail('truncated varint');
+    byte = bytes[this.pos++];
+    lo |= (byte & 0x7f) << 28;
+    hi = (byte & 0x7f) >>> 4;
+    if (byte < 0x80) return signedDecimal(lo >>> 0, hi);
+    for (let shift = 3; shift < 38; shift += 7) {
+      if (this.pos >= length) this.fail('truncated varint');
+      byte = bytes[this.pos++];
+      hi |= (byte & 0x7f) << shift;
+      if (byte < 0x80) return signedDecimal(lo >>> 0, hi >>> 0);
+    }
+    return this.fail('varint longer than 10 bytes');
+  }
+
+  fixed32(): number {
+    if (this.pos + 4 > this.length) this.fail('truncated fixed32');
+    const value = this.view.getUint32(this.pos, true);
+    this.pos += 4;
+    return value;
+  }
+
+  /** An unsigned fixed64 in exact decimal. */
+  fixed64(): string {
+    if (this.pos + 8 > this.length) this.fail('truncated fixed64');
+    const lo = this.view.getUint32(this.pos, true);
+    const hi = this.view.getUint32(this.pos + 4, true);
+    this.pos += 8;
+    return unsignedDecimal(lo, hi);
+  }
+
+  double(): number {
+    if (this.pos + 8 > this.length) this.fail('truncated double');
+    const value = this.view.getFloat64(this.pos, true);
+    this.pos += 8;
+    return value;
+  }
+
+  /** Reads a length prefix and returns where the field ends, refusing to pass `limit`. */
+  fieldEnd(limit: number): number {
+    let length: number;
+    const first = this.pos < this.length ? this.bytes[this.pos] : 0x80;
+    if (first < 0x80) {
+      this.pos++;
+      length = first;
+    } else {
+      length = 0;
+      for (let index = 0; ; index++) {
+        if (index === 5) this.fail('length prefix too long');
+        if (this.pos >= this.length) this.fail('truncated length prefix');
+        const byte = this.bytes[this.pos++];
+        length += (byte & 0x7f) * 2 ** (7 * index);
+        if (byte < 0x80) break;
+      }
+    }
+    const end = this.pos + length;
+    if (end > limit) this.fail(`length ${length} runs past the end of its message`);
+    return end;
+  }
+
+  string(limit: number): string {
+    const end = this.fieldEnd(limit);
+    const start = this.pos;
+    this.pos = end;
+    const size = end - start;
+    if (size === 0) return '';
+    if (size <= SHORT_STRING_BYTES) {
+      const bytes = this.bytes;
+      let index = start;
+      while (index < end && bytes[index] < 0x80) index++;
+      if (index === end) return this.text.toString('latin1', start, end);
+    }
+    // Node's UTF-8 decoder turns invalid sequences into U+FFFD.
+    return this.text.toString('utf8', start, end);
+  }
+
+  /** A bytes field as lowercase hex (trace and span ids). */
+  hex(limit: number): string {
+    const end = this.fieldEnd(limit);
+    const bytes = this.bytes;
+    let hex = '';
+    for (let index = this.pos; index < end; index++) hex += HEX_PAIRS[bytes[index]];
+    this.pos = end;
+    return hex;
+  }
+
+  /** A bytes field as standard padded base64. */
+  base64(limit: number): string {
+    const end = this.fieldEnd(limit);
+    const start = this.pos;
+    this.pos = end;
+    return this.text.toString('base64', start, end);
+  }
+
+  /**
+   * Skips a field this decoder does not read. A known field (`fieldNames[number]` set) that
+   * arrives with another wire type is an error rather than silently lost data.
+   */
+  skip(tag: number, limit: number, message: string, fieldNames: readonly string[]): void {
+    const wireType = tag & 7;
+    const fieldNumber = tag >>> 3;
+    const known = fieldNames[fieldNumber];
+    if (known) {
+      this.fail(`${message}.${known} (field ${fieldNumber}) has unexpected wire type ${wireTypeName(wireType)}`);
+    }
+    switch (wireType) {
+      case WIRE_VARINT:
+        this.varint32();
+        return;
+      case WIRE_FIXED64:
+        if (this.pos + 8 > this.length) this.fail('truncated fixed64');
+        this.pos += 8;
+        return;
+      case WIRE_LENGTH_DELIMITED:
+        this.pos = this.fieldEnd(limit);
+        return;
+      case WIRE_FIXED32:
+        if (this.pos + 4 > this.length) this.fail('truncated fixed32');
+        this.pos += 4;
+        return;
+      default:
+        this.fail(`${message} field ${fieldNumber} uses ${wireTypeName(wireType)}, which OTLP never sends`);
+    }
+  }
+
+  /** Checks that a message ended exactly at its declared end. */
+  finish(end: number, message: string): void {
+    if (this.pos !== end) this.fail(`${message} overruns its declared length`);
+  }
+}
+
+function wireTypeName(wireType: number): string {
+  return WIRE_TYPE_NAMES[wireType] ?? `invalid (${wireType})`;
+}
