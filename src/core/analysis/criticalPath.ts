@@ -1,0 +1,122 @@
+/** The least a span must say for the critical path: its place in the tree and its time window. */
+export interface CriticalPathSpan {
+  spanId: string;
+  parentSpanId?: string;
+  startTime: number;
+  endTime: number;
+}
+
+/** A stretch of time during which `spanId` itself (not one of its children) held up the trace. */
+export interface CriticalPathSegment {
+  spanId: string;
+  startTime: number;
+  endTime: number;
+}
+
+/** Children of every span in one flat array; index `n` is a virtual root holding the top-level spans. */
+function childLists(spans: readonly CriticalPathSpan[]): { offsets: Int32Array; list: Int32Array } {
+  const n = spans.length;
+  const indexById = new Map<string, number>();
+  for (let i = 0; i < n; i++) if (!indexById.has(spans[i].spanId)) indexById.set(spans[i].spanId, i);
+  const parentOf = new Int32Array(n);
+  const counts = new Int32Array(n + 2);
+  for (let i = 0; i < n; i++) {
+    const parentId = spans[i].parentSpanId;
+    const parent = parentId === undefined ? undefined : indexById.get(parentId);
+    parentOf[i] = parent === undefined || parent === i ? n : parent;
+    counts[parentOf[i] + 1]++;
+  }
+  const offsets = new Int32Array(n + 2);
+  for (let i = 1; i <= n + 1; i++) offsets[i] = offsets[i - 1] + counts[i];
+  const fill = offsets.slice(0, n + 1);
+  const list = new Int32Array(n);
+  for (let i = 0; i < n; i++) list[fill[parentOf[i]]++] = i;
+  return { offsets, list };
+}
+
+/**
+ * The chain of spans that determines the trace's end-to-end time, as time segments in order.
+ *
+ * Walks back from the end: at each span, the child that finishes last before the current point
+ * takes over; when no child is left, the span's own time runs back to its start and the walk
+ * returns to its parent. Children are clipped to their parent's window (async work that outlives
+ * its parent only counts inside it); spans whose parent is missing hang off a virtual root that
+ * covers the whole trace, so orphans and several roots are handled alike. Spans caught in a parent
+ * cycle are unreachable and ignored. Iterative (no recursion), O(n log n).
+ */
+export function criticalPath(spans: readonly CriticalPathSpan[]): CriticalPathSegment[] {
+  const n = spans.length;
+  if (n === 0) return [];
+  const starts = Float64Array.from(spans, (span) => span.startTime);
+  const ends = Float64Array.from(spans, (span) => span.endTime);
+  const { offsets, list } = childLists(spans);
+
+  let traceStart = Infinity;
+  let traceEnd = -Infinity;
+  for (let i = 0; i < n; i++) {
+    traceStart = Math.min(traceStart, starts[i]);
+    traceEnd = Math.max(traceEnd, ends[i], starts[i]);
+  }
+
+  // The walk's stack, one entry per open span: its node, clipped window and next child to consider.
+  const stackNode = new Int32Array(n + 1);
+  const stackStart = new Float64Array(n + 1);
+  const stackEnd = new Float64Array(n + 1);
+  const stackNext = new Int32Array(n + 1);
+  let top = -1;
+  const push = (node: number, start: number, end: number) => {
+    const from = offsets[node];
+    const to = offsets[node + 1];
+    if (to - from > 1) {
+      // Latest clipped end first; among equals the longer child first.
+      const kids = Array.from(list.subarray(from, to));
+      kids.sort((a, b) => Math.min(ends[b], end) - Math.min(ends[a], end) || starts[a] - starts[b] || a - b);
+      list.set(kids, from);
+    }
+    top++;
+    stackNode[top] = node;
+    stackStart[top] = start;
+    stackEnd[top] = end;
+    stackNext[top] = from;
+  };
+
+  const reversed: CriticalPathSegment[] = [];
+  const emit = (node: number, startTime: number, endTime: number) => {
+    if (node < n && endTime > startTime) reversed.push({ spanId: spans[node].spanId, startTime, endTime });
+  };
+
+  push(n, traceStart, traceEnd);
+  let cursor = traceEnd;
+  while (top >= 0) {
+    const node = stackNode[top];
+    const start = stackStart[top];
+    const end = stackEnd[top];
+    const to = offsets[node + 1];
+    let next = stackNext[top];
+    while (next < to) {
+      const kid = list[next];
+      const outside = starts[kid] > end || ends[kid] < start;
+      if (!outside && Math.min(ends[kid], end) <= cursor) break;
+      next++;
+    }
+    if (next < to) {
+      const child = list[next];
+      stackNext[top] = next + 1;
+      const childEnd = Math.min(ends[child], end);
+      emit(node, childEnd, cursor);
+      push(child, Math.max(starts[child], start), childEnd);
+      cursor = childEnd;
+    } else {
+      emit(node, start, cursor);
+      cursor = Math.min(cursor, start);
+      top--;
+    }
+  }
+  reversed.reverse();
+  return reversed;
+}
+
+/** The span ids that appear on the critical path. */
+export function criticalPathSpanIds(segments: readonly CriticalPathSegment[]): Set<string> {
+  return new Set(segments.map((segment) => segment.spanId));
+}

@@ -1,0 +1,104 @@
+import { strict as assert } from 'node:assert';
+import { criticalPath, criticalPathSpanIds, type CriticalPathSpan } from '../../../../src/core/analysis/criticalPath';
+
+function span(spanId: string, startTime: number, endTime: number, parentSpanId?: string): CriticalPathSpan {
+  return { spanId, parentSpanId, startTime, endTime };
+}
+
+function path(spans: CriticalPathSpan[]): string[] {
+  return criticalPath(spans).map((s) => `${s.spanId}:${s.startTime}-${s.endTime}`);
+}
+
+describe('criticalPath', () => {
+  it('is empty for no spans', () => {
+    assert.deepEqual(criticalPath([]), []);
+  });
+
+  it('is the root alone when it has no children', () => {
+    assert.deepEqual(path([span('r', 0, 100)]), ['r:0-100']);
+  });
+
+  it('alternates between parent self time and sequential children', () => {
+    const spans = [span('r', 0, 100), span('a', 10, 40, 'r'), span('b', 50, 90, 'r')];
+    assert.deepEqual(path(spans), ['r:0-10', 'a:10-40', 'r:40-50', 'b:50-90', 'r:90-100']);
+  });
+
+  it('follows the parallel child that finishes last and skips the one hidden under it', () => {
+    const spans = [span('r', 0, 100), span('a', 0, 80, 'r'), span('b', 10, 60, 'r')];
+    assert.deepEqual(path(spans), ['a:0-80', 'r:80-100']);
+  });
+
+  it('skips an overlapping child that ends after the critical child started', () => {
+    const spans = [span('r', 0, 100), span('a', 0, 50, 'r'), span('b', 40, 90, 'r')];
+    assert.deepEqual(path(spans), ['r:0-40', 'b:40-90', 'r:90-100']);
+  });
+
+  it('takes an earlier child that finished before the critical child started', () => {
+    const spans = [span('r', 0, 100), span('a', 5, 30, 'r'), span('c', 8, 20, 'r'), span('b', 40, 90, 'r')];
+    assert.deepEqual(path(spans), ['r:0-5', 'a:5-30', 'r:30-40', 'b:40-90', 'r:90-100']);
+  });
+
+  it('descends through several levels', () => {
+    const spans = [
+      span('r', 0, 100),
+      span('agent', 0, 100, 'r'),
+      span('llm1', 0, 30, 'agent'),
+      span('tool', 30, 60, 'agent'),
+      span('http', 35, 55, 'tool'),
+      span('llm2', 60, 100, 'agent'),
+    ];
+    assert.deepEqual(path(spans), ['llm1:0-30', 'tool:30-35', 'http:35-55', 'tool:55-60', 'llm2:60-100']);
+  });
+
+  it('clips async children that outlive their parent or start before it', () => {
+    const spans = [span('r', 0, 100), span('a', 0, 50, 'r'), span('late', 40, 150, 'a'), span('early', -20, 10, 'a')];
+    assert.deepEqual(path(spans), ['early:0-10', 'a:10-40', 'late:40-50', 'r:50-100']);
+  });
+
+  it('drops children entirely outside their parent', () => {
+    const spans = [span('r', 0, 100), span('a', 10, 20, 'r'), span('after', 200, 300, 'a')];
+    assert.deepEqual(path(spans), ['r:0-10', 'a:10-20', 'r:20-100']);
+  });
+
+  it('treats orphans and several roots as children of the whole trace', () => {
+    const spans = [span('r', 0, 50), span('orphan', 60, 120, 'missing'), span('x', 10, 20, 'r')];
+    assert.deepEqual(path(spans), ['r:0-10', 'x:10-20', 'r:20-50', 'orphan:60-120']);
+  });
+
+  it('ignores spans caught in a parent cycle without hanging', () => {
+    const spans = [span('r', 0, 100), span('a', 10, 200, 'b'), span('b', 20, 300, 'a')];
+    assert.deepEqual(path(spans), ['r:0-100']);
+  });
+
+  it('handles a 100,000-deep chain and a 100,000-wide fan-out without recursion', () => {
+    const deep: CriticalPathSpan[] = [];
+    for (let i = 0; i < 100_000; i++) deep.push(span(`s${i}`, i, 200_000 - i, i ? `s${i - 1}` : undefined));
+    const deepPath = criticalPath(deep);
+    assert.equal(criticalPathSpanIds(deepPath).size, 100_000);
+    assert.equal(deepPath[0].startTime, 0);
+    assert.equal(deepPath[deepPath.length - 1].endTime, 200_000);
+
+    const wide: CriticalPathSpan[] = [span('root', 0, 100_000)];
+    for (let i = 0; i < 100_000; i++) wide.push(span(`c${i}`, i, i + 1, 'root'));
+    const started = performance.now();
+    const widePath = criticalPath(wide);
+    assert.ok(performance.now() - started < 2000);
+    assert.equal(widePath.length, 100_000);
+  });
+
+  it('covers the trace end to end with contiguous segments', () => {
+    const spans = [
+      span('r', 0, 1000),
+      span('a', 100, 400, 'r'),
+      span('b', 200, 700, 'r'),
+      span('c', 650, 900, 'r'),
+      span('d', 300, 500, 'b'),
+      span('e', 450, 690, 'b'),
+    ];
+    const segments = criticalPath(spans);
+    assert.equal(segments[0].startTime, 0);
+    assert.equal(segments[segments.length - 1].endTime, 1000);
+    for (let i = 1; i < segments.length; i++) assert.equal(segments[i].startTime, segments[i - 1].endTime);
+    assert.deepEqual([...criticalPathSpanIds(segments)].sort(), ['a', 'c', 'r']);
+  });
+});
