@@ -1,0 +1,96 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { version } from '../../package.json';
+import { isLoopbackBind } from '../core/receiver/hostCheck';
+import { failedListeners, LoupeRuntime } from '../core/runtime/loupeRuntime';
+import { parseCli, USAGE, type ServeOptions } from './serveArgs';
+
+function urlHost(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+function openInBrowser(url: string): void {
+  const [command, args] =
+    process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['cmd', ['/c', 'start', '', url]] : ['xdg-open', [url]];
+  const child = spawn(command, args, { stdio: 'ignore', detached: true });
+  child.on('error', () => console.error(`Could not open a browser; visit ${url}`));
+  child.unref();
+}
+
+async function serve(options: ServeOptions): Promise<number> {
+  const runtime = await LoupeRuntime.open({
+    host: options.host,
+    grpcPort: options.grpcPort,
+    httpPort: options.httpPort,
+    storeDir: options.storeDir,
+    maxTraces: options.maxTraces,
+    staticDir: join(__dirname, 'webview'),
+    version,
+    onStoreError: (message) => console.error(`Warning: ${message} Traces are kept in memory until the store can be written again.`),
+    onStoreRecovered: () => console.error('The trace store can be written again.'),
+  });
+  for (const problem of runtime.engine.loadProblems) console.error(`Warning: ${problem}`);
+
+  const status = await runtime.startReceivers();
+  const failures = failedListeners(status);
+  if (failures.length > 0) {
+    for (const { error } of failures) console.error(`Error: ${error.message}`);
+    await runtime.close();
+    return 1;
+  }
+  const host = urlHost(options.host);
+  const grpcPort = status.grpc.state === 'listening' ? status.grpc.port : 0;
+  const httpPort = status.http.state === 'listening' ? status.http.port : 0;
+  const uiUrl = `http://${host}:${httpPort}/`;
+  console.log(`Loupe ${version}: keeping up to ${options.maxTraces} traces in ${options.storeDir}`);
+  console.log(`OTLP/gRPC listening on ${host}:${grpcPort}`);
+  console.log(`OTLP/HTTP listening on http://${host}:${httpPort}/v1/traces and /v1/logs`);
+  console.log(`UI and REST API on ${uiUrl}`);
+  if (!isLoopbackBind(options.host)) {
+    console.error(`Warning: listening on ${options.host} exposes your traces (prompts included) to the network.`);
+  }
+  if (options.open) openInBrowser(uiUrl);
+
+  await new Promise<void>((resolve) => {
+    let stopping = false;
+    const stop = (signal: NodeJS.Signals) => {
+      if (stopping) {
+        console.error(`${signal} again: exiting without waiting for the store.`);
+        process.exit(1);
+      }
+      stopping = true;
+      console.log(`${signal}: stopping and writing the store…`);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  await runtime.close();
+  console.log('Stopped.');
+  return 0;
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const command = parseCli(argv);
+  switch (command.command) {
+    case 'help':
+      console.log(USAGE);
+      return 0;
+    case 'version':
+      console.log(version);
+      return 0;
+    case 'usage-error':
+      console.error(`loupe: ${command.message}\n\n${USAGE}`);
+      return 2;
+    case 'serve':
+      return serve(command.options);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(`loupe: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,131 @@
+import { TraceEngine } from '../engine/traceEngine';
+import { TracePersistence } from '../store/tracePersistence';
+import type { PersistenceError } from '../store/persistenceError';
+import { GrpcReceiver } from '../receiver/grpcReceiver';
+import { HttpServer } from '../receiver/httpServer';
+import type { ListenerKind } from '../receiver/listenError';
+import type { PriceOverride } from '../genai/pricing';
+
+export interface RuntimeOptions {
+  host: string;
+  grpcPort: number;
+  httpPort: number;
+  /** Where traces are kept; without it they live in memory only. */
+  storeDir?: string;
+  maxTraces?: number;
+  maxBytes?: number;
+  maxRequestBytes?: number;
+  /** The built web UI (dist/webview). */
+  staticDir?: string;
+  allowedOrigins?: readonly string[];
+  pricing?: readonly PriceOverride[];
+  version: string;
+  /** The store could not write (read-only or full disk); traces are kept in memory meanwhile. */
+  onStoreError?: (message: string) => void;
+  onStoreRecovered?: () => void;
+}
+
+export type ListenerState =
+  | { state: 'stopped' }
+  | { state: 'listening'; port: number }
+  | { state: 'failed'; error: Error };
+
+export interface ReceiverStatus {
+  host: string;
+  grpc: ListenerState;
+  http: ListenerState;
+}
+
+/**
+ * The whole Loupe engine as one object: the trace engine with its store, and the OTLP/gRPC and
+ * OTLP/HTTP (+ REST API + UI) listeners. The listeners start and stop without touching stored
+ * traces, so viewers keep working while the receiver is off. Used by `loupe serve` and by the
+ * VS Code extension's engine thread.
+ */
+export class LoupeRuntime {
+  private grpc: GrpcReceiver | undefined;
+  private http: HttpServer | undefined;
+  private status: ReceiverStatus;
+
+  private constructor(
+    readonly engine: TraceEngine,
+    private readonly options: RuntimeOptions,
+  ) {
+    this.status = { host: options.host, grpc: { state: 'stopped' }, http: { state: 'stopped' } };
+  }
+
+  static async open(options: RuntimeOptions): Promise<LoupeRuntime> {
+    const persistence = options.storeDir
+      ? new TracePersistence(options.storeDir, {
+          onError: (error: PersistenceError) => options.onStoreError?.(error.message),
+          onRecovered: () => options.onStoreRecovered?.(),
+        })
+      : undefined;
+    const engine = await TraceEngine.open({
+      maxTraces: options.maxTraces,
+      maxBytes: options.maxBytes,
+      pricing: options.pricing,
+      version: options.version,
+      persistence,
+    });
+    return new LoupeRuntime(engine, options);
+  }
+
+  get receiverStatus(): ReceiverStatus {
+    return { ...this.status };
+  }
+
+  /** Starts both listeners; a listener that cannot start is reported, the other keeps running. */
+  async startReceivers(): Promise<ReceiverStatus> {
+    await this.stopReceivers();
+    const { host, grpcPort, httpPort } = this.options;
+    this.grpc = new GrpcReceiver({ sink: this.engine, host, port: grpcPort, maxReceiveBytes: this.options.maxRequestBytes });
+    this.http = new HttpServer({
+      sink: this.engine,
+      api: this.engine,
+      host,
+      port: httpPort,
+      maxRequestBytes: this.options.maxRequestBytes,
+      staticDir: this.options.staticDir,
+      allowedOrigins: this.options.allowedOrigins,
+    });
+    const [grpc, http] = await Promise.all([listen(this.grpc), listen(this.http)]);
+    this.status = { host, grpc, http };
+    this.engine.setPorts({ grpcPort: portOf(grpc), httpPort: portOf(http) });
+    return this.receiverStatus;
+  }
+
+  async stopReceivers(): Promise<void> {
+    const running = [this.grpc, this.http];
+    this.grpc = undefined;
+    this.http = undefined;
+    await Promise.all(running.map((listener) => listener?.stop()));
+    this.status = { host: this.options.host, grpc: { state: 'stopped' }, http: { state: 'stopped' } };
+    this.engine.setPorts({ grpcPort: null, httpPort: null });
+  }
+
+  /** Stops listening and writes everything pending to the store. */
+  async close(): Promise<void> {
+    await this.stopReceivers();
+    await this.engine.close();
+  }
+}
+
+function portOf(state: ListenerState): number | null {
+  return state.state === 'listening' ? state.port : null;
+}
+
+async function listen(listener: { start(): Promise<number> }): Promise<ListenerState> {
+  try {
+    return { state: 'listening', port: await listener.start() };
+  } catch (error) {
+    return { state: 'failed', error: error instanceof Error ? error : new Error(String(error)) };
+  }
+}
+
+export function failedListeners(status: ReceiverStatus): { listener: ListenerKind; error: Error }[] {
+  const out: { listener: ListenerKind; error: Error }[] = [];
+  if (status.grpc.state === 'failed') out.push({ listener: 'grpc', error: status.grpc.error });
+  if (status.http.state === 'failed') out.push({ listener: 'http', error: status.http.error });
+  return out;
+}
