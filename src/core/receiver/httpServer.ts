@@ -1,0 +1,211 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { LoupeApi } from '../../protocol/api';
+import { handleApiRequest, isTraceStreamRequest } from '../server/restApi';
+import { serveStatic } from '../server/staticFiles';
+import { openTraceStream, type TraceStreamOptions } from '../server/traceStream';
+import { hostWithoutPort, isAllowedHostHeader } from './hostCheck';
+import type { IngestSink } from './ingestSink';
+import { toListenError } from './listenError';
+import { decideOtlpCors } from './otlpCors';
+import { handleOtlpExport, otlpSignalForPath } from './otlpHttp';
+import { DEFAULT_MAX_REQUEST_BYTES, RequestAbortedError, RequestBodyError, readRequestBody } from './requestBody';
+
+export const DEFAULT_HTTP_PORT = 4318;
+
+export interface HttpServerOptions {
+  sink: IngestSink;
+  /** Serves `/api/*` when given; without it those routes answer 404. */
+  api?: LoupeApi;
+  /** Default 127.0.0.1. Any other non-loopback address exposes Loupe to the network. */
+  host?: string;
+  /** Default 4318; 0 picks a free port. */
+  port?: number;
+  /** Cap on a request body, before and after decompression. Default 64 MiB. */
+  maxRequestBytes?: number;
+  /** The web UI bundle; a placeholder page is served when it is missing. */
+  staticDir?: string;
+  /** Web origins allowed to POST to `/v1/*` (browser-side agents); `*` allows any. */
+  allowedOrigins?: readonly string[];
+  stream?: TraceStreamOptions;
+  /** How long `stop()` lets open requests finish before cutting connections. Default 2 s. */
+  shutdownGraceMs?: number;
+}
+
+/**
+ * One `node:http` listener for OTLP/HTTP (`/v1/traces`, `/v1/logs`), the REST API and SSE stream
+ * (`/api/*`), and the static web UI (everything else).
+ */
+export class HttpServer {
+  private readonly server: Server;
+  private readonly host: string;
+  private readonly requestedPort: number;
+  private readonly maxRequestBytes: number;
+  private readonly allowedOrigins: ReadonlySet<string>;
+  private readonly openStreams = new Set<() => void>();
+  private boundPort: number | undefined;
+
+  constructor(private readonly options: HttpServerOptions) {
+    this.host = options.host ?? '127.0.0.1';
+    this.requestedPort = options.port ?? DEFAULT_HTTP_PORT;
+    this.maxRequestBytes = options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES;
+    this.allowedOrigins = new Set(options.allowedOrigins ?? []);
+    this.server = createServer((request, response) => {
+      this.handle(request, response).catch((error: unknown) => this.failRequest(response, error));
+    });
+    this.server.on('clientError', (_error, socket) => {
+      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+      else socket.destroy();
+    });
+  }
+
+  /** The bound port once started. */
+  get port(): number | undefined {
+    return this.boundPort;
+  }
+
+  /** Starts listening; resolves with the bound port or rejects with a `PortUnavailableError`. */
+  start(): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const onError = (error: Error): void => {
+        this.server.off('listening', onListening);
+        reject(toListenError(error, 'http', this.host, this.requestedPort));
+      };
+      const onListening = (): void => {
+        this.server.off('error', onError);
+        this.boundPort = (this.server.address() as AddressInfo).port;
+        resolve(this.boundPort);
+      };
+      this.server.once('error', onError);
+      this.server.once('listening', onListening);
+      this.server.listen({ host: this.host, port: this.requestedPort });
+    });
+  }
+
+  /** Ends event streams, stops accepting, and cuts connections still open after the grace period. */
+  async stop(): Promise<void> {
+    if (!this.server.listening) return;
+    for (const close of [...this.openStreams]) close();
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.server.closeIdleConnections();
+    const grace = setTimeout(() => this.server.closeAllConnections(), this.options.shutdownGraceMs ?? 2_000);
+    await closed;
+    clearTimeout(grace);
+    this.boundPort = undefined;
+  }
+
+  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    if (!isAllowedHostHeader(request.headers.host, this.host)) {
+      return sendJson(response, 403, {
+        error: `Host "${request.headers.host}" is not this machine; Loupe answers only loopback names.`,
+      });
+    }
+    const target = request.url ?? '/';
+    if (!target.startsWith('/')) return sendJson(response, 400, { error: 'Bad request target.' });
+    const queryStart = target.indexOf('?');
+    const path = queryStart < 0 ? target : target.slice(0, queryStart);
+    const query = new URLSearchParams(queryStart < 0 ? '' : target.slice(queryStart + 1));
+
+    if (path.startsWith('/v1/')) return this.handleOtlp(request, response, path);
+    if (path === '/api' || path.startsWith('/api/')) return this.handleApi(request, response, path, query);
+    return serveStatic(request, response, path, this.options.staticDir);
+  }
+
+  private async handleOtlp(request: IncomingMessage, response: ServerResponse, path: string): Promise<void> {
+    const method = request.method ?? 'GET';
+    const cors = decideOtlpCors(
+      method,
+      request.headers.origin,
+      request.headers['access-control-request-headers'],
+      this.allowedOrigins,
+    );
+    if (cors.answer) {
+      const body = cors.answer.message === undefined ? undefined : { error: cors.answer.message };
+      const headers = cors.answer.status === 204 ? cors.headers : { ...cors.headers, Connection: 'close' };
+      return sendJson(response, cors.answer.status, body, headers);
+    }
+    const signal = otlpSignalForPath(path);
+    if (signal === undefined) {
+      return sendJson(response, 404, { error: `No OTLP endpoint ${path}; use /v1/traces or /v1/logs.` }, cors.headers);
+    }
+    if (method !== 'POST') {
+      return sendJson(response, 405, { error: 'OTLP export needs POST.' }, { ...cors.headers, Allow: 'POST' });
+    }
+    await handleOtlpExport(request, response, signal, this.options.sink, this.maxRequestBytes, cors.headers);
+  }
+
+  private async handleApi(
+    request: IncomingMessage,
+    response: ServerResponse,
+    path: string,
+    query: URLSearchParams,
+  ): Promise<void> {
+    const api = this.options.api;
+    if (api === undefined) return sendJson(response, 404, { error: 'This server has no API.' });
+    const method = request.method ?? 'GET';
+    if (method !== 'GET' && method !== 'HEAD' && !isSameOrigin(request)) {
+      return sendJson(response, 403, { error: 'Cross-origin requests may not change Loupe data.' });
+    }
+    if (isTraceStreamRequest(method, path)) {
+      const close = openTraceStream(api, request, response, this.options.stream);
+      this.openStreams.add(close);
+      response.on('close', () => this.openStreams.delete(close));
+      return;
+    }
+    let body: Buffer | undefined;
+    if (method === 'POST') {
+      try {
+        body = await readRequestBody(request, this.maxRequestBytes);
+      } catch (error) {
+        if (error instanceof RequestAbortedError) return void response.destroy();
+        if (error instanceof RequestBodyError) {
+          return sendJson(response, error.status, { error: error.message }, { Connection: 'close' });
+        }
+        throw error;
+      }
+    }
+    const answer = await handleApiRequest(api, {
+      method,
+      path,
+      query,
+      contentType: request.headers['content-type'],
+      body,
+    });
+    response.writeHead(answer.status, answer.headers);
+    response.end(answer.body);
+  }
+
+  private failRequest(response: ServerResponse, error: unknown): void {
+    if (response.headersSent) return void response.destroy();
+    const message = error instanceof Error ? error.message : String(error);
+    sendJson(response, 500, { error: `Loupe could not answer: ${message}` });
+  }
+}
+
+/** A state-changing request from a web page must come from a page this server served. */
+function isSameOrigin(request: IncomingMessage): boolean {
+  const origin = request.headers.origin;
+  if (origin === undefined) return true;
+  try {
+    const host = request.headers.host;
+    return host !== undefined && new URL(origin).host === host && hostWithoutPort(host) !== undefined;
+  } catch {
+    return false;
+  }
+}
+
+function sendJson(
+  response: ServerResponse,
+  status: number,
+  value: unknown,
+  extraHeaders: Record<string, string> = {},
+): void {
+  const body = value === undefined ? undefined : Buffer.from(JSON.stringify(value));
+  response.writeHead(status, {
+    ...extraHeaders,
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
+    ...(body === undefined ? {} : { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': String(body.length) }),
+  });
+  response.end(body);
+}

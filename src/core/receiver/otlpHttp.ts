@@ -1,0 +1,103 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { OtlpDecodeError } from '../otlp/decodeError';
+import { decodeLogsRequest, decodeTraceRequest, type OtlpWireFormat } from '../otlp/decode';
+import { encodeErrorStatus, encodeExportResponse, type OtlpSignal } from '../otlp/encodeResponse';
+import type { PartialSuccess } from '../otlp/model';
+import type { IngestSink } from './ingestSink';
+import { RequestAbortedError, RequestBodyError, readRequestBody } from './requestBody';
+
+/** google.rpc.Code values used in error bodies. */
+const RPC_INVALID_ARGUMENT = 3;
+const RPC_RESOURCE_EXHAUSTED = 8;
+const RPC_INTERNAL = 13;
+
+const PATHS: Record<string, OtlpSignal> = { '/v1/traces': 'traces', '/v1/logs': 'logs' };
+
+export function otlpSignalForPath(path: string): OtlpSignal | undefined {
+  return PATHS[path];
+}
+
+/** The OTLP wire format a Content-Type names (parameters such as charset are ignored). */
+export function otlpFormatOf(contentType: string | undefined): OtlpWireFormat | undefined {
+  const mediaType = (contentType ?? '').split(';')[0].trim().toLowerCase();
+  if (mediaType === 'application/x-protobuf' || mediaType === 'application/protobuf') return 'protobuf';
+  if (mediaType === 'application/json') return 'json';
+  return undefined;
+}
+
+/**
+ * Answers `POST /v1/traces` or `/v1/logs` as the OTLP/HTTP specification says: 200 with an
+ * Export*ServiceResponse (carrying partial_success when the sink rejected some items), 400 with
+ * a google.rpc.Status for data that does not decode, 413 when too large, 415 for other media
+ * types, always in the format of the request.
+ */
+export async function handleOtlpExport(
+  request: IncomingMessage,
+  response: ServerResponse,
+  signal: OtlpSignal,
+  sink: IngestSink,
+  maxRequestBytes: number,
+  extraHeaders: Record<string, string> = {},
+): Promise<void> {
+  const format = otlpFormatOf(request.headers['content-type']);
+  if (format === undefined) {
+    const message = `Content-Type "${request.headers['content-type'] ?? ''}" is not supported; send application/x-protobuf or application/json.`;
+    return sendStatus(response, 415, 'json', RPC_INVALID_ARGUMENT, message, extraHeaders, true);
+  }
+
+  let body: Buffer;
+  try {
+    body = await readRequestBody(request, maxRequestBytes);
+  } catch (error) {
+    if (error instanceof RequestAbortedError) return void response.destroy();
+    if (error instanceof RequestBodyError) {
+      const code = error.status === 413 ? RPC_RESOURCE_EXHAUSTED : RPC_INVALID_ARGUMENT;
+      // The rest of an oversized or broken body is not read, so the connection cannot be reused.
+      return sendStatus(response, error.status, format, code, error.message, extraHeaders, true);
+    }
+    throw error;
+  }
+
+  let partial: PartialSuccess | undefined;
+  try {
+    partial =
+      signal === 'traces'
+        ? sink.ingestTraces(decodeTraceRequest(body, format))
+        : sink.ingestLogs(decodeLogsRequest(body, format));
+  } catch (error) {
+    if (error instanceof OtlpDecodeError) {
+      return sendStatus(response, 400, format, RPC_INVALID_ARGUMENT, error.message, extraHeaders);
+    }
+    const message = `Loupe could not store the ${signal}: ${error instanceof Error ? error.message : String(error)}`;
+    return sendStatus(response, 500, format, RPC_INTERNAL, message, extraHeaders);
+  }
+  send(response, 200, format, encodeExportResponse(signal, format, partial), extraHeaders);
+}
+
+function sendStatus(
+  response: ServerResponse,
+  status: number,
+  format: OtlpWireFormat,
+  code: number,
+  message: string,
+  extraHeaders: Record<string, string>,
+  closeConnection = false,
+): void {
+  const headers = closeConnection ? { ...extraHeaders, Connection: 'close' } : extraHeaders;
+  send(response, status, format, encodeErrorStatus(format, code, message), headers);
+}
+
+function send(
+  response: ServerResponse,
+  status: number,
+  format: OtlpWireFormat,
+  body: Uint8Array,
+  extraHeaders: Record<string, string>,
+): void {
+  response.writeHead(status, {
+    ...extraHeaders,
+    'Content-Type': format === 'json' ? 'application/json' : 'application/x-protobuf',
+    'Content-Length': String(body.byteLength),
+  });
+  response.end(body);
+}

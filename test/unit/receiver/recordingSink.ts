@@ -1,0 +1,34 @@
+import type { ExportLogsServiceRequest, ExportTraceServiceRequest, PartialSuccess } from '../../../src/core/otlp/model';
+import type { IngestSink } from '../../../src/core/receiver/ingestSink';
+
+/** An IngestSink that keeps every request it is handed, for tests to inspect. */
+export class RecordingSink implements IngestSink {
+  readonly traces: ExportTraceServiceRequest[] = [];
+  readonly logs: ExportLogsServiceRequest[] = [];
+  /** Returned from every ingest call when set. */
+  partial: PartialSuccess | undefined;
+  /** Thrown from every ingest call when set. */
+  failure: Error | undefined;
+
+  ingestTraces(request: ExportTraceServiceRequest): PartialSuccess | undefined {
+    if (this.failure) throw this.failure;
+    this.traces.push(request);
+    return this.partial;
+  }
+
+  ingestLogs(request: ExportLogsServiceRequest): PartialSuccess | undefined {
+    if (this.failure) throw this.failure;
+    this.logs.push(request);
+    return this.partial;
+  }
+
+  spanCount(): number {
+    let count = 0;
+    for (const request of this.traces) {
+      for (const resourceSpans of request.resourceSpans) {
+        for (const scopeSpans of resourceSpans.scopeSpans) count += scopeSpans.spans.length;
+      }
+    }
+    return count;
+  }
+}
