@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 
 /**
  * Where the store keeps its files:
@@ -39,6 +39,11 @@ export function isTraceFileName(name: string): boolean {
 /** lowdb (steno) writes `.<name>.tmp` beside the target and renames it; a crash can leave one. */
 export function isTempFileName(name: string): boolean {
   return name.startsWith('.') && name.endsWith('.tmp');
+}
+
+/** The temp file lowdb (steno) writes before renaming it to `path`. */
+export function tempFilePath(path: string): string {
+  return join(dirname(path), `.${basename(path)}.tmp`);
 }
 
 /** `<name>.corrupt-<UTC time>` beside the original, e.g. `abc.json.corrupt-2025-01-31T10-20-30-400Z`. */

@@ -7,7 +7,7 @@ import { loadStore } from './storeLoader';
 import type { StoreMeta } from './storeMeta';
 import { defaultStoreMeta } from './storeMeta';
 import type { StoredTrace } from './storedTrace';
-import { isTempFileName, isTraceFileName, metaPath, traceFilePath, tracesDir } from './storeLayout';
+import { isTempFileName, isTraceFileName, metaPath, tempFilePath, traceFilePath, tracesDir } from './storeLayout';
 import { runConcurrently } from './runConcurrently';
 
 export type { StoreMeta } from './storeMeta';
@@ -403,11 +403,17 @@ export class TracePersistence {
  */
 async function writeTextFile(path: string, text: string): Promise<void> {
   try {
-    await new TextFile(path).write(text);
+    try {
+      await new TextFile(path).write(text);
+    } catch (cause) {
+      if (errnoOf(cause) !== 'ENOENT') throw cause;
+      await mkdir(dirname(path), { recursive: true });
+      await new TextFile(path).write(text);
+    }
   } catch (cause) {
-    if (errnoOf(cause) !== 'ENOENT') throw cause;
-    await mkdir(dirname(path), { recursive: true });
-    await new TextFile(path).write(text);
+    // A partial temp file left by a full disk would keep holding the space it needs.
+    await unlink(tempFilePath(path)).catch(() => undefined);
+    throw cause;
   }
 }
 
