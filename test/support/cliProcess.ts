@@ -1,0 +1,59 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '..', '..');
+
+export interface ServeProcess {
+  child: ChildProcess;
+  grpcPort: number;
+  httpPort: number;
+  output: () => string;
+  /** Resolves with the exit code. */
+  exited: Promise<number | null>;
+}
+
+/** Starts `loupe serve` from source in a child process and waits for its listener lines. */
+export function startServe(args: string[], timeoutMs = 20_000): Promise<ServeProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), 'serve', ...args], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`loupe serve did not start in time:\n${out}`));
+    }, timeoutMs);
+    const check = () => {
+      const grpc = /OTLP\/gRPC listening on [^\s]+:(\d+)/.exec(out);
+      const http = /OTLP\/HTTP listening on http:\/\/[^\s]+:(\d+)\//.exec(out);
+      if (grpc && http) {
+        clearTimeout(timer);
+        resolve({ child, grpcPort: Number(grpc[1]), httpPort: Number(http[1]), output: () => out, exited });
+      }
+    };
+    child.stdout!.on('data', check);
+    exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`loupe serve exited with ${code}:\n${out}`));
+    });
+  });
+}
+
+/** Runs `loupe` to completion and returns its exit code and output. */
+export function runCli(args: string[], timeoutMs = 20_000): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), ...args], { cwd: ROOT });
+  let output = '';
+  child.stdout.on('data', (d) => (output += d));
+  child.stderr.on('data', (d) => (output += d));
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  return new Promise((resolve) =>
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    }),
+  );
+}

@@ -1,0 +1,91 @@
+import * as assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:net';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { OTLPTraceExporter as GrpcExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
+import { OTLPTraceExporter as ProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { context, trace } from '@opentelemetry/api';
+import { runCli, startServe, type ServeProcess } from '../../support/cliProcess';
+
+async function sendTrace(exporter: GrpcExporter | ProtoExporter, service: string): Promise<string> {
+  const provider = new TracerProvider({
+    resource: resourceFromAttributes({ 'service.name': service }),
+    spanProcessors: [new BatchSpanProcessor({ exporter, scheduledDelayMillis: 10 })],
+  });
+  const tracer = provider.getTracer('cli-test');
+  const root = tracer.startSpan('agent run');
+  // No context manager is registered here, so the parent is passed explicitly.
+  tracer.startSpan('step', {}, trace.setSpan(context.active(), root)).end();
+  root.end();
+  const traceId = root.spanContext().traceId;
+  await provider.forceFlush();
+  await provider.shutdown();
+  return traceId;
+}
+
+async function getJson(port: number, path: string): Promise<{ status: number; body: any }> {
+  const response = await fetch(`http://127.0.0.1:${port}${path}`);
+  return { status: response.status, body: await response.json() };
+}
+
+describe('loupe serve (the real process)', function () {
+  this.timeout(60_000);
+  let store: string;
+  let serve: ServeProcess | undefined;
+  beforeEach(async () => (store = await mkdtemp(join(tmpdir(), 'loupe-cli-'))));
+  afterEach(async () => {
+    if (serve && serve.child.exitCode === null) serve.child.kill('SIGKILL');
+    serve = undefined;
+    await rm(store, { recursive: true, force: true });
+  });
+
+  it('receives gRPC and HTTP exports, answers the REST API, and keeps traces across a SIGTERM restart', async () => {
+    serve = await startServe(['--grpc-port', '0', '--http-port', '0', '--store', store]);
+    const viaGrpc = await sendTrace(new GrpcExporter({ url: `http://127.0.0.1:${serve.grpcPort}` }), 'grpc-agent');
+    const viaHttp = await sendTrace(new ProtoExporter({ url: `http://127.0.0.1:${serve.httpPort}/v1/traces` }), 'http-agent');
+
+    const health = await getJson(serve.httpPort, '/api/health');
+    assert.equal(health.body.product, 'loupe');
+    assert.equal(health.body.grpcPort, serve.grpcPort);
+    assert.equal(health.body.traces, 2);
+    assert.equal(health.body.spans, 4);
+    const list = await getJson(serve.httpPort, '/api/traces');
+    assert.deepEqual(list.body.map((t: any) => t.traceId).sort(), [viaGrpc, viaHttp].sort());
+    const detail = await getJson(serve.httpPort, `/api/traces/${viaGrpc}`);
+    assert.deepEqual(detail.body.spans.map((s: any) => s.name), ['agent run', 'step']);
+    assert.equal(detail.body.spans[0].service, 'grpc-agent');
+
+    serve.child.kill('SIGTERM');
+    assert.equal(await serve.exited, 0, serve.output());
+    assert.match(serve.output(), /Stopped\./);
+
+    serve = await startServe(['--grpc-port', '0', '--http-port', '0', '--store', store]);
+    const again = await getJson(serve.httpPort, '/api/traces');
+    assert.deepEqual(again.body, list.body);
+    serve.child.kill('SIGINT');
+    assert.equal(await serve.exited, 0);
+  });
+
+  it('names the busy port and the way out, and exits 1', async () => {
+    const blocker: Server = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      const { code, output } = await runCli(['serve', '--grpc-port', '0', '--http-port', String(port), '--store', store]);
+      assert.equal(code, 1);
+      assert.match(output, new RegExp(`Port ${port} is already in use`));
+      assert.match(output, /--http-port/);
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('exits 2 with usage on bad flags', async () => {
+    const { code, output } = await runCli(['serve', '--grpc-port', 'x']);
+    assert.equal(code, 2);
+    assert.match(output, /Usage: loupe serve/);
+  });
+});
