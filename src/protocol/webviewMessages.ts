@@ -1,0 +1,195 @@
+/**
+ * Every message between the trace view (webview) and the VS Code extension host, declared once.
+ * The webview asks through requests (each answered by one response with the same id), sends
+ * commands that need no answer, and receives notifications. The host must validate whatever the
+ * webview sends with `isWebviewToHostMessage` before acting on it.
+ */
+import type {
+  Breakdown,
+  CodeLocation,
+  TraceChange,
+  TraceDetail,
+  TraceQuery,
+  TraceSummary,
+  WaterfallRow,
+} from './model';
+
+/** The questions the webview may ask, with the answer each gets (`null` for an unknown trace). */
+export interface WebviewRequests {
+  listTraces: { params: TraceQuery; result: TraceSummary[] };
+  getTrace: { params: { traceId: string }; result: TraceDetail | null };
+  waterfall: { params: { traceId: string }; result: WaterfallRow[] | null };
+  breakdown: { params: { traceId: string }; result: Breakdown | null };
+  overallBreakdown: { params: Record<string, never>; result: Breakdown };
+}
+
+export type WebviewRequestMethod = keyof WebviewRequests;
+
+export const WEBVIEW_REQUEST_METHODS: readonly WebviewRequestMethod[] = [
+  'listTraces',
+  'getTrace',
+  'waterfall',
+  'breakdown',
+  'overallBreakdown',
+];
+
+export interface WebviewRequest<M extends WebviewRequestMethod = WebviewRequestMethod> {
+  type: 'request';
+  id: number;
+  method: M;
+  params: WebviewRequests[M]['params'];
+}
+
+/** Sent once the webview has loaded and listens; the host then sends what the panel should show. */
+export interface ReadyCommand {
+  type: 'ready';
+}
+
+/** Open a source location in an editor (a span's code location or a stack frame). */
+export interface RevealSourceCommand {
+  type: 'revealSource';
+  location: CodeLocation;
+}
+
+/** Show another trace (e.g. a span link), in this panel or another one as the host decides. */
+export interface OpenTraceCommand {
+  type: 'openTrace';
+  traceId: string;
+  spanId?: string;
+}
+
+export type WebviewCommand = ReadyCommand | RevealSourceCommand | OpenTraceCommand;
+export type WebviewToHostMessage = WebviewRequest | WebviewCommand;
+
+export type WebviewResponse<M extends WebviewRequestMethod = WebviewRequestMethod> =
+  | { type: 'response'; id: number; ok: true; result: WebviewRequests[M]['result'] }
+  | { type: 'response'; id: number; ok: false; error: string };
+
+/** A coalesced change in the store, forwarded as the engine reports it. */
+export interface TraceChangeNotification {
+  type: 'traceChange';
+  change: TraceChange;
+}
+
+/** What the panel should show: one trace (optionally a span in it) or the cross-trace breakdown. */
+export interface ShowNotification {
+  type: 'show';
+  view: WebviewView;
+}
+
+export type WebviewView = { page: 'trace'; traceId: string; spanId?: string } | { page: 'overview' } | { page: 'list' };
+
+export type HostToWebviewMessage = WebviewResponse | TraceChangeNotification | ShowNotification;
+
+const TRACE_ID = /^[0-9a-f]{32}$/i;
+const SPAN_ID = /^[0-9a-f]{16}$/i;
+const MAX_TEXT = 4096;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isShortText(value: unknown): value is string {
+  return typeof value === 'string' && value.length <= MAX_TEXT;
+}
+
+function isOptional<T>(value: unknown, check: (v: unknown) => v is T): boolean {
+  return value === undefined || check(value);
+}
+
+function isPositiveInteger(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value < 2 ** 31;
+}
+
+export function isTraceId(value: unknown): value is string {
+  return typeof value === 'string' && TRACE_ID.test(value);
+}
+
+export function isSpanId(value: unknown): value is string {
+  return typeof value === 'string' && SPAN_ID.test(value);
+}
+
+export function isTraceQuery(value: unknown): value is TraceQuery {
+  if (!isRecord(value)) return false;
+  const { limit, service, agent, model, status, q } = value;
+  return (
+    isOptional(limit, isPositiveInteger) &&
+    isOptional(service, isShortText) &&
+    isOptional(agent, isShortText) &&
+    isOptional(model, isShortText) &&
+    (status === undefined || status === 'error') &&
+    isOptional(q, isShortText)
+  );
+}
+
+export function isCodeLocation(value: unknown): value is CodeLocation {
+  if (!isRecord(value)) return false;
+  const { filePath, line, column } = value;
+  return (
+    typeof filePath === 'string' &&
+    filePath.length > 0 &&
+    filePath.length <= MAX_TEXT &&
+    isOptional(line, isPositiveInteger) &&
+    isOptional(column, isPositiveInteger) &&
+    isOptional(value.function, isShortText)
+  );
+}
+
+function hasTraceIdParams(params: unknown): boolean {
+  return isRecord(params) && isTraceId(params.traceId);
+}
+
+const PARAM_CHECKS: { [M in WebviewRequestMethod]: (params: unknown) => boolean } = {
+  listTraces: isTraceQuery,
+  getTrace: hasTraceIdParams,
+  waterfall: hasTraceIdParams,
+  breakdown: hasTraceIdParams,
+  overallBreakdown: isRecord,
+};
+
+export function isWebviewRequest(value: unknown): value is WebviewRequest {
+  if (!isRecord(value) || value.type !== 'request' || !isPositiveInteger(value.id)) return false;
+  const method = value.method;
+  if (typeof method !== 'string' || !(WEBVIEW_REQUEST_METHODS as readonly string[]).includes(method)) return false;
+  return PARAM_CHECKS[method as WebviewRequestMethod](value.params);
+}
+
+export function isWebviewCommand(value: unknown): value is WebviewCommand {
+  if (!isRecord(value)) return false;
+  switch (value.type) {
+    case 'ready':
+      return true;
+    case 'revealSource':
+      return isCodeLocation(value.location);
+    case 'openTrace':
+      return isTraceId(value.traceId) && isOptional(value.spanId, isSpanId);
+    default:
+      return false;
+  }
+}
+
+/** The host's gate: true only for a well-formed message the webview is allowed to send. */
+export function isWebviewToHostMessage(value: unknown): value is WebviewToHostMessage {
+  return isWebviewRequest(value) || isWebviewCommand(value);
+}
+
+export function isWebviewView(value: unknown): value is WebviewView {
+  if (!isRecord(value)) return false;
+  if (value.page === 'overview' || value.page === 'list') return true;
+  return value.page === 'trace' && isTraceId(value.traceId) && isOptional(value.spanId, isSpanId);
+}
+
+/** The webview's gate for what arrives from the host (anything else is ignored). */
+export function isHostToWebviewMessage(value: unknown): value is HostToWebviewMessage {
+  if (!isRecord(value)) return false;
+  switch (value.type) {
+    case 'response':
+      return isPositiveInteger(value.id) && typeof value.ok === 'boolean' && (value.ok || typeof value.error === 'string');
+    case 'traceChange':
+      return isRecord(value.change) && Array.isArray(value.change.upserted) && Array.isArray(value.change.removed);
+    case 'show':
+      return isWebviewView(value.view);
+    default:
+      return false;
+  }
+}

@@ -1,0 +1,76 @@
+import { strict as assert } from 'node:assert';
+import {
+  formatAge,
+  formatClock,
+  formatCost,
+  formatCount,
+  formatDateTime,
+  formatDuration,
+  formatShare,
+  formatTokens,
+} from '../../../webview/format/formatValues';
+
+describe('formatting', () => {
+  it('formats durations from nanoseconds to hours with three significant digits', () => {
+    const cases: [number, string][] = [
+      [0, '0 ms'],
+      [0.000512, '512 ns'],
+      [0.0125, '12.5 µs'],
+      [0.85, '850 µs'],
+      [1, '1 ms'],
+      [12.34, '12.3 ms'],
+      [999.4, '999 ms'],
+      [1534, '1.53 s'],
+      [59_000, '59 s'],
+      [65_000, '1m 5s'],
+      [3_723_000, '1h 2m'],
+      [-1, '—'],
+      [NaN, '—'],
+      [Infinity, '—'],
+    ];
+    for (const [ms, text] of cases) assert.equal(formatDuration(ms), text, `${ms}`);
+  });
+
+  it('formats counts and compact token numbers', () => {
+    assert.equal(formatCount(0), '0');
+    assert.equal(formatCount(12_345_678), '12,345,678');
+    assert.equal(formatCount(-1234), '-1,234');
+    assert.equal(formatTokens(999), '999');
+    assert.equal(formatTokens(1234), '1.2k');
+    assert.equal(formatTokens(1000), '1k');
+    assert.equal(formatTokens(123_456), '123k');
+    assert.equal(formatTokens(1_500_000), '1.5M');
+    assert.equal(formatTokens(42_000_000), '42M');
+    assert.equal(formatTokens(NaN), '—');
+  });
+
+  it('formats money, unknown prices and tiny amounts', () => {
+    assert.equal(formatCost(null), '—');
+    assert.equal(formatCost(undefined), '—');
+    assert.equal(formatCost(0), '$0');
+    assert.equal(formatCost(0.00003), '<$0.0001');
+    assert.equal(formatCost(0.0031), '$0.0031');
+    assert.equal(formatCost(0.12), '$0.12');
+    assert.equal(formatCost(3.456), '$3.46');
+    assert.equal(formatCost(12_345.6), '$12,346');
+  });
+
+  it('formats shares as percentages', () => {
+    assert.equal(formatShare(0), '0%');
+    assert.equal(formatShare(0.0004), '<0.1%');
+    assert.equal(formatShare(0.1234), '12.3%');
+    assert.equal(formatShare(1), '100%');
+    assert.equal(formatShare(NaN), '—');
+  });
+
+  it('formats local times and ages', () => {
+    const t = new Date(2026, 10, 21, 7, 3, 9, 45).getTime();
+    assert.equal(formatDateTime(t), '2026-11-21 07:03:09');
+    assert.equal(formatClock(t), '07:03:09.045');
+    assert.equal(formatAge(t, t + 2000), 'just now');
+    assert.equal(formatAge(t, t + 30_000), '30 s ago');
+    assert.equal(formatAge(t, t + 5 * 60_000), '5 min ago');
+    assert.equal(formatAge(t, t + 3 * 3_600_000), '3 h ago');
+    assert.equal(formatAge(t, t + 2 * 86_400_000), '2026-11-21 07:03:09');
+  });
+});

@@ -1,0 +1,40 @@
+import { strict as assert } from 'node:assert';
+import { buildWaterfallModel } from '../../../webview/waterfall/waterfallModel';
+import { highlightPieces, searchRows, stepMatch } from '../../../webview/waterfall/spanSearch';
+
+const model = buildWaterfallModel([
+  { spanId: '0000000000000001', startTime: 0, endTime: 10, name: 'invoke_agent planner', kind: 'agent', status: 'ok', service: 'bot' },
+  { spanId: '0000000000000002', parentSpanId: '0000000000000001', startTime: 1, endTime: 5, name: 'chat', kind: 'llm', status: 'ok', service: 'bot', model: 'GPT-4o-mini' },
+  { spanId: '0000000000000003', parentSpanId: '0000000000000001', startTime: 6, endTime: 9, name: 'execute_tool get_weather', kind: 'tool', status: 'error', service: 'bot' },
+]);
+
+describe('span search', () => {
+  it('matches names, models, kinds and ids ignoring case', () => {
+    assert.deepEqual(Array.from(searchRows(model, 'WEATHER')), [2]);
+    assert.deepEqual(Array.from(searchRows(model, 'gpt-4o')), [1]);
+    assert.deepEqual(Array.from(searchRows(model, 'tool')), [2]);
+    assert.deepEqual(Array.from(searchRows(model, '0000000000000001')), [0]);
+    assert.deepEqual(Array.from(searchRows(model, 'bot')), [0, 1, 2]);
+    assert.deepEqual(Array.from(searchRows(model, '   ')), []);
+  });
+
+  it('splits text into highlighted pieces', () => {
+    assert.deepEqual(highlightPieces('Chat chat', 'CHAT'), [
+      { text: 'Chat', match: true },
+      { text: ' ', match: false },
+      { text: 'chat', match: true },
+    ]);
+    assert.deepEqual(highlightPieces('abc', ''), [{ text: 'abc', match: false }]);
+    assert.deepEqual(highlightPieces('abc', 'z'), [{ text: 'abc', match: false }]);
+  });
+
+  it('steps through matches with wrap-around', () => {
+    const matches = Int32Array.from([2, 5, 9]);
+    assert.equal(stepMatch(matches, -1, 1), 2);
+    assert.equal(stepMatch(matches, 5, 1), 9);
+    assert.equal(stepMatch(matches, 9, 1), 2);
+    assert.equal(stepMatch(matches, 2, -1), 9);
+    assert.equal(stepMatch(matches, 6, -1), 5);
+    assert.equal(stepMatch(new Int32Array(0), 0, 1), -1);
+  });
+});

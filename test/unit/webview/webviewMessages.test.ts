@@ -1,0 +1,59 @@
+import { strict as assert } from 'node:assert';
+import {
+  isHostToWebviewMessage,
+  isWebviewToHostMessage,
+  isWebviewView,
+} from '../../../src/protocol/webviewMessages';
+
+const traceId = '0af7651916cd43dd8448eb211c80319c';
+
+describe('webview messages', () => {
+  it('accepts well-formed requests and commands', () => {
+    const good: unknown[] = [
+      { type: 'request', id: 1, method: 'listTraces', params: {} },
+      { type: 'request', id: 2, method: 'listTraces', params: { limit: 50, status: 'error', q: 'chat' } },
+      { type: 'request', id: 3, method: 'getTrace', params: { traceId } },
+      { type: 'request', id: 4, method: 'waterfall', params: { traceId } },
+      { type: 'request', id: 5, method: 'breakdown', params: { traceId } },
+      { type: 'request', id: 6, method: 'overallBreakdown', params: {} },
+      { type: 'ready' },
+      { type: 'revealSource', location: { filePath: '/src/agent.ts', line: 12, column: 3 } },
+      { type: 'openTrace', traceId, spanId: 'b7ad6b7169203331' },
+    ];
+    for (const message of good) assert.ok(isWebviewToHostMessage(message), JSON.stringify(message));
+  });
+
+  it('refuses anything malformed or unknown', () => {
+    const bad: unknown[] = [
+      null,
+      'ready',
+      [],
+      { type: 'request', id: -1, method: 'listTraces', params: {} },
+      { type: 'request', id: 1.5, method: 'listTraces', params: {} },
+      { type: 'request', id: 1, method: 'deleteTrace', params: { traceId } },
+      { type: 'request', id: 1, method: 'constructor', params: {} },
+      { type: 'request', id: 1, method: 'getTrace', params: { traceId: '../../etc/passwd' } },
+      { type: 'request', id: 1, method: 'getTrace' },
+      { type: 'request', id: 1, method: 'listTraces', params: { status: 'ok' } },
+      { type: 'request', id: 1, method: 'listTraces', params: { q: 'x'.repeat(5000) } },
+      { type: 'revealSource', location: { filePath: '' } },
+      { type: 'revealSource', location: { filePath: '/a.ts', line: -3 } },
+      { type: 'revealSource' },
+      { type: 'openTrace', traceId: 'nope' },
+      { type: 'openTrace', traceId, spanId: 42 },
+      { type: 'show', view: { page: 'list' } },
+    ];
+    for (const message of bad) assert.equal(isWebviewToHostMessage(message), false, JSON.stringify(message)?.slice(0, 120));
+  });
+
+  it('checks what the host sends to the webview', () => {
+    assert.ok(isHostToWebviewMessage({ type: 'response', id: 1, ok: true, result: [] }));
+    assert.ok(isHostToWebviewMessage({ type: 'response', id: 1, ok: false, error: 'boom' }));
+    assert.ok(isHostToWebviewMessage({ type: 'traceChange', change: { upserted: [], removed: [], cleared: false } }));
+    assert.ok(isHostToWebviewMessage({ type: 'show', view: { page: 'trace', traceId } }));
+    assert.equal(isHostToWebviewMessage({ type: 'response', id: 1, ok: false }), false);
+    assert.equal(isHostToWebviewMessage({ type: 'show', view: { page: 'trace', traceId: 'x' } }), false);
+    assert.equal(isHostToWebviewMessage({ type: 'eval', code: '1' }), false);
+    assert.equal(isWebviewView({ page: 'overview' }), true);
+  });
+});

@@ -1,0 +1,124 @@
+import type {
+  Breakdown,
+  TraceChange,
+  TraceDetail,
+  TraceQuery,
+  TraceSummary,
+  WaterfallRow,
+} from '../../src/protocol/model';
+import type { WebviewView } from '../../src/protocol/webviewMessages';
+import type { Host, PersistedUiState } from './host';
+import { hashForView, viewFromHash } from './viewRoute';
+
+const STATE_KEY = 'loupe.uiState';
+
+/** The host when the UI is served by `loupe serve`: the REST API, Server-Sent Events and the address bar. */
+export class HttpHost implements Host {
+  readonly kind = 'browser';
+  readonly canRevealSource = false;
+  private events: EventSource | undefined;
+  private readonly changeListeners = new Set<(change: TraceChange) => void>();
+
+  constructor(private readonly baseUrl = '') {}
+
+  listTraces(query: TraceQuery): Promise<TraceSummary[]> {
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(query)) {
+      if (value !== undefined && value !== '') params.set(key, String(value));
+    }
+    const search = params.toString();
+    return this.getJson<TraceSummary[]>(`/api/traces${search ? `?${search}` : ''}`) as Promise<TraceSummary[]>;
+  }
+
+  getTrace(traceId: string): Promise<TraceDetail | undefined> {
+    return this.getJson<TraceDetail>(`/api/traces/${encodeURIComponent(traceId)}`, true);
+  }
+
+  waterfall(traceId: string): Promise<WaterfallRow[] | undefined> {
+    return this.getJson<WaterfallRow[]>(`/api/traces/${encodeURIComponent(traceId)}/waterfall`, true);
+  }
+
+  breakdown(traceId: string): Promise<Breakdown | undefined> {
+    return this.getJson<Breakdown>(`/api/traces/${encodeURIComponent(traceId)}/breakdown`, true);
+  }
+
+  overallBreakdown(): Promise<Breakdown> {
+    return this.getJson<Breakdown>('/api/breakdown') as Promise<Breakdown>;
+  }
+
+  subscribe(listener: (change: TraceChange) => void): () => void {
+    this.changeListeners.add(listener);
+    if (!this.events) {
+      // EventSource reconnects by itself after the server restarts.
+      this.events = new EventSource(`${this.baseUrl}/api/traces/stream`);
+      this.events.addEventListener('change', (event) => {
+        let change: TraceChange;
+        try {
+          change = JSON.parse((event as MessageEvent<string>).data) as TraceChange;
+        } catch {
+          return;
+        }
+        for (const each of this.changeListeners) each(change);
+      });
+    }
+    return () => {
+      this.changeListeners.delete(listener);
+      if (this.changeListeners.size === 0) {
+        this.events?.close();
+        this.events = undefined;
+      }
+    };
+  }
+
+  initialView(): WebviewView {
+    return viewFromHash(location.hash);
+  }
+
+  onShow(listener: (view: WebviewView) => void): () => void {
+    const onHashChange = () => listener(viewFromHash(location.hash));
+    window.addEventListener('hashchange', onHashChange);
+    return () => window.removeEventListener('hashchange', onHashChange);
+  }
+
+  show(view: WebviewView): void {
+    const hash = hashForView(view);
+    if (location.hash !== hash) location.hash = hash;
+  }
+
+  revealSource(): void {
+    // A browser has no editor to open; the UI hides the action (canRevealSource is false).
+  }
+
+  persistState(state: PersistedUiState): void {
+    try {
+      sessionStorage.setItem(STATE_KEY, JSON.stringify(state));
+    } catch {
+      // Storage may be full or disabled; UI state is a convenience.
+    }
+  }
+
+  restoreState(): PersistedUiState | undefined {
+    try {
+      const text = sessionStorage.getItem(STATE_KEY);
+      return text ? (JSON.parse(text) as PersistedUiState) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  private async getJson<T>(path: string, notFoundIsUndefined = false): Promise<T | undefined> {
+    const response = await fetch(`${this.baseUrl}${path}`, { headers: { Accept: 'application/json' } });
+    if (response.status === 404 && notFoundIsUndefined) return undefined;
+    if (!response.ok) {
+      let message = `${response.status} ${response.statusText}`;
+      try {
+        const body = (await response.json()) as { error?: unknown };
+        if (typeof body.error === 'string') message = body.error;
+      } catch {
+        // Keep the status line.
+      }
+      throw new Error(message);
+    }
+    return (await response.json()) as T;
+  }
+}

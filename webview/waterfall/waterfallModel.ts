@@ -1,0 +1,129 @@
+import type { Span } from '../../src/protocol/model';
+
+/** What the waterfall reads from a span; a normalized `Span` fits, and so does a smaller test object. */
+export type WaterfallSpan = Pick<
+  Span,
+  'spanId' | 'parentSpanId' | 'startTime' | 'endTime' | 'name' | 'kind' | 'status' | 'service' | 'model'
+> &
+  Partial<Pick<Span, 'tokens' | 'costUsd' | 'aggregate'>>;
+
+/**
+ * A trace laid out for the waterfall: spans in display order (depth-first, parents before
+ * children, siblings by start time) with per-row arrays indexed by that order. Built once per
+ * trace version; collapsing, scrolling and zooming only read it.
+ */
+export interface WaterfallModel<T extends WaterfallSpan = WaterfallSpan> {
+  rows: readonly T[];
+  rowById: ReadonlyMap<string, number>;
+  depth: Int32Array;
+  /** Row index of the parent, -1 for roots and orphans. */
+  parent: Int32Array;
+  /** One past the last row of this row's subtree: rows `i + 1 … subtreeEnd[i] - 1` are its descendants. */
+  subtreeEnd: Int32Array;
+  childCount: Int32Array;
+  /** 1 when the span names a parent the trace does not hold. */
+  orphan: Uint8Array;
+  traceStart: number;
+  traceEnd: number;
+  maxDepth: number;
+}
+
+/** Orders spans for display. Iterative, so a 100,000-deep chain cannot overflow the stack. */
+export function buildWaterfallModel<T extends WaterfallSpan>(spans: readonly T[]): WaterfallModel<T> {
+  const n = spans.length;
+  const indexById = new Map<string, number>();
+  for (let i = 0; i < n; i++) if (!indexById.has(spans[i].spanId)) indexById.set(spans[i].spanId, i);
+
+  const parentOf = new Int32Array(n).fill(-1);
+  const isOrphan = new Uint8Array(n);
+  const kids: number[][] = new Array(n);
+  const roots: number[] = [];
+  let traceStart = Infinity;
+  let traceEnd = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const span = spans[i];
+    traceStart = Math.min(traceStart, span.startTime);
+    traceEnd = Math.max(traceEnd, span.endTime, span.startTime);
+    const parentId = span.parentSpanId;
+    const p = parentId ? indexById.get(parentId) : undefined;
+    if (p === undefined || p === i) {
+      roots.push(i);
+      if (parentId && p === undefined) isOrphan[i] = 1;
+    } else {
+      parentOf[i] = p;
+      (kids[p] ??= []).push(i);
+    }
+  }
+  const byStart = (a: number, b: number) => spans[a].startTime - spans[b].startTime || a - b;
+  roots.sort(byStart);
+  for (const list of kids) if (list && list.length > 1) list.sort(byStart);
+
+  const order = new Int32Array(n);
+  const depthOf = new Int32Array(n);
+  const visited = new Uint8Array(n);
+  let count = 0;
+  const stack: number[] = [];
+  const visit = (root: number, rootDepth: number) => {
+    depthOf[root] = rootDepth;
+    stack.push(root);
+    while (stack.length) {
+      const i = stack.pop()!;
+      if (visited[i]) continue;
+      visited[i] = 1;
+      order[count++] = i;
+      const list = kids[i];
+      if (!list) continue;
+      for (let k = list.length - 1; k >= 0; k--) {
+        if (visited[list[k]]) continue;
+        depthOf[list[k]] = depthOf[i] + 1;
+        stack.push(list[k]);
+      }
+    }
+  };
+  for (const root of roots) visit(root, 0);
+  // Spans caught in a parent cycle are unreachable from any root; show them as roots.
+  for (let i = 0; i < n; i++) {
+    if (!visited[i]) {
+      parentOf[i] = -1;
+      visit(i, 0);
+    }
+  }
+
+  const rowOf = new Int32Array(n);
+  for (let r = 0; r < n; r++) rowOf[order[r]] = r;
+  const rows: T[] = new Array(n);
+  const rowById = new Map<string, number>();
+  const depth = new Int32Array(n);
+  const parent = new Int32Array(n);
+  const childCount = new Int32Array(n);
+  const orphan = new Uint8Array(n);
+  let maxDepth = 0;
+  for (let r = 0; r < n; r++) {
+    const i = order[r];
+    rows[r] = spans[i];
+    if (!rowById.has(spans[i].spanId)) rowById.set(spans[i].spanId, r);
+    depth[r] = depthOf[i];
+    maxDepth = Math.max(maxDepth, depthOf[i]);
+    parent[r] = parentOf[i] < 0 ? -1 : rowOf[parentOf[i]];
+    childCount[r] = kids[i]?.length ?? 0;
+    orphan[r] = isOrphan[i];
+  }
+  // Subtree sizes bottom-up: in preorder every descendant comes after its ancestor.
+  const size = new Int32Array(n).fill(1);
+  for (let r = n - 1; r >= 0; r--) if (parent[r] >= 0) size[parent[r]] += size[r];
+  const subtreeEnd = new Int32Array(n);
+  for (let r = 0; r < n; r++) subtreeEnd[r] = r + size[r];
+
+  return {
+    rows,
+    rowById,
+    depth,
+    parent,
+    subtreeEnd,
+    childCount,
+    orphan,
+    traceStart: n ? traceStart : 0,
+    traceEnd: n ? traceEnd : 0,
+    maxDepth,
+  };
+}
