@@ -1,5 +1,8 @@
 import type { StoredSpan, StoredTrace } from '../../../src/core/store/storedTrace';
 
+/** Prompt size of the traces the crash-test writer produces (large, so kills land mid-write). */
+export const CRASH_PROMPT_BYTES = 4000;
+
 /** A 32-hex trace id derived from a number, so a trace can be rebuilt from its id alone. */
 export function sampleTraceId(index: number): string {
   return index.toString(16).padStart(32, '0');
