@@ -14,6 +14,8 @@ export function probeLoupe(host: string, port: number, timeoutMs = 1_000): Promi
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      // Also frees the socket after a parse error, which node:http leaves open.
+      request.destroy();
       resolve(health);
     };
     const request = httpRequest(
@@ -23,20 +25,14 @@ export function probeLoupe(host: string, port: number, timeoutMs = 1_000): Promi
         let size = 0;
         response.on('data', (chunk: Buffer) => {
           size += chunk.length;
-          if (size > MAX_HEALTH_BYTES) {
-            request.destroy();
-            return done(undefined);
-          }
+          if (size > MAX_HEALTH_BYTES) return done(undefined);
           chunks.push(chunk);
         });
         response.on('end', () => done(response.statusCode === 200 ? parseHealth(Buffer.concat(chunks)) : undefined));
         response.on('error', () => done(undefined));
       },
     );
-    const timer = setTimeout(() => {
-      request.destroy();
-      done(undefined);
-    }, timeoutMs);
+    const timer = setTimeout(() => done(undefined), timeoutMs);
     request.on('error', () => done(undefined));
     request.end();
   });
