@@ -1,13 +1,13 @@
-import { mkdir, readdir, unlink } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { TextFile } from 'lowdb/node';
-import { PersistenceError, errnoOf } from './persistenceError';
+import { mkdir, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { PersistenceError } from './persistenceError';
 import type { StoreLoadResult } from './storeLoader';
 import { loadStore } from './storeLoader';
 import type { StoreMeta } from './storeMeta';
 import { defaultStoreMeta } from './storeMeta';
 import type { StoredTrace } from './storedTrace';
-import { isTempFileName, isTraceFileName, metaPath, tempFilePath, traceFilePath, tracesDir } from './storeLayout';
+import { isTempFileName, isTraceFileName, metaPath, traceFilePath, tracesDir } from './storeLayout';
+import { unlinkIfPresent, writeTextFile } from './storeFiles';
 import { runConcurrently } from './runConcurrently';
 
 export type { StoreMeta } from './storeMeta';
@@ -393,34 +393,5 @@ export class TracePersistence {
     } catch {
       // A listener's failure must not stop persistence.
     }
-  }
-}
-
-/**
- * lowdb's TextFile writes through steno: the text goes to `.<name>.tmp`, which is then renamed
- * over `<name>`, so a reader (or a crash) sees either the old file or the new one, never a mix.
- * A folder deleted under a running store is created again.
- */
-async function writeTextFile(path: string, text: string): Promise<void> {
-  try {
-    try {
-      await new TextFile(path).write(text);
-    } catch (cause) {
-      if (errnoOf(cause) !== 'ENOENT') throw cause;
-      await mkdir(dirname(path), { recursive: true });
-      await new TextFile(path).write(text);
-    }
-  } catch (cause) {
-    // A partial temp file left by a full disk would keep holding the space it needs.
-    await unlink(tempFilePath(path)).catch(() => undefined);
-    throw cause;
-  }
-}
-
-async function unlinkIfPresent(path: string): Promise<void> {
-  try {
-    await unlink(path);
-  } catch (cause) {
-    if (errnoOf(cause) !== 'ENOENT') throw cause;
   }
 }
