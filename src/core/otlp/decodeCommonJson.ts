@@ -1,5 +1,5 @@
 import { OtlpDecodeError } from './decodeError';
-import { MAX_VALUE_DEPTH } from './decodeCommonProtobuf';
+import { MAX_VALUE_DEPTH } from './decodeLimits';
 import {
   arrayAt,
   boolAt,
@@ -16,9 +16,11 @@ import type { AnyValue, InstrumentationScope, KeyValue, Resource } from './model
 
 /** Parses a JSON request body; a byte-order mark is dropped and invalid UTF-8 becomes U+FFFD. */
 export function parseJsonBody(bytes: Uint8Array): JsonObject {
+  let text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   let parsed: unknown;
   try {
-    parsed = JSON.parse(new TextDecoder().decode(bytes));
+    parsed = JSON.parse(text);
   } catch (error) {
     throw new OtlpDecodeError(`invalid JSON: ${error instanceof Error ? error.message : String(error)}`);
   }
@@ -33,6 +35,11 @@ export function readAnyValueJson(raw: unknown, path: string, depth: number): Any
     return { stringValue: stringAt(member, `${path}.stringValue`) };
   }
   if ((member = value.intValue ?? value.int_value) !== undefined) {
+    // The JS SDK's JSON serializer writes any integral number as intValue, even 1e300, which its
+    // protobuf serializer sends as a double; keep such values as doubles rather than refuse them.
+    if (typeof member === 'number' && Number.isInteger(member) && (member < -(2 ** 63) || member >= 2 ** 63)) {
+      return { doubleValue: member };
+    }
     return { intValue: int64At(member, `${path}.intValue`) };
   }
   if ((member = value.boolValue ?? value.bool_value) !== undefined) {

@@ -1,8 +1,6 @@
+import { MAX_VALUE_DEPTH } from './decodeLimits';
 import type { AnyValue, InstrumentationScope, KeyValue, Resource } from './model';
 import type { ProtobufReader } from './protobufReader';
-
-/** How deeply arrays and key-value lists may nest inside one value before the request is refused. */
-export const MAX_VALUE_DEPTH = 64;
 
 // Tags are `fieldNumber << 3 | wireType`; names index by field number for wrong-wire-type errors.
 const ANY_VALUE_FIELDS = ['', 'string_value', 'bool_value', 'int_value', 'double_value', 'array_value', 'kvlist_value', 'bytes_value'];

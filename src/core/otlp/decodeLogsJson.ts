@@ -1,6 +1,7 @@
 import { parseJsonBody, readAnyValueJson, readKeyValuesJson, readResourceJson, readScopeJson } from './decodeCommonJson';
 import { arrayAt, enumAt, fixed64At, idAt, objectAt, stringAt, uint32At } from './jsonFields';
 import type { ExportLogsServiceRequest, OtlpLogRecord, ResourceLogs, ScopeLogs } from './model';
+import { isEmptyValue } from './values';
 
 /** `SEVERITY_NUMBER_TRACE` = 1 … `SEVERITY_NUMBER_FATAL4` = 24, four steps per level. */
 const SEVERITY_NUMBER_NAMES: Readonly<Record<string, number>> = Object.fromEntries([
@@ -73,8 +74,12 @@ function readLogRecord(raw: unknown, path: string): OtlpLogRecord {
   if (severityNumber !== 0) record.severityNumber = severityNumber;
   const severityText = stringAt(object.severityText ?? object.severity_text, `${path}.severityText`);
   if (severityText !== '') record.severityText = severityText;
-  const body = object.body;
-  if (body !== undefined && body !== null) record.body = readAnyValueJson(body, `${path}.body`, 0);
+  const rawBody = object.body;
+  if (rawBody !== undefined && rawBody !== null) {
+    // The JS SDK's JSON serializer writes `body: {}` for a record without a body; that is no body.
+    const body = readAnyValueJson(rawBody, `${path}.body`, 0);
+    if (!isEmptyValue(body)) record.body = body;
+  }
   record.attributes = readKeyValuesJson(object.attributes, `${path}.attributes`, 0);
   const dropped = uint32At(object.droppedAttributesCount ?? object.dropped_attributes_count, `${path}.droppedAttributesCount`);
   if (dropped !== 0) record.droppedAttributesCount = dropped;

@@ -10,6 +10,7 @@ import type {
   ScopeLogs,
 } from './model';
 import { ProtobufReader } from './protobufReader';
+import { isEmptyValue } from './values';
 
 // Field names by number, for wrong-wire-type errors (opentelemetry/proto/logs/v1/logs.proto).
 const REQUEST_FIELDS = ['', 'resource_logs'];
@@ -132,7 +133,8 @@ function readLogRecord(reader: ProtobufReader, limit: number): OtlpLogRecord {
   if (observedTimeUnixNano !== '0') record.observedTimeUnixNano = observedTimeUnixNano;
   if (severityNumber !== 0) record.severityNumber = severityNumber;
   if (severityText !== '') record.severityText = severityText;
-  if (body !== undefined) record.body = body;
+  // A body with no value set says nothing; it is treated as absent, like the JSON decoder does.
+  if (body !== undefined && !isEmptyValue(body)) record.body = body;
   record.attributes = attributes;
   if (droppedAttributesCount !== 0) record.droppedAttributesCount = droppedAttributesCount;
   if (flags !== 0) record.flags = flags;

@@ -9,8 +9,16 @@ export const WIRE_FIXED32 = 5;
 
 const WIRE_TYPE_NAMES = ['varint', 'fixed64', 'length-delimited', 'group start', 'group end', 'fixed32'];
 
-/** Strings up to this many bytes are checked for pure ASCII and copied without UTF-8 decoding. */
+/** Strings up to this many bytes are checked for pure ASCII and looked up in `shortStrings`. */
 const SHORT_STRING_BYTES = 64;
+
+/**
+ * A direct-mapped cache of recent short ASCII strings (attribute keys, model names, span names).
+ * They repeat across spans, and reusing them spares an allocation and a native call each; bounded
+ * at 4096 strings of at most 64 characters.
+ */
+const SHORT_STRING_SLOTS = 4096;
+const shortStrings: (string | undefined)[] = new Array(SHORT_STRING_SLOTS).fill(undefined);
 
 const HEX_PAIRS: string[] = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
 
@@ -178,9 +186,21 @@ export class ProtobufReader {
     if (size === 0) return '';
     if (size <= SHORT_STRING_BYTES) {
       const bytes = this.bytes;
+      let hash = size;
       let index = start;
-      while (index < end && bytes[index] < 0x80) index++;
-      if (index === end) return this.text.toString('latin1', start, end);
+      for (; index < end; index++) {
+        const byte = bytes[index];
+        if (byte >= 0x80) break;
+        hash = (Math.imul(hash, 31) + byte) | 0;
+      }
+      if (index === end) {
+        const slot = (hash ^ (hash >>> 12)) & (SHORT_STRING_SLOTS - 1);
+        const cached = shortStrings[slot];
+        if (cached !== undefined && cached.length === size && sameAscii(cached, bytes, start)) return cached;
+        const text = this.text.toString('latin1', start, end);
+        shortStrings[slot] = text;
+        return text;
+      }
     }
     // Node's UTF-8 decoder turns invalid sequences into U+FFFD.
     return this.text.toString('utf8', start, end);
@@ -239,6 +259,13 @@ export class ProtobufReader {
   finish(end: number, message: string): void {
     if (this.pos !== end) this.fail(`${message} overruns its declared length`);
   }
+}
+
+function sameAscii(text: string, bytes: Uint8Array, start: number): boolean {
+  for (let index = 0; index < text.length; index++) {
+    if (text.charCodeAt(index) !== bytes[start + index]) return false;
+  }
+  return true;
 }
 
 function wireTypeName(wireType: number): string {

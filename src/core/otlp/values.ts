@@ -30,3 +30,9 @@ export function nanosToMs(nanos: string | undefined): number {
   if (nanos.length <= 6) return Number(nanos) / 1e6;
   return Number(nanos.slice(0, -6)) + Number(nanos.slice(-6)) / 1e6;
 }
+
+/** An `AnyValue` with no member set (`{}`), which carries no value at all. */
+export function isEmptyValue(value: AnyValue): boolean {
+  for (const member in value) if (Object.hasOwn(value, member)) return false;
+  return true;
+}
