@@ -15,10 +15,15 @@ import type {
  * What Loupe understands about one span, computed once at ingest and kept in memory beside it.
  * Only small scalar facts live here; messages and tool payloads are read on demand (`spanDetail`)
  * so memory stays close to the size of the stored spans.
+ *
+ * Cost: `costUsd` is a number for priced model calls and spans that carry their own cost; it is null
+ * with `costSource: 'unknown'` for a model call whose price or usage is unknown (never shown as $0),
+ * and null with `costSource: 'none'` for spans that are not model calls (nothing to price).
+ * A failed model call that reports no usage costs 0 (`costSource: 'none'`): nothing was billed.
  */
 export interface SpanFacts {
   kind: SpanKind;
-  /** Carries the sum of model calls below it; not counted again in totals. */
+  /** The convention says this span carries the sum of model calls below it; not counted again in totals. */
   aggregate: boolean;
   operation?: string;
   model?: string;
@@ -26,12 +31,20 @@ export interface SpanFacts {
   responseModel?: string;
   provider?: string;
   tokens: TokenCounts;
+  /** True when the span reported token usage at all (zero tokens and no report are different). */
+  usageReported: boolean;
   costUsd: number | null;
   costSource: CostSource;
   agentName?: string;
   sessionId?: string;
   userId?: string;
   toolName?: string;
+  toolCallId?: string;
+  /** Normalized: `stop`, `length`, `tool_calls`, `content_filter`, or the reported value lower-cased. */
+  finishReason?: string;
+  streaming?: boolean;
+  timeToFirstTokenMs?: number;
+  httpStatus?: number;
   status: SpanStatus;
   statusMessage?: string;
   error?: SpanError;

@@ -1,0 +1,41 @@
+/** At ingest only small JSON strings are parsed (metadata, usage details); bigger ones wait for detail views. */
+export const INGEST_JSON_LIMIT = 16 * 1024;
+/** On-demand parsing (messages, tool payloads) still refuses strings big enough to stall the event loop. */
+export const DETAIL_JSON_LIMIT = 2 * 1024 * 1024;
+
+function firstNonSpace(text: string): string {
+  for (let i = 0; i < text.length && i < 64; i++) {
+    const c = text[i];
+    if (c !== ' ' && c !== '\n' && c !== '\r' && c !== '\t') return c;
+  }
+  return '';
+}
+
+/** True when the text could be a JSON object or array (cheap check before parsing). */
+export function looksLikeJson(text: string): boolean {
+  const c = firstNonSpace(text);
+  return c === '{' || c === '[';
+}
+
+/**
+ * Parses a JSON object or array held in a string; anything else (plain text, broken or oversized
+ * JSON) gives undefined. Never throws.
+ */
+export function parseJsonText(text: string, maxChars: number): unknown {
+  if (text.length > maxChars || !looksLikeJson(text)) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Parses JSON when the string holds an object or array, else returns the string itself. */
+export function jsonOrText(text: string, maxChars: number): unknown {
+  const parsed = parseJsonText(text, maxChars);
+  return parsed === undefined ? text : parsed;
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
