@@ -20,6 +20,9 @@ export interface HttpCall {
 
 /** A plain node:http request on a fresh connection, answered in full. */
 export function send(call: HttpCall): Promise<HttpReply> {
+  const body = call.body === undefined ? undefined : Buffer.from(call.body);
+  // node:http sends bodies of GET/DELETE without framing unless told their length.
+  const headers = body !== undefined && !call.chunked ? { 'Content-Length': body.length, ...call.headers } : call.headers;
   return new Promise((resolve, reject) => {
     const request = httpRequest(
       {
@@ -27,7 +30,7 @@ export function send(call: HttpCall): Promise<HttpReply> {
         port: call.port,
         method: call.method ?? 'GET',
         path: call.path,
-        headers: call.headers,
+        headers,
         agent: false,
         timeout: 20_000,
       },
@@ -43,7 +46,6 @@ export function send(call: HttpCall): Promise<HttpReply> {
     );
     request.on('timeout', () => request.destroy(new Error('request timed out')));
     request.on('error', reject);
-    const body = call.body === undefined ? undefined : Buffer.from(call.body);
     if (body !== undefined && call.chunked) {
       const piece = 64 * 1024;
       // Written without waiting: the server may answer (and close) before reading it all.

@@ -114,12 +114,13 @@ describe('OTLP/HTTP endpoints', () => {
   });
 
   it('answers other media types and content encodings with 415', async () => {
-    for (const headers of [
+    const cases: Record<string, string>[] = [
       { 'Content-Type': 'text/plain' },
       { 'Content-Type': 'application/x-www-form-urlencoded' },
       {},
       { ...PROTOBUF, 'Content-Encoding': 'br' },
-    ]) {
+    ];
+    for (const headers of cases) {
       const reply = await post('/v1/traces', headers, validProtobuf);
       strictEqual(reply.status, 415, JSON.stringify(headers));
     }

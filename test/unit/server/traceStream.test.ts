@@ -1,0 +1,199 @@
+import { deepStrictEqual, ok, strictEqual } from 'node:assert';
+import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
+import type { LoupeApi } from '../../../src/protocol/api';
+import type { TraceChange } from '../../../src/protocol/model';
+import type { TraceEngine } from '../../../src/core/engine/traceEngine';
+import { send } from '../receiver/httpClient';
+import { REMOTE_PARENT } from '../receiver/sampleSpans';
+import { readFixture, sendSampleRun, startLoupe } from './liveLoupe';
+
+interface StreamClient {
+  response: IncomingMessage;
+  request: ClientRequest;
+  /** Raw text received so far. */
+  text(): string;
+  /** Waits until a received event or comment satisfies `test`. */
+  waitFor(test: (text: string) => boolean, timeoutMs?: number): Promise<void>;
+  events(): { event: string; data: string }[];
+}
+
+function openStream(port: number): Promise<StreamClient> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest({ host: '127.0.0.1', port, path: '/api/traces/stream', agent: false, headers: { Accept: 'text/event-stream' } });
+    request.on('error', reject);
+    request.on('response', (response) => {
+      let received = '';
+      const waiters = new Set<() => void>();
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => {
+        received += chunk;
+        for (const waiter of [...waiters]) waiter();
+      });
+      response.on('error', () => undefined);
+      resolve({
+        response,
+        request,
+        text: () => received,
+        waitFor: (test, timeoutMs = 5_000) =>
+          new Promise<void>((done, fail) => {
+            const check = () => {
+              if (!test(received)) return;
+              waiters.delete(check);
+              clearTimeout(timer);
+              done();
+            };
+            const timer = setTimeout(() => {
+              waiters.delete(check);
+              fail(new Error(`timed out; received so far:\n${received}`));
+            }, timeoutMs);
+            waiters.add(check);
+            check();
+          }),
+        events: () =>
+          received
+            .split('\n\n')
+            .map((block) => block.split('\n'))
+            .filter((lines) => lines.some((line) => line.startsWith('event: ')))
+            .map((lines) => ({
+              event: lines.find((line) => line.startsWith('event: '))!.slice(7),
+              data: lines.filter((line) => line.startsWith('data: ')).map((line) => line.slice(6)).join('\n'),
+            })),
+      });
+    });
+    request.end();
+  });
+}
+
+/** Counts live subscriptions on the real engine, to see that a stream lets go of its own. */
+function countingSubscriptions(engine: TraceEngine, counter: { live: number }): LoupeApi {
+  return new Proxy(engine as LoupeApi, {
+    get(target, key, receiver) {
+      if (key !== 'subscribe') {
+        const value = Reflect.get(target, key, receiver) as unknown;
+        return typeof value === 'function' ? value.bind(target) : value;
+      }
+      return (listener: (change: TraceChange) => void) => {
+        counter.live++;
+        const unsubscribe = target.subscribe(listener);
+        let done = false;
+        return () => {
+          if (!done) counter.live--;
+          done = true;
+          unsubscribe();
+        };
+      };
+    },
+  });
+}
+
+async function eventually(test: () => boolean, timeoutMs = 3_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!test()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+describe('GET /api/traces/stream (Server-Sent Events)', () => {
+  const subscriptions = { live: 0 };
+  let loupe: Awaited<ReturnType<typeof startLoupe>>;
+
+  before(async () => {
+    loupe = await startLoupe({ stream: { heartbeatMs: 100 }, wrapApi: (engine) => countingSubscriptions(engine, subscriptions) });
+  });
+  after(() => loupe.stop());
+
+  it('opens as an event stream with a retry hint', async () => {
+    const client = await openStream(loupe.port);
+    try {
+      strictEqual(client.response.statusCode, 200);
+      strictEqual(client.response.headers['content-type'], 'text/event-stream; charset=utf-8');
+      strictEqual(client.response.headers['cache-control'], 'no-store');
+      await client.waitFor((text) => text.startsWith('retry: '));
+    } finally {
+      client.request.destroy();
+    }
+  });
+
+  it('sends a change event when spans arrive', async () => {
+    const client = await openStream(loupe.port);
+    try {
+      await client.waitFor((text) => text.includes(': connected'));
+      await sendSampleRun(loupe.port);
+      await client.waitFor((text) => text.includes('event: change') && text.includes(REMOTE_PARENT.traceId));
+      const changes = client.events().map((event) => JSON.parse(event.data) as TraceChange);
+      ok(client.events().every((event) => event.event === 'change'));
+      const upserted = changes.flatMap((change) => change.upserted);
+      const sample = upserted.filter((summary) => summary.traceId === REMOTE_PARENT.traceId).at(-1);
+      strictEqual(sample?.spanCount, 5);
+      ok(changes.length <= 5, `${changes.length} events for one run: changes are not coalesced`);
+    } finally {
+      client.request.destroy();
+    }
+  });
+
+  it('tells every open stream about imports, deletions and clears', async () => {
+    const first = await openStream(loupe.port);
+    const second = await openStream(loupe.port);
+    try {
+      await first.waitFor((text) => text.includes(': connected'));
+      await second.waitFor((text) => text.includes(': connected'));
+      const fixture = await readFixture('a-otel-instrumentation-openai.otlp.json');
+      const traceId = '26e4b63182623d02ea487c9de9dc1903';
+      await send({ port: loupe.port, method: 'POST', path: '/api/import', headers: { 'Content-Type': 'application/json' }, body: fixture });
+      // Changes within one coalescing window merge, so each step waits for its event.
+      await first.waitFor((text) => text.includes(`"upserted":[{"traceId":"${traceId}"`));
+      await send({ port: loupe.port, method: 'DELETE', path: `/api/traces/${traceId}` });
+      await first.waitFor((text) => text.includes(`"removed":["${traceId}"]`));
+      await send({ port: loupe.port, method: 'DELETE', path: '/api/traces' });
+      for (const client of [first, second]) {
+        await client.waitFor((text) => text.includes('"cleared":true'));
+        const changes = client.events().map((event) => JSON.parse(event.data) as TraceChange);
+        ok(changes.some((change) => change.upserted.some((summary) => summary.traceId === traceId)));
+        ok(changes.some((change) => change.removed.includes(traceId)));
+        deepStrictEqual(changes.at(-1)?.stats.traces, 0);
+      }
+    } finally {
+      first.request.destroy();
+      second.request.destroy();
+    }
+  });
+
+  it('sends heartbeat comments while idle', async () => {
+    const client = await openStream(loupe.port);
+    try {
+      await client.waitFor((text) => text.split(': heartbeat\n\n').length > 2, 2_000);
+    } finally {
+      client.request.destroy();
+    }
+  });
+
+  it('lets go of its subscription when the client disconnects', async () => {
+    await eventually(() => subscriptions.live === 0);
+    const clients = await Promise.all([openStream(loupe.port), openStream(loupe.port), openStream(loupe.port)]);
+    await Promise.all(clients.map((client) => client.waitFor((text) => text.includes(': connected'))));
+    strictEqual(subscriptions.live, 3);
+    clients[0].request.destroy();
+    await eventually(() => subscriptions.live === 2);
+    for (const client of clients.slice(1)) client.request.destroy();
+    await eventually(() => subscriptions.live === 0);
+  });
+
+  it('is not mistaken for a trace id', async () => {
+    const reply = await send({ port: loupe.port, method: 'DELETE', path: '/api/traces/stream' });
+    strictEqual(reply.status, 405);
+  });
+});
+
+describe('stopping a server with open streams', () => {
+  it('ends the streams and stops promptly', async () => {
+    const loupe = await startLoupe();
+    const client = await openStream(loupe.port);
+    await client.waitFor((text) => text.includes(': connected'));
+    const ended = new Promise<void>((resolve) => client.response.on('close', () => resolve()));
+    const started = performance.now();
+    await loupe.stop();
+    await ended;
+    ok(performance.now() - started < 1_000, 'stop() waited for the stream');
+  });
+});
