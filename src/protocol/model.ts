@@ -64,6 +64,8 @@ export type MessagePart =
   | { type: 'text'; content: string }
   | { type: 'tool_call'; id?: string; name: string; arguments?: AttributeValue }
   | { type: 'tool_result'; id?: string; result?: AttributeValue }
+  /** The model's visible thinking (reasoning summaries, Anthropic thinking blocks). */
+  | { type: 'reasoning'; content: string }
   | { type: 'other'; content: AttributeValue };
 
 export interface Message {
@@ -152,6 +154,17 @@ export interface Span {
   costSource: CostSource;
   messages: { input: Message[]; output: Message[] };
   tool?: { name?: string; callId?: string; arguments?: AttributeValue; result?: AttributeValue };
+  /** The tool a tool span ran (also on the span list without loading `tool`). */
+  toolName?: string;
+  /** Normalized: `stop`, `length`, `tool_calls`, `content_filter`, or the reported value lower-cased. */
+  finishReason?: string;
+  /** True for streamed model calls (some instrumentations report no usage for those). */
+  streaming?: boolean;
+  timeToFirstTokenMs?: number;
+  /** HTTP status of a failed model call, when the span or its error says it. */
+  httpStatus?: number;
+  /** False when a model call reported no token usage at all (its tokens are zeros, not a measurement). */
+  usageReported?: boolean;
   agentName?: string;
   sessionId?: string;
   userId?: string;
