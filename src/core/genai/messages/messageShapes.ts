@@ -31,15 +31,19 @@ export function normalizeRole(raw: unknown, fallback: string): string {
   return ROLES[id] ?? id;
 }
 
+/** Nesting deeper than this is cut (JSON can nest far deeper than the stack allows recursion). */
+const MAX_VALUE_DEPTH = 64;
+
 /** A JSON value as Loupe's attribute value (what the protocol can carry). */
-export function asAttributeValue(value: unknown): AttributeValue {
+export function asAttributeValue(value: unknown, depth = 0): AttributeValue {
   if (value === undefined) return null;
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
   if (typeof value === 'number') return Number.isFinite(value) ? value : String(value);
-  if (Array.isArray(value)) return value.map(asAttributeValue);
+  if (depth >= MAX_VALUE_DEPTH) return '…';
+  if (Array.isArray(value)) return value.map((v) => asAttributeValue(v, depth + 1));
   if (typeof value === 'object') {
     const out: Record<string, AttributeValue> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = asAttributeValue(v);
+    for (const [k, v] of Object.entries(value)) out[k] = asAttributeValue(v, depth + 1);
     return out;
   }
   return String(value);
@@ -96,6 +100,13 @@ function textOf(value: unknown): string | undefined {
   return undefined;
 }
 
+/** Responses API reasoning items carry `summary: [{type:'summary_text', text}]`. */
+function summaryText(summary: unknown): string | undefined {
+  if (!Array.isArray(summary)) return undefined;
+  const texts = summary.map((s) => (isRecord(s) ? textOf(s.text) : textOf(s))).filter((t): t is string => t !== undefined);
+  return texts.length > 0 ? texts.join('\n') : undefined;
+}
+
 /** One content part in any of the shapes providers and conventions use. */
 function partOf(item: unknown): MessagePart | undefined {
   if (item === null || item === undefined) return undefined;
@@ -117,6 +128,11 @@ function partOf(item: unknown): MessagePart | undefined {
     case 'function_call':
     case 'function':
       return toolCallPart(item) ?? { type: 'other', content: asAttributeValue(item) };
+    case 'reasoning':
+    case 'thinking': {
+      const text = textOf(item.content) ?? textOf(item.text) ?? textOf(item.thinking) ?? summaryText(item.summary);
+      return text !== undefined ? { type: 'reasoning', content: text } : { type: 'other', content: asAttributeValue(item) };
+    }
     case 'tool_call_response':
     case 'tool_result':
     case 'tool-result':
@@ -277,7 +293,8 @@ function responseItems(items: readonly unknown[], fallbackRole: string): Message
     } else if (item.type === 'function_call_output') {
       out.push({ role: 'tool', parts: [toolResultPart(item.call_id, item.output)] });
     } else if (item.type === 'reasoning') {
-      out.push({ role: 'assistant', parts: [{ type: 'other', content: asAttributeValue(item) }] });
+      const part = partOf(item);
+      if (part) out.push({ role: 'assistant', parts: [part] });
     } else {
       const m = messageOf(item, fallbackRole);
       if (m) out.push(m);

@@ -60,7 +60,7 @@ function aiSdkOutput(attrs: AttributeMap): Message[] | undefined {
   const reasoning = attrs.string('ai.response.reasoning') ?? attrs.string('ai.response.reasoningText');
   if (text === undefined && object === undefined && toolCalls === undefined && reasoning === undefined) return undefined;
   const parts: MessagePart[] = [];
-  if (reasoning) parts.push({ type: 'other', content: { type: 'reasoning', content: reasoning } });
+  if (reasoning) parts.push({ type: 'reasoning', content: reasoning });
   if (text) parts.push({ type: 'text', content: text });
   if (object) parts.push({ type: 'text', content: object });
   if (toolCalls) {
