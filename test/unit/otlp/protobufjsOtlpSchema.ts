@@ -115,6 +115,23 @@ function buildRoot(): protobuf.Root {
     ['eventName', 12, 'string'],
   ]);
 
+  // Collector service responses, and the google.rpc.Status that OTLP/HTTP error responses carry.
+  type('ExportTraceServiceResponse', [['partialSuccess', 1, 'ExportTracePartialSuccess']]);
+  type('ExportTracePartialSuccess', [
+    ['rejectedSpans', 1, 'int64'],
+    ['errorMessage', 2, 'string'],
+  ]);
+  type('ExportLogsServiceResponse', [['partialSuccess', 1, 'ExportLogsPartialSuccess']]);
+  type('ExportLogsPartialSuccess', [
+    ['rejectedLogRecords', 1, 'int64'],
+    ['errorMessage', 2, 'string'],
+  ]);
+  type('RpcStatus', [
+    ['code', 1, 'int32'],
+    ['message', 2, 'string'],
+    ['details', 3, 'bytes', 'repeated'],
+  ]);
+
   // Pre-1.0 senders: `instrumentation_library_spans` / `_logs` (field 1000, now reserved).
   type('LegacyExportTraceServiceRequest', [['resourceSpans', 1, 'LegacyResourceSpans', 'repeated']]);
   type('LegacyResourceSpans', [
