@@ -164,7 +164,7 @@ function randomSpan(random: SeededRandom, traceId: string): OtlpSpan {
     endTimeUnixNano: randomTime(random),
     attributes: randomKeyValues(random, 8),
     events: Array.from({ length: random.int(3) }, () => {
-      const event = { timeUnixNano: randomTime(random), name: randomText(random), attributes: randomKeyValues(random, 3) };
+      const event: OtlpSpan['events'][number] = { timeUnixNano: randomTime(random), name: randomText(random), attributes: randomKeyValues(random, 3) };
       randomCount(random, event);
       return event;
     }),
