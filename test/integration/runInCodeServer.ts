@@ -1,7 +1,7 @@
 // Runs the integration suite inside a real VS Code workbench served by code-server, driven by
 // Debian's Chromium, then a UI smoke test against the same server. Exit code: 0 only if both pass.
 // Usage: npm run test:integration   (builds first; needs scripts/setup-code-server.sh)
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -35,13 +35,19 @@ async function main(): Promise<number> {
   let server: RunningCodeServer | undefined;
   let context: BrowserContext | undefined;
 
-  const timer = setTimeout(() => {
-    console.error(`\nFAILED: integration run exceeded the hard timeout of ${hardTimeoutMs / 1000} s.`);
+  // code-server runs in its own process group, so it is stopped explicitly on every way out.
+  const abort = (reason: string, exitCode: number): void => {
+    console.error(`\nFAILED: ${reason}`);
     if (server) console.error(`--- code-server log (tail) ---\n${server.logTail()}`);
-    void server?.stop().finally(() => process.exit(1));
-    setTimeout(() => process.exit(1), 10_000).unref();
-  }, hardTimeoutMs);
-  timer.unref();
+    setTimeout(() => process.exit(exitCode), 10_000).unref();
+    void Promise.resolve(server?.stop()).finally(() => {
+      rmSync(scratchDir, { recursive: true, force: true });
+      process.exit(exitCode);
+    });
+  };
+  const timer = setTimeout(() => abort(`integration run exceeded the hard timeout of ${hardTimeoutMs / 1000} s`, 1), hardTimeoutMs);
+  const onSignal = (signal: NodeJS.Signals): void => abort(`interrupted by ${signal}`, 130);
+  process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
 
   try {
     const started = Date.now();
@@ -72,13 +78,17 @@ async function main(): Promise<number> {
 
     if (suiteCode !== 0 || !smokePassed) {
       console.error(`\n--- code-server log (tail) ---\n${server.logTail()}`);
+      console.error('\nIntegration tests FAILED');
       return 1;
     }
+    console.log('\nIntegration tests passed');
     return 0;
   } finally {
+    clearTimeout(timer);
+    process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
     await context?.close().catch(() => undefined);
     await server?.stop();
-    clearTimeout(timer);
+    if (server) copyFileSync(server.logPath, path.join(outputDir, 'code-server.log'));
     rmSync(scratchDir, { recursive: true, force: true });
   }
 }
