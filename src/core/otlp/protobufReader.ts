@@ -2,10 +2,10 @@ import { OtlpDecodeError } from './decodeError';
 import { signedDecimal, unsignedDecimal } from './int64Decimal';
 
 /** Protobuf wire types this schema uses; 3 and 4 (groups) and 6, 7 are refused. */
-export const WIRE_VARINT = 0;
-export const WIRE_FIXED64 = 1;
-export const WIRE_LENGTH_DELIMITED = 2;
-export const WIRE_FIXED32 = 5;
+const WIRE_VARINT = 0;
+const WIRE_FIXED64 = 1;
+const WIRE_LENGTH_DELIMITED = 2;
+const WIRE_FIXED32 = 5;
 
 const WIRE_TYPE_NAMES = ['varint', 'fixed64', 'length-delimited', 'group start', 'group end', 'fixed32'];
 
@@ -206,7 +206,7 @@ export class ProtobufReader {
     return this.text.toString('utf8', start, end);
   }
 
-  /** A bytes field as lowercase hex (trace and span ids). */
+  /** A bytes field as lowercase hex (trace and span ids), whatever its length: the engine judges ids. */
   hex(limit: number): string {
     const end = this.fieldEnd(limit);
     const bytes = this.bytes;
