@@ -1,7 +1,7 @@
 // Bundles the extension, the CLI, the engine worker and the webview UI into dist/.
 // Type-checking is separate (`npm run typecheck`); esbuild only strips types.
 import * as esbuild from 'esbuild';
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -40,8 +40,21 @@ const builds = [
   },
 ].filter((options) => options.entryPoints.every((entry) => existsSync(entry)));
 
+// The web UI's static companions: codicons, and index.html rendered by the same shell builder
+// the VS Code panel uses (so both pages carry the same CSP and markup).
+async function writeWebviewStatics() {
+  if (!existsSync('webview/main.ts') || !existsSync('webview/htmlShell.ts')) return;
+  mkdirSync('dist/webview', { recursive: true });
+  for (const file of ['codicon.css', 'codicon.ttf']) copyFileSync(`node_modules/@vscode/codicons/dist/${file}`, `dist/webview/${file}`);
+  const shell = await esbuild.build({ entryPoints: ['webview/htmlShell.ts'], bundle: true, write: false, format: 'esm', logLevel: 'warning' });
+  const { webviewShellHtml } = await import(`data:text/javascript;base64,${Buffer.from(shell.outputFiles[0].text).toString('base64')}`);
+  const html = webviewShellHtml({ scriptUri: 'main.js', styleUri: 'main.css', codiconUri: 'codicon.css', cspSource: "'self'", connectSrc: "'self'" });
+  writeFileSync('dist/webview/index.html', html);
+}
+
 if (watch) {
   for (const options of builds) await (await esbuild.context(options)).watch();
+  await writeWebviewStatics();
 } else {
-  await Promise.all(builds.map((options) => esbuild.build(options)));
+  await Promise.all([...builds.map((options) => esbuild.build(options)), writeWebviewStatics()]);
 }

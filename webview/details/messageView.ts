@@ -1,4 +1,4 @@
-import type { AttributeValue, Message } from '../../src/protocol/model';
+import type { AttributeValue, Message, MessagePart } from '../../src/protocol/model';
 
 /** Texts longer than this (characters or lines) start folded with a preview. */
 export const FOLD_CHARS = 1200;
@@ -86,7 +86,7 @@ export function messageViews(messages: readonly Message[] | undefined): MessageV
   if (!Array.isArray(messages)) return [];
   return messages.map((message) => {
     const role = typeof message?.role === 'string' ? message.role : 'unknown';
-    const parts = Array.isArray(message?.parts) ? message.parts : [];
+    const parts: readonly MessagePart[] = Array.isArray(message?.parts) ? message.parts : [];
     const blocks: MessageBlock[] = parts.map((part): MessageBlock => {
       switch (part?.type) {
         case 'text':

@@ -1,11 +1,37 @@
-import type { Span } from '../../src/protocol/model';
+import type { SpanKind, SpanStatus, WaterfallRow } from '../../src/protocol/model';
 
-/** What the waterfall reads from a span; a normalized `Span` fits, and so does a smaller test object. */
-export type WaterfallSpan = Pick<
-  Span,
-  'spanId' | 'parentSpanId' | 'startTime' | 'endTime' | 'name' | 'kind' | 'status' | 'service' | 'model'
-> &
-  Partial<Pick<Span, 'tokens' | 'costUsd' | 'aggregate'>>;
+/** What the waterfall reads from a span: its place in the tree, its time and what its row shows. */
+export interface WaterfallSpan {
+  spanId: string;
+  parentSpanId?: string;
+  /** Milliseconds on any common clock (Unix ms, or offsets from the trace start). */
+  startTime: number;
+  endTime: number;
+  name: string;
+  kind: SpanKind;
+  status: SpanStatus;
+  service: string;
+  model?: string;
+  tokens?: number;
+  costUsd?: number | null;
+}
+
+/** A waterfall row from the API as a span on the trace-offset clock. */
+export function waterfallSpanFromRow(row: WaterfallRow): WaterfallSpan {
+  return {
+    spanId: row.spanId,
+    parentSpanId: row.parentSpanId,
+    startTime: row.offsetMs,
+    endTime: row.offsetMs + Math.max(0, row.durationMs),
+    name: row.name,
+    kind: row.kind,
+    status: row.status,
+    service: row.service,
+    model: row.model,
+    tokens: row.tokens,
+    costUsd: row.costUsd,
+  };
+}
 
 /**
  * A trace laid out for the waterfall: spans in display order (depth-first, parents before

@@ -1,0 +1,102 @@
+import type {
+  Breakdown,
+  CodeLocation,
+  TraceChange,
+  TraceDetail,
+  TraceQuery,
+  TraceSummary,
+  WaterfallRow,
+} from '../../src/protocol/model';
+import type { WebviewView } from '../../src/protocol/webviewMessages';
+import type { Host, PersistedUiState } from '../host/host';
+
+const PERSIST_DELAY_MS = 300;
+
+/**
+ * What the UI can do, in its own terms. Components call these; only this layer talks to the host,
+ * so the same components work over postMessage and over HTTP.
+ */
+export class Actions {
+  private uiState: PersistedUiState;
+  private persistTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(private readonly host: Host) {
+    this.uiState = host.restoreState() ?? {};
+  }
+
+  get canRevealSource(): boolean {
+    return this.host.canRevealSource;
+  }
+
+  get inVsCode(): boolean {
+    return this.host.kind === 'vscode';
+  }
+
+  listTraces(query: TraceQuery): Promise<TraceSummary[]> {
+    return this.host.listTraces(query);
+  }
+
+  /** One trace's summary without loading its spans (the list answers for the id). */
+  async traceSummary(traceId: string): Promise<TraceSummary | undefined> {
+    const found = await this.host.listTraces({ q: traceId, limit: 20 });
+    return found.find((summary) => summary.traceId === traceId);
+  }
+
+  loadTrace(traceId: string): Promise<TraceDetail | undefined> {
+    return this.host.getTrace(traceId);
+  }
+
+  loadWaterfall(traceId: string): Promise<WaterfallRow[] | undefined> {
+    return this.host.waterfall(traceId);
+  }
+
+  loadBreakdown(traceId: string): Promise<Breakdown | undefined> {
+    return this.host.breakdown(traceId);
+  }
+
+  loadOverallBreakdown(): Promise<Breakdown> {
+    return this.host.overallBreakdown();
+  }
+
+  onTraceChange(listener: (change: TraceChange) => void): () => void {
+    return this.host.subscribe(listener);
+  }
+
+  initialView(): WebviewView {
+    return this.host.initialView();
+  }
+
+  onShow(listener: (view: WebviewView) => void): () => void {
+    return this.host.onShow(listener);
+  }
+
+  openTrace(traceId: string, spanId?: string): void {
+    this.host.show(spanId ? { page: 'trace', traceId, spanId } : { page: 'trace', traceId });
+  }
+
+  showList(): void {
+    this.host.show({ page: 'list' });
+  }
+
+  showOverview(): void {
+    this.host.show({ page: 'overview' });
+  }
+
+  revealSource(location: CodeLocation): void {
+    if (this.host.canRevealSource) this.host.revealSource(location);
+  }
+
+  savedState(): PersistedUiState {
+    return this.uiState;
+  }
+
+  /** Merges into the persisted UI state; written shortly after, once per burst of changes. */
+  saveState(patch: PersistedUiState): void {
+    this.uiState = { ...this.uiState, ...patch };
+    if (this.persistTimer) return;
+    this.persistTimer = setTimeout(() => {
+      this.persistTimer = undefined;
+      this.host.persistState(this.uiState);
+    }, PERSIST_DELAY_MS);
+  }
+}

@@ -1,0 +1,298 @@
+import type { VscodeTabs } from '@vscode-elements/elements/dist/vscode-tabs/vscode-tabs.js';
+import { criticalPath, type CriticalPathSegment } from '../../src/core/analysis/criticalPath';
+import type { Span, SpanKind, TraceDetail, TraceSummary } from '../../src/protocol/model';
+import type { Actions } from '../app/actions';
+import { breakdownView } from '../breakdown/breakdownView';
+import { SpanDetailsPanel } from '../details/spanDetailsPanel';
+import { button, h } from '../dom/element';
+import { changeTouches } from '../list/traceListModel';
+import { waterfallSpanFromRow, type WaterfallSpan } from '../waterfall/waterfallModel';
+import { WaterfallView } from '../waterfall/waterfallView';
+import { traceHeaderFacts } from './traceHeader';
+import { WaterfallToolbar } from './waterfallToolbar';
+
+/** Traces up to this size load every span's details at once; larger ones load them on first selection. */
+const EAGER_DETAIL_SPANS = 20_000;
+/** The critical path is shown by default up to this size (it costs a few hundred ms at 100,000 spans). */
+const AUTO_CRITICAL_SPANS = 20_000;
+const REFRESH_DELAY_MS = 250;
+
+/** One trace: header, the waterfall with the details panel beside it, and the breakdown tab. */
+export class TracePage {
+  readonly element: HTMLElement;
+  private readonly header: HTMLElement;
+  private readonly facts: HTMLElement;
+  private readonly banner: HTMLElement;
+  private readonly waterfall: WaterfallView;
+  private readonly toolbar: WaterfallToolbar;
+  private readonly details: SpanDetailsPanel;
+  private readonly tabs: VscodeTabs;
+  private readonly breakdownPanel: HTMLElement;
+  private spans: WaterfallSpan[] = [];
+  private detail: TraceDetail | undefined;
+  private detailById = new Map<string, Span>();
+  private detailLoad: Promise<void> | undefined;
+  private critical: CriticalPathSegment[] | undefined;
+  private showCritical = false;
+  private breakdownLoaded = false;
+  private refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  private refreshing = false;
+  private refreshAgain = false;
+  private persistTimer: ReturnType<typeof setTimeout> | undefined;
+  private disposed = false;
+  private readonly unsubscribe: () => void;
+
+  constructor(
+    private readonly actions: Actions,
+    readonly traceId: string,
+    private readonly initialSpanId: string | undefined,
+  ) {
+    this.details = new SpanDetailsPanel({
+      canRevealSource: actions.canRevealSource,
+      revealSource: (location) => actions.revealSource(location),
+      openTrace: (traceId, spanId) => actions.openTrace(traceId, spanId),
+    });
+    this.waterfall = new WaterfallView({
+      onSelect: (spanId) => this.showDetails(spanId),
+      onStateChange: () => this.requestPersist(),
+      onMatches: (current, total) => this.toolbar.setMatches(current, total, this.toolbar.search.value),
+      onActivate: () => this.details.element.focus(),
+    });
+    this.toolbar = new WaterfallToolbar({
+      onSearch: (query) => this.waterfall.setQuery(query),
+      onStep: (direction) => this.waterfall.stepMatch(direction),
+      onCriticalPath: (show) => this.setCriticalPath(show),
+      onExpandAll: () => this.waterfall.expandAll(),
+      onCollapseAll: () => this.waterfall.collapseAll(),
+      onResetZoom: () => this.waterfall.setWindow({ start: 0, end: 1 }),
+    });
+    const splitter = h('div', { className: 'splitter', title: 'Drag to resize', attrs: { role: 'separator', 'aria-orientation': 'vertical' } });
+    const split = h('div', { className: 'split' }, this.waterfall.element, splitter, this.details.element);
+    attachSplitter(split, splitter);
+    this.breakdownPanel = h('div', { className: 'breakdown-panel', text: 'Loading breakdown…' });
+    this.tabs = document.createElement('vscode-tabs') as VscodeTabs;
+    this.tabs.setAttribute('panel', '');
+    this.tabs.classList.add('trace-tabs');
+    this.tabs.append(
+      h('vscode-tab-header', { attrs: { slot: 'header', 'data-tab': 'waterfall' }, text: 'Waterfall' }),
+      h('vscode-tab-panel', { className: 'waterfall-panel' }, this.toolbar.element, split),
+      h('vscode-tab-header', { attrs: { slot: 'header', 'data-tab': 'breakdown' }, text: 'Breakdown' }),
+      h('vscode-tab-panel', { className: 'breakdown-tab' }, this.breakdownPanel),
+    );
+    this.tabs.addEventListener('vsc-tabs-select', (event) => {
+      if (event.detail.selectedIndex === 1) void this.loadBreakdown();
+      this.requestPersist();
+    });
+    this.facts = h('div', { className: 'trace-facts-holder' });
+    this.banner = h('div', { className: 'banner', attrs: { role: 'status' } });
+    this.banner.hidden = true;
+    const back = actions.inVsCode ? null : button('Traces', () => actions.showList(), { icon: 'arrow-left', className: 'back-button', title: 'All traces' });
+    this.header = h('header', { className: 'trace-header' }, back, h('h1', { className: 'trace-name', text: 'Loading trace…' }), this.facts);
+    this.element = h('div', { className: 'trace-page', attrs: { 'data-trace-id': traceId, 'data-state': 'loading' } }, this.header, this.banner, this.tabs);
+    this.element.addEventListener('keydown', (event) => {
+      if (event.key === '/' && !(event.target instanceof HTMLInputElement) && event.target !== this.toolbar.search) {
+        event.preventDefault();
+        this.toolbar.search.focus();
+      }
+    });
+    this.unsubscribe = actions.onTraceChange((change) => {
+      const touched = changeTouches(change, traceId);
+      if (touched === 'updated') this.scheduleRefresh();
+      else if (touched === 'removed') this.showBanner('This trace is no longer stored (evicted or deleted). What you see is the last version received.');
+    });
+  }
+
+  async start(): Promise<void> {
+    try {
+      const [rows, summary] = await Promise.all([this.actions.loadWaterfall(this.traceId), this.actions.traceSummary(this.traceId)]);
+      if (this.disposed) return;
+      if (!rows) {
+        this.element.dataset.state = 'missing';
+        this.header.querySelector('.trace-name')!.textContent = 'Trace not found';
+        this.showBanner(`No trace ${this.traceId}: it was never received, or was evicted or deleted.`);
+        return;
+      }
+      this.applyRows(rows.map(waterfallSpanFromRow), false);
+      if (summary) this.showSummary(summary);
+      const saved = this.actions.savedState().trace;
+      if (saved?.traceId === this.traceId) {
+        this.waterfall.applyUiState(saved);
+        if (saved.tab === 'breakdown') this.selectTab(1);
+      }
+      if (this.initialSpanId) this.waterfall.selectSpan(this.initialSpanId, { reveal: true, notify: true });
+      this.element.dataset.state = 'ready';
+      this.element.dataset.rows = String(this.spans.length);
+      if (this.spans.length <= EAGER_DETAIL_SPANS) setTimeout(() => void this.ensureDetail(), 0);
+      this.setCriticalPath(this.spans.length <= AUTO_CRITICAL_SPANS);
+    } catch (error) {
+      this.element.dataset.state = 'error';
+      this.showBanner(`Could not load the trace: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  /** Selects a span (e.g. when the host asks this panel to show one). */
+  selectSpan(spanId: string): void {
+    this.waterfall.selectSpan(spanId, { reveal: true, notify: true });
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.unsubscribe();
+    this.waterfall.dispose();
+    clearTimeout(this.refreshTimer);
+    clearTimeout(this.persistTimer);
+  }
+
+  private applyRows(spans: WaterfallSpan[], preserve: boolean): void {
+    this.spans = spans;
+    this.waterfall.setSpans(spans, preserve);
+    const kinds = new Set<SpanKind>();
+    for (const span of spans) kinds.add(span.kind);
+    this.toolbar.setKinds(kinds);
+    this.critical = undefined;
+    if (this.showCritical) this.setCriticalPath(true);
+  }
+
+  private showSummary(summary: TraceSummary): void {
+    this.header.querySelector('.trace-name')!.textContent = summary.name || '(unnamed trace)';
+    this.facts.replaceChildren(traceHeaderFacts(summary));
+  }
+
+  private showBanner(text: string): void {
+    this.banner.textContent = text;
+    this.banner.hidden = false;
+  }
+
+  private setCriticalPath(show: boolean): void {
+    this.showCritical = show;
+    this.toolbar.setCriticalPath(show);
+    if (show && !this.critical) this.critical = criticalPath(this.spans);
+    this.waterfall.setCriticalPath(this.critical, show);
+  }
+
+  private ensureDetail(): Promise<void> {
+    this.detailLoad ??= this.actions.loadTrace(this.traceId).then((detail) => {
+      if (!detail || this.disposed) return;
+      this.acceptDetail(detail);
+    });
+    return this.detailLoad;
+  }
+
+  private acceptDetail(detail: TraceDetail): void {
+    this.detail = detail;
+    this.detailById = new Map(detail.spans.map((span) => [span.spanId, span]));
+    this.showSummary(detail.summary);
+    const selected = this.waterfall.selectedSpanId;
+    if (selected) this.showDetails(selected);
+  }
+
+  private showDetails(spanId: string | undefined): void {
+    if (!spanId) {
+      this.details.showEmpty();
+      return;
+    }
+    const span = this.detailById.get(spanId);
+    if (span && this.detail) {
+      this.details.show(span, this.detail.summary.startTime);
+      return;
+    }
+    const row = this.spans.find((candidate) => candidate.spanId === spanId);
+    if (row) this.details.showRow(row);
+    void this.ensureDetail().then(() => {
+      if (this.waterfall.selectedSpanId === spanId && this.detailById.has(spanId)) this.showDetails(spanId);
+    });
+  }
+
+  private selectTab(index: number): void {
+    this.tabs.selectedIndex = index;
+    if (index === 1) void this.loadBreakdown();
+  }
+
+  private async loadBreakdown(): Promise<void> {
+    if (this.breakdownLoaded) return;
+    this.breakdownLoaded = true;
+    try {
+      const breakdown = await this.actions.loadBreakdown(this.traceId);
+      this.breakdownPanel.replaceChildren(breakdown ? breakdownView(breakdown) : h('div', { className: 'muted', text: 'No breakdown for this trace.' }));
+    } catch (error) {
+      this.breakdownLoaded = false;
+      this.breakdownPanel.textContent = `Could not load the breakdown: ${error instanceof Error ? error.message : String(error)}`;
+    }
+  }
+
+  private scheduleRefresh(): void {
+    if (this.refreshing) {
+      this.refreshAgain = true;
+      return;
+    }
+    if (this.refreshTimer) return;
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = undefined;
+      void this.refresh();
+    }, REFRESH_DELAY_MS);
+  }
+
+  /** Reloads a trace that grew, keeping zoom, scroll, collapse state and selection. */
+  private async refresh(): Promise<void> {
+    this.refreshing = true;
+    try {
+      const hadDetail = this.detail !== undefined;
+      const [rows, summary, detail] = await Promise.all([
+        this.actions.loadWaterfall(this.traceId),
+        this.actions.traceSummary(this.traceId),
+        hadDetail ? this.actions.loadTrace(this.traceId) : Promise.resolve(undefined),
+      ]);
+      if (this.disposed || !rows) return;
+      this.applyRows(rows.map(waterfallSpanFromRow), true);
+      this.element.dataset.rows = String(this.spans.length);
+      if (summary) this.showSummary(summary);
+      if (detail) this.acceptDetail(detail);
+      else if (!hadDetail && this.spans.length <= EAGER_DETAIL_SPANS) {
+        this.detailLoad = undefined;
+        void this.ensureDetail();
+      }
+      if (this.breakdownLoaded) {
+        this.breakdownLoaded = false;
+        if (this.tabs.selectedIndex === 1) void this.loadBreakdown();
+      }
+    } catch {
+      // A failed refresh leaves the last good view; the next change tries again.
+    } finally {
+      this.refreshing = false;
+      if (this.refreshAgain) {
+        this.refreshAgain = false;
+        this.scheduleRefresh();
+      }
+    }
+  }
+
+  private requestPersist(): void {
+    clearTimeout(this.persistTimer);
+    this.persistTimer = setTimeout(() => {
+      if (this.disposed) return;
+      this.actions.saveState({
+        view: { page: 'trace', traceId: this.traceId },
+        trace: { traceId: this.traceId, ...this.waterfall.uiState(), tab: this.tabs.selectedIndex === 1 ? 'breakdown' : 'waterfall' },
+      });
+    }, 400);
+  }
+}
+
+function attachSplitter(split: HTMLElement, splitter: HTMLElement): void {
+  splitter.addEventListener('pointerdown', (event) => {
+    if (event.button !== 0) return;
+    event.preventDefault();
+    splitter.setPointerCapture(event.pointerId);
+    const onMove = (move: PointerEvent) => {
+      const rect = split.getBoundingClientRect();
+      const width = Math.min(rect.width - 240, Math.max(220, rect.right - move.clientX));
+      split.style.setProperty('--details-width', `${Math.round(width)}px`);
+    };
+    const onUp = () => {
+      splitter.removeEventListener('pointermove', onMove);
+      splitter.removeEventListener('pointerup', onUp);
+    };
+    splitter.addEventListener('pointermove', onMove);
+    splitter.addEventListener('pointerup', onUp);
+  });
+}

@@ -1,0 +1,468 @@
+import type { CriticalPathSegment } from '../../src/core/analysis/criticalPath';
+import { h } from '../dom/element';
+import { attachWaterfallInput } from './waterfallInput';
+import { Minimap } from './minimap';
+import { searchRows, stepMatch } from './spanSearch';
+import { TimeAxis } from './timeAxis';
+import { buildWaterfallModel, type WaterfallModel, type WaterfallSpan } from './waterfallModel';
+import { createRowSlot, fillRowSlot, placeRowBar, ROW_HEIGHT, type RowContext, type RowSlot } from './waterfallRowSlot';
+import { rowWindow, scrollToReveal } from './viewport';
+import { collapseFromDepth, collapsedFlags, collapsedIds, expandAncestors, visibleIndexOf, visibleRows } from './visibleRows';
+import {
+  FULL_WINDOW,
+  centreWindowOn,
+  clampWindow,
+  isFullWindow,
+  panWindow,
+  timelineOf,
+  windowOffsetsMs,
+  zoomAround,
+  type TraceTimeline,
+  type ZoomWindow,
+} from './zoomWindow';
+
+const OVERSCAN = 10;
+const DEFAULT_LABEL_WIDTH = 340;
+
+export interface WaterfallCallbacks {
+  onSelect(spanId: string | undefined): void;
+  /** Something worth persisting changed (collapse, zoom, selection, scroll). */
+  onStateChange(): void;
+  onMatches(current: number, total: number): void;
+  /** Enter on a row: show its details. */
+  onActivate(spanId: string): void;
+}
+
+export interface WaterfallUiState {
+  collapsed: string[];
+  selectedSpanId?: string;
+  zoom?: ZoomWindow;
+  topSpanId?: string;
+}
+
+/**
+ * The virtualized waterfall: only the rows in view (plus a margin) exist as DOM, pooled and
+ * re-filled on scroll; bars are placed from the zoom window, so zooming and panning never
+ * rebuild rows. All work happens in one requestAnimationFrame callback per frame.
+ */
+export class WaterfallView {
+  readonly element: HTMLDivElement;
+  readonly body: HTMLDivElement;
+  private readonly spacer: HTMLDivElement;
+  private readonly track: HTMLDivElement;
+  private readonly top: HTMLDivElement;
+  private readonly axis = new TimeAxis();
+  private readonly minimap: Minimap;
+  private model: WaterfallModel = buildWaterfallModel([]);
+  private collapsed: Uint8Array = new Uint8Array(0);
+  private visible: Int32Array = new Int32Array(0);
+  private timeline: TraceTimeline = timelineOf(0, 0);
+  private window: ZoomWindow = FULL_WINDOW;
+  private selectedRow = -1;
+  private query = '';
+  private matches: Int32Array = new Int32Array(0);
+  private matchFlags: Uint8Array | undefined;
+  private currentMatch = -1;
+  private criticalSegments: readonly CriticalPathSegment[] | undefined;
+  private showCritical = false;
+  private context: RowContext;
+  private slots: RowSlot[] = [];
+  private trackWidth = 0;
+  private viewportHeight = 0;
+  private labelWidth = DEFAULT_LABEL_WIDTH;
+  private frame = 0;
+  private readonly resizeObserver: ResizeObserver;
+
+  constructor(private readonly callbacks: WaterfallCallbacks) {
+    this.minimap = new Minimap((window) => this.setWindow(window));
+    const resizer = h('div', { className: 'wf-resizer', title: 'Drag to resize the name column', attrs: { role: 'separator' } });
+    this.track = h('div', { className: 'wf-top-track' }, this.minimap.element, this.axis.element);
+    this.top = h('div', { className: 'wf-top' }, h('div', { className: 'wf-top-label' }, h('span', { text: 'Span' }), resizer), this.track);
+    this.spacer = h('div', { className: 'wf-spacer' });
+    this.body = h('div', { className: 'wf-body', attrs: { tabindex: 0, role: 'tree', 'aria-label': 'Spans' } }, this.spacer);
+    this.element = h('div', { className: 'waterfall' }, this.top, this.body);
+    this.element.style.setProperty('--wf-label-width', `${this.labelWidth}px`);
+    this.context = this.makeContext();
+    this.body.addEventListener('scroll', () => this.requestRender(), { passive: true });
+    this.resizeObserver = new ResizeObserver(() => this.measure());
+    this.resizeObserver.observe(this.body);
+    attachWaterfallInput(this, resizer);
+  }
+
+  dispose(): void {
+    this.resizeObserver.disconnect();
+    if (this.frame) cancelAnimationFrame(this.frame);
+  }
+
+  // ── data ──────────────────────────────────────────────────────────────
+
+  /**
+   * Shows a (new version of a) trace. With `preserve`, collapse state, selection, zoom (in trace
+   * time) and the top row stay where they were, so a growing trace updates in place.
+   */
+  setSpans(spans: readonly WaterfallSpan[], preserve: boolean): void {
+    const previous = preserve ? this.uiState() : undefined;
+    const previousTimeline = this.timeline;
+    const scrollOffset = this.body.scrollTop % ROW_HEIGHT;
+    this.model = buildWaterfallModel(spans);
+    this.timeline = timelineOf(this.model.traceStart, this.model.traceEnd);
+    this.collapsed = collapsedFlags(this.model, previous?.collapsed ?? []);
+    this.visible = visibleRows(this.model, this.collapsed);
+    this.selectedRow = previous?.selectedSpanId ? (this.model.rowById.get(previous.selectedSpanId) ?? -1) : -1;
+    if (previous && !isFullWindow(this.window)) {
+      // Keep the same stretch of time in view although the trace's extent changed.
+      const from = previousTimeline.traceStart + this.window.start * previousTimeline.duration;
+      const to = previousTimeline.traceStart + this.window.end * previousTimeline.duration;
+      this.window = clampWindow({
+        start: (from - this.timeline.traceStart) / this.timeline.duration,
+        end: (to - this.timeline.traceStart) / this.timeline.duration,
+      });
+    } else if (!previous) {
+      this.window = FULL_WINDOW;
+    }
+    this.criticalSegments = undefined;
+    this.recomputeMatches(false);
+    this.updateContent();
+    this.spacer.style.height = `${this.visible.length * ROW_HEIGHT}px`;
+    if (previous?.topSpanId) this.scrollToSpan(previous.topSpanId, scrollOffset);
+    else if (!previous) this.body.scrollTop = 0;
+    this.requestRender();
+  }
+
+  get spanModel(): WaterfallModel {
+    return this.model;
+  }
+
+  get rowCount(): number {
+    return this.visible.length;
+  }
+
+  // ── UI state ──────────────────────────────────────────────────────────
+
+  uiState(): WaterfallUiState {
+    const topIndex = Math.floor(this.body.scrollTop / ROW_HEIGHT);
+    const topRow = this.visible[Math.min(topIndex, this.visible.length - 1)];
+    return {
+      collapsed: collapsedIds(this.model, this.collapsed),
+      selectedSpanId: this.selectedRow >= 0 ? this.model.rows[this.selectedRow].spanId : undefined,
+      zoom: isFullWindow(this.window) ? undefined : { ...this.window },
+      topSpanId: topRow !== undefined && topIndex > 0 ? this.model.rows[topRow].spanId : undefined,
+    };
+  }
+
+  applyUiState(state: WaterfallUiState): void {
+    this.collapsed = collapsedFlags(this.model, state.collapsed ?? []);
+    this.afterCollapseChange();
+    if (state.zoom) this.window = clampWindow(state.zoom);
+    if (state.topSpanId) this.scrollToSpan(state.topSpanId, 0);
+    if (state.selectedSpanId) this.selectSpan(state.selectedSpanId, { reveal: !state.topSpanId, notify: true });
+    this.requestRender();
+  }
+
+  // ── selection and navigation ──────────────────────────────────────────
+
+  get selectedSpanId(): string | undefined {
+    return this.selectedRow >= 0 ? this.model.rows[this.selectedRow].spanId : undefined;
+  }
+
+  selectSpan(spanId: string | undefined, options: { reveal: boolean; notify: boolean }): void {
+    const row = spanId === undefined ? -1 : (this.model.rowById.get(spanId) ?? -1);
+    this.selectRow(row, options);
+  }
+
+  selectRow(row: number, options: { reveal: boolean; notify: boolean }): void {
+    this.selectedRow = row;
+    if (row >= 0 && options.reveal) this.revealRow(row, false);
+    this.requestRender();
+    if (options.notify) this.callbacks.onSelect(this.selectedSpanId);
+    this.callbacks.onStateChange();
+  }
+
+  get selectedRowIndex(): number {
+    return this.selectedRow;
+  }
+
+  /** Moves the selection by `delta` shown rows (clamped). */
+  moveSelection(delta: number): void {
+    if (this.visible.length === 0) return;
+    const at = this.selectedRow >= 0 ? visibleIndexOf(this.visible, this.selectedRow) : -1;
+    const next = at < 0 ? (delta > 0 ? 0 : this.visible.length - 1) : Math.max(0, Math.min(this.visible.length - 1, at + delta));
+    this.selectRow(this.visible[next], { reveal: true, notify: true });
+  }
+
+  moveSelectionTo(position: 'first' | 'last'): void {
+    if (this.visible.length === 0) return;
+    this.selectRow(this.visible[position === 'first' ? 0 : this.visible.length - 1], { reveal: true, notify: true });
+  }
+
+  get pageRows(): number {
+    return Math.max(1, Math.floor(this.viewportHeight / ROW_HEIGHT) - 1);
+  }
+
+  activateSelection(): void {
+    const spanId = this.selectedSpanId;
+    if (spanId) this.callbacks.onActivate(spanId);
+  }
+
+  /** Right arrow: expand, or step into the first child. */
+  expandOrEnter(): void {
+    const row = this.selectedRow;
+    if (row < 0 || this.model.childCount[row] === 0) return;
+    if (this.collapsed[row]) this.toggleRow(row);
+    else this.selectRow(row + 1, { reveal: true, notify: true });
+  }
+
+  /** Left arrow: collapse, or step out to the parent. */
+  collapseOrLeave(): void {
+    const row = this.selectedRow;
+    if (row < 0) return;
+    if (this.model.childCount[row] > 0 && !this.collapsed[row]) this.toggleRow(row);
+    else if (this.model.parent[row] >= 0) this.selectRow(this.model.parent[row], { reveal: true, notify: true });
+  }
+
+  // ── collapse ──────────────────────────────────────────────────────────
+
+  toggleRow(row: number): void {
+    if (row < 0 || this.model.childCount[row] === 0) return;
+    this.collapsed = this.collapsed.slice();
+    this.collapsed[row] = this.collapsed[row] ? 0 : 1;
+    this.afterCollapseChange();
+  }
+
+  expandAll(): void {
+    this.collapsed = new Uint8Array(this.model.rows.length);
+    this.afterCollapseChange();
+  }
+
+  /** Collapses everything below the top level. */
+  collapseAll(): void {
+    this.collapsed = collapseFromDepth(this.model, 1);
+    this.afterCollapseChange();
+  }
+
+  private afterCollapseChange(): void {
+    this.visible = visibleRows(this.model, this.collapsed);
+    this.spacer.style.height = `${this.visible.length * ROW_HEIGHT}px`;
+    this.updateContent();
+    this.callbacks.onStateChange();
+  }
+
+  private revealRow(row: number, centreInTime: boolean): void {
+    const expanded = expandAncestors(this.model, this.collapsed, row);
+    if (expanded !== this.collapsed) {
+      this.collapsed = expanded;
+      this.afterCollapseChange();
+    }
+    const index = visibleIndexOf(this.visible, row);
+    if (index >= 0) this.body.scrollTop = scrollToReveal(this.body.scrollTop, this.viewportHeight, ROW_HEIGHT, index);
+    if (centreInTime) {
+      const span = this.model.rows[row];
+      const start = (span.startTime - this.timeline.traceStart) / this.timeline.duration;
+      const end = (span.endTime - this.timeline.traceStart) / this.timeline.duration;
+      if (end < this.window.start || start > this.window.end) this.setWindow(centreWindowOn(this.window, (start + end) / 2));
+    }
+  }
+
+  private scrollToSpan(spanId: string, offset: number): void {
+    const row = this.model.rowById.get(spanId);
+    const index = row === undefined ? -1 : visibleIndexOf(this.visible, row);
+    if (index >= 0) this.body.scrollTop = index * ROW_HEIGHT + offset;
+  }
+
+  // ── search ────────────────────────────────────────────────────────────
+
+  setQuery(query: string): void {
+    this.query = query;
+    this.recomputeMatches(true);
+    this.updateContent();
+  }
+
+  stepMatch(direction: 1 | -1): void {
+    const from = this.currentMatch >= 0 ? this.currentMatch : this.selectedRow;
+    const row = stepMatch(this.matches, from, direction);
+    if (row < 0) return;
+    this.currentMatch = row;
+    this.selectedRow = row;
+    this.revealRow(row, true);
+    this.callbacks.onSelect(this.selectedSpanId);
+    this.reportMatches();
+    this.requestRender();
+  }
+
+  private recomputeMatches(jump: boolean): void {
+    this.matches = searchRows(this.model, this.query);
+    if (this.matches.length === 0) {
+      this.matchFlags = undefined;
+      this.currentMatch = -1;
+    } else {
+      this.matchFlags = new Uint8Array(this.model.rows.length);
+      for (const row of this.matches) this.matchFlags[row] = 1;
+      if (!this.matchFlags[this.currentMatch]) this.currentMatch = -1;
+    }
+    this.reportMatches();
+    if (jump && this.matches.length > 0 && this.currentMatch < 0) this.stepMatch(1);
+  }
+
+  private reportMatches(): void {
+    const position = this.currentMatch >= 0 ? this.matches.indexOf(this.currentMatch) + 1 : 0;
+    this.callbacks.onMatches(position, this.matches.length);
+  }
+
+  // ── critical path ─────────────────────────────────────────────────────
+
+  setCriticalPath(segments: readonly CriticalPathSegment[] | undefined, show: boolean): void {
+    this.criticalSegments = segments;
+    this.showCritical = show;
+    this.element.classList.toggle('show-critical', show);
+    this.updateContent();
+  }
+
+  // ── zoom ──────────────────────────────────────────────────────────────
+
+  get zoomWindow(): ZoomWindow {
+    return this.window;
+  }
+
+  setWindow(window: ZoomWindow): void {
+    this.window = clampWindow(window);
+    this.requestRender();
+    this.callbacks.onStateChange();
+  }
+
+  zoomBy(factor: number, anchor = 0.5): void {
+    this.setWindow(zoomAround(this.window, anchor, factor));
+  }
+
+  panBy(delta: number): void {
+    this.setWindow(panWindow(this.window, delta));
+  }
+
+  zoomToRow(row: number): void {
+    const span = this.model.rows[row];
+    if (!span) return;
+    const start = (span.startTime - this.timeline.traceStart) / this.timeline.duration;
+    const end = (span.endTime - this.timeline.traceStart) / this.timeline.duration;
+    const pad = Math.max((end - start) * 0.05, 1e-6);
+    this.setWindow({ start: start - pad, end: end + pad });
+  }
+
+  /** Track-relative x (0..1 across the timeline) of a client x coordinate. */
+  trackFraction(clientX: number): number {
+    const rect = this.body.getBoundingClientRect();
+    const x = clientX - rect.left - this.labelWidth;
+    return this.trackWidth > 0 ? x / this.trackWidth : 0.5;
+  }
+
+  get timelineWidth(): number {
+    return this.trackWidth;
+  }
+
+  setLabelWidth(width: number): void {
+    const max = Math.max(160, this.body.clientWidth - 120);
+    this.labelWidth = Math.round(Math.min(max, Math.max(120, width)));
+    this.element.style.setProperty('--wf-label-width', `${this.labelWidth}px`);
+    this.measure();
+  }
+
+  get currentLabelWidth(): number {
+    return this.labelWidth;
+  }
+
+  // ── rendering ─────────────────────────────────────────────────────────
+
+  private makeContext(): RowContext {
+    let critical: Map<number, number[]> | undefined;
+    if (this.showCritical && this.criticalSegments) {
+      critical = new Map();
+      for (const segment of this.criticalSegments) {
+        const row = this.model.rowById.get(segment.spanId);
+        if (row === undefined) continue;
+        const pairs = critical.get(row) ?? [];
+        pairs.push(
+          (segment.startTime - this.timeline.traceStart) / this.timeline.duration,
+          (segment.endTime - this.timeline.traceStart) / this.timeline.duration,
+        );
+        critical.set(row, pairs);
+      }
+    }
+    return {
+      model: this.model,
+      collapsed: this.collapsed,
+      query: this.query,
+      matchFlags: this.matchFlags,
+      critical,
+      timeline: this.timeline,
+    };
+  }
+
+  private updateContent(): void {
+    this.context = this.makeContext();
+    this.requestRender();
+  }
+
+  private measure(): void {
+    this.viewportHeight = this.body.clientHeight;
+    this.trackWidth = Math.max(0, this.body.clientWidth - this.labelWidth);
+    // Line the ruler up with the rows when the body shows a vertical scrollbar.
+    this.top.style.paddingRight = `${Math.max(0, this.body.offsetWidth - this.body.clientWidth)}px`;
+    this.requestRender();
+  }
+
+  requestRender(): void {
+    if (this.frame) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      this.render();
+    });
+  }
+
+  /** Renders now (used by the frame callback and by tests that need a synchronous paint). */
+  render(): void {
+    const scrollTop = this.body.scrollTop;
+    const count = this.visible.length;
+    const { first, end } = rowWindow(scrollTop, this.viewportHeight, ROW_HEIGHT, count, OVERSCAN);
+    const capacity = Math.ceil(this.viewportHeight / ROW_HEIGHT) + 2 * OVERSCAN + 2;
+    while (this.slots.length < capacity) {
+      const slot = createRowSlot();
+      this.slots.push(slot);
+      this.spacer.append(slot.element);
+    }
+    const poolSize = this.slots.length;
+    const used = new Uint8Array(poolSize);
+    for (let v = first; v < end; v++) {
+      const k = v % poolSize;
+      const slot = this.slots[k];
+      used[k] = 1;
+      const row = this.visible[v];
+      if (slot.visibleIndex !== v || slot.row !== row || slot.context !== this.context) {
+        fillRowSlot(slot, v, row, this.context);
+        slot.element.hidden = false;
+      }
+      if (slot.window !== this.window || slot.trackWidth !== this.trackWidth) placeRowBar(slot, this.window, this.trackWidth);
+      const selected = row === this.selectedRow;
+      if (slot.selected !== selected) {
+        slot.selected = selected;
+        slot.element.classList.toggle('selected', selected);
+        slot.element.setAttribute('aria-selected', String(selected));
+      }
+      const current = row === this.currentMatch;
+      if (slot.current !== current) {
+        slot.current = current;
+        slot.element.classList.toggle('current-match', current);
+      }
+    }
+    for (let k = 0; k < poolSize; k++) {
+      const slot = this.slots[k];
+      if (!used[k] && !slot.element.hidden) {
+        slot.element.hidden = true;
+        slot.visibleIndex = -1;
+      }
+    }
+    const [fromMs, toMs] = windowOffsetsMs(this.timeline, this.window);
+    this.axis.render(this.trackWidth, fromMs, toMs);
+    this.minimap.draw(this.model, this.visible, this.timeline, document.body.className);
+    this.minimap.setWindow(this.window);
+    const shown = this.viewportHeight / ROW_HEIGHT;
+    this.minimap.setRowBand(count ? scrollTop / ROW_HEIGHT / count : 0, count ? (scrollTop / ROW_HEIGHT + shown) / count : 1);
+  }
+}
