@@ -1,0 +1,164 @@
+import { Worker } from 'node:worker_threads';
+import type { LoupeApi, Unsubscribe } from '../../protocol/api';
+import type {
+  Breakdown,
+  Health,
+  StoreStats,
+  TraceChange,
+  TraceDetail,
+  TraceQuery,
+  TraceSummary,
+  WaterfallRow,
+} from '../../protocol/model';
+import type { ExportTraceServiceRequest } from '../otlp/model';
+import type { PriceOverride } from '../genai/pricing';
+import type { ApiMethod, ControlMethod, FromWorker, SerializedReceiverStatus, ToWorker, WorkerRuntimeOptions } from './workerProtocol';
+
+export interface WorkerLoupeEvents {
+  onStoreError?: (message: string) => void;
+  onStoreRecovered?: () => void;
+  /** The engine thread ended without being closed (a crash); pending calls have failed. */
+  onCrash?: (message: string) => void;
+}
+
+interface Pending {
+  resolve: (value: unknown) => void;
+  reject: (error: Error) => void;
+}
+
+/**
+ * The Loupe engine running in a worker thread, seen from the thread that started it.
+ * Implements `LoupeApi` by message passing, so callers cannot tell it from an in-process engine.
+ */
+export class WorkerLoupe implements LoupeApi {
+  private readonly pending = new Map<number, Pending>();
+  private readonly listeners = new Set<(change: TraceChange) => void>();
+  private nextId = 1;
+  private closing = false;
+  private exited = false;
+  loadProblems: string[] = [];
+
+  private constructor(
+    private readonly worker: Worker,
+    private readonly events: WorkerLoupeEvents,
+  ) {}
+
+  /** Starts the engine thread from the bundled `engineWorker.js` and waits until its store is loaded. */
+  static start(scriptPath: string, options: WorkerRuntimeOptions, events: WorkerLoupeEvents = {}): Promise<WorkerLoupe> {
+    const worker = new Worker(scriptPath, { name: 'loupe-engine' });
+    const loupe = new WorkerLoupe(worker, events);
+    return new Promise((resolve, reject) => {
+      let ready = false;
+      worker.on('message', (message: FromWorker) => {
+        if (message.type === 'ready') {
+          ready = true;
+          loupe.loadProblems = message.loadProblems;
+          resolve(loupe);
+        } else if (message.type === 'initFailed') {
+          void worker.terminate();
+          reject(new Error(message.message));
+        } else loupe.receive(message);
+      });
+      worker.on('error', (error) => {
+        if (!ready) reject(error);
+        loupe.fail(`The Loupe engine stopped: ${error.message}`);
+      });
+      worker.on('exit', (code) => {
+        if (!ready) reject(new Error(`The Loupe engine exited during start (code ${code})`));
+        loupe.fail(`The Loupe engine exited (code ${code})`);
+      });
+      loupe.send({ type: 'init', options });
+    });
+  }
+
+  startReceivers(): Promise<SerializedReceiverStatus> {
+    return this.call('startReceivers') as Promise<SerializedReceiverStatus>;
+  }
+
+  stopReceivers(): Promise<SerializedReceiverStatus> {
+    return this.call('stopReceivers') as Promise<SerializedReceiverStatus>;
+  }
+
+  setPricing(overrides: readonly PriceOverride[]): Promise<void> {
+    return this.call('setPricing', [overrides]) as Promise<void>;
+  }
+
+  setLimits(limits: { maxTraces?: number; maxBytes?: number }): Promise<void> {
+    return this.call('setLimits', [limits]) as Promise<void>;
+  }
+
+  flush(): Promise<void> {
+    return this.call('flush') as Promise<void>;
+  }
+
+  /** Stops the listeners, writes the store, and ends the thread. */
+  async close(): Promise<void> {
+    if (this.exited) return;
+    this.closing = true;
+    try {
+      await this.call('close');
+    } finally {
+      await this.worker.terminate();
+    }
+  }
+
+  health = () => this.call('health') as Promise<Health>;
+  stats = () => this.call('stats') as Promise<StoreStats>;
+  listTraces = (query?: TraceQuery) => this.call('listTraces', [query]) as Promise<TraceSummary[]>;
+  getTrace = (traceId: string) => this.call('getTrace', [traceId]) as Promise<TraceDetail | undefined>;
+  waterfall = (traceId: string) => this.call('waterfall', [traceId]) as Promise<WaterfallRow[] | undefined>;
+  breakdown = (traceId: string) => this.call('breakdown', [traceId]) as Promise<Breakdown | undefined>;
+  overallBreakdown = () => this.call('overallBreakdown') as Promise<Breakdown>;
+  exportOtlp = (traceId: string) => this.call('exportOtlp', [traceId]) as Promise<ExportTraceServiceRequest | undefined>;
+  importOtlp = (request: ExportTraceServiceRequest) => this.call('importOtlp', [request]) as Promise<string[]>;
+  deleteTrace = (traceId: string) => this.call('deleteTrace', [traceId]) as Promise<boolean>;
+  clear = () => this.call('clear') as Promise<void>;
+
+  subscribe(listener: (change: TraceChange) => void): Unsubscribe {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private call(method: ApiMethod | ControlMethod, args: unknown[] = []): Promise<unknown> {
+    if (this.exited) return Promise.reject(new Error('The Loupe engine is not running'));
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.send({ type: 'call', id, method, args });
+    });
+  }
+
+  private send(message: ToWorker): void {
+    this.worker.postMessage(message);
+  }
+
+  private receive(message: FromWorker): void {
+    switch (message.type) {
+      case 'result':
+      case 'error': {
+        const waiting = this.pending.get(message.id);
+        this.pending.delete(message.id);
+        if (message.type === 'result') waiting?.resolve(message.value);
+        else waiting?.reject(new Error(message.message));
+        break;
+      }
+      case 'change':
+        for (const listener of [...this.listeners]) listener(message.change);
+        break;
+      case 'storeError':
+        this.events.onStoreError?.(message.message);
+        break;
+      case 'storeRecovered':
+        this.events.onStoreRecovered?.();
+        break;
+    }
+  }
+
+  private fail(message: string): void {
+    if (this.exited) return;
+    this.exited = true;
+    for (const { reject } of this.pending.values()) reject(new Error(message));
+    this.pending.clear();
+    if (!this.closing) this.events.onCrash?.(message);
+  }
+}

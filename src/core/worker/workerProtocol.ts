@@ -1,0 +1,54 @@
+import type { LoupeApi } from '../../protocol/api';
+import type { TraceChange } from '../../protocol/model';
+import type { RuntimeOptions } from '../runtime/loupeRuntime';
+
+/** Options crossing into the engine thread: plain data, no callbacks. */
+export type WorkerRuntimeOptions = Omit<RuntimeOptions, 'onStoreError' | 'onStoreRecovered'>;
+
+export type SerializedListenerState =
+  | { state: 'stopped' }
+  | { state: 'listening'; port: number }
+  | { state: 'failed'; message: string; name: string; port?: number; failure?: string };
+
+export interface SerializedReceiverStatus {
+  host: string;
+  grpc: SerializedListenerState;
+  http: SerializedListenerState;
+}
+
+/** Calls the main thread makes; the LoupeApi queries plus control of the listeners. */
+export type ApiMethod = Exclude<keyof LoupeApi, 'subscribe'>;
+
+export type ControlMethod = 'startReceivers' | 'stopReceivers' | 'setPricing' | 'setLimits' | 'flush' | 'close';
+
+export interface CallMessage {
+  type: 'call';
+  id: number;
+  method: ApiMethod | ControlMethod;
+  args: unknown[];
+}
+
+export type ToWorker = { type: 'init'; options: WorkerRuntimeOptions } | CallMessage;
+
+export type FromWorker =
+  | { type: 'ready'; loadProblems: string[] }
+  | { type: 'initFailed'; message: string }
+  | { type: 'result'; id: number; value: unknown }
+  | { type: 'error'; id: number; message: string }
+  | { type: 'change'; change: TraceChange }
+  | { type: 'storeError'; message: string }
+  | { type: 'storeRecovered' };
+
+export const API_METHODS: readonly ApiMethod[] = [
+  'health',
+  'stats',
+  'listTraces',
+  'getTrace',
+  'waterfall',
+  'breakdown',
+  'overallBreakdown',
+  'exportOtlp',
+  'importOtlp',
+  'deleteTrace',
+  'clear',
+];

@@ -1,0 +1,84 @@
+import * as assert from 'node:assert/strict';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { WorkerLoupe } from '../../../src/core/worker/workerLoupe';
+import type { TraceChange } from '../../../src/protocol/model';
+import { buildEngineWorker } from '../../support/buildWorker';
+import { hexId, span, traceRequest } from '../../support/otlpBuilders';
+
+describe('the engine in a worker thread', function () {
+  this.timeout(30_000);
+  let script: string;
+  let store: string;
+  before(async () => (script = await buildEngineWorker()));
+  beforeEach(async () => (store = await mkdtemp(join(tmpdir(), 'loupe-worker-store-'))));
+  afterEach(async () => rm(store, { recursive: true, force: true }));
+
+  const options = () => ({ host: '127.0.0.1', grpcPort: 0, httpPort: 0, storeDir: store, version: 'test' });
+
+  it('receives over HTTP inside the thread and answers queries and change events by message', async () => {
+    const loupe = await WorkerLoupe.start(script, options());
+    try {
+      const status = await loupe.startReceivers();
+      assert.equal(status.http.state, 'listening');
+      assert.equal(status.grpc.state, 'listening');
+      const httpPort = status.http.state === 'listening' ? status.http.port : 0;
+      const changes: TraceChange[] = [];
+      loupe.subscribe((c) => changes.push(c));
+
+      const t = hexId(16);
+      const response = await fetch(`http://127.0.0.1:${httpPort}/v1/traces`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(traceRequest([span(t, hexId(8), undefined, 'in the worker', 0, 3)])),
+      });
+      assert.equal(response.status, 200);
+      for (let i = 0; i < 50 && changes.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      assert.equal(changes[0]?.upserted[0]?.traceId, t);
+      assert.equal((await loupe.listTraces())[0].name, 'in the worker');
+      assert.equal((await loupe.getTrace(t))?.spans.length, 1);
+      assert.equal(await loupe.getTrace(hexId(16)), undefined);
+      assert.equal((await loupe.health()).httpPort, httpPort);
+
+      const stopped = await loupe.stopReceivers();
+      assert.equal(stopped.http.state, 'stopped');
+      assert.equal((await loupe.listTraces()).length, 1, 'stored traces stay readable with the receiver off');
+    } finally {
+      await loupe.close();
+    }
+    assert.equal((await readdir(join(store, 'traces'))).filter((f) => f.endsWith('.json')).length, 1, 'close writes the store');
+  });
+
+  it('reports a busy port per listener without failing the other', async () => {
+    const first = await WorkerLoupe.start(script, options());
+    const second = await WorkerLoupe.start(script, { ...options(), storeDir: join(store, 'second') });
+    try {
+      const taken = await first.startReceivers();
+      const grpcPort = taken.grpc.state === 'listening' ? taken.grpc.port : 0;
+      const status = await second.startReceivers();
+      assert.equal(status.grpc.state, 'listening', 'port 0 is always free');
+      await second.stopReceivers();
+      const third = await WorkerLoupe.start(script, { ...options(), grpcPort, storeDir: join(store, 'third') });
+      try {
+        const clash = await third.startReceivers();
+        assert.equal(clash.grpc.state, 'failed');
+        if (clash.grpc.state === 'failed') assert.match(clash.grpc.message, new RegExp(`Port ${grpcPort} is already in use`));
+        assert.equal(clash.http.state, 'listening');
+      } finally {
+        await third.close();
+      }
+    } finally {
+      await first.close();
+      await second.close();
+    }
+  });
+
+  it('fails pending calls and reports a crash when the thread dies', async () => {
+    let crashed = '';
+    const loupe = await WorkerLoupe.start(script, options(), { onCrash: (m) => (crashed = m) });
+    await (loupe as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+    await assert.rejects(loupe.listTraces(), /not running|exited/);
+    assert.match(crashed, /exited/);
+  });
+});
