@@ -1,4 +1,5 @@
 import { scaleBand, scaleLinear, select } from 'd3';
+import { revealInvisible } from '../format/revealInvisible';
 import { safeKind } from '../waterfall/kindColors';
 
 export interface BarDatum {
@@ -11,7 +12,7 @@ export interface BarDatum {
 
 const BAR_HEIGHT = 20;
 const LABEL_WIDTH = 170;
-const VALUE_WIDTH = 90;
+const VALUE_WIDTH = 150;
 const MAX_LABEL = 28;
 
 /** A horizontal bar chart (D3 scales, SVG). Labels and values are text nodes. */
@@ -36,9 +37,9 @@ export function barChart(data: readonly BarDatum[], width: number, title: string
     .attr('y', y.bandwidth() / 2)
     .attr('dy', '0.35em')
     .attr('text-anchor', 'end')
-    .text((d) => (d.label.length > MAX_LABEL ? `${d.label.slice(0, MAX_LABEL - 1)}…` : d.label))
+    .text((d) => revealInvisible(d.label.length > MAX_LABEL ? `${d.label.slice(0, MAX_LABEL - 1)}…` : d.label))
     .append('title')
-    .text((d) => d.label);
+    .text((d) => revealInvisible(d.label));
   rows
     .append('rect')
     .attr('class', (d) => (d.kind ? `bar kind-${safeKind(d.kind)}` : 'bar'))

@@ -1,6 +1,7 @@
 import type { Breakdown, BreakdownRow } from '../../src/protocol/model';
 import { h } from '../dom/element';
 import { formatCost, formatCount, formatDuration, formatShare } from '../format/formatValues';
+import { KIND_LABELS, safeKind } from '../waterfall/kindColors';
 import { barChart } from './barChart';
 import {
   LATENCY_COLUMNS,
@@ -88,7 +89,7 @@ export function breakdownView(breakdown: Breakdown): HTMLElement {
     breakdown.traceId ? h('span', { text: `End-to-end ${formatDuration(breakdown.totalMs)}` }) : h('span', { text: `${formatCount(breakdown.traceCount)} traces · ${formatDuration(breakdown.totalMs)} end-to-end in total` }),
   );
   const kindChart = barChart(
-    topRows(breakdown.byKind, 'selfMs', CHART_ROWS).map((row) => ({ label: row.key, value: row.selfMs, kind: row.key, valueText: `${formatDuration(row.selfMs)} · ${formatShare(row.share)}` })),
+    topRows(breakdown.byKind, 'selfMs', CHART_ROWS).map((row) => ({ label: KIND_LABELS[safeKind(row.key)], value: row.selfMs, kind: row.key, valueText: `${formatDuration(row.selfMs)} · ${formatShare(row.share)}` })),
     chartWidth(),
     'Self time by span kind',
   );

@@ -1,10 +1,12 @@
 import { h } from '../dom/element';
 import { formatCount } from '../format/formatValues';
+import { revealInvisible } from '../format/revealInvisible';
 import type { FoldedText } from './messageView';
 
 /** A block of untrusted text, shown as text; long ones start folded with a button to unfold. */
 export function foldedTextView(folded: FoldedText, className = 'text-block'): HTMLElement {
   const pre = h('pre', { className, text: folded.preview ?? folded.text });
+  // h() reveals invisible characters; the toggle below does the same for what it swaps in.
   if (folded.preview === undefined) return pre;
   pre.classList.add('folded');
   let open = false;
@@ -15,7 +17,7 @@ export function foldedTextView(folded: FoldedText, className = 'text-block'): HT
   });
   toggle.addEventListener('click', () => {
     open = !open;
-    pre.textContent = open ? folded.text : (folded.preview ?? '');
+    pre.textContent = revealInvisible(open ? folded.text : (folded.preview ?? ''));
     pre.classList.toggle('folded', !open);
     toggle.textContent = open ? 'Show less' : `Show all (${formatCount(folded.chars)} characters, ${formatCount(folded.lines)} lines)`;
     toggle.setAttribute('aria-expanded', String(open));

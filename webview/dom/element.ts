@@ -1,6 +1,8 @@
+import { revealInvisible } from '../format/revealInvisible';
+
 /**
  * Builds DOM from trusted structure and untrusted text: strings always become text nodes, never
- * markup. Attributes that could run script or load content (`on*`, `style`, `src`, `srcdoc`) are
+ * markup, with invisible direction and spacing characters made visible. Attributes that could run script or load content (`on*`, `style`, `src`, `srcdoc`) are
  * refused; `href` is allowed only for in-page fragments.
  */
 
@@ -34,8 +36,8 @@ export function h<K extends keyof HTMLElementTagNameMap>(
   const element = document.createElement(tag);
   if (props) {
     if (props.className) element.className = props.className;
-    if (props.title !== undefined) element.title = props.title;
-    if (props.text !== undefined) element.textContent = props.text;
+    if (props.title !== undefined) element.title = revealInvisible(props.title);
+    if (props.text !== undefined) element.textContent = revealInvisible(props.text);
     if (props.attrs) for (const [name, value] of Object.entries(props.attrs)) setSafeAttribute(element, name, value);
   }
   append(element, ...children);
@@ -45,7 +47,7 @@ export function h<K extends keyof HTMLElementTagNameMap>(
 export function append(parent: Node, ...children: Child[]): void {
   for (const child of children) {
     if (child === null || child === undefined || child === false) continue;
-    parent.appendChild(typeof child === 'string' || typeof child === 'number' ? document.createTextNode(String(child)) : child);
+    parent.appendChild(typeof child === 'string' || typeof child === 'number' ? document.createTextNode(revealInvisible(String(child))) : child);
   }
 }
 

@@ -5,6 +5,7 @@ import type { Actions } from '../app/actions';
 import { breakdownView } from '../breakdown/breakdownView';
 import { SpanDetailsPanel } from '../details/spanDetailsPanel';
 import { button, h } from '../dom/element';
+import { revealInvisible } from '../format/revealInvisible';
 import { changeTouches } from '../list/traceListModel';
 import { waterfallSpanFromRow, type WaterfallSpan } from '../waterfall/waterfallModel';
 import { WaterfallView } from '../waterfall/waterfallView';
@@ -104,7 +105,9 @@ export class TracePage {
 
   async start(): Promise<void> {
     try {
+      performance.mark('loupe:trace:start');
       const [rows, summary] = await Promise.all([this.actions.loadWaterfall(this.traceId), this.actions.traceSummary(this.traceId)]);
+      performance.mark('loupe:trace:fetched');
       if (this.disposed) return;
       if (!rows) {
         this.element.dataset.state = 'missing';
@@ -122,6 +125,7 @@ export class TracePage {
       if (this.initialSpanId) this.waterfall.selectSpan(this.initialSpanId, { reveal: true, notify: true });
       this.element.dataset.state = 'ready';
       this.element.dataset.rows = String(this.spans.length);
+      performance.mark('loupe:trace:laid-out');
       if (this.spans.length <= EAGER_DETAIL_SPANS) setTimeout(() => void this.ensureDetail(), 0);
       this.setCriticalPath(this.spans.length <= AUTO_CRITICAL_SPANS);
     } catch (error) {
@@ -154,7 +158,7 @@ export class TracePage {
   }
 
   private showSummary(summary: TraceSummary): void {
-    this.header.querySelector('.trace-name')!.textContent = summary.name || '(unnamed trace)';
+    this.header.querySelector('.trace-name')!.textContent = revealInvisible(summary.name || '(unnamed trace)');
     this.facts.replaceChildren(traceHeaderFacts(summary));
   }
 

@@ -1,5 +1,6 @@
 import { formatCost, formatDuration, formatTokens } from '../format/formatValues';
 import { h, icon } from '../dom/element';
+import { revealInvisible } from '../format/revealInvisible';
 import { safeKind } from './kindColors';
 import { highlightPieces } from './spanSearch';
 import type { WaterfallModel } from './waterfallModel';
@@ -79,7 +80,7 @@ export function createRowSlot(): RowSlot {
 }
 
 function setName(slot: RowSlot, name: string, query: string, matches: boolean): void {
-  const shown = name.length > MAX_ROW_NAME ? `${name.slice(0, MAX_ROW_NAME)}…` : name;
+  const shown = revealInvisible(name.length > MAX_ROW_NAME ? `${name.slice(0, MAX_ROW_NAME)}…` : name);
   if (!matches || !query) {
     slot.name.textContent = shown;
     return;
@@ -103,6 +104,10 @@ export function fillRowSlot(slot: RowSlot, visibleIndex: number, row: number, co
   element.className = `wf-row kind-${kind}${error ? ' error' : ''}${match ? ' match' : ''}${context.critical?.has(row) ? ' critical' : ''}${
     model.orphan[row] ? ' orphan' : ''
   }`;
+  // className was just replaced, so the selection marks must be set again by the caller.
+  slot.selected = false;
+  slot.current = false;
+  element.removeAttribute('aria-selected');
   element.dataset.row = String(row);
   element.dataset.spanId = span.spanId;
   element.style.transform = `translateY(${visibleIndex * ROW_HEIGHT}px)`;
@@ -110,7 +115,7 @@ export function fillRowSlot(slot: RowSlot, visibleIndex: number, row: number, co
   if (hasChildren) element.setAttribute('aria-expanded', String(!collapsed));
   else element.removeAttribute('aria-expanded');
   const duration = Math.max(0, span.endTime - span.startTime);
-  const title = span.name.length > MAX_TITLE ? `${span.name.slice(0, MAX_TITLE)}…` : span.name;
+  const title = revealInvisible(span.name.length > MAX_TITLE ? `${span.name.slice(0, MAX_TITLE)}…` : span.name);
   element.title = `${title}\n${formatDuration(duration)}${model.orphan[row] ? '\n(parent span not received)' : ''}`;
 
   slot.label.style.paddingLeft = `${4 + Math.min(model.depth[row], 60) * INDENT_PX}px`;
@@ -152,6 +157,7 @@ export function placeRowBar(slot: RowSlot, window: ZoomWindow, trackWidth: numbe
   const end = (span.endTime - timeline.traceStart) / timeline.duration;
   const placement = placeBar(window, start, end, trackWidth > 0 ? 1 / trackWidth : 0.001);
   slot.bar.hidden = !placement.visible;
+  slot.barLabel.hidden = !placement.visible;
   slot.bar.style.left = `${placement.left * 100}%`;
   slot.bar.style.width = `${placement.width * 100}%`;
   const right = placement.left + placement.width;

@@ -27,13 +27,15 @@ export interface LaunchedBrowser {
 }
 
 /** Debian's Chromium through playwright-core, with a fresh profile that is removed on close. */
-export async function launchChromium(viewport = { width: 1400, height: 850 }): Promise<LaunchedBrowser> {
+export async function launchChromium(
+  options: { viewport?: { width: number; height: number }; extraArgs?: string[] } = {},
+): Promise<LaunchedBrowser> {
   const profile = mkdtempSync(join(tmpdir(), 'loupe-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM_PATH,
-    args: ARGS,
+    args: [...ARGS, ...(options.extraArgs ?? [])],
     headless: true,
-    viewport,
+    viewport: options.viewport ?? { width: 1400, height: 850 },
   });
   return {
     context,

@@ -9,6 +9,7 @@ import {
   formatShare,
   formatTokens,
 } from '../../../webview/format/formatValues';
+import { revealInvisible } from '../../../webview/format/revealInvisible';
 
 describe('formatting', () => {
   it('formats durations from nanoseconds to hours with three significant digits', () => {
@@ -72,5 +73,17 @@ describe('formatting', () => {
     assert.equal(formatAge(t, t + 5 * 60_000), '5 min ago');
     assert.equal(formatAge(t, t + 3 * 3_600_000), '3 h ago');
     assert.equal(formatAge(t, t + 2 * 86_400_000), '2026-11-21 07:03:09');
+  });
+});
+
+describe('revealing invisible characters', () => {
+  it('marks bidi controls and invisible spaces, and leaves ordinary text, joiners and marks alone', () => {
+    assert.equal(revealInvisible('invoice\u202Egnp.exe\u202C'), 'invoice⟪U+202E⟫gnp.exe⟪U+202C⟫');
+    assert.equal(revealInvisible('a\u200Bb\uFEFFc\u2066d\u2069'), 'a⟪U+200B⟫b⟪U+FEFF⟫c⟪U+2066⟫d⟪U+2069⟫');
+    assert.equal(revealInvisible('plain <b>text</b>'), 'plain <b>text</b>');
+    assert.equal(revealInvisible('👨\u200D👩\u200D👧 מילה\u200F'), '👨\u200D👩\u200D👧 מילה\u200F');
+    // Repeated calls give the same answer (no regex state carried over).
+    assert.equal(revealInvisible('x\u202E'), 'x⟪U+202E⟫');
+    assert.equal(revealInvisible('x\u202E'), 'x⟪U+202E⟫');
   });
 });

@@ -1,0 +1,75 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '..', '..', '..');
+export const CLI = join(ROOT, 'dist', 'cli.js');
+
+export interface LoupeServe {
+  baseUrl: string;
+  httpPort: number;
+  grpcPort: number;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs the built `loupe serve` (dist/cli.js, which serves dist/webview) on free ports with a
+ * temporary store, and waits for its listener lines.
+ */
+export async function startLoupeServe(timeoutMs = 30_000): Promise<LoupeServe> {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing; run "node esbuild.mjs" first (npm run test:browser does).`);
+  const store = mkdtempSync(join(tmpdir(), 'loupe-browser-store-'));
+  const child: ChildProcess = spawn(process.execPath, [CLI, 'serve', '--grpc-port', '0', '--http-port', '0', '--store', store], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const ports = await new Promise<{ grpc: number; http: number }>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`loupe serve did not start in time:\n${out}`)), timeoutMs);
+    const check = () => {
+      const grpc = /OTLP\/gRPC listening on \S+:(\d+)/.exec(out);
+      const http = /OTLP\/HTTP listening on http:\/\/\S+:(\d+)\//.exec(out);
+      if (grpc && http) {
+        clearTimeout(timer);
+        resolve({ grpc: Number(grpc[1]), http: Number(http[1]) });
+      }
+    };
+    child.stdout!.on('data', check);
+    void exited.then(() => {
+      clearTimeout(timer);
+      reject(new Error(`loupe serve exited early:\n${out}`));
+    });
+  });
+  return {
+    baseUrl: `http://127.0.0.1:${ports.http}`,
+    httpPort: ports.http,
+    grpcPort: ports.grpc,
+    output: () => out,
+    stop: async () => {
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        await exited;
+        clearTimeout(timer);
+      }
+      rmSync(store, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function getJson<T>(baseUrl: string, path: string): Promise<T> {
+  const response = await fetch(`${baseUrl}${path}`);
+  if (!response.ok) throw new Error(`GET ${path}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+export async function postJson(baseUrl: string, path: string, body: unknown): Promise<unknown> {
+  const response = await fetch(`${baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  if (!response.ok) throw new Error(`POST ${path}: ${response.status} ${await response.text()}`);
+  return response.json();
+}
