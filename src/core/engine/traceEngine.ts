@@ -21,6 +21,7 @@ import { LiveTrace } from './liveTrace';
 import { ChangeFeed } from './changeFeed';
 import { compareNewestFirst, DEFAULT_LIST_LIMIT, matchesQuery } from './traceQuery';
 import { exportRequestOf } from './traceExport';
+import { IngestPolicy, type IngestPolicyOptions } from './ingestPolicy';
 
 /** What the engine needs from durable storage (implemented by `TracePersistence`). */
 export interface PersistencePort {
@@ -42,6 +43,8 @@ export interface EngineOptions {
   /** Spans beyond this in one trace are dropped and counted. Default 200,000. */
   maxSpansPerTrace?: number;
   pricing?: readonly PriceOverride[];
+  /** Redaction and value-size limits applied to every span and log record before it is stored. */
+  ingest?: IngestPolicyOptions;
   /** Coalescing window for change notifications. Default 50 ms. */
   changeDelayMs?: number;
   version?: string;
@@ -80,6 +83,7 @@ export class TraceEngine implements LoupeApi, IngestSink {
   private readonly ring: TraceRing<LiveTrace>;
   private readonly feed: ChangeFeed;
   private pricing: PriceBook;
+  private policy: IngestPolicy;
   private readonly maxSpansPerTrace: number;
   private readonly now: () => number;
   private nextSeq = 1;
@@ -98,6 +102,7 @@ export class TraceEngine implements LoupeApi, IngestSink {
       maxBytes: options.maxBytes ?? 256 * 1024 * 1024,
     });
     this.pricing = new PriceBook(options.pricing ?? []);
+    this.policy = new IngestPolicy(options.ingest);
     this.maxSpansPerTrace = options.maxSpansPerTrace ?? 200_000;
     this.now = options.now ?? Date.now;
     this.feed = new ChangeFeed(
@@ -136,6 +141,11 @@ export class TraceEngine implements LoupeApi, IngestSink {
     }
   }
 
+  /** Applies to what arrives from now on; stored traces keep what was applied when they came. */
+  setIngestPolicy(options: IngestPolicyOptions): void {
+    this.policy = new IngestPolicy(options);
+  }
+
   setLimits(limits: { maxTraces?: number; maxBytes?: number }): void {
     const evicted = this.ring.setLimits({ maxEntries: limits.maxTraces, maxBytes: limits.maxBytes });
     this.dropEvicted(evicted);
@@ -152,7 +162,9 @@ export class TraceEngine implements LoupeApi, IngestSink {
     const rejections = new Rejections();
     const touched = new Set<LiveTrace>();
     for (const resourceLogs of request.resourceLogs) {
+      const resource = this.policy.resource(resourceLogs.resource);
       for (const scopeLogs of resourceLogs.scopeLogs) {
+        const scope = this.policy.scope(scopeLogs.scope);
         for (const log of scopeLogs.logRecords) {
           // Log records without trace context are valid OTLP but there is no trace to show them in.
           if (!log.traceId || log.traceId === ZERO_TRACE_ID) continue;
@@ -161,7 +173,7 @@ export class TraceEngine implements LoupeApi, IngestSink {
             continue;
           }
           const live = this.traceFor(log.traceId, now);
-          live.addLog(log, live.internResource(resourceLogs.resource), live.internScope(scopeLogs.scope), now);
+          live.addLog(this.policy.log(log), live.internResource(resource), live.internScope(scope), now);
           touched.add(live);
         }
       }
@@ -175,7 +187,9 @@ export class TraceEngine implements LoupeApi, IngestSink {
     const rejections = new Rejections();
     const touched = new Set<LiveTrace>();
     for (const resourceSpans of request.resourceSpans) {
+      const resource = this.policy.resource(resourceSpans.resource);
       for (const scopeSpans of resourceSpans.scopeSpans) {
+        const scope = this.policy.scope(scopeSpans.scope);
         // Resources and scopes are interned once per trace per group, not once per span.
         const indexes = new Map<LiveTrace, [number, number]>();
         for (const span of scopeSpans.spans) {
@@ -194,11 +208,11 @@ export class TraceEngine implements LoupeApi, IngestSink {
           }
           let idx = indexes.get(live);
           if (!idx) {
-            idx = [live.internResource(resourceSpans.resource), live.internScope(scopeSpans.scope)];
+            idx = [live.internResource(resource), live.internScope(scope)];
             indexes.set(live, idx);
           }
           const before = live.spanCount;
-          live.addSpan(span, idx[0], idx[1], this.pricing, now);
+          live.addSpan(this.policy.span(span), idx[0], idx[1], this.pricing, now);
           this.spanTotal += live.spanCount - before;
           touched.add(live);
           touchedIds.add(span.traceId);

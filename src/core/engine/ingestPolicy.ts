@@ -1,0 +1,274 @@
+import type { AnyValue, InstrumentationScope, KeyValue, OtlpEvent, OtlpLink, OtlpLogRecord, OtlpSpan, Resource } from '../otlp/model';
+import { DEFAULT_REDACT_PATTERNS, KeyRedactor, REDACTED } from './redaction';
+
+/** Default for `loupe.limits.maxAttributeBytes`. */
+export const DEFAULT_MAX_ATTRIBUTE_BYTES = 64 * 1024;
+/** Below this the truncation marker itself would not fit. */
+export const MIN_MAX_ATTRIBUTE_BYTES = 256;
+/**
+ * Added to a span's, log record's, resource's or scope's attributes when Loupe shortened
+ * something in it: a string array of the paths shortened (`gen_ai.input.messages`,
+ * `events[0].gen_ai.prompt`, `body`, `name`, `tags[3]`…).
+ */
+export const TRUNCATED_ATTRIBUTES_KEY = 'loupe.truncated_attributes';
+/** Most paths listed in `loupe.truncated_attributes`; the rest are counted in a last entry. */
+const MAX_LISTED_PATHS = 50;
+/** The key of the entry that stands for the entries dropped from an oversized key-value list. */
+const DROPPED_KEY = 'loupe.truncated';
+/** Longest key quoted in a path. */
+const MAX_PATH_SEGMENT = 200;
+/** Budget charged for a number, boolean or empty value inside an array or key-value list. */
+const SCALAR_BYTES = 8;
+
+export interface IngestPolicyOptions {
+  /**
+   * Longest attribute value kept whole, in UTF-8 bytes (arrays and key-value lists count their
+   * contents together). Also applies to log bodies, keys, span and event names and status messages.
+   */
+  maxAttributeBytes?: number;
+  /** `loupe.redact` patterns (see redaction.ts); default `DEFAULT_REDACT_PATTERNS`, `[]` masks nothing. */
+  redact?: readonly string[];
+}
+
+/** The visible end of a shortened string, stating how long the original was. */
+export function truncationMarker(originalBytes: number): string {
+  return `…[truncated by Loupe: ${originalBytes} bytes]`;
+}
+
+function droppedMarker(count: number): string {
+  return `…[truncated by Loupe: ${count} more values]`;
+}
+
+/** Already cut by Loupe (a trace exported from Loupe and imported again); kept as it is. */
+function isDroppedMarker(text: string | undefined): boolean {
+  return text !== undefined && /^…\[truncated by Loupe: \d+ more values\]$/.test(text);
+}
+
+/** How much an array or key-value list may still hold. */
+interface Budget {
+  left: number;
+}
+
+/** Paths shortened while cleaning one item. */
+class TruncationNotes {
+  readonly paths: string[] = [];
+
+  add(path: string): void {
+    this.paths.push(path);
+  }
+
+  /** Returns `attributes` with the `loupe.truncated_attributes` entry added or extended. */
+  mark(attributes: KeyValue[]): KeyValue[] {
+    if (this.paths.length === 0) return attributes;
+    const existing = attributes.find((kv) => kv.key === TRUNCATED_ATTRIBUTES_KEY);
+    const earlier = existing?.value.arrayValue?.values.flatMap((v) => (v.stringValue === undefined ? [] : [v.stringValue])) ?? [];
+    const all = [...new Set([...earlier, ...this.paths])];
+    const listed = all.length > MAX_LISTED_PATHS ? [...all.slice(0, MAX_LISTED_PATHS), `…and ${all.length - MAX_LISTED_PATHS} more`] : all;
+    const entry: KeyValue = { key: TRUNCATED_ATTRIBUTES_KEY, value: { arrayValue: { values: listed.map((path) => ({ stringValue: path })) } } };
+    return [...attributes.filter((kv) => kv.key !== TRUNCATED_ATTRIBUTES_KEY), entry];
+  }
+}
+
+/**
+ * What the engine applies to every span and log record before storing it: credentials named by
+ * `loupe.redact` are masked, and oversized values are shortened with a visible marker, so neither
+ * a secret nor a 10 MB prompt reaches the store, the UI or a forward target. Items that need no
+ * change are returned as they are (no copy); changed ones are new objects, the input is not mutated.
+ */
+export class IngestPolicy {
+  readonly maxAttributeBytes: number;
+  private readonly redactor: KeyRedactor;
+
+  /** Throws `RedactPatternError` for an unusable pattern and `RangeError` for a bad limit. */
+  constructor(options: IngestPolicyOptions = {}) {
+    const max = options.maxAttributeBytes ?? DEFAULT_MAX_ATTRIBUTE_BYTES;
+    if (!Number.isSafeInteger(max) || max < MIN_MAX_ATTRIBUTE_BYTES) {
+      throw new RangeError(`The maximum attribute size must be a whole number of at least ${MIN_MAX_ATTRIBUTE_BYTES} bytes, got ${max}.`);
+    }
+    this.maxAttributeBytes = max;
+    this.redactor = new KeyRedactor(options.redact ?? DEFAULT_REDACT_PATTERNS);
+  }
+
+  span(span: OtlpSpan): OtlpSpan {
+    const notes = new TruncationNotes();
+    const name = this.text(span.name, 'name', notes);
+    const attributes = this.attributes(span.attributes, '', notes);
+    const events = mapSame(span.events, (event, i) => this.event(event, `events[${i}].`, notes));
+    const links = mapSame(span.links, (link, i) => this.link(link, `links[${i}].`, notes));
+    const message = span.status.message === undefined ? undefined : this.text(span.status.message, 'status.message', notes);
+    const traceState = span.traceState === undefined ? undefined : this.text(span.traceState, 'traceState', notes);
+    if (name === span.name && attributes === span.attributes && events === span.events && links === span.links &&
+        message === span.status.message && traceState === span.traceState && notes.paths.length === 0) {
+      return span;
+    }
+    const out: OtlpSpan = { ...span, name, attributes: notes.mark(attributes), events, links };
+    if (message !== span.status.message) out.status = { ...span.status, message };
+    if (traceState !== undefined) out.traceState = traceState;
+    return out;
+  }
+
+  log(log: OtlpLogRecord): OtlpLogRecord {
+    const notes = new TruncationNotes();
+    const attributes = this.attributes(log.attributes, '', notes);
+    const body = log.body === undefined ? undefined : this.value(log.body, 'body', { left: this.maxAttributeBytes }, notes);
+    const severityText = log.severityText === undefined ? undefined : this.text(log.severityText, 'severityText', notes);
+    const eventName = log.eventName === undefined ? undefined : this.text(log.eventName, 'eventName', notes);
+    if (attributes === log.attributes && body === log.body && severityText === log.severityText &&
+        eventName === log.eventName && notes.paths.length === 0) {
+      return log;
+    }
+    const out: OtlpLogRecord = { ...log, attributes: notes.mark(attributes) };
+    if (body !== undefined) out.body = body;
+    if (severityText !== undefined) out.severityText = severityText;
+    if (eventName !== undefined) out.eventName = eventName;
+    return out;
+  }
+
+  resource(resource: Resource | undefined): Resource | undefined {
+    if (resource === undefined) return undefined;
+    const notes = new TruncationNotes();
+    const attributes = this.attributes(resource.attributes, '', notes);
+    return attributes === resource.attributes ? resource : { ...resource, attributes: notes.mark(attributes) };
+  }
+
+  scope(scope: InstrumentationScope | undefined): InstrumentationScope | undefined {
+    if (scope === undefined) return undefined;
+    const notes = new TruncationNotes();
+    const name = this.text(scope.name, 'name', notes);
+    const version = scope.version === undefined ? undefined : this.text(scope.version, 'version', notes);
+    const attributes = scope.attributes === undefined ? undefined : this.attributes(scope.attributes, '', notes);
+    if (name === scope.name && version === scope.version && attributes === scope.attributes) return scope;
+    const out: InstrumentationScope = { ...scope, name, attributes: notes.mark(attributes ?? []) };
+    if (version !== undefined) out.version = version;
+    return out;
+  }
+
+  private event(event: OtlpEvent, prefix: string, notes: TruncationNotes): OtlpEvent {
+    const name = this.text(event.name, `${prefix}name`, notes);
+    const attributes = this.attributes(event.attributes, prefix, notes);
+    return name === event.name && attributes === event.attributes ? event : { ...event, name, attributes };
+  }
+
+  private link(link: OtlpLink, prefix: string, notes: TruncationNotes): OtlpLink {
+    const attributes = this.attributes(link.attributes, prefix, notes);
+    return attributes === link.attributes ? link : { ...link, attributes };
+  }
+
+  /**
+   * Cleans a list of attributes. At the top level each value has its own budget; inside a
+   * key-value list (`shared`) the entries share their parent's, and entries past it are dropped.
+   */
+  private attributes(list: KeyValue[], prefix: string, notes: TruncationNotes, shared?: Budget): KeyValue[] {
+    let out: KeyValue[] | undefined;
+    for (let i = 0; i < list.length; i++) {
+      if (shared && shared.left <= 0) {
+        if (!out && i === list.length - 1 && list[i].key === DROPPED_KEY && isDroppedMarker(list[i].value.stringValue)) break;
+        out ??= list.slice(0, i);
+        out.push({ key: DROPPED_KEY, value: { stringValue: droppedMarker(list.length - i) } });
+        notes.add(prefix.slice(0, -1) || '(attributes)');
+        break;
+      }
+      const kv = list[i];
+      const next = this.keyValue(kv, prefix, notes, shared ?? { left: this.maxAttributeBytes });
+      if (next !== kv) out ??= list.slice(0, i);
+      if (out) out.push(next);
+    }
+    return out ?? list;
+  }
+
+  private keyValue(kv: KeyValue, prefix: string, notes: TruncationNotes, budget: Budget): KeyValue {
+    const path = prefix + pathSegment(kv.key);
+    if (this.redactor.matches(kv.key)) {
+      budget.left -= REDACTED.length;
+      return kv.value.stringValue === REDACTED ? kv : { key: kv.key, value: { stringValue: REDACTED } };
+    }
+    const key = this.text(kv.key, `${path} (key)`, notes);
+    budget.left -= key.length;
+    const value = this.value(kv.value, path, budget, notes);
+    return key === kv.key && value === kv.value ? kv : { key, value };
+  }
+
+  private value(value: AnyValue, path: string, budget: Budget, notes: TruncationNotes): AnyValue {
+    if (value.stringValue !== undefined) {
+      const text = this.text(value.stringValue, path, notes, budget.left);
+      budget.left -= byteCost(text, budget.left);
+      return text === value.stringValue ? value : { stringValue: text };
+    }
+    if (value.bytesValue !== undefined) {
+      const base64 = value.bytesValue;
+      budget.left -= base64.length;
+      if (budget.left >= 0) return value;
+      notes.add(path);
+      // Binary data cannot carry a marker; it is cut to whole base64 quanta so it still decodes.
+      const keep = Math.max(0, base64.length + budget.left);
+      return { bytesValue: base64.slice(0, keep - (keep % 4)) };
+    }
+    if (value.arrayValue) {
+      const values = value.arrayValue.values;
+      let out: AnyValue[] | undefined;
+      for (let i = 0; i < values.length; i++) {
+        if (budget.left <= 0) {
+          if (!out && i === values.length - 1 && isDroppedMarker(values[i].stringValue)) break;
+          out ??= values.slice(0, i);
+          out.push({ stringValue: droppedMarker(values.length - i) });
+          notes.add(path);
+          break;
+        }
+        const next = this.value(values[i], `${path}[${i}]`, budget, notes);
+        if (next !== values[i]) out ??= values.slice(0, i);
+        if (out) out.push(next);
+      }
+      return out ? { arrayValue: { values: out } } : value;
+    }
+    if (value.kvlistValue) {
+      const values = this.attributes(value.kvlistValue.values, `${path}.`, notes, budget);
+      return values === value.kvlistValue.values ? value : { kvlistValue: { values } };
+    }
+    budget.left -= SCALAR_BYTES;
+    return value;
+  }
+
+  /** The text itself when it fits in `maxBytes`, else its head and the marker, at most `maxBytes` in all. */
+  private text(text: string, path: string, notes: TruncationNotes, maxBytes = this.maxAttributeBytes): string {
+    const limit = Math.max(MIN_MAX_ATTRIBUTE_BYTES, Math.min(maxBytes, this.maxAttributeBytes));
+    // UTF-8 needs at most 3 bytes per UTF-16 unit, so short strings skip the byte count.
+    if (text.length * 3 <= limit) return text;
+    const bytes = Buffer.byteLength(text, 'utf8');
+    if (bytes <= limit) return text;
+    notes.add(path);
+    const marker = truncationMarker(bytes);
+    return utf8Head(text, limit - Buffer.byteLength(marker, 'utf8')) + marker;
+  }
+}
+
+/** The longest prefix of `text` that is at most `maxBytes` in UTF-8, cut between characters. */
+export function utf8Head(text: string, maxBytes: number): string {
+  let head = text.slice(0, maxBytes);
+  // A dangling high surrogate would become U+FFFD; drop it with its missing partner.
+  if (/[\ud800-\udbff]$/.test(head)) head = head.slice(0, -1);
+  const encoded = Buffer.from(head, 'utf8');
+  if (encoded.length <= maxBytes) return head;
+  let end = maxBytes;
+  while (end > 0 && (encoded[end] & 0xc0) === 0x80) end--;
+  return encoded.toString('utf8', 0, end);
+}
+
+/** Keys go into `loupe.truncated_attributes` paths; a huge key must not make the path huge. */
+function pathSegment(key: string): string {
+  return key.length <= MAX_PATH_SEGMENT ? key : `${key.slice(0, MAX_PATH_SEGMENT)}…`;
+}
+
+function byteCost(text: string, left: number): number {
+  return text.length * 3 <= left ? text.length : Buffer.byteLength(text, 'utf8');
+}
+
+/** Maps a list, returning the same array when every item came back unchanged. */
+function mapSame<T>(list: T[], fn: (item: T, index: number) => T): T[] {
+  let out: T[] | undefined;
+  for (let i = 0; i < list.length; i++) {
+    const next = fn(list[i], i);
+    if (next !== list[i]) out ??= list.slice(0, i);
+    if (out) out.push(next);
+  }
+  return out ?? list;
+}
