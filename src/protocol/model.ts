@@ -124,6 +124,23 @@ export interface SpanRollup {
   costUsd: number;
   unpricedCalls: number;
   errorCount: number;
+  /** Model calls in the subtree, each counted once. */
+  modelCalls?: number;
+}
+
+/** Usage attributed to one model, agent or session, every model call counted once. */
+export interface UsageTotals {
+  key: string;
+  /** Model calls (aggregate spans are not counted again). */
+  calls: number;
+  tokens: TokenCounts;
+  /** Known cost; `unpricedCalls` says how many calls have no known price. */
+  costUsd: number;
+  unpricedCalls: number;
+  /** Failed spans attributed to this key. */
+  errorCount: number;
+  /** Spans attributed to this key. */
+  spanCount: number;
 }
 
 export type CostSource = 'span' | 'pricing' | 'override' | 'unknown' | 'none';
@@ -203,6 +220,20 @@ export interface TraceSummary {
   orphanCount: number;
   /** Spans refused because the trace reached its span limit. */
   droppedSpans: number;
+  /** Tokens and cost per model (the model each counted call reported). */
+  byModel?: UsageTotals[];
+  /** Tokens and cost per agent: each span works for its own agent or its nearest ancestor's. */
+  byAgent?: UsageTotals[];
+  /** Tokens and cost per session (conversation), inherited like agents. */
+  bySession?: UsageTotals[];
+}
+
+/** One session (conversation) across the traces that mention it. */
+export interface SessionTotals extends UsageTotals {
+  traceIds: string[];
+  users: string[];
+  startTime: number;
+  endTime: number;
 }
 
 export interface TraceDetail {
@@ -230,6 +261,12 @@ export interface WaterfallRow {
   /** True when the span's parent is not in the trace; the row is shown at depth 0. */
   orphan: boolean;
   onCriticalPath: boolean;
+  /** A model call whose usage is carried again by calls below it (its tokens are not added to totals). */
+  aggregate?: boolean;
+  toolName?: string;
+  /** The agent this span works for (its own, or the nearest ancestor's). */
+  agentName?: string;
+  errorMessage?: string;
 }
 
 export interface BreakdownRow {

@@ -4,7 +4,7 @@ import type { Breakdown, BreakdownRow } from '../../protocol/model';
 import { nanosToMs } from '../otlp/values';
 import { buildSpanTree } from './spanTree';
 import { computeRollups } from './traceDetail';
-import { isCountedModelCall } from './traceSummary';
+import { countModelCalls } from './modelCalls';
 
 /** Nearest-rank percentile of an ascending-sorted list. */
 export function percentile(sorted: readonly number[], p: number): number {
@@ -73,7 +73,8 @@ export function breakdownOf(traces: Iterable<TraceWithFacts>, traceId?: string):
     if (trace.spans.length === 0) continue;
     traceCount++;
     const tree = buildSpanTree(trace.spans);
-    const rollups = computeRollups(trace, facts, tree);
+    const counting = countModelCalls(trace.spans, facts);
+    const rollups = computeRollups(trace, facts, tree, counting);
     let start = Infinity;
     let end = -Infinity;
     trace.spans.forEach((span, i) => {
@@ -82,14 +83,16 @@ export function breakdownOf(traces: Iterable<TraceWithFacts>, traceId?: string):
       start = Math.min(start, s);
       end = Math.max(end, nanosToMs(span.endTimeUnixNano));
       const r = rollups[i];
-      const counted = isCountedModelCall(f);
+      const counted = counting.countsUsage[i] === 1;
       const tokens = counted ? f.tokens.total : 0;
       const cost = counted && f.costUsd !== null ? f.costUsd : 0;
       const error = f.status === 'error';
       byKind.add(f.kind, r.durationMs, r.selfTimeMs, tokens, cost, error);
       byName.add(span.name, r.durationMs, r.selfTimeMs, tokens, cost, error);
-      if (f.model) byModel.add(f.model, r.durationMs, r.selfTimeMs, tokens, cost, error);
-      if (f.agentName && counted) byAgent.add(f.agentName, r.durationMs, r.selfTimeMs, tokens, cost, error);
+      // Aggregates would count their calls' time and number twice; only the calls themselves are listed.
+      if (f.model && (counted || counting.countsCall[i] === 1)) byModel.add(f.model, r.durationMs, r.selfTimeMs, tokens, cost, error);
+      const agent = counting.agentOf[i];
+      if (agent !== undefined) byAgent.add(agent, r.durationMs, r.selfTimeMs, tokens, cost, error);
     });
     totalMs += Math.max(0, end - start);
   }

@@ -4,26 +4,45 @@ import type { StoredLog, StoredTrace } from '../store/storedTrace';
 import type { OtelSpanKind, Span, SpanRollup, TraceDetail, TraceSummary } from '../../protocol/model';
 import { anyValueToJson, attributesToObject, nanosToMs } from '../otlp/values';
 import { buildSpanTree, type SpanTree } from './spanTree';
-import { addTokens, emptyTokens, isCountedModelCall } from './traceSummary';
+import { countModelCalls, type ModelCallCounting } from './modelCalls';
+import { addTokens, emptyTokens } from './usageTotals';
 
 const OTEL_KINDS: readonly OtelSpanKind[] = ['unspecified', 'internal', 'server', 'client', 'producer', 'consumer'];
 
-/** Subtree totals for every span, computed bottom-up in one pass over the display order. */
-export function computeRollups(trace: StoredTrace, facts: readonly SpanFacts[], tree: SpanTree): SpanRollup[] {
+function addRollup(into: SpanRollup, add: SpanRollup): void {
+  into.spanCount += add.spanCount;
+  addTokens(into.tokens, add.tokens);
+  into.costUsd += add.costUsd;
+  into.unpricedCalls += add.unpricedCalls;
+  into.errorCount += add.errorCount;
+  into.modelCalls = (into.modelCalls ?? 0) + (add.modelCalls ?? 0);
+}
+
+/**
+ * Subtree totals for every span, computed bottom-up in one pass over the display order: duration,
+ * self time (time no child covers), tokens and cost of model calls counted once, errors.
+ */
+export function computeRollups(
+  trace: StoredTrace,
+  facts: readonly SpanFacts[],
+  tree: SpanTree,
+  counting: ModelCallCounting = countModelCalls(trace.spans, facts),
+): SpanRollup[] {
   const spans = trace.spans;
   const rollups: SpanRollup[] = spans.map((span, i) => {
     const f = facts[i];
     const start = nanosToMs(span.startTimeUnixNano);
     const duration = Math.max(0, nanosToMs(span.endTimeUnixNano) - start);
-    const counted = isCountedModelCall(f);
+    const usage = counting.countsUsage[i] === 1;
     return {
       spanCount: 1,
       durationMs: duration,
       selfTimeMs: duration,
-      tokens: counted ? { ...f.tokens } : emptyTokens(),
-      costUsd: counted && f.costUsd !== null ? f.costUsd : 0,
-      unpricedCalls: counted && f.costUsd === null ? 1 : 0,
+      tokens: usage ? { ...f.tokens } : emptyTokens(),
+      costUsd: usage && f.costUsd !== null ? f.costUsd : 0,
+      unpricedCalls: counting.unpriced[i],
       errorCount: f.status === 'error' ? 1 : 0,
+      modelCalls: counting.countsCall[i],
     };
   });
   for (let k = tree.order.length - 1; k >= 0; k--) {
@@ -46,12 +65,7 @@ export function computeRollups(trace: StoredTrace, facts: readonly SpanFacts[], 
         runStart = cs;
         runEnd = ce;
       } else if (ce > runEnd) runEnd = ce;
-      const cr = rollups[c];
-      r.spanCount += cr.spanCount;
-      addTokens(r.tokens, cr.tokens);
-      r.costUsd += cr.costUsd;
-      r.unpricedCalls += cr.unpricedCalls;
-      r.errorCount += cr.errorCount;
+      addRollup(r, rollups[c]);
     }
     if (runEnd > runStart) covered += runEnd - runStart;
     // Children that do not overlap the parent still count toward subtree totals.
@@ -59,12 +73,7 @@ export function computeRollups(trace: StoredTrace, facts: readonly SpanFacts[], 
       const cs = Math.max(start, nanosToMs(spans[c].startTimeUnixNano));
       const ce = Math.min(end, nanosToMs(spans[c].endTimeUnixNano));
       if (ce > cs) continue;
-      const cr = rollups[c];
-      r.spanCount += cr.spanCount;
-      addTokens(r.tokens, cr.tokens);
-      r.costUsd += cr.costUsd;
-      r.unpricedCalls += cr.unpricedCalls;
-      r.errorCount += cr.errorCount;
+      addRollup(r, rollups[c]);
     }
     r.selfTimeMs = Math.max(0, r.durationMs - covered);
   }
@@ -85,7 +94,8 @@ function logsBySpan(logs: readonly StoredLog[]): Map<string, StoredLog[]> {
 /** The full normalized view of one trace, spans in display order. */
 export function buildTraceDetail(trace: StoredTrace, facts: readonly SpanFacts[], summary: TraceSummary): TraceDetail {
   const tree = buildSpanTree(trace.spans);
-  const rollups = computeRollups(trace, facts, tree);
+  const counting = countModelCalls(trace.spans, facts);
+  const rollups = computeRollups(trace, facts, tree, counting);
   const logs = logsBySpan(trace.logs);
   const resources = trace.resources.map((r) => attributesToObject(r.attributes));
   const spans: Span[] = tree.order.map((i) => {
@@ -114,14 +124,20 @@ export function buildTraceDetail(trace: StoredTrace, facts: readonly SpanFacts[]
       responseModel: f.responseModel,
       provider: f.provider,
       operation: f.operation,
-      aggregate: f.aggregate,
+      aggregate: f.aggregate || counting.aggregate[i] === 1,
       tokens: f.tokens,
       costUsd: f.costUsd,
       costSource: f.costSource,
       messages: detail.messages,
       tool: detail.tool,
-      agentName: f.agentName,
-      sessionId: f.sessionId,
+      toolName: f.toolName,
+      finishReason: f.finishReason,
+      streaming: f.streaming,
+      timeToFirstTokenMs: f.timeToFirstTokenMs,
+      httpStatus: f.httpStatus,
+      usageReported: f.usageReported,
+      agentName: f.agentName ?? counting.agentOf[i],
+      sessionId: f.sessionId ?? counting.sessionOf[i],
       userId: f.userId,
       code: f.code,
       error: f.error,

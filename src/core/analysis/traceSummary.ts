@@ -1,31 +1,36 @@
 import type { SpanFacts } from '../genai/spanFacts';
 import type { StoredTrace } from '../store/storedTrace';
-import type { TokenCounts, TraceSummary } from '../../protocol/model';
+import type { TraceSummary, UsageTotals } from '../../protocol/model';
 import { nanosToMs } from '../otlp/values';
+import { countModelCalls, isModelCall } from './modelCalls';
+import { addTokens, emptyTokens, UsageTable } from './usageTotals';
 
-export function emptyTokens(): TokenCounts {
-  return { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, reasoning: 0, total: 0 };
-}
+export { addTokens, emptyTokens } from './usageTotals';
 
-export function addTokens(into: TokenCounts, add: TokenCounts): void {
-  into.input += add.input;
-  into.output += add.output;
-  into.cacheRead += add.cacheRead;
-  into.cacheWrite += add.cacheWrite;
-  into.reasoning += add.reasoning;
-  into.total += add.total;
-}
-
-/** A model call whose usage counts toward totals: aggregates repeat their children's usage. */
+/**
+ * Per-span shortcut: a model call the convention does not mark as an aggregate. Totals use
+ * `countModelCalls`, which also finds aggregates no convention marks (from the span tree).
+ */
 export function isCountedModelCall(facts: SpanFacts): boolean {
-  return (facts.kind === 'llm' || facts.kind === 'embedding') && !facts.aggregate;
+  return isModelCall(facts) && !facts.aggregate;
 }
 
-/** Summarizes a trace; `facts[i]` describes `trace.spans[i]`. Every model call is counted once. */
+function addSpan(row: UsageTotals, f: SpanFacts, usage: boolean, call: boolean, unpriced: boolean): void {
+  row.spanCount++;
+  if (f.status === 'error') row.errorCount++;
+  if (call) row.calls++;
+  if (unpriced) row.unpricedCalls++;
+  if (usage) {
+    addTokens(row.tokens, f.tokens);
+    if (f.costUsd !== null) row.costUsd += f.costUsd;
+  }
+}
+
+/** Summarizes a trace; `facts[i]` describes `trace.spans[i]`. Every model call is counted once. O(n). */
 export function summarizeTrace(trace: StoredTrace, facts: readonly SpanFacts[]): TraceSummary {
   const spans = trace.spans;
-  const ids = new Set<string>();
-  for (const span of spans) ids.add(span.spanId);
+  const counting = countModelCalls(spans, facts);
+  const { parent, countsUsage, countsCall, unpriced, agentOf, sessionOf } = counting;
 
   let start = Infinity;
   let end = -Infinity;
@@ -41,6 +46,9 @@ export function summarizeTrace(trace: StoredTrace, facts: readonly SpanFacts[]):
   const services = new Set<string>();
   const sessions = new Set<string>();
   const users = new Set<string>();
+  const byModel = new UsageTable();
+  const byAgent = new UsageTable();
+  const bySession = new UsageTable();
 
   for (let i = 0; i < spans.length; i++) {
     const span = spans[i];
@@ -49,7 +57,7 @@ export function summarizeTrace(trace: StoredTrace, facts: readonly SpanFacts[]):
     const e = Math.max(s, nanosToMs(span.endTimeUnixNano));
     if (s < start) start = s;
     if (e > end) end = e;
-    const hasParent = span.parentSpanId !== undefined && ids.has(span.parentSpanId);
+    const hasParent = parent[i] !== -1;
     if (span.parentSpanId && !hasParent) orphanCount++;
     // The trace is named after its true root; failing that, the earliest span without a parent here.
     if (!hasParent) {
@@ -61,16 +69,25 @@ export function summarizeTrace(trace: StoredTrace, facts: readonly SpanFacts[]):
     }
     if (f.status === 'error') errorCount++;
     if (f.agentName) agents.add(f.agentName);
-    if (f.model) models.add(f.model);
+    if (f.model && isModelCall(f)) models.add(f.model);
     services.add(f.service);
     if (f.sessionId) sessions.add(f.sessionId);
     if (f.userId) users.add(f.userId);
-    if (isCountedModelCall(f)) {
-      llmCalls++;
+
+    const usage = countsUsage[i] === 1;
+    const call = countsCall[i] === 1;
+    const noPrice = unpriced[i] === 1;
+    if (call) llmCalls++;
+    if (noPrice) unpricedCalls++;
+    if (usage) {
       addTokens(tokens, f.tokens);
-      if (f.costUsd === null) unpricedCalls++;
-      else costUsd += f.costUsd;
+      if (f.costUsd !== null) costUsd += f.costUsd;
     }
+    if (f.model && (usage || call)) addSpan(byModel.row(f.model), f, usage, call, noPrice);
+    const agent = agentOf[i];
+    if (agent !== undefined) addSpan(byAgent.row(agent), f, usage, call, noPrice);
+    const session = sessionOf[i];
+    if (session !== undefined) addSpan(bySession.row(session), f, usage, call, noPrice);
   }
 
   const rootFacts = root >= 0 ? facts[root] : undefined;
@@ -94,5 +111,8 @@ export function summarizeTrace(trace: StoredTrace, facts: readonly SpanFacts[]):
     users: [...users],
     orphanCount,
     droppedSpans: trace.droppedSpans,
+    byModel: byModel.sorted(),
+    byAgent: byAgent.sorted(),
+    bySession: bySession.sorted(),
   };
 }

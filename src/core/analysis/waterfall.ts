@@ -3,23 +3,34 @@ import type { StoredTrace } from '../store/storedTrace';
 import type { WaterfallRow } from '../../protocol/model';
 import { nanosToMs } from '../otlp/values';
 import { buildSpanTree } from './spanTree';
+import { countModelCalls } from './modelCalls';
+import { criticalPath, criticalPathSpanIds } from './criticalPath';
 
 /** Rows in display order, offsets relative to the trace's earliest span start. */
 export function waterfallRows(trace: StoredTrace, facts: readonly SpanFacts[]): WaterfallRow[] {
   const spans = trace.spans;
   const tree = buildSpanTree(spans);
+  const counting = countModelCalls(spans, facts);
+  const starts = new Float64Array(spans.length);
+  const ends = new Float64Array(spans.length);
   let traceStart = Infinity;
-  for (const span of spans) traceStart = Math.min(traceStart, nanosToMs(span.startTimeUnixNano));
+  for (let i = 0; i < spans.length; i++) {
+    starts[i] = nanosToMs(spans[i].startTimeUnixNano);
+    ends[i] = Math.max(starts[i], nanosToMs(spans[i].endTimeUnixNano));
+    if (starts[i] < traceStart) traceStart = starts[i];
+  }
+  const critical = criticalPathSpanIds(
+    criticalPath(spans.map((s, i) => ({ spanId: s.spanId, parentSpanId: s.parentSpanId, startTime: starts[i], endTime: ends[i] }))),
+  );
   return tree.order.map((i) => {
     const span = spans[i];
     const f = facts[i];
-    const start = nanosToMs(span.startTimeUnixNano);
     return {
       spanId: span.spanId,
       parentSpanId: span.parentSpanId,
       depth: tree.depth[i],
-      offsetMs: start - traceStart,
-      durationMs: Math.max(0, nanosToMs(span.endTimeUnixNano) - start),
+      offsetMs: starts[i] - traceStart,
+      durationMs: ends[i] - starts[i],
       name: span.name,
       kind: f.kind,
       status: f.status,
@@ -29,7 +40,11 @@ export function waterfallRows(trace: StoredTrace, facts: readonly SpanFacts[]): 
       tokens: f.tokens.total,
       costUsd: f.costUsd,
       orphan: tree.orphan[i],
-      onCriticalPath: false,
+      onCriticalPath: critical.has(span.spanId),
+      aggregate: f.aggregate || counting.aggregate[i] === 1,
+      toolName: f.toolName,
+      agentName: counting.agentOf[i],
+      errorMessage: f.status === 'error' ? f.error?.message ?? f.statusMessage : undefined,
     };
   });
 }

@@ -4,26 +4,13 @@ import type { ExportLogsServiceRequest, ExportTraceServiceRequest, Instrumentati
 import type { StoredLog, StoredSpan, StoredTrace } from '../../../src/core/store/storedTrace';
 import type { SpanFacts } from '../../../src/core/genai/spanFacts';
 import { describeSpan } from '../../../src/core/genai/describeSpan';
+import { decodeLogsRequest, decodeTraceRequest } from '../../../src/core/otlp/decode';
 import type { PriceBook } from '../../../src/core/genai/pricing';
 
 export const FIXTURE_DIR = join(__dirname, '..', '..', 'fixtures', 'otlp');
 
-/** OTLP/JSON as exporters write it, in the decoded form (int64 as decimal strings, lists present). */
-export function readOtlpJson<T>(file: string): T {
-  const text = readFileSync(join(FIXTURE_DIR, file), 'utf8');
-  return JSON.parse(text, (key, value: unknown) => {
-    if (key === 'intValue' && typeof value === 'number') return String(value);
-    if (value && typeof value === 'object' && !Array.isArray(value)) {
-      const record = value as Record<string, unknown>;
-      if ('spanId' in record && 'name' in record && 'startTimeUnixNano' in record) {
-        record.events ??= [];
-        record.links ??= [];
-        record.attributes ??= [];
-        record.status ??= { code: 0 };
-      }
-    }
-    return value;
-  }) as T;
+export function fixtureBytes(file: string): Uint8Array {
+  return readFileSync(join(FIXTURE_DIR, file));
 }
 
 class TraceBuilder {
@@ -82,10 +69,11 @@ export function storedTraces(traces: ExportTraceServiceRequest[], logs: ExportLo
   return [...builder.traces.values()];
 }
 
+/** Decodes OTLP/JSON captures with Loupe's own decoder and assembles their traces. */
 export function loadFixtureTraces(traceFile: string, logFile?: string): StoredTrace[] {
   return storedTraces(
-    [readOtlpJson<ExportTraceServiceRequest>(traceFile)],
-    logFile ? [readOtlpJson<ExportLogsServiceRequest>(logFile)] : [],
+    [decodeTraceRequest(fixtureBytes(traceFile), 'json')],
+    logFile ? [decodeLogsRequest(fixtureBytes(logFile), 'json')] : [],
   );
 }
 
