@@ -62,10 +62,11 @@ export async function forwardTrace(request: ExportTraceServiceRequest, target: F
       serverMessage: delivery.targetMessage,
     });
   }
+  const traceUrl = traceUrlOf(target, spans[0].spanContext().traceId);
   return {
     ok: true,
     spanCount: spans.length,
-    traceUrl: traceUrlOf(target, spans[0].spanContext().traceId),
+    ...(traceUrl ? { traceUrl } : {}),
     ...(delivery.rejectedSpans ? { rejectedSpans: delivery.rejectedSpans } : {}),
     ...(delivery.targetMessage ? { targetMessage: delivery.targetMessage } : {}),
   };

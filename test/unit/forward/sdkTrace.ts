@@ -1,12 +1,15 @@
-import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import { context, SpanKind, SpanStatusCode, trace, TraceFlags } from '@opentelemetry/api';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { decodeTraceRequest } from '../../../src/core/otlp/decode';
 import type { ExportTraceServiceRequest } from '../../../src/core/otlp/model';
-import { emitSampleSpans } from '../receiver/sampleSpans';
+import { emitSampleSpans, REMOTE_PARENT } from '../receiver/sampleSpans';
 
 export const SDK_SERVICE_NAME = 'agent-under-test';
+/** Every span of the SDK trace is in this trace (its root has a remote parent). */
+export const SDK_TRACE_ID = REMOTE_PARENT.traceId;
+export const SDK_SPAN_COUNT = 6;
 
 /**
  * A trace made by the real OpenTelemetry SDK, as Loupe decodes it: the receiver tests' sample
@@ -25,6 +28,7 @@ export async function sdkTraceRequest(): Promise<ExportTraceServiceRequest> {
   });
   const tracer = provider.getTracer('loupe-test', '1.2.3', { schemaUrl: 'https://opentelemetry.io/schemas/1.30.0' });
   emitSampleSpans(tracer);
+  const sameTrace = trace.setSpanContext(context.active(), { ...REMOTE_PARENT, traceFlags: TraceFlags.SAMPLED, isRemote: true });
   const structured = tracer.startSpan('retrieve documents', {
     kind: SpanKind.CLIENT,
     startTime: [1_700_000_002, 1],
@@ -39,7 +43,7 @@ export async function sdkTraceRequest(): Promise<ExportTraceServiceRequest> {
       'a.null': null,
       'a.negative_big': -9_007_199_254_740_991,
     },
-  });
+  }, sameTrace);
   structured.addEvent('chunk', { 'chunk.bytes': new Uint8Array([9, 8]), 'chunk.meta': { n: 1 } }, [1_700_000_002, 5]);
   structured.setStatus({ code: SpanStatusCode.ERROR, message: 'index unavailable' });
   structured.end([1_700_000_002, 999_999_999]);
