@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { version } from '../../package.json';
+import { DEFAULT_REDACT_PATTERNS } from '../core/engine/redaction';
 import { isLoopbackBind } from '../core/receiver/hostCheck';
 import { failedListeners, LoupeRuntime } from '../core/runtime/loupeRuntime';
 import { parseCli, USAGE, type ServeOptions } from './serveArgs';
@@ -24,6 +25,8 @@ async function serve(options: ServeOptions): Promise<number> {
     httpPort: options.httpPort,
     storeDir: options.storeDir,
     maxTraces: options.maxTraces,
+    maxRequestBytes: options.maxRequestBytes,
+    redact: options.redact && [...DEFAULT_REDACT_PATTERNS, ...options.redact],
     staticDir: join(__dirname, 'webview'),
     version,
     onStoreError: (message) => console.error(`Warning: ${message} Traces are kept in memory until the store can be written again.`),

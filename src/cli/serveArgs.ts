@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { findRedactPatternProblems } from '../core/engine/redaction';
 
 export interface ServeOptions {
   host: string;
@@ -9,6 +10,10 @@ export interface ServeOptions {
   storeDir: string;
   maxTraces: number;
   open: boolean;
+  /** Set only by --max-request-mb; the receivers' default applies otherwise. */
+  maxRequestBytes?: number;
+  /** Patterns added by --redact to the default `loupe.redact` list. */
+  redact?: string[];
 }
 
 export type CliCommand =
@@ -27,6 +32,9 @@ Options:
   --http-port PORT     OTLP/HTTP, REST API and UI port (default 4318; 0 picks a free port)
   --store DIR          where traces are kept (default ~/.loupe/traces)
   --max-traces N       how many recent traces to keep (default 200)
+  --max-request-mb N   largest OTLP request accepted, in MiB (default 64)
+  --redact PATTERN     also mask attributes whose key matches PATTERN (a glob like
+                       '*.ssn', or /regex/); repeatable. Credentials are masked by default
   --open               open the UI in the default browser
   -h, --help           show this help
   -v, --version        show the version`;
@@ -52,6 +60,8 @@ export function parseCli(argv: readonly string[]): CliCommand {
         'http-port': { type: 'string' },
         store: { type: 'string' },
         'max-traces': { type: 'string' },
+        'max-request-mb': { type: 'string' },
+        redact: { type: 'string', multiple: true },
         open: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
@@ -78,6 +88,16 @@ export function parseCli(argv: readonly string[]): CliCommand {
       return { command: 'usage-error', message: `--max-traces must be a whole number of at least 1, got "${values['max-traces']}"` };
     }
   }
+  let maxRequestBytes: number | undefined;
+  if (values['max-request-mb'] !== undefined) {
+    const mb = Number(values['max-request-mb']);
+    if (!/^\d+(\.\d+)?$/.test(values['max-request-mb']) || mb <= 0 || mb > 2047) {
+      return { command: 'usage-error', message: `--max-request-mb must be a number of MiB above 0 and at most 2047, got "${values['max-request-mb']}"` };
+    }
+    maxRequestBytes = Math.round(mb * 1024 * 1024);
+  }
+  const redactProblems = findRedactPatternProblems(values.redact ?? []);
+  if (redactProblems.length > 0) return { command: 'usage-error', message: `--redact: ${redactProblems.join('; ')}` };
   const host = values.host ?? '127.0.0.1';
   if (host.trim() === '') return { command: 'usage-error', message: '--host must not be empty' };
   return {
@@ -89,6 +109,8 @@ export function parseCli(argv: readonly string[]): CliCommand {
       storeDir: values.store ?? join(homedir(), '.loupe', 'traces'),
       maxTraces,
       open: values.open ?? false,
+      ...(maxRequestBytes !== undefined ? { maxRequestBytes } : {}),
+      ...(values.redact ? { redact: values.redact } : {}),
     },
   };
 }

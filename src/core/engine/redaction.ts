@@ -21,6 +21,8 @@ export const DEFAULT_REDACT_PATTERNS: readonly string[] = [
   '*refresh-token*',
   'id_token',
   '*.id_token',
+  '*api_token*',
+  '*api-token*',
   '*auth_token*',
   '*auth-token*',
   '*session_token*',

@@ -15,6 +15,10 @@ export interface RuntimeOptions {
   maxTraces?: number;
   maxBytes?: number;
   maxRequestBytes?: number;
+  /** Longest attribute value kept whole (`loupe.limits.maxAttributeBytes`); default 64 KiB. */
+  maxAttributeBytes?: number;
+  /** `loupe.redact` key patterns; default the built-in credential list. */
+  redact?: readonly string[];
   /** The built web UI (dist/webview). */
   staticDir?: string;
   allowedOrigins?: readonly string[];
@@ -65,6 +69,7 @@ export class LoupeRuntime {
       maxTraces: options.maxTraces,
       maxBytes: options.maxBytes,
       pricing: options.pricing,
+      ingest: { maxAttributeBytes: options.maxAttributeBytes, redact: options.redact },
       version: options.version,
       persistence,
     });

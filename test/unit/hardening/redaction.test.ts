@@ -32,6 +32,7 @@ describe('redaction key patterns', () => {
     'id_token',
     'auth.id_token',
     'x-auth-token',
+    'deployment.api_token',
     'x-amz-security-token',
     'bearer',
     'Bearer_Token',
