@@ -9,7 +9,7 @@ import type { AnyValue, KeyValue } from '../otlp/model';
  *   writes them back as `arrayValue`, `kvlistValue` and `bytesValue`.
  * - `text`: for encodings whose tags are strings (Zipkin). Strings, booleans and numbers pass
  *   through; arrays and maps become JSON text (as the OpenTelemetry spec maps them for non-OTLP
- *   formats), bytes become base64.
+ *   formats), bytes become base64 and an empty value the empty string.
  *
  * Lossy cases, whichever style:
  * - an `intValue` beyond ±2^53 becomes its exact decimal text (a string), since the encoder takes
@@ -47,7 +47,10 @@ export function resourceAttributesOf(keyValues: readonly KeyValue[] | undefined,
 export function attributeValueOf(value: AnyValue, style: ValueStyle): AttributeValue {
   const scalar = scalarOf(value);
   if (scalar !== undefined) return scalar;
-  if (style === 'text') return jsonTextOf(value);
+  if (style === 'text') {
+    if (value.bytesValue !== undefined) return value.bytesValue;
+    return value.arrayValue || value.kvlistValue ? jsonTextOf(value) : '';
+  }
   if (value.arrayValue) return value.arrayValue.values.map((item) => attributeValueOf(item, style));
   if (value.kvlistValue) return attributesOf(value.kvlistValue.values, style);
   if (value.bytesValue !== undefined) return Buffer.from(value.bytesValue, 'base64');

@@ -35,7 +35,15 @@ export function zipkinSpansOf(spans: readonly ReadableSpan[]): ZipkinSpanJson[] 
   exporter.export([...spans], () => undefined);
   void exporter.shutdown();
   if (!encoded) throw new Error('The Zipkin exporter did not encode the spans.');
-  return encoded.map((zipkinSpan, index) => withErrorTag(zipkinSpan, spans[index]));
+  return encoded.map((zipkinSpan, index) => withErrorTag(withWholeTimestamp(zipkinSpan), spans[index]));
+}
+
+/**
+ * Zipkin v2 timestamps are whole microseconds (a fraction fails Zipkin's JSON reader); the exporter
+ * rounds durations and annotation times but writes the start as a fraction when it has nanoseconds.
+ */
+function withWholeTimestamp(zipkinSpan: ZipkinSpanJson): ZipkinSpanJson {
+  return typeof zipkinSpan.timestamp === 'number' ? { ...zipkinSpan, timestamp: Math.round(zipkinSpan.timestamp) } : zipkinSpan;
 }
 
 /**
