@@ -10,7 +10,8 @@ export interface ForwardTarget {
    * - `otlp-grpc`: `http://host:port` (plaintext) or `https://host:port` (TLS); no path.
    * - `otlp-http`: a base URL gets `/v1/traces` appended (`http://host:4318` →
    *   `http://host:4318/v1/traces`, `http://host/otlp` → `http://host/otlp/v1/traces`); a URL
-   *   whose path already ends in `/v1/traces` is used as it is. Protobuf is sent.
+   *   whose path already ends in `/v1/traces` (trailing slashes aside) is used as it is.
+   *   Protobuf is sent.
    * - `zipkin`: a URL with no path gets `/api/v2/spans`; any other URL is used as it is.
    */
   endpoint: string;
@@ -108,7 +109,7 @@ function httpUrlOf(text: string): URL | undefined {
 export function otlpHttpUrlOf(endpoint: string): URL {
   const url = new URL(endpoint.trim());
   const path = url.pathname.replace(/\/+$/, '');
-  if (!path.endsWith(`/${OTLP_TRACES_PATH}`)) url.pathname = `${path}/${OTLP_TRACES_PATH}`;
+  url.pathname = path.endsWith(`/${OTLP_TRACES_PATH}`) ? path : `${path}/${OTLP_TRACES_PATH}`;
   return url;
 }
 

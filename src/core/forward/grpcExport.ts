@@ -28,7 +28,9 @@ const NO_CONNECTION = /No connection established|Name resolution failed|ECONNREF
  */
 export function exportOverGrpc(request: Uint8Array, options: GrpcExportOptions): Promise<GrpcExportOutcome> {
   const deadline = deadlineSignal(options.timeoutMs, options.signal);
-  const client = new Client(options.address, options.tls ? credentials.createSsl() : credentials.createInsecure());
+  // A channel of its own, not grpc-js's shared pool: a connection that failed a moment ago (Jaeger
+  // not started yet) must not fail the next forward from its reconnect backoff.
+  const client = new Client(options.address, options.tls ? credentials.createSsl() : credentials.createInsecure(), { 'grpc.use_local_subchannel_pool': 1 });
   return new Promise<GrpcExportOutcome>((resolve) => {
     if (deadline.signal.aborted) return resolve({ failed: deadline.reason() });
     const metadata = new Metadata();
