@@ -28,8 +28,9 @@ function start(): void {
   const host = vscodeApi ? new VsCodeHost(vscodeApi, viewFromPage()) : new HttpHost();
   const actions = new Actions(host);
   const app = new App(root, actions);
-  app.show(actions.initialView());
+  // The page listens from here on; tell VS Code before asking it for anything.
   if (host instanceof VsCodeHost) host.ready();
+  app.show(actions.initialView());
 }
 
 start();

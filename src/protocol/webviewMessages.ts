@@ -122,13 +122,24 @@ export function isTraceQuery(value: unknown): value is TraceQuery {
   );
 }
 
-export function isCodeLocation(value: unknown): value is CodeLocation {
-  if (!isRecord(value)) return false;
-  const { filePath, line, column } = value;
+/** A path an editor can open: not a URL or pseudo-location (`javascript:`, `node:internal/…`, `https://…`). */
+export function isRevealablePath(filePath: unknown): filePath is string {
   return (
     typeof filePath === 'string' &&
     filePath.length > 0 &&
     filePath.length <= MAX_TEXT &&
+    !filePath.includes('\0') &&
+    // One letter before the colon is a Windows drive (C:\…); longer is a URL scheme.
+    !/^[a-z][a-z0-9+.-]+:/i.test(filePath) &&
+    !filePath.startsWith('<')
+  );
+}
+
+export function isCodeLocation(value: unknown): value is CodeLocation {
+  if (!isRecord(value)) return false;
+  const { filePath, line, column } = value;
+  return (
+    isRevealablePath(filePath) &&
     isOptional(line, isPositiveInteger) &&
     isOptional(column, isPositiveInteger) &&
     isOptional(value.function, isShortText)

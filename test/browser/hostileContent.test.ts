@@ -156,7 +156,8 @@ describe('hostile span content renders inert and readable', function () {
     await page.locator('.details details').evaluateAll((all) => all.forEach((d) => ((d as HTMLDetailsElement).open = true)));
     const unfold = page.locator('.details .fold-toggle');
     for (let i = 0, n = await unfold.count(); i < n; i++) await unfold.nth(i).click();
-    const huge = await page.locator('.details .attr-table tr', { hasText: 'huge.value' }).locator('pre').textContent();
+    const hugeRow = page.locator('.details .attr-section .attr-table tr', { has: page.locator('th', { hasText: /^huge\.value$/ }) });
+    const huge = await hugeRow.locator('pre').textContent();
     assert.ok(huge && huge.length > 1000 && huge.startsWith('AAAA'), 'the long value is shown as text');
     await assertInert(page, 'llm details');
     await screenshot(page, 'hostile-llm-details');

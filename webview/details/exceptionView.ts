@@ -1,5 +1,6 @@
 import type { CodeLocation, SpanError } from '../../src/protocol/model';
 import { parseStackFrames, type StackFrame } from '../../src/core/genai/stackFrames';
+import { isRevealablePath } from '../../src/protocol/webviewMessages';
 import { h, icon } from '../dom/element';
 import { foldText } from './messageView';
 import { foldedTextView } from './foldedTextView';
@@ -14,7 +15,7 @@ function frameText(frame: StackFrame): string {
 function frameView(frame: StackFrame, reveal: ((location: CodeLocation) => void) | undefined): HTMLElement {
   const text = frameText(frame);
   const className = `stack-frame${frame.isUserCode ? ' user' : ' library'}`;
-  if (!reveal || !frame.line) return h('li', { className }, h('span', { text }));
+  if (!reveal || !frame.line || !isRevealablePath(frame.filePath)) return h('li', { className }, h('span', { text }));
   const link = h('button', { className: 'link-button', attrs: { type: 'button' }, title: 'Open this line in the editor', text });
   link.addEventListener('click', () =>
     reveal({ filePath: frame.filePath, line: frame.line, column: frame.column, function: frame.function, source: 'stacktrace' }),

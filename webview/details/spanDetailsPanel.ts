@@ -1,4 +1,5 @@
 import type { CodeLocation, Span, SpanLog } from '../../src/protocol/model';
+import { isRevealablePath } from '../../src/protocol/webviewMessages';
 import { append, h, icon } from '../dom/element';
 import { formatClock, formatCost, formatCount, formatDuration } from '../format/formatValues';
 import { KIND_LABELS, safeKind } from '../waterfall/kindColors';
@@ -77,7 +78,7 @@ export class SpanDetailsPanel {
     const toolbar = h('div', { className: 'details-actions' });
     if (span.code?.filePath) {
       const code = span.code;
-      if (this.actions.canRevealSource) {
+      if (this.actions.canRevealSource && isRevealablePath(code.filePath)) {
         const reveal = h('button', { className: 'loupe-button', attrs: { type: 'button' }, title: locationText(code) }, icon('go-to-file'), h('span', { text: 'Reveal source' }));
         reveal.addEventListener('click', () => this.actions.revealSource(code));
         toolbar.append(reveal);

@@ -47,9 +47,12 @@ export class Minimap {
     );
   }
 
-  /** Redraws the picture only when the rows, the width or the theme changed. */
-  draw(model: WaterfallModel, visible: Int32Array, timeline: TraceTimeline, theme: string): void {
-    const width = Math.floor(this.element.clientWidth);
+  /**
+   * Redraws the picture only when the rows, the width or the theme changed. The width is passed in
+   * (measured once per resize) because reading layout here would force a reflow every frame.
+   */
+  draw(model: WaterfallModel, visible: Int32Array, timeline: TraceTimeline, theme: string, cssWidth: number): void {
+    const width = Math.floor(cssWidth);
     if (width <= 0) return;
     if (this.drawn.model === model && this.drawn.visible === visible && this.drawn.width === width && this.drawn.theme === theme) return;
     this.drawn = { model, visible, width, theme };

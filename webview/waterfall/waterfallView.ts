@@ -70,8 +70,13 @@ export class WaterfallView {
   private trackWidth = 0;
   private viewportHeight = 0;
   private labelWidth = DEFAULT_LABEL_WIDTH;
+  /** Changes with the VS Code theme (body classes); the minimap's colours follow it. */
+  private themeKey = '';
   private frame = 0;
   private readonly resizeObserver: ResizeObserver;
+  private readonly themeObserver: MutationObserver;
+  private readonly darkScheme = matchMedia('(prefers-color-scheme: dark)');
+  private readonly onSchemeChange = () => this.measure();
 
   constructor(private readonly callbacks: WaterfallCallbacks) {
     this.minimap = new Minimap((window) => this.setWindow(window));
@@ -86,11 +91,17 @@ export class WaterfallView {
     this.body.addEventListener('scroll', () => this.requestRender(), { passive: true });
     this.resizeObserver = new ResizeObserver(() => this.measure());
     this.resizeObserver.observe(this.body);
+    // VS Code switches themes by changing body classes; browsers by the colour-scheme query.
+    this.themeObserver = new MutationObserver(() => this.measure());
+    this.themeObserver.observe(document.body, { attributes: true, attributeFilter: ['class'] });
+    this.darkScheme.addEventListener('change', this.onSchemeChange);
     attachWaterfallInput(this, resizer);
   }
 
   dispose(): void {
     this.resizeObserver.disconnect();
+    this.themeObserver.disconnect();
+    this.darkScheme.removeEventListener('change', this.onSchemeChange);
     if (this.frame) cancelAnimationFrame(this.frame);
   }
 
@@ -401,6 +412,7 @@ export class WaterfallView {
   }
 
   private measure(): void {
+    this.themeKey = `${document.body.className}|${this.darkScheme.matches}`;
     this.viewportHeight = this.body.clientHeight;
     this.trackWidth = Math.max(0, this.body.clientWidth - this.labelWidth);
     // Line the ruler up with the rows when the body shows a vertical scrollbar.
@@ -460,7 +472,7 @@ export class WaterfallView {
     }
     const [fromMs, toMs] = windowOffsetsMs(this.timeline, this.window);
     this.axis.render(this.trackWidth, fromMs, toMs);
-    this.minimap.draw(this.model, this.visible, this.timeline, document.body.className);
+    this.minimap.draw(this.model, this.visible, this.timeline, this.themeKey, this.trackWidth);
     this.minimap.setWindow(this.window);
     const shown = this.viewportHeight / ROW_HEIGHT;
     this.minimap.setRowBand(count ? scrollTop / ROW_HEIGHT / count : 0, count ? (scrollTop / ROW_HEIGHT + shown) / count : 1);

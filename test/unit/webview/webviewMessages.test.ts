@@ -18,6 +18,8 @@ describe('webview messages', () => {
       { type: 'request', id: 6, method: 'overallBreakdown', params: {} },
       { type: 'ready' },
       { type: 'revealSource', location: { filePath: '/src/agent.ts', line: 12, column: 3 } },
+      { type: 'revealSource', location: { filePath: 'C:\\work\\agent.py', line: 7 } },
+      { type: 'revealSource', location: { filePath: 'src/agent.ts' } },
       { type: 'openTrace', traceId, spanId: 'b7ad6b7169203331' },
     ];
     for (const message of good) assert.ok(isWebviewToHostMessage(message), JSON.stringify(message));
@@ -37,6 +39,10 @@ describe('webview messages', () => {
       { type: 'request', id: 1, method: 'listTraces', params: { status: 'ok' } },
       { type: 'request', id: 1, method: 'listTraces', params: { q: 'x'.repeat(5000) } },
       { type: 'revealSource', location: { filePath: '' } },
+      { type: 'revealSource', location: { filePath: "javascript:alert('x')", line: 1 } },
+      { type: 'revealSource', location: { filePath: 'node:internal/process/task_queues', line: 95 } },
+      { type: 'revealSource', location: { filePath: 'https://example.com/app.js', line: 1 } },
+      { type: 'revealSource', location: { filePath: '<anonymous>', line: 1 } },
       { type: 'revealSource', location: { filePath: '/a.ts', line: -3 } },
       { type: 'revealSource' },
       { type: 'openTrace', traceId: 'nope' },

@@ -1,0 +1,125 @@
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import { extname, join, normalize } from 'node:path';
+import type { Page } from 'playwright-core';
+import type { WebviewView } from '../../../src/protocol/webviewMessages';
+import { isWebviewToHostMessage, type HostToWebviewMessage, type WebviewToHostMessage } from '../../../src/protocol/webviewMessages';
+import { webviewShellHtml } from '../../../webview/htmlShell';
+
+const WEBVIEW_DIST = join(__dirname, '..', '..', '..', 'dist', 'webview');
+const TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.ttf': 'font/ttf', '.map': 'application/json' };
+
+/**
+ * Plays the VS Code side of a trace panel in a plain browser page: serves the shell built by
+ * `webviewShellHtml` (nonce CSP, resource URIs), provides `acquireVsCodeApi`, validates every
+ * message the webview sends with the protocol's guard, and answers requests from a real Loupe's
+ * REST API — the same work the extension host does.
+ */
+export class VsCodeWebviewHarness {
+  readonly received: WebviewToHostMessage[] = [];
+  readonly rejected: unknown[] = [];
+  private server: Server | undefined;
+  private origin = '';
+  private page: Page | undefined;
+
+  constructor(private readonly loupeUrl: string) {}
+
+  async start(view: WebviewView): Promise<string> {
+    this.server = createServer(async (request, response) => {
+      const url = new URL(request.url ?? '/', 'http://localhost');
+      if (url.pathname === '/') {
+        const nonce = randomBytes(16).toString('base64');
+        const html = webviewShellHtml({
+          scriptUri: `${this.origin}/dist/main.js`,
+          styleUri: `${this.origin}/dist/main.css`,
+          codiconUri: `${this.origin}/dist/codicon.css`,
+          cspSource: this.origin,
+          nonce,
+          view,
+        });
+        response.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(html);
+        return;
+      }
+      const file = normalize(url.pathname.replace(/^\/dist\//, '')).replace(/^(\.\.[/\\])+/, '');
+      try {
+        const body = await readFile(join(WEBVIEW_DIST, file));
+        response.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(body);
+      } catch {
+        response.writeHead(404).end();
+      }
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    const address = this.server.address() as { port: number };
+    this.origin = `http://127.0.0.1:${address.port}`;
+    return this.origin;
+  }
+
+  /** Installs the VS Code API in the page; state survives reloads as VS Code keeps it for a panel. */
+  async attach(page: Page): Promise<void> {
+    this.page = page;
+    await page.exposeFunction('__loupeToHost', (text: string) => this.receive(JSON.parse(text)));
+    await page.addInitScript(`
+      window.acquireVsCodeApi = (() => {
+        let acquired = false;
+        return () => {
+          if (acquired) throw new Error('acquireVsCodeApi may only be called once');
+          acquired = true;
+          return {
+            postMessage: (message) => window.__loupeToHost(JSON.stringify(message)),
+            getState: () => JSON.parse(sessionStorage.getItem('vscodeState') || 'null'),
+            setState: (state) => sessionStorage.setItem('vscodeState', JSON.stringify(state)),
+          };
+        };
+      })();
+    `);
+  }
+
+  async post(message: HostToWebviewMessage): Promise<void> {
+    await this.page!.evaluate((m) => window.postMessage(m, '*'), message as unknown as Record<string, unknown>);
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  private async receive(message: unknown): Promise<void> {
+    if (!isWebviewToHostMessage(message)) {
+      this.rejected.push(message);
+      return;
+    }
+    this.received.push(message);
+    if (message.type !== 'request') return;
+    try {
+      const result = await this.answer(message.method, message.params as Record<string, unknown>);
+      await this.post({ type: 'response', id: message.id, ok: true, result } as HostToWebviewMessage);
+    } catch (error) {
+      await this.post({ type: 'response', id: message.id, ok: false, error: String(error) });
+    }
+  }
+
+  private async answer(method: string, params: Record<string, unknown>): Promise<unknown> {
+    const get = async (path: string) => {
+      const response = await fetch(`${this.loupeUrl}${path}`);
+      if (response.status === 404) return null;
+      if (!response.ok) throw new Error(`${path}: ${response.status}`);
+      return response.json();
+    };
+    switch (method) {
+      case 'listTraces': {
+        const query = new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)]));
+        return get(`/api/traces?${query}`);
+      }
+      case 'getTrace':
+        return get(`/api/traces/${params.traceId}`);
+      case 'waterfall':
+        return get(`/api/traces/${params.traceId}/waterfall`);
+      case 'breakdown':
+        return get(`/api/traces/${params.traceId}/breakdown`);
+      case 'overallBreakdown':
+        return get('/api/breakdown');
+      default:
+        throw new Error(`unknown method ${method}`);
+    }
+  }
+}
