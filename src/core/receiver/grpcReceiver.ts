@@ -73,6 +73,7 @@ export class GrpcReceiver {
 
   /** Starts listening; resolves with the bound port or rejects with a `PortUnavailableError`. */
   start(): Promise<number> {
+    if (this.boundPort !== undefined) return Promise.resolve(this.boundPort);
     const server = new Server({
       'grpc.max_receive_message_length': this.options.maxReceiveBytes ?? DEFAULT_GRPC_MAX_RECEIVE_BYTES,
     });

@@ -53,9 +53,10 @@ export class HttpServer {
     this.server = createServer((request, response) => {
       this.handle(request, response).catch((error: unknown) => this.failRequest(response, error));
     });
-    this.server.on('clientError', (_error, socket) => {
-      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
-      else socket.destroy();
+    this.server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+      if (!socket.writable) return void socket.destroy();
+      const status = error.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+      socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     });
   }
 
@@ -66,6 +67,7 @@ export class HttpServer {
 
   /** Starts listening; resolves with the bound port or rejects with a `PortUnavailableError`. */
   start(): Promise<number> {
+    if (this.boundPort !== undefined) return Promise.resolve(this.boundPort);
     return new Promise((resolve, reject) => {
       const onError = (error: Error): void => {
         this.server.off('listening', onListening);
@@ -96,9 +98,8 @@ export class HttpServer {
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     if (!isAllowedHostHeader(request.headers.host, this.host)) {
-      return sendJson(response, 403, {
-        error: `Host "${request.headers.host}" is not this machine; Loupe answers only loopback names.`,
-      });
+      const error = `Host "${request.headers.host}" is not this machine; Loupe answers only loopback names.`;
+      return sendJson(response, 403, { error }, { Connection: 'close' });
     }
     const target = request.url ?? '/';
     if (!target.startsWith('/')) return sendJson(response, 400, { error: 'Bad request target.' });
@@ -144,7 +145,7 @@ export class HttpServer {
     if (api === undefined) return sendJson(response, 404, { error: 'This server has no API.' });
     const method = request.method ?? 'GET';
     if (method !== 'GET' && method !== 'HEAD' && !isSameOrigin(request)) {
-      return sendJson(response, 403, { error: 'Cross-origin requests may not change Loupe data.' });
+      return sendJson(response, 403, { error: 'Cross-origin requests may not change Loupe data.' }, { Connection: 'close' });
     }
     if (isTraceStreamRequest(method, path)) {
       const close = openTraceStream(api, request, response, this.options.stream);

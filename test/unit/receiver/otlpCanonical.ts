@@ -86,3 +86,11 @@ export function logRecordsOf(requests: readonly unknown[]): unknown[] {
   }
   return out;
 }
+
+/** JSON with object keys sorted, so equal documents give equal text whatever their key order. */
+export function stableJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
+  if (typeof value !== 'object' || value === null) return JSON.stringify(value);
+  const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([key, field]) => `${JSON.stringify(key)}:${stableJson(field)}`).join(',')}}`;
+}

@@ -15,7 +15,7 @@ import { OTLPLogExporter as JsonLogExporter } from '@opentelemetry/exporter-logs
 import { GrpcReceiver } from '../../../src/core/receiver/grpcReceiver';
 import { HttpServer } from '../../../src/core/receiver/httpServer';
 import { RecordingSink } from './recordingSink';
-import { logRecordsOf } from './otlpCanonical';
+import { logRecordsOf, stableJson } from './otlpCanonical';
 
 type Transport = 'grpc' | 'http/protobuf' | 'http/json';
 
@@ -82,13 +82,17 @@ describe('log records from the OpenTelemetry JS logs SDK arrive intact', () => {
         const serialized = JsonLogsSerializer.serializeRequest(sent.getFinishedLogRecords());
         await provider.shutdown();
 
-        const expected = logRecordsOf([JSON.parse(new TextDecoder().decode(serialized))]);
-        const received = logRecordsOf(sink.logs);
+        // Each record is its own export call, so they may arrive in either order.
+        const byContent = (records: unknown[]) => records.map(stableJson).sort();
+        const expected = byContent(logRecordsOf([JSON.parse(new TextDecoder().decode(serialized))]));
+        const received = byContent(logRecordsOf(sink.logs));
         strictEqual(received.length, 2);
         deepStrictEqual(received, expected);
-        const linked = sink.logs.flatMap((r) => r.resourceLogs.flatMap((rl) => rl.scopeLogs.flatMap((sl) => sl.logRecords)))[0];
-        strictEqual(linked.traceId, SPAN_CONTEXT.traceId);
-        strictEqual(linked.spanId, SPAN_CONTEXT.spanId);
+        const linked = sink.logs
+          .flatMap((r) => r.resourceLogs.flatMap((rl) => rl.scopeLogs.flatMap((sl) => sl.logRecords)))
+          .find((record) => record.eventName === 'gen_ai.choice');
+        strictEqual(linked?.traceId, SPAN_CONTEXT.traceId);
+        strictEqual(linked?.spanId, SPAN_CONTEXT.spanId);
       });
     }
   }
