@@ -73,7 +73,7 @@ export function breakdownOf(traces: Iterable<TraceWithFacts>, traceId?: string):
     if (trace.spans.length === 0) continue;
     traceCount++;
     const tree = buildSpanTree(trace.spans);
-    const counting = countModelCalls(trace.spans, facts);
+    const counting = countModelCalls(trace.spans, facts, tree.parent);
     const rollups = computeRollups(trace, facts, tree, counting);
     let start = Infinity;
     let end = -Infinity;

@@ -11,7 +11,7 @@ import type { OtlpSpan } from '../otlp/model';
  */
 export interface ModelCallCounting {
   /** Parent index by span index; -1 for roots and spans whose parent is missing. */
-  parent: Int32Array;
+  parent: ArrayLike<number>;
   /** 1 when the span's tokens and cost count toward totals. */
   countsUsage: Uint8Array;
   /** 1 when the span counts as one model call. */
@@ -48,7 +48,7 @@ export function parentIndexes(spans: readonly OtlpSpan[]): Int32Array {
 }
 
 /** Marks every strict ancestor of `from`; stops at the first already marked (amortized O(n) overall). */
-function markAncestors(parent: Int32Array, marks: Uint8Array, from: number): void {
+function markAncestors(parent: ArrayLike<number>, marks: Uint8Array, from: number): void {
   let p = parent[from];
   for (let steps = 0; p !== -1 && !marks[p] && steps < parent.length; steps++) {
     marks[p] = 1;
@@ -57,7 +57,7 @@ function markAncestors(parent: Int32Array, marks: Uint8Array, from: number): voi
 }
 
 /** Resolves an inherited value (nearest ancestor's) for every span with memoized, iterative walks. */
-function inherit(parent: Int32Array, own: (i: number) => string | undefined): (string | undefined)[] {
+function inherit(parent: ArrayLike<number>, own: (i: number) => string | undefined): (string | undefined)[] {
   const n = parent.length;
   const out = new Array<string | undefined>(n);
   const done = new Uint8Array(n);
@@ -89,9 +89,13 @@ function inherit(parent: Int32Array, own: (i: number) => string | undefined): (s
   return out;
 }
 
-export function countModelCalls(spans: readonly OtlpSpan[], facts: readonly SpanFacts[]): ModelCallCounting {
+/** `parent` may be passed when already known (e.g. `SpanTree.parent`) to skip rebuilding it. */
+export function countModelCalls(
+  spans: readonly OtlpSpan[],
+  facts: readonly SpanFacts[],
+  parent: ArrayLike<number> = parentIndexes(spans),
+): ModelCallCounting {
   const n = spans.length;
-  const parent = parentIndexes(spans);
   const modelBelow = new Uint8Array(n);
   const usageBelow = new Uint8Array(n);
   for (let i = 0; i < n; i++) {

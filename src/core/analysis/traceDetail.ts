@@ -26,7 +26,7 @@ export function computeRollups(
   trace: StoredTrace,
   facts: readonly SpanFacts[],
   tree: SpanTree,
-  counting: ModelCallCounting = countModelCalls(trace.spans, facts),
+  counting: ModelCallCounting = countModelCalls(trace.spans, facts, tree.parent),
 ): SpanRollup[] {
   const spans = trace.spans;
   const rollups: SpanRollup[] = spans.map((span, i) => {
@@ -94,7 +94,7 @@ function logsBySpan(logs: readonly StoredLog[]): Map<string, StoredLog[]> {
 /** The full normalized view of one trace, spans in display order. */
 export function buildTraceDetail(trace: StoredTrace, facts: readonly SpanFacts[], summary: TraceSummary): TraceDetail {
   const tree = buildSpanTree(trace.spans);
-  const counting = countModelCalls(trace.spans, facts);
+  const counting = countModelCalls(trace.spans, facts, tree.parent);
   const rollups = computeRollups(trace, facts, tree, counting);
   const logs = logsBySpan(trace.logs);
   const resources = trace.resources.map((r) => attributesToObject(r.attributes));

@@ -10,7 +10,7 @@ import { criticalPath, criticalPathSpanIds } from './criticalPath';
 export function waterfallRows(trace: StoredTrace, facts: readonly SpanFacts[]): WaterfallRow[] {
   const spans = trace.spans;
   const tree = buildSpanTree(spans);
-  const counting = countModelCalls(spans, facts);
+  const counting = countModelCalls(spans, facts, tree.parent);
   const starts = new Float64Array(spans.length);
   const ends = new Float64Array(spans.length);
   let traceStart = Infinity;

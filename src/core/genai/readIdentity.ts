@@ -61,6 +61,9 @@ export function readIdentity(attrs: AttributeMap, kind: SpanKind, spanName: stri
   if (out.sessionId && out.userId) return out;
 
   for (const { key, value } of attrs.list) {
+    // Every metadata prefix starts with one of these letters; most keys are skipped on one compare.
+    const c = key.charCodeAt(0);
+    if (c !== 116 /* t */ && c !== 97 /* a */ && c !== 108 /* l */ && c !== 109 /* m */) continue;
     for (const prefix of METADATA_PREFIXES) {
       if (!key.startsWith(prefix)) continue;
       const name = key.slice(prefix.length).toLowerCase();
