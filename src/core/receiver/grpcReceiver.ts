@@ -1,5 +1,7 @@
 import {
   Server,
+  logVerbosity,
+  setLogVerbosity,
   ServerCredentials,
   status as GrpcStatus,
   type ServerErrorResponse,
@@ -13,6 +15,10 @@ import { encodeExportResponse } from '../otlp/encodeResponse';
 import type { PartialSuccess } from '../otlp/model';
 import type { IngestSink } from './ingestSink';
 import { toListenError } from './listenError';
+
+// grpc-js logs failures (e.g. a busy port) to stderr on its own; Loupe reports them in its own words.
+// The bundle carries a private copy of grpc-js, so this does not touch other extensions.
+setLogVerbosity(logVerbosity.NONE);
 
 export const DEFAULT_GRPC_PORT = 4317;
 export const DEFAULT_GRPC_MAX_RECEIVE_BYTES = 64 * 1024 * 1024;
