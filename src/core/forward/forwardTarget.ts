@@ -56,6 +56,8 @@ const ZIPKIN_SPANS_PATH = '/api/v2/spans';
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 /** gRPC metadata keys are lowercase-only (names are lowercased before this check). */
 const GRPC_METADATA_KEY = /^[0-9a-z_.-]+$/;
+/** Metadata keys gRPC's own framing uses. */
+const RESERVED_GRPC_KEY = /^(grpc-.*|content-type|te|user-agent)$/;
 /** Visible ASCII, spaces and tabs, and non-ASCII text; no control characters (CR/LF would split headers). */
 const HEADER_VALUE = /^[\t\x20-\x7e\x80-\uffff]*$/;
 
@@ -86,6 +88,7 @@ export function validateForwardTarget(target: unknown): string | undefined {
       if (!HEADER_VALUE.test(value)) return `${label}: header "${key}" holds a control character (e.g. a line break).`;
       if (protocol === 'otlp-grpc' && !GRPC_METADATA_KEY.test(key.toLowerCase())) return `${label}: "${key}" is not a valid gRPC metadata key.`;
       if (protocol === 'otlp-grpc' && key.toLowerCase().endsWith('-bin')) return `${label}: binary gRPC metadata ("${key}") is not supported.`;
+      if (protocol === 'otlp-grpc' && RESERVED_GRPC_KEY.test(key.toLowerCase())) return `${label}: "${key}" is set by gRPC itself and cannot be a header.`;
     }
   }
   if (uiUrl !== undefined) {

@@ -14,6 +14,7 @@ export const DEFAULT_FORWARD_TIMEOUT_MS = 10_000;
 /** Beyond the transport's own deadline, the most a forward waits for a library to give up. */
 const HARD_LIMIT_GRACE_MS = 1_000;
 const USER_AGENT = 'Loupe trace forwarder';
+const FRAMING_HEADERS = new Set(['content-type', 'content-length', 'content-encoding', 'transfer-encoding']);
 
 export interface ForwardOptions {
   /** The whole forward, connect to last answer byte. Default 10 s. */
@@ -41,16 +42,19 @@ export async function forwardTrace(request: ExportTraceServiceRequest, target: F
   const timeoutMs = Number.isFinite(options.timeoutMs) && (options.timeoutMs ?? 0) > 0 ? (options.timeoutMs as number) : DEFAULT_FORWARD_TIMEOUT_MS;
 
   let spans: ReadableSpan[];
+  let body: Uint8Array;
   try {
     spans = toReadableSpans(request, { valueStyle: target.protocol === 'zipkin' ? 'text' : 'otlp' });
+    body = encode(spans, target.protocol);
   } catch (error) {
-    if (error instanceof UnforwardableTraceError) return failed({ kind: 'invalid-trace', message: `Cannot forward this trace: ${error.message}` });
-    throw error;
+    // Requests can arrive over HTTP from elsewhere: any shape the adapter cannot read is bad input, not a crash.
+    const reason = error instanceof UnforwardableTraceError ? error.message : `it is not a readable OTLP request (${errorText(error)}).`;
+    return failed({ kind: 'invalid-trace', message: `Cannot forward this trace: ${reason}` });
   }
   if (spans.length === 0) return failed({ kind: 'invalid-trace', message: 'Cannot forward this trace: it has no spans.' });
 
   const delivery = await withHardLimit(
-    deliver(spans, target, timeoutMs, options.signal).catch((error: unknown) => undelivered({ kind: 'unreachable', detail: errorText(error) }, target)),
+    deliver(body, target, timeoutMs, options.signal).catch((error: unknown) => undelivered({ kind: 'unreachable', detail: errorText(error) }, target)),
     timeoutMs + HARD_LIMIT_GRACE_MS,
     target,
   );
@@ -72,6 +76,11 @@ export async function forwardTrace(request: ExportTraceServiceRequest, target: F
   };
 }
 
+/** The target's headers, less any that would contradict the body's own framing (set by the transport). */
+function userHeadersOf(headers: Record<string, string> | undefined): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers ?? {}).filter(([name]) => !FRAMING_HEADERS.has(name.toLowerCase())));
+}
+
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -80,11 +89,16 @@ function failed(error: ForwardError): ForwardResult {
   return { ok: false, error };
 }
 
-async function deliver(spans: ReadableSpan[], target: ForwardTarget, timeoutMs: number, signal: AbortSignal | undefined): Promise<Delivery> {
-  const headers = target.headers ?? {};
+/** The official encoders: OTLP protobuf from otlp-transformer, Zipkin v2 JSON from exporter-zipkin. */
+function encode(spans: ReadableSpan[], protocol: ForwardTarget['protocol']): Uint8Array {
+  if (protocol === 'zipkin') return Buffer.from(JSON.stringify(zipkinSpansOf(spans)), 'utf8');
+  return ProtobufTraceSerializer.serializeRequest(spans) ?? new Uint8Array();
+}
+
+async function deliver(body: Uint8Array, target: ForwardTarget, timeoutMs: number, signal: AbortSignal | undefined): Promise<Delivery> {
+  const headers = userHeadersOf(target.headers);
   switch (target.protocol) {
     case 'otlp-grpc': {
-      const body = ProtobufTraceSerializer.serializeRequest(spans) ?? new Uint8Array();
       const outcome = await exportOverGrpc(body, { ...grpcAddressOf(target.endpoint), metadata: headers, timeoutMs, signal });
       if ('failed' in outcome) return undelivered(outcome.failed, target);
       if ('refused' in outcome) {
@@ -94,7 +108,6 @@ async function deliver(spans: ReadableSpan[], target: ForwardTarget, timeoutMs: 
       return { sent: true, ...partialOf(partialSuccessOf('application/x-protobuf', outcome.answered.response)) };
     }
     case 'otlp-http': {
-      const body = ProtobufTraceSerializer.serializeRequest(spans) ?? new Uint8Array();
       const outcome = await postBytes(otlpHttpUrlOf(target.endpoint), body, {
         headers: { 'User-Agent': USER_AGENT, ...headers, 'Content-Type': 'application/x-protobuf' },
         timeoutMs,
@@ -103,7 +116,6 @@ async function deliver(spans: ReadableSpan[], target: ForwardTarget, timeoutMs: 
       return httpDelivery(outcome, target, true);
     }
     case 'zipkin': {
-      const body = Buffer.from(JSON.stringify(zipkinSpansOf(spans)), 'utf8');
       const outcome = await postBytes(zipkinUrlOf(target.endpoint), body, {
         headers: { 'User-Agent': USER_AGENT, ...headers, 'Content-Type': 'application/json' },
         timeoutMs,

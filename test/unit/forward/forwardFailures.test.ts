@@ -227,5 +227,22 @@ describe('forward failures: clear errors within a bounded time, nothing retried,
       strictEqual(malformed.kind, 'invalid-trace');
       ok(malformed.message.includes('invalid span id: "not-hex"'), malformed.message);
     });
+
+    it('a request of the wrong shape (it may come over HTTP) is refused, not thrown', async () => {
+      const target = targetAt('otlp-grpc', await closedPort());
+      const span = trace.resourceSpans[0].scopeSpans[0].spans[0];
+      const shapes: unknown[] = [
+        null,
+        'text',
+        { resourceSpans: 5 },
+        { resourceSpans: [{ scopeSpans: [{ spans: [{ ...span, attributes: { not: 'a list' } }] }] }] },
+        { resourceSpans: [{ scopeSpans: [{ spans: [{ ...span, name: undefined }] }] }] },
+      ];
+      for (const shape of shapes) {
+        const error = errorOf(await forwardTrace(shape as ExportTraceServiceRequest, target));
+        strictEqual(error.kind, 'invalid-trace', JSON.stringify(shape));
+        ok(error.message.startsWith('Cannot forward this trace: '), error.message);
+      }
+    });
   });
 });

@@ -51,6 +51,7 @@ describe('forward targets', () => {
       [{ name: 'J', protocol: 'otlp-http', endpoint: 'http://j', headers: { a: 'x\ny' } }, 'Forward target "J": header "a" holds a control character (e.g. a line break).'],
       [{ name: 'J', protocol: 'otlp-grpc', endpoint: 'http://j', headers: { 'a!': 'x' } }, 'Forward target "J": "a!" is not a valid gRPC metadata key.'],
       [{ name: 'J', protocol: 'otlp-grpc', endpoint: 'http://j', headers: { 'trace-bin': 'x' } }, 'Forward target "J": binary gRPC metadata ("trace-bin") is not supported.'],
+      [{ name: 'J', protocol: 'otlp-grpc', endpoint: 'http://j', headers: { 'grpc-timeout': '1S' } }, 'Forward target "J": "grpc-timeout" is set by gRPC itself and cannot be a header.'],
       [{ name: 'J', protocol: 'zipkin', endpoint: 'http://j', uiUrl: 'javascript:alert(1)' }, 'Forward target "J": uiUrl must be an http:// or https:// URL, with {traceId} where the trace id goes.'],
     ];
     for (const [target, message] of cases) strictEqual(validateForwardTarget(target), message);

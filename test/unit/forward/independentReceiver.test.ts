@@ -66,14 +66,14 @@ describe('forwarding to an independent OTLP receiver (grpc-js / node:http + prot
       name: 'independent HTTP',
       protocol: 'otlp-http',
       endpoint: `http://127.0.0.1:${http.port}/otlp/`,
-      headers: { Authorization: 'Bearer t0k3n' },
+      headers: { Authorization: 'Bearer t0k3n', 'content-type': 'text/plain', 'Content-Length': '1' },
     });
     ok(result.ok, JSON.stringify(result));
     strictEqual(http.requests.length, 1);
     const [request] = http.requests;
     strictEqual(request.method, 'POST');
     strictEqual(request.url, '/otlp/v1/traces');
-    strictEqual(request.headers['content-type'], 'application/x-protobuf');
+    strictEqual(request.headers['content-type'], 'application/x-protobuf', 'framing headers of the target cannot override the body');
     strictEqual(request.headers.authorization, 'Bearer t0k3n');
     strictEqual(request.headers['x-leaked'], undefined);
     strictEqual(Number(request.headers['content-length']), request.body.length);
