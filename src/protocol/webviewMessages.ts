@@ -7,6 +7,7 @@
 import type {
   Breakdown,
   CodeLocation,
+  Span,
   TraceChange,
   TraceDetail,
   TraceQuery,
@@ -18,6 +19,8 @@ import type {
 export interface WebviewRequests {
   listTraces: { params: TraceQuery; result: TraceSummary[] };
   getTrace: { params: { traceId: string }; result: TraceDetail | null };
+  /** One span in full, without the rest of its trace (large traces open their spans this way). */
+  getSpan: { params: { traceId: string; spanId: string }; result: Span | null };
   waterfall: { params: { traceId: string }; result: WaterfallRow[] | null };
   breakdown: { params: { traceId: string }; result: Breakdown | null };
   overallBreakdown: { params: Record<string, never>; result: Breakdown };
@@ -28,6 +31,7 @@ export type WebviewRequestMethod = keyof WebviewRequests;
 export const WEBVIEW_REQUEST_METHODS: readonly WebviewRequestMethod[] = [
   'listTraces',
   'getTrace',
+  'getSpan',
   'waterfall',
   'breakdown',
   'overallBreakdown',
@@ -150,9 +154,14 @@ function hasTraceIdParams(params: unknown): boolean {
   return isRecord(params) && isTraceId(params.traceId);
 }
 
+function hasSpanParams(params: unknown): boolean {
+  return isRecord(params) && isTraceId(params.traceId) && isSpanId(params.spanId);
+}
+
 const PARAM_CHECKS: { [M in WebviewRequestMethod]: (params: unknown) => boolean } = {
   listTraces: isTraceQuery,
   getTrace: hasTraceIdParams,
+  getSpan: hasSpanParams,
   waterfall: hasTraceIdParams,
   breakdown: hasTraceIdParams,
   overallBreakdown: isRecord,

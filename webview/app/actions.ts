@@ -1,6 +1,7 @@
 import type {
   Breakdown,
   CodeLocation,
+  Span,
   TraceChange,
   TraceDetail,
   TraceQuery,
@@ -44,6 +45,11 @@ export class Actions {
 
   loadTrace(traceId: string): Promise<TraceDetail | undefined> {
     return this.host.getTrace(traceId);
+  }
+
+  /** One span in full; throws SpanLookupUnsupported when only whole traces can be loaded. */
+  loadSpan(traceId: string, spanId: string): Promise<Span | undefined> {
+    return this.host.getSpan(traceId, spanId);
   }
 
   loadWaterfall(traceId: string): Promise<WaterfallRow[] | undefined> {

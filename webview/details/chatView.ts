@@ -25,6 +25,8 @@ function blockView(block: MessageBlock): HTMLElement {
       if (block.callId) summary.append(h('span', { className: 'call-id', text: block.callId }));
       return h('details', { className: 'tool-result' }, summary, foldedTextView(block.result, 'text-block json'));
     }
+    case 'reasoning':
+      return h('details', { className: 'reasoning' }, h('summary', null, icon('lightbulb'), h('span', { text: 'Reasoning' })), foldedTextView(block.body, 'text-block chat-text'));
     case 'other':
       return foldedTextView(block.body, 'text-block json');
   }

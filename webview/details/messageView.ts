@@ -18,6 +18,7 @@ export type MessageBlock =
   | { kind: 'text'; body: FoldedText }
   | { kind: 'toolCall'; name: string; callId?: string; arguments: FoldedText }
   | { kind: 'toolResult'; callId?: string; result: FoldedText }
+  | { kind: 'reasoning'; body: FoldedText }
   | { kind: 'other'; body: FoldedText };
 
 export type RoleClass = 'system' | 'user' | 'assistant' | 'tool' | 'other';
@@ -98,6 +99,8 @@ export function messageViews(messages: readonly Message[] | undefined): MessageV
             callId: typeof part.id === 'string' ? part.id : undefined,
             arguments: foldText(prettyJson(part.arguments)),
           };
+        case 'reasoning':
+          return { kind: 'reasoning', body: foldText(typeof part.content === 'string' ? part.content : prettyJson(part.content)) };
         case 'tool_result':
           return { kind: 'toolResult', callId: typeof part.id === 'string' ? part.id : undefined, result: foldText(prettyJson(part.result)) };
         default:

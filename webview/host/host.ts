@@ -1,6 +1,7 @@
 import type {
   Breakdown,
   CodeLocation,
+  Span,
   TraceChange,
   TraceDetail,
   TraceQuery,
@@ -35,6 +36,11 @@ export interface Host {
   listTraces(query: TraceQuery): Promise<TraceSummary[]>;
   /** undefined when the trace is unknown (never stored, evicted or deleted). */
   getTrace(traceId: string): Promise<TraceDetail | undefined>;
+  /**
+   * One span in full; undefined when unknown. Throws `SpanLookupUnsupported` when the other side
+   * cannot answer for a single span (the caller then loads the whole trace).
+   */
+  getSpan(traceId: string, spanId: string): Promise<Span | undefined>;
   waterfall(traceId: string): Promise<WaterfallRow[] | undefined>;
   breakdown(traceId: string): Promise<Breakdown | undefined>;
   overallBreakdown(): Promise<Breakdown>;
@@ -48,4 +54,11 @@ export interface Host {
   revealSource(location: CodeLocation): void;
   persistState(state: PersistedUiState): void;
   restoreState(): PersistedUiState | undefined;
+}
+
+/** The host has no way to fetch a single span; load the trace instead. */
+export class SpanLookupUnsupported extends Error {
+  constructor() {
+    super('This Loupe cannot send a single span.');
+  }
 }

@@ -1,5 +1,6 @@
 import type {
   Breakdown,
+  Span,
   TraceChange,
   TraceDetail,
   TraceQuery,
@@ -7,7 +8,7 @@ import type {
   WaterfallRow,
 } from '../../src/protocol/model';
 import type { WebviewView } from '../../src/protocol/webviewMessages';
-import type { Host, PersistedUiState } from './host';
+import { SpanLookupUnsupported, type Host, type PersistedUiState } from './host';
 import { hashForView, viewFromHash } from './viewRoute';
 
 const STATE_KEY = 'loupe.uiState';
@@ -32,6 +33,18 @@ export class HttpHost implements Host {
 
   getTrace(traceId: string): Promise<TraceDetail | undefined> {
     return this.getJson<TraceDetail>(`/api/traces/${encodeURIComponent(traceId)}`, true);
+  }
+
+  async getSpan(traceId: string, spanId: string): Promise<Span | undefined> {
+    const response = await fetch(`${this.baseUrl}/api/traces/${encodeURIComponent(traceId)}/spans/${encodeURIComponent(spanId)}`, {
+      headers: { Accept: 'application/json' },
+    });
+    if (response.ok) return (await response.json()) as Span;
+    const body = (await response.json().catch(() => ({}))) as { error?: unknown };
+    // A server without the route answers "No API route …"; an unknown span or trace is a plain 404.
+    if (response.status === 404 && typeof body.error === 'string' && body.error.startsWith('No API route')) throw new SpanLookupUnsupported();
+    if (response.status === 404) return undefined;
+    throw new Error(typeof body.error === 'string' ? body.error : `${response.status} ${response.statusText}`);
   }
 
   waterfall(traceId: string): Promise<WaterfallRow[] | undefined> {

@@ -1,6 +1,7 @@
 import type {
   Breakdown,
   CodeLocation,
+  Span,
   TraceChange,
   TraceDetail,
   TraceQuery,
@@ -15,7 +16,7 @@ import {
   type WebviewRequests,
   type WebviewView,
 } from '../../src/protocol/webviewMessages';
-import type { Host, PersistedUiState } from './host';
+import { SpanLookupUnsupported, type Host, type PersistedUiState } from './host';
 
 /** The object VS Code gives a webview script (once per page). */
 export interface VsCodeApi {
@@ -60,6 +61,16 @@ export class VsCodeHost implements Host {
 
   async getTrace(traceId: string): Promise<TraceDetail | undefined> {
     return (await this.request('getTrace', { traceId })) ?? undefined;
+  }
+
+  async getSpan(traceId: string, spanId: string): Promise<Span | undefined> {
+    try {
+      return (await this.request('getSpan', { traceId, spanId })) ?? undefined;
+    } catch (error) {
+      // An extension that does not answer getSpan: fall back to the whole trace.
+      if (error instanceof Error && /unknown|unsupported|not supported/i.test(error.message)) throw new SpanLookupUnsupported();
+      throw error;
+    }
   }
 
   async waterfall(traceId: string): Promise<WaterfallRow[] | undefined> {

@@ -2,6 +2,7 @@ import type { VscodeTabs } from '@vscode-elements/elements/dist/vscode-tabs/vsco
 import { criticalPath, type CriticalPathSegment } from '../../src/core/analysis/criticalPath';
 import type { Span, SpanKind, TraceDetail, TraceSummary } from '../../src/protocol/model';
 import type { Actions } from '../app/actions';
+import { SpanLookupUnsupported } from '../host/host';
 import { breakdownView } from '../breakdown/breakdownView';
 import { SpanDetailsPanel } from '../details/spanDetailsPanel';
 import { button, h } from '../dom/element';
@@ -33,6 +34,8 @@ export class TracePage {
   private detail: TraceDetail | undefined;
   private detailById = new Map<string, Span>();
   private detailLoad: Promise<void> | undefined;
+  private summary: TraceSummary | undefined;
+  private spanLookupUnsupported = false;
   private critical: CriticalPathSegment[] | undefined;
   private showCritical = false;
   private breakdownLoaded = false;
@@ -158,6 +161,7 @@ export class TracePage {
   }
 
   private showSummary(summary: TraceSummary): void {
+    this.summary = summary;
     this.header.querySelector('.trace-name')!.textContent = revealInvisible(summary.name || '(unnamed trace)');
     this.facts.replaceChildren(traceHeaderFacts(summary));
   }
@@ -200,11 +204,31 @@ export class TracePage {
       this.details.show(span, this.detail.summary.startTime);
       return;
     }
-    const row = this.spans.find((candidate) => candidate.spanId === spanId);
+    const row = this.waterfall.spanModel.rows[this.waterfall.spanModel.rowById.get(spanId) ?? -1];
     if (row) this.details.showRow(row);
-    void this.ensureDetail().then(() => {
-      if (this.waterfall.selectedSpanId === spanId && this.detailById.has(spanId)) this.showDetails(spanId);
-    });
+    const stillSelected = () => this.waterfall.selectedSpanId === spanId && !this.disposed;
+    if (this.spans.length <= EAGER_DETAIL_SPANS || this.spanLookupUnsupported) {
+      void this.ensureDetail().then(() => {
+        if (stillSelected() && this.detailById.has(spanId)) this.showDetails(spanId);
+      });
+      return;
+    }
+    // A large trace: fetch just this span rather than every span's details.
+    this.actions.loadSpan(this.traceId, spanId).then(
+      (loaded) => {
+        if (!stillSelected()) return;
+        if (loaded) this.details.show(loaded, this.summary?.startTime ?? loaded.startTime);
+        else this.details.showMessage('This span is no longer stored.');
+      },
+      (error: unknown) => {
+        if (error instanceof SpanLookupUnsupported) {
+          this.spanLookupUnsupported = true;
+          if (stillSelected()) this.showDetails(spanId);
+        } else if (stillSelected()) {
+          this.details.showMessage(`Could not load the span: ${error instanceof Error ? error.message : String(error)}`);
+        }
+      },
+    );
   }
 
   private selectTab(index: number): void {
@@ -254,6 +278,8 @@ export class TracePage {
       else if (!hadDetail && this.spans.length <= EAGER_DETAIL_SPANS) {
         this.detailLoad = undefined;
         void this.ensureDetail();
+      } else if (!hadDetail) {
+        this.showDetails(this.waterfall.selectedSpanId);
       }
       if (this.breakdownLoaded) {
         this.breakdownLoaded = false;

@@ -46,12 +46,21 @@ export async function launchChromium(
   };
 }
 
-/** Collects page errors, console errors and CSP violations so a test can assert there were none. */
-export function watchPageProblems(page: Page): string[] {
+/**
+ * Collects uncaught page errors, console errors and failed HTTP responses (with their URL) so a
+ * test can assert there were none. `allowedFailures` lists URLs expected to fail.
+ */
+export function watchPageProblems(page: Page, allowedFailures: RegExp[] = []): string[] {
   const problems: string[] = [];
   page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
   page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+    // Failed loads are reported below with their URL instead.
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) problems.push(`console: ${message.text()}`);
+  });
+  page.on('response', (response) => {
+    if (response.status() >= 400 && !allowedFailures.some((pattern) => pattern.test(response.url()))) {
+      problems.push(`http ${response.status()}: ${response.url()}`);
+    }
   });
   return problems;
 }

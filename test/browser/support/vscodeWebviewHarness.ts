@@ -112,6 +112,10 @@ export class VsCodeWebviewHarness {
       }
       case 'getTrace':
         return get(`/api/traces/${params.traceId}`);
+      case 'getSpan': {
+        const detail = (await get(`/api/traces/${params.traceId}`)) as { spans: { spanId: string }[] } | null;
+        return detail?.spans.find((span) => span.spanId === params.spanId) ?? null;
+      }
       case 'waterfall':
         return get(`/api/traces/${params.traceId}/waterfall`);
       case 'breakdown':

@@ -37,6 +37,14 @@ describe('message view model', () => {
     assert.equal(result.kind === 'toolResult' && result.result.text, '{\n  "tempC": 18\n}');
   });
 
+  it('keeps reasoning apart from the answer', () => {
+    const [view] = messageViews([
+      { role: 'assistant', parts: [{ type: 'reasoning', content: 'The user wants a greeting.' }, { type: 'text', content: 'Hello!' }] },
+    ]);
+    assert.deepEqual(view.blocks.map((b) => b.kind), ['reasoning', 'text']);
+    assert.equal(view.blocks[0].kind === 'reasoning' && view.blocks[0].body.text, 'The user wants a greeting.');
+  });
+
   it('folds long texts with a short preview and keeps short ones whole', () => {
     assert.equal(foldText('short').preview, undefined);
     const long = 'x'.repeat(FOLD_CHARS + 1);
