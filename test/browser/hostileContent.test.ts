@@ -3,25 +3,12 @@ import { context, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { Page } from 'playwright-core';
 import { revealInvisible } from '../../webview/format/revealInvisible';
 import { agentTracerProvider } from './support/agentSpans';
+import { hugePayload, PAYLOADS } from './support/hostileCorpus';
 import { preparePage, requireChromium, screenshot } from './support/browserSuite';
 import { launchChromium, watchPageProblems, type LaunchedBrowser } from './support/chromium';
 import { startLoupeServe, type LoupeServe } from './support/loupeServe';
 
-/** Each payload would set `window.__pwned` if the UI ever turned text into markup or script. */
-const PAYLOADS = {
-  script: `<script>window.__pwned='script'</script>`,
-  img: `<img src=x onerror="window.__pwned='img'">`,
-  breakout: `"><img src=x onerror=window.__pwned='attr'><"`,
-  link: `javascript:window.__pwned='link'`,
-  anchor: `<a href="javascript:window.__pwned='anchor'">click me</a>`,
-  svg: `<svg onload="window.__pwned='svg'"><script>window.__pwned='svg-script'</script></svg>`,
-  iframe: `<iframe srcdoc="<script>parent.__pwned='iframe'</script>"></iframe>`,
-  template: `{{constructor.constructor('window.__pwned=1')()}} \${window.__pwned='tpl'}`,
-  style: `<style>body{display:none}</style><div style="position:fixed;inset:0">overlay</div>`,
-  zeroWidth: `zero\u200bwidth\u200c\u200djoin\ufeffer`,
-  rtl: `invoice\u202Egnp.exe\u202C — مرحبا שלום`,
-};
-const HUGE = `${'A'.repeat(1_000_000)}${PAYLOADS.script}`;
+const HUGE = hugePayload();
 
 const INIT = `
   window.__name = (fn) => fn;
