@@ -61,7 +61,12 @@ export class OtlpHttpSender {
 
   constructor(private readonly port: number) {}
 
-  post(body: Buffer, timeoutMs = 15_000): Promise<number> {
+  async post(body: Buffer, timeoutMs = 15_000): Promise<number> {
+    return (await this.exportTraces(body, timeoutMs)).status;
+  }
+
+  /** Posts and reads the whole answer (an ExportTraceServiceResponse when the status is 200). */
+  exportTraces(body: Buffer, timeoutMs = 15_000): Promise<{ status: number; body: Buffer }> {
     return new Promise((resolve, reject) => {
       const request = httpRequest(
         {
@@ -74,8 +79,9 @@ export class OtlpHttpSender {
           headers: { 'Content-Type': 'application/x-protobuf', 'Content-Length': body.length },
         },
         (response) => {
-          response.resume();
-          response.on('end', () => resolve(response.statusCode ?? 0));
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks) }));
           response.on('error', reject);
         },
       );
