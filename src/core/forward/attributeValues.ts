@@ -34,6 +34,7 @@ export function attributesOf(keyValues: readonly KeyValue[] | undefined, style: 
 /**
  * Resource attributes go through `resourceFromAttributes`, which keeps only strings, booleans,
  * numbers and arrays of one of those: anything else is sent as JSON text rather than dropped.
+ * It still drops an attribute whose key is empty.
  */
 export function resourceAttributesOf(keyValues: readonly KeyValue[] | undefined, style: ValueStyle): Attributes {
   const attributes = emptyAttributes();

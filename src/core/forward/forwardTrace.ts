@@ -17,7 +17,7 @@ const USER_AGENT = 'Loupe trace forwarder';
 const FRAMING_HEADERS = new Set(['content-type', 'content-length', 'content-encoding', 'transfer-encoding']);
 
 export interface ForwardOptions {
-  /** The whole forward, connect to last answer byte. Default 10 s. */
+  /** From connecting to the last byte of the answer. Default 10 s. */
   timeoutMs?: number;
   signal?: AbortSignal;
 }
@@ -45,13 +45,13 @@ export async function forwardTrace(request: ExportTraceServiceRequest, target: F
   let body: Uint8Array;
   try {
     spans = toReadableSpans(request, { valueStyle: target.protocol === 'zipkin' ? 'text' : 'otlp' });
+    if (spans.length === 0) return failed({ kind: 'invalid-trace', message: 'Cannot forward this trace: it has no spans.' });
     body = encode(spans, target.protocol);
   } catch (error) {
     // Requests can arrive over HTTP from elsewhere: any shape the adapter cannot read is bad input, not a crash.
     const reason = error instanceof UnforwardableTraceError ? error.message : `it is not a readable OTLP request (${errorText(error)}).`;
     return failed({ kind: 'invalid-trace', message: `Cannot forward this trace: ${reason}` });
   }
-  if (spans.length === 0) return failed({ kind: 'invalid-trace', message: 'Cannot forward this trace: it has no spans.' });
 
   const delivery = await withHardLimit(
     deliver(body, target, timeoutMs, options.signal).catch((error: unknown) => undelivered({ kind: 'unreachable', detail: errorText(error) }, target)),

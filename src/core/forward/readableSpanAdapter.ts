@@ -1,30 +1,17 @@
-import { createTraceState, SpanKind, type HrTime, type Link, type SpanContext, type TraceState } from '@opentelemetry/api';
+import { createTraceState, SpanKind, type Attributes, type HrTime, type Link, type SpanContext, type TraceState } from '@opentelemetry/api';
 import type { InstrumentationScope as SdkScope } from '@opentelemetry/core';
 import { resourceFromAttributes, type Resource as SdkResource } from '@opentelemetry/resources';
 import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace';
 import type { ExportTraceServiceRequest, InstrumentationScope, OtlpEvent, OtlpLink, OtlpSpan, ResourceSpans } from '../otlp/model';
 import { attributesOf, resourceAttributesOf, type ValueStyle } from './attributeValues';
 
-/**
- * Stored spans as the OpenTelemetry SDK's `ReadableSpan`, so the official encoders can write them.
- *
- * Exact: ids, parent, name, kind, times to the nanosecond, attributes (see attributeValues.ts for
- * the lossy values), events, links, status, dropped counts, trace state, resource and scope with
- * their schema URLs. What the official OTLP encoder changes on the way out:
- * - span and link `flags`: the low 8 bits (W3C trace flags) are kept and the encoder always sets
- *   the "has is-remote" bit (0x100), so a sender that never set it gains it; the is-remote bit
- *   (0x200) is kept;
- * - `Resource.droppedAttributesCount` is always sent as 0;
- * - a missing resource or scope is sent as an empty one.
- */
-
-/** Thrown for a request that cannot be forwarded as it is (no spans, malformed ids or times). */
+/** Thrown for a request that cannot be forwarded as it is (malformed ids or times). */
 export class UnforwardableTraceError extends Error {
   override readonly name = 'UnforwardableTraceError';
 }
 
 /** The SDK scope type has no attributes, but the OTLP encoder writes them when present. */
-type ScopeWithAttributes = SdkScope & Pick<InstrumentationScope, 'attributes' | 'droppedAttributesCount'>;
+type ScopeWithAttributes = SdkScope & { attributes?: Attributes; droppedAttributesCount?: number };
 
 const TRACE_ID = /^[0-9a-f]{32}$/;
 const SPAN_ID = /^[0-9a-f]{16}$/;
@@ -46,6 +33,19 @@ export interface ReadableSpanOptions {
   valueStyle?: ValueStyle;
 }
 
+/**
+ * Stored spans as the OpenTelemetry SDK's `ReadableSpan`, so the official encoders can write them.
+ *
+ * Exact: ids, parent, name, kind, times to the nanosecond, attributes (see attributeValues.ts for
+ * the lossy values), events, links, status, dropped counts, trace state, resource and scope with
+ * their schema URLs. What the official OTLP encoder changes on the way out:
+ * - span and link `flags`: the low 8 bits (W3C trace flags) are kept and the encoder always sets
+ *   the "has is-remote" bit (0x100), so a sender that never set it gains it; the is-remote bit
+ *   (0x200) is kept on links and on spans with a parent;
+ * - a kind outside OTLP's 0–5 is sent as UNSPECIFIED;
+ * - `Resource.droppedAttributesCount` is always sent as 0;
+ * - a missing resource or scope is sent as an empty one.
+ */
 export function toReadableSpans(request: ExportTraceServiceRequest, options: ReadableSpanOptions = {}): ReadableSpan[] {
   const style = options.valueStyle ?? 'otlp';
   const spans: ReadableSpan[] = [];
@@ -70,7 +70,7 @@ function scopeOf(scope: InstrumentationScope | undefined, schemaUrl: string | un
     name: scope?.name ?? '',
     version: scope?.version,
     schemaUrl,
-    attributes: scope?.attributes && (attributesOf(scope.attributes, style) as unknown as InstrumentationScope['attributes']),
+    attributes: scope?.attributes && attributesOf(scope.attributes, style),
     droppedAttributesCount: scope?.droppedAttributesCount,
   };
 }
