@@ -39,3 +39,39 @@ export function jsonOrText(text: string, maxChars: number): unknown {
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+
+/**
+ * The complete leading elements of a JSON array whose text was cut off (Loupe shortens oversized
+ * attribute values at ingest), or undefined when not even one element is complete. Linear scan.
+ */
+export function parseTruncatedJsonArray(text: string, maxChars: number): unknown[] | undefined {
+  const limit = Math.min(text.length, maxChars);
+  let i = 0;
+  while (i < limit && /\s/.test(text[i])) i++;
+  if (text[i] !== '[') return undefined;
+  let depth = 0;
+  let inString = false;
+  let lastComplete = -1;
+  for (; i < limit; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92 /* \ */) i++;
+      else if (c === 34 /* " */) inString = false;
+      continue;
+    }
+    if (c === 34) inString = true;
+    else if (c === 91 /* [ */ || c === 123 /* { */) depth++;
+    else if (c === 93 /* ] */ || c === 125 /* } */) {
+      depth--;
+      if (depth === 1) lastComplete = i;
+      if (depth === 0) return undefined; // the array closed: it was not truncated, just invalid
+    }
+  }
+  if (lastComplete < 0) return undefined;
+  try {
+    const parsed = JSON.parse(`${text.slice(0, lastComplete + 1)}]`) as unknown;
+    return Array.isArray(parsed) ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+}

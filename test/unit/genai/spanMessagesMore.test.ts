@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { spanDetail } from '../../../src/core/genai/spanDetail';
 import type { Message } from '../../../src/protocol/model';
+import { truncationMarker } from '../../../src/core/engine/ingestPolicy';
 import { makeSpan, NO_CONTEXT, type SpanSpec } from './spanBuilder';
 
 const detail = (spec: SpanSpec) => spanDetail(makeSpan(spec), [], NO_CONTEXT);
@@ -159,6 +160,20 @@ describe('messages: LangSmith, Langfuse and provider shapes', () => {
 });
 
 describe('messages: bad input', () => {
+  it('keeps the whole messages of a list Loupe shortened at ingest', () => {
+    const full = JSON.stringify([
+      { role: 'system', parts: [{ type: 'text', content: 'Be brief.' }] },
+      { role: 'user', parts: [{ type: 'text', content: 'Hi "there" [1]' }] },
+      { role: 'assistant', parts: [{ type: 'text', content: 'x'.repeat(500) }] },
+    ]);
+    const cut = `${full.slice(0, full.length - 300)}${truncationMarker(Buffer.byteLength(full))}`;
+    const d = detail({ attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.input.messages': cut } });
+    assert.deepEqual(d.messages.input.slice(0, 2), [text('system', 'Be brief.'), text('user', 'Hi "there" [1]')]);
+    assert.equal(d.messages.input.length, 3);
+    const tail = d.messages.input[2].parts[0];
+    assert.ok(tail.type === 'other' && typeof tail.content === 'string' && tail.content.endsWith(truncationMarker(Buffer.byteLength(full))));
+  });
+
   it('keeps broken JSON as text', () => {
     const d = detail({ attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.input.messages': '[{"role": "user", "parts": [' } });
     assert.deepEqual(d.messages.input, [text('user', '[{"role": "user", "parts": [')]);

@@ -1,5 +1,5 @@
 import type { AttributeValue, Message, MessagePart } from '../../../protocol/model';
-import { DETAIL_JSON_LIMIT, isRecord, parseJsonText } from '../jsonText';
+import { DETAIL_JSON_LIMIT, isRecord, parseJsonText, parseTruncatedJsonArray } from '../jsonText';
 import { normalizeFinishReason } from '../readCallDetails';
 
 /** Message lists beyond this length are cut; nobody reads the 10,001st message of one call. */
@@ -315,6 +315,12 @@ export function toMessages(value: unknown, fallbackRole: string, depth = 0): Mes
   if (typeof value === 'string') {
     const parsed = parseJsonText(value, DETAIL_JSON_LIMIT);
     if (parsed !== undefined) return toMessages(parsed, fallbackRole, depth + 1);
+    // A message list cut short (e.g. by Loupe's value size limit): keep the messages that survived whole.
+    const partial = parseTruncatedJsonArray(value, DETAIL_JSON_LIMIT);
+    if (partial && partial.some(isMessageLike)) {
+      const rest = value.length > 200 ? `…${value.slice(-200)}` : value;
+      return [...toMessages(partial, fallbackRole, depth + 1), { role: fallbackRole, parts: [{ type: 'other', content: rest }] }];
+    }
     return value.length > 0 ? [{ role: fallbackRole, parts: [{ type: 'text', content: value }] }] : [];
   }
   if (Array.isArray(value)) {
