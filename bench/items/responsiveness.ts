@@ -1,0 +1,108 @@
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+import type { FloodResult } from '../agent/agentProtocol';
+import { AgentProcess } from '../support/agentProcess';
+import { fmt, judge, type BenchRow, type BenchSection } from '../support/report';
+import { startInProcessLoupe, startWorkerLoupe, type ServerUnderTest } from '../support/serversUnderTest';
+import { sleep } from '../support/stats';
+
+const SPANS_PER_REQUEST = 512;
+const RESOLUTION_MS = 1;
+
+interface Delay {
+  p99Ms: number;
+  maxMs: number;
+  meanMs: number;
+}
+
+function read(histogram: IntervalHistogram): Delay {
+  return { p99Ms: histogram.percentile(99) / 1e6, maxMs: histogram.max / 1e6, meanMs: histogram.mean / 1e6 };
+}
+
+interface Phases {
+  ingest: Delay;
+  persisting: Delay;
+  persistMs: number;
+  ackedSpans: number;
+  changes: number;
+}
+
+/**
+ * Event-loop delay of this thread while the agent floods `server` over gRPC, then while the
+ * store writes what is pending. This thread does what a viewer in the extension host does:
+ * it hears every change and lists the traces again.
+ */
+async function phases(server: ServerUnderTest, agent: AgentProcess, durationMs: number): Promise<Phases> {
+  const api = server.api!;
+  let changes = 0;
+  const unsubscribe = api.subscribe(() => {
+    changes++;
+    void api.listTraces({ limit: 100 });
+  });
+  const histogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
+  await sleep(200);
+  histogram.enable();
+  const flood = await agent.call<FloodResult>({ cmd: 'flood', transport: 'grpc', port: server.grpcPort, format: 'protobuf', spansPerRequest: SPANS_PER_REQUEST, concurrency: 4, durationMs });
+  histogram.disable();
+  const ingest = read(histogram);
+  histogram.reset();
+
+  histogram.enable();
+  const started = performance.now();
+  await api.flush!();
+  const persistMs = performance.now() - started;
+  // At least a second of samples, so a short flush still gives a p99.
+  await sleep(Math.max(0, 1000 - persistMs));
+  histogram.disable();
+  const persisting = read(histogram);
+  unsubscribe();
+  return { ingest, persisting, persistMs, ackedSpans: flood.ackedSpans, changes };
+}
+
+function rows(label: string, p: Phases, judged: boolean): BenchRow[] {
+  const row = (phase: string, d: Delay): BenchRow[] => [
+    {
+      measure: `${label}, ${phase}: p99`,
+      value: `${fmt(d.p99Ms, 1)} ms`,
+      target: judged ? '≤ 20 ms' : undefined,
+      status: judged ? judge(d.p99Ms, '<=', 20) : 'info',
+    },
+    {
+      measure: `${label}, ${phase}: max`,
+      value: `${fmt(d.maxMs, 1)} ms`,
+      target: judged ? '≤ 50 ms' : undefined,
+      status: judged ? judge(d.maxMs, '<=', 50) : 'info',
+    },
+  ];
+  return [...row('full-capacity ingest', p.ingest), ...row(`persisting (${fmt(p.persistMs, 0)} ms)`, p.persisting)];
+}
+
+/** Item 3: event-loop delay of the extension host's thread with the engine in its worker (and, as contrast, in-process). */
+export async function benchResponsiveness(quick: boolean): Promise<BenchSection> {
+  const agent = AgentProcess.start();
+  const durationMs = quick ? 4000 : 10_000;
+  try {
+    await agent.call({ cmd: 'prepare', templates: [['protobuf', SPANS_PER_REQUEST]] });
+    const worker = await startWorkerLoupe();
+    let inWorker: Phases;
+    try {
+      inWorker = await phases(worker, agent, durationMs);
+    } finally {
+      await worker.close();
+    }
+    const inProcess = await startInProcessLoupe();
+    let onThread: Phases;
+    try {
+      onThread = await phases(inProcess, agent, durationMs);
+    } finally {
+      await inProcess.close();
+    }
+    return {
+      title: `3. Editor responsiveness (event-loop delay of the extension host's thread, ${RESOLUTION_MS} ms resolution; gRPC flood, 4 clients)`,
+      rows: [...rows('engine in worker (as shipped)', inWorker, true), ...rows('engine in-process (contrast)', onThread, false)],
+      figures: { resolutionMs: RESOLUTION_MS, durationMs, inWorker, inProcess: onThread },
+      notes: [`the thread lists the traces again on every change (${inWorker.changes} changes in the worker run)`],
+    };
+  } finally {
+    await agent.stop();
+  }
+}

@@ -1,0 +1,144 @@
+import { rmSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { TraceEngine } from '../src/core/engine/traceEngine';
+import { TracePersistence } from '../src/core/store/tracePersistence';
+import type { SteadyResult } from './agent/agentProtocol';
+import { AgentProcess } from './support/agentProcess';
+import { fmt, judge, machineInfo, textTable, type BenchSection } from './support/report';
+import { startWorkerLoupe } from './support/serversUnderTest';
+import { MB, slope, sleep } from './support/stats';
+
+// `npm run soak` — a steady 2,000 spans/s (SOAK_RATE) for 10 minutes (SOAK_SECONDS) into Loupe as the
+// extension runs it, with eviction active (SOAK_MAX_TRACES, default 200); memory over time, and
+// every acknowledged span accounted for as stored or evicted by policy, in memory and on disk.
+
+const SECONDS = Number(process.env.SOAK_SECONDS ?? 600);
+const RATE = Number(process.env.SOAK_RATE ?? 2000);
+const MAX_TRACES = Number(process.env.SOAK_MAX_TRACES ?? 200);
+const SPANS_PER_TRACE = 100;
+const SAMPLE_MS = Math.min(5000, Math.max(500, (SECONDS * 1000) / 60));
+
+interface Sample {
+  atS: number;
+  rssMB: number;
+  heapMB: number;
+  storeMB: number;
+  traces: number;
+}
+
+interface Accounting {
+  acknowledged: number;
+  stored: number;
+  evictedByPolicy: number;
+  lost: number;
+  evictedTraces: number;
+  absentTraces: number;
+}
+
+/** Matches what the agent was told was accepted against what Loupe holds (in memory or on disk). */
+function account(sent: SteadyResult['traces'], held: Map<string, number>, evictedTraces: number): Accounting {
+  const result: Accounting = { acknowledged: 0, stored: 0, evictedByPolicy: 0, lost: 0, evictedTraces, absentTraces: 0 };
+  const absent: number[] = [];
+  for (const [traceId, acked] of sent) {
+    result.acknowledged += acked;
+    const count = held.get(traceId);
+    if (count === undefined) {
+      if (acked > 0) absent.push(acked);
+      continue;
+    }
+    result.stored += Math.min(count, acked);
+    result.lost += Math.max(0, acked - count);
+  }
+  result.absentTraces = absent.length;
+  // Traces leave in arrival order; more absent traces than evictions means some were lost.
+  for (let i = 0; i < absent.length; i++) {
+    if (i < evictedTraces) result.evictedByPolicy += absent[i];
+    else result.lost += absent[i];
+  }
+  return result;
+}
+
+function pick(samples: Sample[], atS: number): Sample {
+  return samples.reduce((best, s) => (Math.abs(s.atS - atS) < Math.abs(best.atS - atS) ? s : best));
+}
+
+async function main(): Promise<void> {
+  const machine = machineInfo();
+  console.log(`Soak: ${RATE} spans/s for ${SECONDS} s, ${SPANS_PER_TRACE}-span LLM traces, keeping ${MAX_TRACES} traces; load average ${machine.loadAtStart}`);
+  const loupe = await startWorkerLoupe({ maxTraces: MAX_TRACES });
+  const agent = AgentProcess.start();
+  const samples: Sample[] = [];
+  let sampler: NodeJS.Timeout | undefined;
+  let storeDir = loupe.storeDir!;
+  try {
+    await agent.call({ cmd: 'prepare', templates: [['protobuf', SPANS_PER_TRACE]] });
+    const started = performance.now();
+    const sample = async () => {
+      const stats = await loupe.loupe.stats();
+      const memory = process.memoryUsage();
+      samples.push({ atS: (performance.now() - started) / 1000, rssMB: memory.rss / MB, heapMB: memory.heapUsed / MB, storeMB: stats.bytes / MB, traces: stats.traces });
+    };
+    sampler = setInterval(() => void sample(), SAMPLE_MS);
+    let lastReport = 0;
+    const progress = setInterval(() => {
+      const last = samples[samples.length - 1];
+      if (!last || last.atS - lastReport < 30) return;
+      lastReport = last.atS;
+      console.log(`  ${last.atS.toFixed(0)} s: RSS ${fmt(last.rssMB, 0)} MB, engine ${fmt(last.storeMB, 0)} MB in ${last.traces} traces, load ${loadavg()[0].toFixed(2)}`);
+    }, 5000);
+    const run = await agent.call<SteadyResult>({ cmd: 'steady', transport: 'grpc', port: loupe.grpcPort, format: 'protobuf', spansPerRequest: SPANS_PER_TRACE, spansPerSecond: RATE, durationMs: SECONDS * 1000 });
+    clearInterval(progress);
+    clearInterval(sampler);
+    await sample();
+
+    await loupe.loupe.flush();
+    const stats = await loupe.loupe.stats();
+    const listed = await loupe.loupe.listTraces({ limit: 1_000_000 });
+    const inMemory = account(run.traces, new Map(listed.map((t) => [t.traceId, t.spanCount])), stats.evictedTraces);
+    await loupe.loupe.close();
+    // What a restart would find on disk.
+    const reopened = await TraceEngine.open({ persistence: new TracePersistence(storeDir), maxTraces: MAX_TRACES });
+    const onDisk = account(run.traces, new Map(reopened.listTracesNow({ limit: 1_000_000 }).map((t) => [t.traceId, t.spanCount])), (await reopened.stats()).evictedTraces);
+    await reopened.close();
+
+    const warm = Math.min(60, SECONDS * 0.2);
+    const after = samples.filter((s) => s.atS >= warm);
+    const startS = pick(samples, warm);
+    const middle = pick(samples, (warm + SECONDS) / 2);
+    const end = samples[samples.length - 1];
+    const trendMBPerMin = slope(after.map((s) => ({ x: s.atS / 60, y: s.rssMB })));
+    const secondHalfGrowth = (end.rssMB - middle.rssMB) / middle.rssMB;
+    const delivered = run.ackedSpans / (run.elapsedMs / 1000);
+    const section: BenchSection = {
+      title: `Soak: ${RATE.toLocaleString('en-US')} spans/s for ${SECONDS} s, ${SPANS_PER_TRACE}-span LLM traces, at most ${MAX_TRACES} traces kept`,
+      rows: [
+        { measure: 'rate acknowledged', value: `${fmt(delivered, 0)} spans/s`, baseline: `asked ${RATE.toLocaleString('en-US')}`, target: '≥ 98% of asked', status: judge(delivered / RATE, '>=', 0.98) },
+        { measure: 'RSS after warm-up / middle / end', value: `${fmt(startS.rssMB, 0)} / ${fmt(middle.rssMB, 0)} / ${fmt(end.rssMB, 0)} MB`, baseline: `at ${fmt(startS.atS, 0)} / ${fmt(middle.atS, 0)} / ${fmt(end.atS, 0)} s`, status: 'info' },
+        { measure: 'RSS growth, second half', value: `${fmt(secondHalfGrowth * 100, 1)} %`, baseline: `trend after warm-up ${fmt(trendMBPerMin, 1)} MB/min`, target: '≤ 10 % (flat)', status: judge(secondHalfGrowth, '<=', 0.1) },
+        { measure: 'engine estimate, middle / end', value: `${fmt(middle.storeMB, 0)} / ${fmt(end.storeMB, 0)} MB`, status: 'info' },
+        { measure: 'acknowledged spans lost (in memory)', value: `${inMemory.lost}`, baseline: `${inMemory.acknowledged} acked = ${inMemory.stored} stored + ${inMemory.evictedByPolicy} evicted (${inMemory.evictedTraces} traces)`, target: '0', status: inMemory.lost === 0 ? 'met' : 'missed' },
+        { measure: 'acknowledged spans lost (store after restart)', value: `${onDisk.lost}`, baseline: `${onDisk.stored} stored + ${onDisk.evictedByPolicy} evicted`, target: '0', status: onDisk.lost === 0 ? 'met' : 'missed' },
+      ],
+      figures: { seconds: SECONDS, rate: RATE, maxTraces: MAX_TRACES, run: { ...run, traces: run.traces.length }, inMemory, onDisk, samples },
+      notes: run.errors || run.skipped ? [`${run.errors} failed requests (${run.firstError ?? ''}), ${run.skipped} not sent because the receiver fell behind`] : [],
+    };
+    machine.loadAtEnd = Number(loadavg()[0].toFixed(2));
+    console.log(`\n${textTable([section])}\n(load average ${machine.loadAtStart} at start, ${machine.loadAtEnd} at end)`);
+    const failed = section.rows.some((r) => r.status === 'missed' || r.status === 'failed');
+    process.exitCode = failed ? 1 : 0;
+  } finally {
+    if (sampler) clearInterval(sampler);
+    await agent.stop();
+    await loupe.loupe.close().catch(() => undefined);
+    rmSync(storeDir, { recursive: true, force: true });
+    storeDir = '';
+  }
+}
+
+main().then(
+  () => process.exit(process.exitCode ?? 0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
