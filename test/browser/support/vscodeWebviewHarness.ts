@@ -5,6 +5,8 @@ import { extname, join, normalize } from 'node:path';
 import type { Page } from 'playwright-core';
 import type { WebviewView } from '../../../src/protocol/webviewMessages';
 import { isWebviewToHostMessage, type HostToWebviewMessage, type WebviewToHostMessage } from '../../../src/protocol/webviewMessages';
+import { HttpLoupe } from '../../../src/core/client/httpLoupe';
+import { answerWebviewRequest } from '../../../src/protocol/webviewRequests';
 import { webviewShellHtml } from '../../../webview/htmlShell';
 
 const WEBVIEW_DIST = join(__dirname, '..', '..', '..', 'dist', 'webview');
@@ -13,8 +15,8 @@ const TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/
 /**
  * Plays the VS Code side of a trace panel in a plain browser page: serves the shell built by
  * `webviewShellHtml` (nonce CSP, resource URIs), provides `acquireVsCodeApi`, validates every
- * message the webview sends with the protocol's guard, and answers requests from a real Loupe's
- * REST API — the same work the extension host does.
+ * message the webview sends with the protocol's guard, and answers requests with
+ * `answerWebviewRequest` over a real Loupe (its REST API) — the same work the extension host does.
  */
 export class VsCodeWebviewHarness {
   readonly received: WebviewToHostMessage[] = [];
@@ -23,7 +25,11 @@ export class VsCodeWebviewHarness {
   private origin = '';
   private page: Page | undefined;
 
-  constructor(private readonly loupeUrl: string) {}
+  private readonly api: HttpLoupe;
+
+  constructor(loupeUrl: string) {
+    this.api = new HttpLoupe(loupeUrl);
+  }
 
   async start(view: WebviewView): Promise<string> {
     this.server = createServer(async (request, response) => {
@@ -90,40 +96,6 @@ export class VsCodeWebviewHarness {
     }
     this.received.push(message);
     if (message.type !== 'request') return;
-    try {
-      const result = await this.answer(message.method, message.params as Record<string, unknown>);
-      await this.post({ type: 'response', id: message.id, ok: true, result } as HostToWebviewMessage);
-    } catch (error) {
-      await this.post({ type: 'response', id: message.id, ok: false, error: String(error) });
-    }
-  }
-
-  private async answer(method: string, params: Record<string, unknown>): Promise<unknown> {
-    const get = async (path: string) => {
-      const response = await fetch(`${this.loupeUrl}${path}`);
-      if (response.status === 404) return null;
-      if (!response.ok) throw new Error(`${path}: ${response.status}`);
-      return response.json();
-    };
-    switch (method) {
-      case 'listTraces': {
-        const query = new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)]));
-        return get(`/api/traces?${query}`);
-      }
-      case 'getTrace':
-        return get(`/api/traces/${params.traceId}`);
-      case 'getSpan': {
-        const detail = (await get(`/api/traces/${params.traceId}`)) as { spans: { spanId: string }[] } | null;
-        return detail?.spans.find((span) => span.spanId === params.spanId) ?? null;
-      }
-      case 'waterfall':
-        return get(`/api/traces/${params.traceId}/waterfall`);
-      case 'breakdown':
-        return get(`/api/traces/${params.traceId}/breakdown`);
-      case 'overallBreakdown':
-        return get('/api/breakdown');
-      default:
-        throw new Error(`unknown method ${method}`);
-    }
+    await this.post(await answerWebviewRequest(this.api, message));
   }
 }

@@ -1,0 +1,63 @@
+import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { decodeTraceRequest } from '../../../src/core/otlp/decode';
+import { TraceEngine } from '../../../src/core/engine/traceEngine';
+import type { Span, TraceDetail, TraceSummary } from '../../../src/protocol/model';
+import { answerWebviewRequest } from '../../../src/protocol/webviewRequests';
+import type { WebviewRequest } from '../../../src/protocol/webviewMessages';
+
+const FIXTURE = join(__dirname, '..', '..', 'fixtures', 'otlp', 'b-openinference-openai.otlp.json');
+
+describe('answering webview requests from an engine', () => {
+  let engine: TraceEngine;
+  let traceId: string;
+
+  before(async () => {
+    engine = await TraceEngine.open({});
+    const ids = await engine.importOtlp(decodeTraceRequest(readFileSync(FIXTURE), 'json'));
+    traceId = ids[0];
+  });
+
+  after(() => engine.close());
+
+  const ask = (id: number, method: WebviewRequest['method'], params: unknown) =>
+    answerWebviewRequest(engine, { type: 'request', id, method, params } as WebviewRequest);
+
+  it('answers each request with the engine data under the same id', async () => {
+    const list = await ask(1, 'listTraces', { limit: 10 });
+    assert.equal(list.id, 1);
+    assert.ok(list.ok);
+    assert.ok((list.result as TraceSummary[]).some((t) => t.traceId === traceId));
+
+    const detail = await ask(2, 'getTrace', { traceId });
+    assert.ok(detail.ok);
+    const spans = (detail.result as TraceDetail).spans;
+    const span = await ask(3, 'getSpan', { traceId, spanId: spans[1].spanId });
+    assert.ok(span.ok);
+    assert.deepEqual(span.result as Span, spans[1]);
+
+    const rows = await ask(4, 'waterfall', { traceId });
+    assert.ok(rows.ok && Array.isArray(rows.result) && rows.result.length === spans.length);
+    const breakdown = await ask(5, 'breakdown', { traceId });
+    assert.ok(breakdown.ok && (breakdown.result as { traceId: string }).traceId === traceId);
+    const overall = await ask(6, 'overallBreakdown', {});
+    assert.ok(overall.ok && (overall.result as { traceCount: number }).traceCount >= 1);
+  });
+
+  it('answers null for unknown traces and spans, and reports failures as errors', async () => {
+    const unknown = '0123456789abcdef0123456789abcdef';
+    for (const [method, params] of [
+      ['getTrace', { traceId: unknown }],
+      ['getSpan', { traceId: unknown, spanId: '0123456789abcdef' }],
+      ['waterfall', { traceId: unknown }],
+      ['breakdown', { traceId: unknown }],
+    ] as const) {
+      const answer = await ask(7, method, params);
+      assert.deepEqual(answer, { type: 'response', id: 7, ok: true, result: null }, method);
+    }
+    const failing = { ...engine, listTraces: () => Promise.reject(new Error('store unavailable')) } as unknown as TraceEngine;
+    const answer = await answerWebviewRequest(failing, { type: 'request', id: 8, method: 'listTraces', params: {} });
+    assert.deepEqual(answer, { type: 'response', id: 8, ok: false, error: 'store unavailable' });
+  });
+});
