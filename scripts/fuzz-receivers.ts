@@ -36,12 +36,14 @@ async function main(): Promise<number> {
       onProgress: (done) => done % 5_000 === 0 && console.log(`  ${done} sent`),
     });
     const after = await processMemory(serve.child.pid!);
+    const stats = (await (await fetch(`http://127.0.0.1:${serve.httpPort}/api/stats`)).json()) as { traces: number; spans: number; bytes: number };
 
     console.log(describeOutcomes(report));
     console.log(`payloads ${report.payloads} in ${(report.durationMs / 1000).toFixed(1)} s (${Math.round(report.payloads / (report.durationMs / 1000))}/s); latency p99 ${report.p99LatencyMs} ms, max ${report.maxLatencyMs} ms`);
     console.log(`valid requests interleaved: ${report.validSent.length}, spans ${report.validSent.reduce((n, v) => n + v.spanCount, 0)}`);
     if (before && after) {
       console.log(`server RSS: ${before.rssMb} MiB before, ${after.rssMb} MiB after, peak ${after.peakRssMb} MiB`);
+      console.log(`held meanwhile: ${stats.traces} traces, ${stats.spans} spans, ~${Math.round(stats.bytes / 1024 / 1024)} MiB of trace data`);
       if (after.rssMb - before.rssMb > MAX_RSS_GROWTH_MB) problems.push(`RSS grew by ${after.rssMb - before.rssMb} MiB`);
     }
     problems.push(...report.failures);
