@@ -52,3 +52,28 @@ export function stepMatch(matches: Int32Array, current: number, direction: 1 | -
   for (let k = matches.length - 1; k >= 0; k--) if (matches[k] < current) return matches[k];
   return matches[matches.length - 1];
 }
+
+/** The search state of a view: matching rows, a flag per row for drawing, and the current match. */
+export class SpanMatches {
+  rows: Int32Array = new Int32Array(0);
+  flags: Uint8Array | undefined;
+  current = -1;
+
+  /** Recomputes for a (new) model or query; the current match survives when it still matches. */
+  update(model: WaterfallModel, query: string): void {
+    this.rows = searchRows(model, query);
+    if (this.rows.length === 0) {
+      this.flags = undefined;
+      this.current = -1;
+      return;
+    }
+    this.flags = new Uint8Array(model.rows.length);
+    for (const row of this.rows) this.flags[row] = 1;
+    if (this.current >= 0 && !this.flags[this.current]) this.current = -1;
+  }
+
+  /** 1-based position of the current match, 0 when there is none. */
+  get position(): number {
+    return this.current >= 0 ? this.rows.indexOf(this.current) + 1 : 0;
+  }
+}

@@ -2,14 +2,17 @@ import type { CriticalPathSegment } from '../../src/core/analysis/criticalPath';
 import { h } from '../dom/element';
 import { attachWaterfallInput } from './waterfallInput';
 import { Minimap } from './minimap';
-import { searchRows, stepMatch } from './spanSearch';
+import { SpanMatches, stepMatch } from './spanSearch';
+import { criticalSegmentsByRow } from './criticalRows';
 import { TimeAxis } from './timeAxis';
 import { buildWaterfallModel, type WaterfallModel, type WaterfallSpan } from './waterfallModel';
-import { createRowSlot, fillRowSlot, placeRowBar, ROW_HEIGHT, type RowContext, type RowSlot } from './waterfallRowSlot';
+import { RowPool } from './rowPool';
+import { ROW_HEIGHT, type RowContext } from './waterfallRowSlot';
 import { rowWindow, scrollToReveal } from './viewport';
 import { collapseFromDepth, collapsedFlags, collapsedIds, expandAncestors, visibleIndexOf, visibleRows } from './visibleRows';
 import {
   FULL_WINDOW,
+  carryWindow,
   centreWindowOn,
   clampWindow,
   isFullWindow,
@@ -60,13 +63,11 @@ export class WaterfallView {
   private window: ZoomWindow = FULL_WINDOW;
   private selectedRow = -1;
   private query = '';
-  private matches: Int32Array = new Int32Array(0);
-  private matchFlags: Uint8Array | undefined;
-  private currentMatch = -1;
+  private readonly matches = new SpanMatches();
   private criticalSegments: readonly CriticalPathSegment[] | undefined;
   private showCritical = false;
   private context: RowContext;
-  private slots: RowSlot[] = [];
+  private readonly rows: RowPool;
   private trackWidth = 0;
   private viewportHeight = 0;
   private labelWidth = DEFAULT_LABEL_WIDTH;
@@ -84,6 +85,7 @@ export class WaterfallView {
     this.track = h('div', { className: 'wf-top-track' }, this.minimap.element, this.axis.element);
     this.top = h('div', { className: 'wf-top' }, h('div', { className: 'wf-top-label' }, h('span', { text: 'Span' }), resizer), this.track);
     this.spacer = h('div', { className: 'wf-spacer' });
+    this.rows = new RowPool(this.spacer);
     this.body = h('div', { className: 'wf-body', attrs: { tabindex: 0, role: 'tree', 'aria-label': 'Spans' } }, this.spacer);
     this.element = h('div', { className: 'waterfall' }, this.top, this.body);
     this.element.style.setProperty('--wf-label-width', `${this.labelWidth}px`);
@@ -120,17 +122,7 @@ export class WaterfallView {
     this.collapsed = collapsedFlags(this.model, previous?.collapsed ?? []);
     this.visible = visibleRows(this.model, this.collapsed);
     this.selectedRow = previous?.selectedSpanId ? (this.model.rowById.get(previous.selectedSpanId) ?? -1) : -1;
-    if (previous && !isFullWindow(this.window)) {
-      // Keep the same stretch of time in view although the trace's extent changed.
-      const from = previousTimeline.traceStart + this.window.start * previousTimeline.duration;
-      const to = previousTimeline.traceStart + this.window.end * previousTimeline.duration;
-      this.window = clampWindow({
-        start: (from - this.timeline.traceStart) / this.timeline.duration,
-        end: (to - this.timeline.traceStart) / this.timeline.duration,
-      });
-    } else if (!previous) {
-      this.window = FULL_WINDOW;
-    }
+    this.window = previous ? carryWindow(this.window, previousTimeline, this.timeline) : FULL_WINDOW;
     this.criticalSegments = undefined;
     this.recomputeMatches(false);
     this.updateContent();
@@ -289,10 +281,10 @@ export class WaterfallView {
   }
 
   stepMatch(direction: 1 | -1): void {
-    const from = this.currentMatch >= 0 ? this.currentMatch : this.selectedRow;
-    const row = stepMatch(this.matches, from, direction);
+    const from = this.matches.current >= 0 ? this.matches.current : this.selectedRow;
+    const row = stepMatch(this.matches.rows, from, direction);
     if (row < 0) return;
-    this.currentMatch = row;
+    this.matches.current = row;
     this.selectedRow = row;
     this.revealRow(row, true);
     this.callbacks.onSelect(this.selectedSpanId);
@@ -301,22 +293,13 @@ export class WaterfallView {
   }
 
   private recomputeMatches(jump: boolean): void {
-    this.matches = searchRows(this.model, this.query);
-    if (this.matches.length === 0) {
-      this.matchFlags = undefined;
-      this.currentMatch = -1;
-    } else {
-      this.matchFlags = new Uint8Array(this.model.rows.length);
-      for (const row of this.matches) this.matchFlags[row] = 1;
-      if (!this.matchFlags[this.currentMatch]) this.currentMatch = -1;
-    }
+    this.matches.update(this.model, this.query);
     this.reportMatches();
-    if (jump && this.matches.length > 0 && this.currentMatch < 0) this.stepMatch(1);
+    if (jump && this.matches.rows.length > 0 && this.matches.current < 0) this.stepMatch(1);
   }
 
   private reportMatches(): void {
-    const position = this.currentMatch >= 0 ? this.matches.indexOf(this.currentMatch) + 1 : 0;
-    this.callbacks.onMatches(position, this.matches.length);
+    this.callbacks.onMatches(this.matches.position, this.matches.rows.length);
   }
 
   // ── critical path ─────────────────────────────────────────────────────
@@ -382,26 +365,13 @@ export class WaterfallView {
   // ── rendering ─────────────────────────────────────────────────────────
 
   private makeContext(): RowContext {
-    let critical: Map<number, number[]> | undefined;
-    if (this.showCritical && this.criticalSegments) {
-      critical = new Map();
-      for (const segment of this.criticalSegments) {
-        const row = this.model.rowById.get(segment.spanId);
-        if (row === undefined) continue;
-        const pairs = critical.get(row) ?? [];
-        pairs.push(
-          (segment.startTime - this.timeline.traceStart) / this.timeline.duration,
-          (segment.endTime - this.timeline.traceStart) / this.timeline.duration,
-        );
-        critical.set(row, pairs);
-      }
-    }
+    const showCritical = this.showCritical && this.criticalSegments;
     return {
       model: this.model,
       collapsed: this.collapsed,
       query: this.query,
-      matchFlags: this.matchFlags,
-      critical,
+      matchFlags: this.matches.flags,
+      critical: showCritical ? criticalSegmentsByRow(this.model, this.timeline, this.criticalSegments!) : undefined,
       timeline: this.timeline,
     };
   }
@@ -434,42 +404,19 @@ export class WaterfallView {
     const count = this.visible.length;
     const { first, end } = rowWindow(scrollTop, this.viewportHeight, ROW_HEIGHT, count, OVERSCAN);
     const capacity = Math.ceil(this.viewportHeight / ROW_HEIGHT) + 2 * OVERSCAN + 2;
-    while (this.slots.length < capacity) {
-      const slot = createRowSlot();
-      this.slots.push(slot);
-      this.spacer.append(slot.element);
-    }
-    const poolSize = this.slots.length;
-    const used = new Uint8Array(poolSize);
-    for (let v = first; v < end; v++) {
-      const k = v % poolSize;
-      const slot = this.slots[k];
-      used[k] = 1;
-      const row = this.visible[v];
-      if (slot.visibleIndex !== v || slot.row !== row || slot.context !== this.context) {
-        fillRowSlot(slot, v, row, this.context);
-        slot.element.hidden = false;
-      }
-      if (slot.window !== this.window || slot.trackWidth !== this.trackWidth) placeRowBar(slot, this.window, this.trackWidth);
-      const selected = row === this.selectedRow;
-      if (slot.selected !== selected) {
-        slot.selected = selected;
-        slot.element.classList.toggle('selected', selected);
-        slot.element.setAttribute('aria-selected', String(selected));
-      }
-      const current = row === this.currentMatch;
-      if (slot.current !== current) {
-        slot.current = current;
-        slot.element.classList.toggle('current-match', current);
-      }
-    }
-    for (let k = 0; k < poolSize; k++) {
-      const slot = this.slots[k];
-      if (!used[k] && !slot.element.hidden) {
-        slot.element.hidden = true;
-        slot.visibleIndex = -1;
-      }
-    }
+    this.rows.draw(
+      {
+        first,
+        end,
+        visible: this.visible,
+        context: this.context,
+        window: this.window,
+        trackWidth: this.trackWidth,
+        selectedRow: this.selectedRow,
+        currentMatch: this.matches.current,
+      },
+      capacity,
+    );
     const [fromMs, toMs] = windowOffsetsMs(this.timeline, this.window);
     this.axis.render(this.trackWidth, fromMs, toMs);
     this.minimap.draw(this.model, this.visible, this.timeline, this.themeKey, this.trackWidth);

@@ -74,6 +74,17 @@ export function traceFraction(timeline: TraceTimeline, time: number): number {
   return (time - timeline.traceStart) / timeline.duration;
 }
 
+/**
+ * The window after the trace's extent changed (it grew): a zoomed window keeps showing the same
+ * stretch of time; the whole-trace window stays the whole trace.
+ */
+export function carryWindow(window: ZoomWindow, before: TraceTimeline, after: TraceTimeline): ZoomWindow {
+  if (isFullWindow(window)) return FULL_WINDOW;
+  const from = before.traceStart + window.start * before.duration;
+  const to = before.traceStart + window.end * before.duration;
+  return clampWindow({ start: (from - after.traceStart) / after.duration, end: (to - after.traceStart) / after.duration });
+}
+
 /** The window as milliseconds since the trace start, for the time axis. */
 export function windowOffsetsMs(timeline: TraceTimeline, window: ZoomWindow): [number, number] {
   return [window.start * timeline.duration, window.end * timeline.duration];

@@ -1,6 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { buildWaterfallModel } from '../../../webview/waterfall/waterfallModel';
-import { highlightPieces, searchRows, stepMatch } from '../../../webview/waterfall/spanSearch';
+import { highlightPieces, searchRows, SpanMatches, stepMatch } from '../../../webview/waterfall/spanSearch';
+import { criticalSegmentsByRow } from '../../../webview/waterfall/criticalRows';
+import { timelineOf } from '../../../webview/waterfall/zoomWindow';
 
 const model = buildWaterfallModel([
   { spanId: '0000000000000001', startTime: 0, endTime: 10, name: 'invoke_agent planner', kind: 'agent', status: 'ok', service: 'bot' },
@@ -36,5 +38,35 @@ describe('span search', () => {
     assert.equal(stepMatch(matches, 2, -1), 9);
     assert.equal(stepMatch(matches, 6, -1), 5);
     assert.equal(stepMatch(new Int32Array(0), 0, 1), -1);
+  });
+});
+
+describe('search state and critical rows', () => {
+  it('keeps the current match while it still matches, and drops it otherwise', () => {
+    const matches = new SpanMatches();
+    matches.update(model, 'bot');
+    assert.equal(matches.position, 0);
+    matches.current = 1;
+    assert.equal(matches.position, 2);
+    matches.update(model, 'chat');
+    assert.equal(matches.current, 1);
+    assert.equal(matches.flags?.[1], 1);
+    matches.update(model, 'weather');
+    assert.equal(matches.current, -1);
+    matches.update(model, '');
+    assert.equal(matches.flags, undefined);
+  });
+
+  it('groups critical-path segments by row in trace fractions', () => {
+    const byRow = criticalSegmentsByRow(model, timelineOf(0, 10), [
+      { spanId: '0000000000000001', startTime: 0, endTime: 1 },
+      { spanId: '0000000000000002', startTime: 1, endTime: 5 },
+      { spanId: '0000000000000001', startTime: 5, endTime: 10 },
+      { spanId: 'ffffffffffffffff', startTime: 0, endTime: 1 },
+    ]);
+    assert.deepEqual([...byRow.entries()], [
+      [0, [0, 0.1, 0.5, 1]],
+      [1, [0.1, 0.5]],
+    ]);
   });
 });

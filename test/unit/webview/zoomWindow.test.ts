@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import {
   FULL_WINDOW,
   MIN_WINDOW_WIDTH,
+  carryWindow,
   centreWindowOn,
   clampWindow,
   isFullWindow,
@@ -73,6 +74,19 @@ describe('zoom window', () => {
     close(traceFraction(timeline, 1500), 0.25);
     assert.deepEqual(windowOffsetsMs(timeline, { start: 0.25, end: 0.5 }), [500, 1000]);
     assert.ok(timelineOf(5, 5).duration > 0);
+  });
+
+  it('keeps the same stretch of time in view when the trace grows', () => {
+    const before = timelineOf(1000, 2000);
+    const after = timelineOf(1000, 5000);
+    const carried = carryWindow({ start: 0.5, end: 0.6 }, before, after);
+    close(carried.start, 0.125);
+    close(carried.end, 0.15);
+    assert.deepEqual(carryWindow(FULL_WINDOW, before, after), FULL_WINDOW);
+    // A trace that grows earlier too (a late-arriving parent) shifts the fractions.
+    const earlier = carryWindow({ start: 0.5, end: 1 }, before, timelineOf(0, 2000));
+    close(earlier.start, 0.75);
+    close(earlier.end, 1);
   });
 
   it('places bars relative to the window with a minimum width and clipping', () => {
