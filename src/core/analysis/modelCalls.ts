@@ -98,13 +98,22 @@ export function countModelCalls(
   const n = spans.length;
   const modelBelow = new Uint8Array(n);
   const usageBelow = new Uint8Array(n);
+  let silentCalls = false;
+  let agents = false;
+  let sessions = false;
   for (let i = 0; i < n; i++) {
     const f = facts[i];
-    if (!f || !isModelCall(f)) continue;
+    if (!f) continue;
+    if (f.agentName !== undefined) agents = true;
+    if (f.sessionId !== undefined) sessions = true;
+    if (!isModelCall(f)) continue;
     markAncestors(parent, modelBelow, i);
     if (reportsUsage(f)) markAncestors(parent, usageBelow, i);
+    else silentCalls = true;
   }
-  const usageAbove = inherit(parent, (i) => (isModelCall(facts[i]) && reportsUsage(facts[i]) ? 'y' : undefined));
+  // The inherited values are only worked out when something could be inherited (big traces often have none).
+  const none = (): (string | undefined)[] => new Array<string | undefined>(n);
+  const usageAbove = silentCalls ? inherit(parent, (i) => (facts[i] && isModelCall(facts[i]) && reportsUsage(facts[i]) ? 'y' : undefined)) : none();
 
   const countsUsage = new Uint8Array(n);
   const countsCall = new Uint8Array(n);
@@ -132,7 +141,7 @@ export function countModelCalls(
     countsCall,
     unpriced,
     aggregate,
-    agentOf: inherit(parent, (i) => facts[i]?.agentName),
-    sessionOf: inherit(parent, (i) => facts[i]?.sessionId),
+    agentOf: agents ? inherit(parent, (i) => facts[i]?.agentName) : none(),
+    sessionOf: sessions ? inherit(parent, (i) => facts[i]?.sessionId) : none(),
   };
 }
