@@ -20,6 +20,7 @@ const ALIASES: Record<string, string> = {
   'az.ai.openai': 'azure',
   'azure.ai.openai': 'azure',
   'azure.ai.inference': 'azure',
+  'az.ai.inference': 'azure',
   azure_openai: 'azure',
   'azure-openai': 'azure',
   'gcp.vertex_ai': 'google',

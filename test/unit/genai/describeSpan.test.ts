@@ -20,6 +20,7 @@ describe('model and provider', () => {
     ['gcp.vertex_ai', 'google'],
     ['aws.bedrock', 'aws-bedrock'],
     ['azure.ai.openai', 'azure'],
+    ['az.ai.inference', 'azure'],
     ['mistral_ai', 'mistral'],
     ['x_ai', 'xai'],
     ['fakecompat.chat', 'fakecompat'],

@@ -93,7 +93,42 @@ describe('messages: OpenTelemetry GenAI', () => {
   });
 });
 
+describe('messages: events on the span', () => {
+  it('reads gen_ai span events carrying gen_ai.event.content (Azure AI Inference and other older SDKs)', () => {
+    const d = detail({
+      attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.system': 'az.ai.inference' },
+      events: [
+        { name: 'gen_ai.user.message', timeMs: 1, attributes: { 'gen_ai.event.content': '{"role":"user","content":"Ping"}' } },
+        { name: 'gen_ai.choice', timeMs: 2, attributes: { 'gen_ai.event.content': '{"finish_reason":"stop","index":0,"message":{"content":"Pong"}}' } },
+      ],
+    });
+    assert.deepEqual(d.messages.input, [text('user', 'Ping')]);
+    assert.deepEqual(d.messages.output, [text('assistant', 'Pong', { finishReason: 'stop' })]);
+  });
+
+  it('reads Pydantic AI event lists kept in one JSON attribute', () => {
+    const d = detail({
+      name: 'chat gpt-4o',
+      attributes: {
+        'gen_ai.operation.name': 'chat',
+        events: JSON.stringify([
+          { 'event.name': 'gen_ai.system.message', role: 'system', content: 'Be brief.' },
+          { 'event.name': 'gen_ai.user.message', role: 'user', content: 'Hi' },
+          { 'event.name': 'gen_ai.choice', index: 0, message: { role: 'assistant', content: 'Hello' } },
+        ]),
+      },
+    });
+    assert.deepEqual(d.messages.input, [text('system', 'Be brief.'), text('user', 'Hi')]);
+    assert.deepEqual(d.messages.output, [text('assistant', 'Hello')]);
+  });
+});
+
 describe('messages: OpenInference', () => {
+  it('reads completions-API prompts flattened as llm.prompts.N.prompt.text', () => {
+    const d = detail({ attributes: { 'openinference.span.kind': 'LLM', 'llm.prompts.0.prompt.text': 'Once upon a time' } });
+    assert.deepEqual(d.messages.input, [text('user', 'Once upon a time')]);
+  });
+
   it('reads flattened llm.input_messages / llm.output_messages with contents and tool calls', () => {
     const d = detail({
       attributes: {

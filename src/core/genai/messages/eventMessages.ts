@@ -1,7 +1,7 @@
 import type { Message } from '../../../protocol/model';
 import type { AnyValue, KeyValue } from '../../otlp/model';
 import { anyValueToJson } from '../../otlp/values';
-import { isRecord } from '../jsonText';
+import { DETAIL_JSON_LIMIT, isRecord, jsonOrText } from '../jsonText';
 import { normalizeFinishReason } from '../readCallDetails';
 import { messageOf, toMessages } from './messageShapes';
 
@@ -13,6 +13,13 @@ export interface GenAiEvent {
   attributes: readonly KeyValue[];
 }
 
+/** An event reduced to plain JSON, whatever carried it. */
+interface PlainEvent {
+  name: string | undefined;
+  body: unknown;
+  attributes: Record<string, unknown>;
+}
+
 const ROLE_EVENTS: Record<string, string> = {
   'gen_ai.system.message': 'system',
   'gen_ai.user.message': 'user',
@@ -20,19 +27,17 @@ const ROLE_EVENTS: Record<string, string> = {
   'gen_ai.tool.message': 'tool',
 };
 
-function attribute(event: GenAiEvent, key: string): AnyValue | undefined {
-  for (const kv of event.attributes) if (kv.key === key) return kv.value;
-  return undefined;
+function parsed(value: unknown): unknown {
+  return typeof value === 'string' ? jsonOrText(value, DETAIL_JSON_LIMIT) : value;
 }
 
-function eventName(event: GenAiEvent): string | undefined {
-  if (event.name) return event.name;
-  const v = attribute(event, 'event.name');
-  return v?.stringValue;
-}
-
-function bodyOf(event: GenAiEvent): unknown {
-  return event.body === undefined ? undefined : anyValueToJson(event.body);
+/** Log records carry the payload as body; span events (older SDKs) as a `gen_ai.event.content` JSON attribute. */
+function plainEvent(event: GenAiEvent): PlainEvent {
+  const attributes: Record<string, unknown> = {};
+  for (const kv of event.attributes) attributes[kv.key] = anyValueToJson(kv.value);
+  const name = event.name ?? (typeof attributes['event.name'] === 'string' ? attributes['event.name'] : undefined);
+  const body = event.body !== undefined ? parsed(anyValueToJson(event.body)) : parsed(attributes['gen_ai.event.content']);
+  return { name, body, attributes };
 }
 
 function compareTime(a: GenAiEvent, b: GenAiEvent): number {
@@ -42,24 +47,16 @@ function compareTime(a: GenAiEvent, b: GenAiEvent): number {
   return ta < tb ? -1 : ta > tb ? 1 : 0;
 }
 
-/**
- * Messages from gen_ai events: the older per-message events (`gen_ai.user.message`, `gen_ai.choice`…),
- * `gen_ai.client.inference.operation.details`, and `gen_ai.content.prompt` / `.completion` span events.
- */
-export function eventMessages(events: readonly GenAiEvent[]): { input: Message[]; output: Message[] } {
+function readEvents(events: readonly PlainEvent[]): { input: Message[]; output: Message[] } {
   const input: Message[] = [];
   const output: Message[] = [];
-  const ordered = [...events].sort(compareTime);
-  for (const event of ordered) {
-    const name = eventName(event);
+  for (const { name, body, attributes } of events) {
     if (!name) continue;
     const role = ROLE_EVENTS[name];
     if (role) {
-      const body = bodyOf(event);
       const m = messageOf(isRecord(body) ? { role, ...body } : { role, content: body }, role);
       if (m) input.push(m);
     } else if (name === 'gen_ai.choice') {
-      const body = bodyOf(event);
       if (!isRecord(body)) continue;
       const inner = isRecord(body.message) ? body.message : {};
       const m = messageOf({ role: 'assistant', ...inner }, 'assistant');
@@ -68,15 +65,37 @@ export function eventMessages(events: readonly GenAiEvent[]): { input: Message[]
       if (finish) m.finishReason = finish;
       output.push(m);
     } else {
-      const system = attribute(event, 'gen_ai.system_instructions');
-      if (system) input.push(...systemMessages(anyValueToJson(system)));
-      const inMessages = attribute(event, 'gen_ai.input.messages') ?? attribute(event, 'gen_ai.prompt');
-      if (inMessages) input.push(...toMessages(anyValueToJson(inMessages), 'user'));
-      const outMessages = attribute(event, 'gen_ai.output.messages') ?? attribute(event, 'gen_ai.completion');
-      if (outMessages) output.push(...toMessages(anyValueToJson(outMessages), 'assistant'));
+      const system = attributes['gen_ai.system_instructions'];
+      if (system !== undefined) input.push(...systemMessages(system));
+      const inMessages = attributes['gen_ai.input.messages'] ?? attributes['gen_ai.prompt'];
+      if (inMessages !== undefined) input.push(...toMessages(inMessages, 'user'));
+      const outMessages = attributes['gen_ai.output.messages'] ?? attributes['gen_ai.completion'];
+      if (outMessages !== undefined) output.push(...toMessages(outMessages, 'assistant'));
     }
   }
   return { input, output };
+}
+
+/**
+ * Messages from gen_ai events: the older per-message events (`gen_ai.user.message`, `gen_ai.choice`…),
+ * `gen_ai.client.inference.operation.details`, and `gen_ai.content.prompt` / `.completion` span events.
+ */
+export function eventMessages(events: readonly GenAiEvent[]): { input: Message[]; output: Message[] } {
+  return readEvents([...events].sort(compareTime).map(plainEvent));
+}
+
+/**
+ * The same events written into one JSON attribute as a list of objects with an `event.name` key
+ * (Pydantic AI's `events` / `all_messages_events`), or undefined when the value is not such a list.
+ */
+export function eventListMessages(value: unknown): { input: Message[]; output: Message[] } | undefined {
+  const list = parsed(value);
+  if (!Array.isArray(list) || !list.some((item) => isRecord(item) && typeof item['event.name'] === 'string')) return undefined;
+  const events = list.filter(isRecord).map((item) => {
+    const { 'event.name': name, ...body } = item;
+    return { name: typeof name === 'string' ? name : undefined, body, attributes: body };
+  });
+  return readEvents(events);
 }
 
 /** `gen_ai.system_instructions`: a string, or a list of parts as JSON or structured value. */

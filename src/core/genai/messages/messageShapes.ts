@@ -208,7 +208,9 @@ export function messageOf(value: unknown, fallbackRole: string): Message | undef
   const record = unwrapped.record;
   const langChainType = typeof record.type === 'string' && LANGCHAIN_TYPES.has(record.type) ? record.type : undefined;
   const role = normalizeRole(unwrapped.role ?? record.role ?? langChainType, fallbackRole);
-  let parts = partsOf(record.parts ?? record.content ?? record.contents ?? record.text);
+  // OpenInference completions-API prompts are flattened as {prompt: {text}}.
+  const promptText = isRecord(record.prompt) ? record.prompt.text : undefined;
+  let parts = partsOf(record.parts ?? record.content ?? record.contents ?? record.text ?? promptText);
   const toolCallId = str(record.tool_call_id) ?? str(record.toolCallId) ?? (role === 'tool' ? str(record.id) : undefined);
   // An OpenAI tool message: its content is the tool's result.
   if (role === 'tool' && parts.every((p) => p.type === 'text')) {

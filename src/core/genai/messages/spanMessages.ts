@@ -3,7 +3,7 @@ import { anyValueToJson } from '../../otlp/values';
 import type { AttributeMap } from '../attributeMap';
 import { DETAIL_JSON_LIMIT, parseJsonText } from '../jsonText';
 import { normalizeFinishReason } from '../readCallDetails';
-import { eventMessages, systemMessages, type GenAiEvent } from './eventMessages';
+import { eventListMessages, eventMessages, systemMessages, type GenAiEvent } from './eventMessages';
 import { flattenedMessages, unflattenList } from './flattenedMessages';
 import { payload, toMessages } from './messageShapes';
 
@@ -107,7 +107,8 @@ function first(...candidates: Array<() => Message[] | undefined>): Message[] | u
  * (log records or span events), then the generic input/output payloads of each convention.
  */
 export function spanMessages(attrs: AttributeMap, kind: SpanKind, events: readonly GenAiEvent[]): SpanMessages {
-  const fromEvents = events.length > 0 ? eventMessages(events) : { input: [], output: [] };
+  const eventList = attrs.raw('events') ?? attrs.raw('all_messages_events');
+  const fromEvents = (eventList && eventListMessages(anyValueToJson(eventList))) || (events.length > 0 ? eventMessages(events) : { input: [], output: [] });
   // Tool spans carry arguments and results, shown as the tool call rather than as messages.
   const generic = kind !== 'tool';
 
