@@ -17,7 +17,13 @@ const SHOWN_ROWS = 100;
 const MAX_ROWS = 2000;
 const CHART_ROWS = 10;
 
-function sortableTable(name: string, rows: readonly BreakdownRow[], columns: readonly BreakdownColumn[], initial: SortOrder): HTMLElement {
+function sortableTable(
+  name: string,
+  rows: readonly BreakdownRow[],
+  columns: readonly BreakdownColumn[],
+  initial: SortOrder,
+  labelOf: (key: string) => string = (key) => key,
+): HTMLElement {
   const holder = h('div', { className: 'breakdown-table-holder' });
   let order = initial;
   let limit = SHOWN_ROWS;
@@ -42,7 +48,8 @@ function sortableTable(name: string, rows: readonly BreakdownRow[], columns: rea
     for (const row of sorted.slice(0, limit)) {
       const tr = h('tr', { attrs: { 'data-key': row.key } });
       for (const column of columns) {
-        const cell = h('td', { className: `col-${column.key}${column.numeric ? ' numeric' : ''}`, text: column.format(row) });
+        const text = column.key === 'key' ? labelOf(row.key) : column.format(row);
+        const cell = h('td', { className: `col-${column.key}${column.numeric ? ' numeric' : ''}`, text });
         if (column.key === 'share') {
           const meter = h('span', { className: 'share-meter' });
           meter.style.width = `${Math.max(0, Math.min(1, row.share)) * 100}%`;
@@ -112,7 +119,7 @@ export function breakdownView(breakdown: Breakdown): HTMLElement {
     'div',
     { className: 'breakdown' },
     totals,
-    block('Latency by kind', kindChart, sortableTable('byKind', breakdown.byKind, LATENCY_COLUMNS, latencyOrder)),
+    block('Latency by kind', kindChart, sortableTable('byKind', breakdown.byKind, LATENCY_COLUMNS, latencyOrder, (key) => KIND_LABELS[safeKind(key)])),
     block('Latency by span name', nameChart, sortableTable('byName', breakdown.byName, LATENCY_COLUMNS, latencyOrder)),
     block('Latency by model', sortableTable('byModelLatency', breakdown.byModel, LATENCY_COLUMNS, latencyOrder)),
     block('Tokens and cost by model', modelChart, sortableTable('byModel', breakdown.byModel, USAGE_COLUMNS, usageOrder)),

@@ -42,6 +42,7 @@ export class TracePage {
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
   private refreshing = false;
   private refreshAgain = false;
+  private lastRefreshMs = 0;
   private persistTimer: ReturnType<typeof setTimeout> | undefined;
   private disposed = false;
   private readonly unsubscribe: () => void;
@@ -254,15 +255,17 @@ export class TracePage {
       return;
     }
     if (this.refreshTimer) return;
+    // A big trace takes long to fetch: wait at least twice that between refreshes so the view stays usable.
     this.refreshTimer = setTimeout(() => {
       this.refreshTimer = undefined;
       void this.refresh();
-    }, REFRESH_DELAY_MS);
+    }, Math.max(REFRESH_DELAY_MS, 2 * this.lastRefreshMs));
   }
 
   /** Reloads a trace that grew, keeping zoom, scroll, collapse state and selection. */
   private async refresh(): Promise<void> {
     this.refreshing = true;
+    const started = performance.now();
     try {
       const hadDetail = this.detail !== undefined;
       const [rows, summary, detail] = await Promise.all([
@@ -288,6 +291,7 @@ export class TracePage {
     } catch {
       // A failed refresh leaves the last good view; the next change tries again.
     } finally {
+      this.lastRefreshMs = performance.now() - started;
       this.refreshing = false;
       if (this.refreshAgain) {
         this.refreshAgain = false;

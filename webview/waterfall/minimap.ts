@@ -89,6 +89,7 @@ export class Minimap {
     this.window = window;
     this.windowBox.style.left = `${window.start * 100}%`;
     this.windowBox.style.width = `${(window.end - window.start) * 100}%`;
+    this.windowBox.classList.toggle('whole', window.start <= 0 && window.end >= 1);
   }
 
   /** Marks which part of the row list is scrolled into view (fractions of all shown rows). */
