@@ -120,8 +120,9 @@ function otelOperationKind(operation: string): SpanKind | undefined {
 
 /** Last resort: common span names of instrumentations that set no convention attribute. */
 const NAME_PATTERNS: ReadonlyArray<[RegExp, SpanKind]> = [
-  [/^(chat|text_completion|generate_content)\b/i, 'llm'],
-  [/^embeddings?\b/i, 'embedding'],
+  // OTel span names are "{operation} {model}"; a longer phrase starting with "chat" is not a model call.
+  [/^(chat|text_completion|generate_content) [^\s]+$/i, 'llm'],
+  [/^embeddings? [^\s]+$/i, 'embedding'],
   [/^execute_tool\b/i, 'tool'],
   [/^(invoke_agent|create_agent)\b/i, 'agent'],
   [/(^|[.\s_:-])(chat ?completions?|completions?|chatopenai|chatanthropic|llm|messages\.create)$/i, 'llm'],

@@ -92,6 +92,8 @@ const cases: Case[] = [
   { label: 'name "VectorStoreRetriever"', name: 'VectorStoreRetriever', kind: 'retrieval' },
   { label: 'name "docs.retrieve"', name: 'docs.retrieve', kind: 'retrieval' },
   { label: 'plain HTTP span', name: 'GET /api/users', otelKind: 3, kind: 'other' },
+  { label: 'name "chat message received" is not a model call', name: 'chat message received', kind: 'other' },
+  { label: 'name "POST /v1/chat/completions" is an HTTP span', name: 'POST /v1/chat/completions', otelKind: 3, kind: 'other' },
   { label: 'CLIENT span kind alone is not an LLM call', name: 'POST', otelKind: 3, attributes: { 'http.request.method': 'POST' }, kind: 'other' },
   // Precedence: a convention attribute beats the name
   { label: 'OpenInference beats name', name: 'chat gpt-4o', attributes: { 'openinference.span.kind': 'CHAIN' }, kind: 'chain' },
