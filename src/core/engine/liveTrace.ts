@@ -88,12 +88,14 @@ export class LiveTrace {
   }
 
   /** Interns a resource; call once per ResourceSpans group, not per span. */
-  internResource(resource: Resource | undefined): number {
-    return intern(this.resourceIndex, this.stored.resources, resource ?? { attributes: [] });
+  internResource(resource: Resource | undefined, schemaUrl?: string): number {
+    const item = resource ?? { attributes: [] };
+    return intern(this.resourceIndex, this.stored.resources, schemaUrl ? { ...item, schemaUrl } : item);
   }
 
-  internScope(scope: InstrumentationScope | undefined): number {
-    return intern(this.scopeIndex, this.stored.scopes, scope ?? { name: '' });
+  internScope(scope: InstrumentationScope | undefined, schemaUrl?: string): number {
+    const item = scope ?? { name: '' };
+    return intern(this.scopeIndex, this.stored.scopes, schemaUrl ? { ...item, schemaUrl } : item);
   }
 
   /** Adds a span, or replaces one with the same id (a sender retrying). */

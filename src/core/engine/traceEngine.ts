@@ -173,7 +173,7 @@ export class TraceEngine implements LoupeApi, IngestSink {
             continue;
           }
           const live = this.traceFor(log.traceId, now);
-          live.addLog(this.policy.log(log), live.internResource(resource), live.internScope(scope), now);
+          live.addLog(this.policy.log(log), live.internResource(resource, resourceLogs.schemaUrl), live.internScope(scope, scopeLogs.schemaUrl), now);
           touched.add(live);
         }
       }
@@ -208,7 +208,7 @@ export class TraceEngine implements LoupeApi, IngestSink {
           }
           let idx = indexes.get(live);
           if (!idx) {
-            idx = [live.internResource(resource), live.internScope(scope)];
+            idx = [live.internResource(resource, resourceSpans.schemaUrl), live.internScope(scope, scopeSpans.schemaUrl)];
             indexes.set(live, idx);
           }
           const before = live.spanCount;

@@ -13,9 +13,14 @@ export function exportRequestOf(trace: StoredTrace): ExportTraceServiceRequest {
   }
   const resourceSpans: ResourceSpans[] = [];
   for (const [resourceIndex, byScope] of groups) {
+    const { schemaUrl, ...resource } = trace.resources[resourceIndex] ?? { attributes: [] };
     resourceSpans.push({
-      resource: trace.resources[resourceIndex],
-      scopeSpans: [...byScope].map(([scopeIndex, spans]) => ({ scope: trace.scopes[scopeIndex], spans })),
+      resource,
+      scopeSpans: [...byScope].map(([scopeIndex, spans]) => {
+        const { schemaUrl: scopeSchemaUrl, ...scope } = trace.scopes[scopeIndex] ?? { name: '' };
+        return { scope, spans, ...(scopeSchemaUrl ? { schemaUrl: scopeSchemaUrl } : {}) };
+      }),
+      ...(schemaUrl ? { schemaUrl } : {}),
     });
   }
   return { resourceSpans };

@@ -1,5 +1,11 @@
 import type { InstrumentationScope, OtlpLogRecord, OtlpSpan, Resource } from '../otlp/model';
 
+/** A resource as kept, with the schema URL of the OTLP group it came in. */
+export type StoredResource = Resource & { schemaUrl?: string };
+
+/** An instrumentation scope as kept, with the schema URL of the OTLP group it came in. */
+export type StoredScope = InstrumentationScope & { schemaUrl?: string };
+
 /** A span as kept: the decoded OTLP span plus indexes into its trace's resources and scopes. */
 export interface StoredSpan extends OtlpSpan {
   resourceIndex: number;
@@ -26,8 +32,8 @@ export interface StoredTrace {
   /** Unix ms when Loupe last added to this trace. */
   updatedAt: number;
   /** Distinct resources and scopes of this trace; spans and logs point into these. */
-  resources: Resource[];
-  scopes: InstrumentationScope[];
+  resources: StoredResource[];
+  scopes: StoredScope[];
   spans: StoredSpan[];
   logs: StoredLog[];
   /** Spans refused because the trace hit the per-trace span limit. */

@@ -157,6 +157,20 @@ describe('TraceEngine', () => {
     }
   });
 
+  it('keeps the schema URLs of resources and scopes through export', async () => {
+    engine = await TraceEngine.open();
+    const t = hexId(16);
+    const request = traceRequest([span(t, hexId(8), undefined, 'root', 0, 1)]);
+    request.resourceSpans[0].schemaUrl = 'https://opentelemetry.io/schemas/1.30.0';
+    request.resourceSpans[0].scopeSpans[0].schemaUrl = 'https://opentelemetry.io/schemas/1.29.0';
+    engine.ingestTraces(request);
+    const exported = (await engine.exportOtlp(t))!;
+    assert.equal(exported.resourceSpans[0].schemaUrl, 'https://opentelemetry.io/schemas/1.30.0');
+    assert.equal(exported.resourceSpans[0].scopeSpans[0].schemaUrl, 'https://opentelemetry.io/schemas/1.29.0');
+    assert.deepEqual(exported.resourceSpans[0].resource, request.resourceSpans[0].resource);
+    assert.deepEqual(exported.resourceSpans[0].scopeSpans[0].scope, request.resourceSpans[0].scopeSpans[0].scope);
+  });
+
   it('deletes one trace and clears all', async () => {
     engine = await TraceEngine.open();
     const [a, b] = [hexId(16), hexId(16)];
