@@ -1,6 +1,7 @@
 import { parentPort } from 'node:worker_threads';
 import { LoupeRuntime, type ListenerState, type ReceiverStatus } from '../runtime/loupeRuntime';
 import { PortUnavailableError } from '../receiver/listenError';
+import { forwardTrace } from '../forward/forwardTrace';
 import { API_METHODS, type CallMessage, type FromWorker, type SerializedListenerState, type SerializedReceiverStatus, type ToWorker } from './workerProtocol';
 import type { LoupeApi } from '../../protocol/api';
 
@@ -42,6 +43,11 @@ async function call(message: CallMessage): Promise<unknown> {
       return rt.engine.setLimits(args[0]);
     case 'flush':
       return rt.engine.flush();
+    case 'forwardTrace': {
+      // Encoding a large trace takes a while; here it costs the editor nothing.
+      const request = await rt.engine.exportOtlp(args[0]);
+      return request ? forwardTrace(request, args[1], args[2]) : null;
+    }
     case 'close':
       await rt.close();
       runtime = undefined;

@@ -12,6 +12,8 @@ import type {
 } from '../../protocol/model';
 import type { ExportTraceServiceRequest } from '../otlp/model';
 import type { PriceOverride } from '../genai/pricing';
+import type { ForwardTarget } from '../forward/forwardTarget';
+import type { ForwardResult } from '../forward/forwardResult';
 import type { ApiMethod, ControlMethod, FromWorker, SerializedReceiverStatus, ToWorker, WorkerRuntimeOptions } from './workerProtocol';
 
 export interface WorkerLoupeEvents {
@@ -85,6 +87,11 @@ export class WorkerLoupe implements LoupeApi {
 
   setLimits(limits: { maxTraces?: number; maxBytes?: number }): Promise<void> {
     return this.call('setLimits', [limits]) as Promise<void>;
+  }
+
+  /** Exports and forwards a stored trace inside the engine thread; null when the trace is unknown. */
+  forwardTrace(traceId: string, target: ForwardTarget, options: { timeoutMs?: number } = {}): Promise<ForwardResult | null> {
+    return this.call('forwardTrace', [traceId, target, options]) as Promise<ForwardResult | null>;
   }
 
   flush(): Promise<void> {

@@ -19,7 +19,7 @@ export interface SerializedReceiverStatus {
 /** Calls the main thread makes; the LoupeApi queries plus control of the listeners. */
 export type ApiMethod = Exclude<keyof LoupeApi, 'subscribe'>;
 
-export type ControlMethod = 'startReceivers' | 'stopReceivers' | 'setPricing' | 'setLimits' | 'flush' | 'close';
+export type ControlMethod = 'startReceivers' | 'stopReceivers' | 'setPricing' | 'setLimits' | 'flush' | 'close' | 'forwardTrace';
 
 export interface CallMessage {
   type: 'call';

@@ -3,6 +3,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WorkerLoupe } from '../../../src/core/worker/workerLoupe';
+import { LoupeRuntime } from '../../../src/core/runtime/loupeRuntime';
 import type { TraceChange } from '../../../src/protocol/model';
 import { buildEngineWorker } from '../../support/buildWorker';
 import { hexId, span, traceRequest } from '../../support/otlpBuilders';
@@ -71,6 +72,28 @@ describe('the engine in a worker thread', function () {
     } finally {
       await first.close();
       await second.close();
+    }
+  });
+
+  it('forwards a stored trace from inside the thread to another OTLP receiver', async () => {
+    const target = await LoupeRuntime.open({ host: '127.0.0.1', grpcPort: 0, httpPort: 0, version: 'target' });
+    const loupe = await WorkerLoupe.start(script, options());
+    try {
+      const targetStatus = await target.startReceivers();
+      const grpcPort = targetStatus.grpc.state === 'listening' ? targetStatus.grpc.port : 0;
+      const t = hexId(16);
+      const root = hexId(8);
+      await loupe.importOtlp(traceRequest([span(t, root, undefined, 'forward me', 0, 9), span(t, hexId(8), root, 'child', 1, 4)]));
+      const result = await loupe.forwardTrace(t, { name: 'other', protocol: 'otlp-grpc', endpoint: `http://127.0.0.1:${grpcPort}`, uiUrl: 'http://127.0.0.1:1/trace/{traceId}' }, { timeoutMs: 5_000 });
+      assert.deepEqual(result, { ok: true, spanCount: 2, traceUrl: `http://127.0.0.1:1/trace/${t}` });
+      const arrived = await target.engine.getTrace(t);
+      assert.deepEqual(arrived?.spans.map((s) => s.name).sort(), ['child', 'forward me']);
+      assert.equal(await loupe.forwardTrace(hexId(16), { name: 'other', protocol: 'otlp-grpc', endpoint: `http://127.0.0.1:${grpcPort}` }), null);
+      const refused = await loupe.forwardTrace(t, { name: 'bad', protocol: 'otlp-http', endpoint: 'not a url' });
+      assert.equal(refused?.ok, false);
+    } finally {
+      await loupe.close();
+      await target.close();
     }
   });
 
