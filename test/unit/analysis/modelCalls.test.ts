@@ -125,6 +125,6 @@ describe('counting model calls once', () => {
     const summary = summarizeTrace(trace, facts);
     assert.equal(summary.llmCalls, 1, 'only the innermost call counts; every other span is an aggregate');
     assert.equal(summary.tokens.total, 11);
-    assert.ok(performance.now() - start < 3000);
+    assert.ok(performance.now() - start < 15_000, "linear; a quadratic walk over 100,000 nested spans would take minutes");
   });
 });

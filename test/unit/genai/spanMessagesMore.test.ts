@@ -185,7 +185,7 @@ describe('messages: bad input', () => {
     const d = detail({ attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.input.messages': huge } });
     assert.equal(d.messages.input.length, 1);
     assert.equal(d.messages.input[0].parts[0].type, 'text');
-    assert.ok(performance.now() - start < 500);
+    assert.ok(performance.now() - start < 3000, "a refused parse returns at once; only a stall (seconds) fails this");
   });
 
   it('survives deeply nested JSON and odd shapes', () => {

@@ -87,7 +87,7 @@ describe('parseStackFrames', () => {
     const start = performance.now();
     const frames = parseStackFrames(huge);
     assert.ok(frames.length <= 500);
-    assert.ok(performance.now() - start < 1000);
+    assert.ok(performance.now() - start < 5000, "linear in the capped text; a quadratic parse would take minutes");
   });
 
   it('classifies runtime, dependency and user files', () => {
