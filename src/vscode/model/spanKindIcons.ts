@@ -1,0 +1,30 @@
+import type { SpanKind } from '../../protocol/model';
+
+/** The codicon shown for each kind of span (https://microsoft.github.io/vscode-codicons/). */
+export const SPAN_KIND_ICONS: Record<SpanKind, string> = {
+  agent: 'hubot',
+  llm: 'sparkle',
+  tool: 'tools',
+  retrieval: 'search',
+  embedding: 'symbol-array',
+  reranker: 'list-ordered',
+  chain: 'link',
+  memory: 'database',
+  guardrail: 'shield',
+  evaluator: 'checklist',
+  other: 'circle-outline',
+};
+
+export const SPAN_KIND_LABELS: Record<SpanKind, string> = {
+  agent: 'Agent',
+  llm: 'Model call',
+  tool: 'Tool',
+  retrieval: 'Retrieval',
+  embedding: 'Embedding',
+  reranker: 'Reranker',
+  chain: 'Chain',
+  memory: 'Memory',
+  guardrail: 'Guardrail',
+  evaluator: 'Evaluator',
+  other: 'Span',
+};

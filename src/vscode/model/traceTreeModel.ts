@@ -1,0 +1,218 @@
+import { compareNewestFirst } from '../../core/engine/traceQuery';
+import type { CodeLocation, Span, SpanKind, SpanStatus, TokenCounts, TraceChange, TraceDetail, TraceSummary } from '../../protocol/model';
+import { traceMatchesFilter, type TraceFilter } from './traceFilter';
+
+/** What the tree keeps of a span: enough for its row, tooltip and commands, none of its messages. */
+export interface SpanNode {
+  traceId: string;
+  spanId: string;
+  /** The parent row's span id; undefined for roots and for spans whose parent never arrived. */
+  parentSpanId?: string;
+  name: string;
+  kind: SpanKind;
+  status: SpanStatus;
+  statusMessage?: string;
+  startTime: number;
+  durationMs: number;
+  service: string;
+  model?: string;
+  provider?: string;
+  toolName?: string;
+  agentName?: string;
+  tokens: TokenCounts;
+  costUsd: number | null;
+  /** Usage carried again by model calls below (not added to totals). */
+  aggregate: boolean;
+  subtree?: { spanCount: number; tokens: number; costUsd: number; unpricedCalls: number; errorCount: number };
+  code?: CodeLocation;
+  error?: { type?: string; message?: string; stacktrace?: string };
+  childIds: string[];
+}
+
+interface LoadedTrace {
+  updatedTime: number;
+  spans: Map<string, SpanNode>;
+  roots: string[];
+}
+
+export type TreeNodeRef = { type: 'trace'; traceId: string } | { type: 'span'; traceId: string; spanId: string };
+
+export function nodeIdOf(ref: TreeNodeRef): string {
+  return ref.type === 'trace' ? `trace:${ref.traceId}` : `span:${ref.traceId}:${ref.spanId}`;
+}
+
+/** What a change did to the tree: whether the list of traces moved, and which trace rows changed in place. */
+export interface TreeUpdate {
+  rootChanged: boolean;
+  changedTraceIds: string[];
+}
+
+/**
+ * The Traces view as data: trace summaries (newest first, filtered) and, for traces whose spans
+ * were loaded, their span hierarchy. Pure: the VS Code tree provider only maps it to TreeItems.
+ */
+export class TraceTreeModel {
+  private readonly summaries = new Map<string, TraceSummary>();
+  private readonly loaded = new Map<string, LoadedTrace>();
+  private filter: TraceFilter = {};
+  private visible: TraceSummary[] = [];
+
+  replaceAll(summaries: readonly TraceSummary[]): void {
+    this.summaries.clear();
+    for (const summary of summaries) this.summaries.set(summary.traceId, summary);
+    for (const traceId of [...this.loaded.keys()]) if (!this.summaries.has(traceId)) this.loaded.delete(traceId);
+    this.refilter();
+  }
+
+  applyChange(change: TraceChange): TreeUpdate {
+    const before = this.visible.map((s) => s.traceId).join(',');
+    if (change.cleared) {
+      this.summaries.clear();
+      this.loaded.clear();
+    }
+    for (const traceId of change.removed) {
+      this.summaries.delete(traceId);
+      this.loaded.delete(traceId);
+    }
+    for (const summary of change.upserted) this.summaries.set(summary.traceId, summary);
+    this.refilter();
+    const rootChanged = change.cleared || before !== this.visible.map((s) => s.traceId).join(',');
+    const shown = new Set(this.visible.map((s) => s.traceId));
+    return { rootChanged, changedTraceIds: change.upserted.map((s) => s.traceId).filter((id) => shown.has(id)) };
+  }
+
+  setFilter(filter: TraceFilter): void {
+    this.filter = { ...filter };
+    this.refilter();
+  }
+
+  get currentFilter(): TraceFilter {
+    return { ...this.filter };
+  }
+
+  /** Filtered, newest first. */
+  visibleTraces(): readonly TraceSummary[] {
+    return this.visible;
+  }
+
+  allTraces(): TraceSummary[] {
+    return [...this.summaries.values()].sort(compareNewestFirst);
+  }
+
+  summary(traceId: string): TraceSummary | undefined {
+    return this.summaries.get(traceId);
+  }
+
+  /** True when the trace's spans were never loaded or the trace grew since. */
+  needsSpans(traceId: string): boolean {
+    const loaded = this.loaded.get(traceId);
+    const summary = this.summaries.get(traceId);
+    return !loaded || (summary !== undefined && summary.updatedTime !== loaded.updatedTime);
+  }
+
+  setSpans(detail: TraceDetail): void {
+    if (!this.summaries.has(detail.traceId)) this.summaries.set(detail.traceId, detail.summary);
+    this.loaded.set(detail.traceId, buildLoadedTrace(detail));
+  }
+
+  span(traceId: string, spanId: string): SpanNode | undefined {
+    return this.loaded.get(traceId)?.spans.get(spanId);
+  }
+
+  /** Rows under a node (undefined: the top level); undefined when the trace's spans are not loaded. */
+  childrenOf(ref: TreeNodeRef | undefined): TreeNodeRef[] | undefined {
+    if (!ref) return this.visible.map((s) => ({ type: 'trace', traceId: s.traceId }));
+    const loaded = this.loaded.get(ref.traceId);
+    if (!loaded) return undefined;
+    const ids = ref.type === 'trace' ? loaded.roots : (loaded.spans.get(ref.spanId)?.childIds ?? []);
+    return ids.map((spanId) => ({ type: 'span', traceId: ref.traceId, spanId }));
+  }
+
+  parentOf(ref: TreeNodeRef): TreeNodeRef | undefined {
+    if (ref.type === 'trace') return undefined;
+    const parent = this.loaded.get(ref.traceId)?.spans.get(ref.spanId)?.parentSpanId;
+    return parent ? { type: 'span', traceId: ref.traceId, spanId: parent } : { type: 'trace', traceId: ref.traceId };
+  }
+
+  /** The span and its ancestors up to the root span, for revealing a span in the tree. */
+  pathTo(traceId: string, spanId: string): TreeNodeRef[] {
+    const path: TreeNodeRef[] = [];
+    let current: string | undefined = spanId;
+    const loaded = this.loaded.get(traceId);
+    for (let guard = 0; current && loaded && guard < loaded.spans.size; guard++) {
+      path.unshift({ type: 'span', traceId, spanId: current });
+      current = loaded.spans.get(current)?.parentSpanId;
+    }
+    return [{ type: 'trace', traceId }, ...path];
+  }
+
+  private refilter(): void {
+    this.visible = [...this.summaries.values()].filter((s) => traceMatchesFilter(s, this.filter)).sort(compareNewestFirst);
+  }
+}
+
+function nodeOf(span: Span): SpanNode {
+  const rollup = span.rollup;
+  return {
+    traceId: span.traceId,
+    spanId: span.spanId,
+    name: span.name,
+    kind: span.kind,
+    status: span.status,
+    statusMessage: span.statusMessage,
+    startTime: span.startTime,
+    durationMs: span.durationMs,
+    service: span.service,
+    model: span.model,
+    provider: span.provider,
+    toolName: span.toolName ?? span.tool?.name,
+    agentName: span.agentName,
+    tokens: span.tokens,
+    costUsd: span.costUsd,
+    aggregate: span.aggregate,
+    subtree: rollup && {
+      spanCount: rollup.spanCount,
+      tokens: rollup.tokens.total,
+      costUsd: rollup.costUsd,
+      unpricedCalls: rollup.unpricedCalls,
+      errorCount: rollup.errorCount,
+    },
+    code: span.code,
+    error: span.error && { type: span.error.type, message: span.error.message, stacktrace: span.error.stacktrace },
+    childIds: [],
+  };
+}
+
+/** Parents before children as the detail orders them; spans whose parent is missing become roots. */
+function buildLoadedTrace(detail: TraceDetail): LoadedTrace {
+  const spans = new Map<string, SpanNode>();
+  const parentIds = new Map<string, string | undefined>();
+  for (const span of detail.spans) {
+    if (spans.has(span.spanId)) continue;
+    spans.set(span.spanId, nodeOf(span));
+    parentIds.set(span.spanId, span.parentSpanId);
+  }
+  const roots: string[] = [];
+  for (const node of spans.values()) {
+    const parentId = parentIds.get(node.spanId);
+    const parent = parentId && parentId !== node.spanId ? spans.get(parentId) : undefined;
+    if (parent && !isAncestor(spans, node.spanId, parent.spanId)) {
+      node.parentSpanId = parent.spanId;
+      parent.childIds.push(node.spanId);
+    } else roots.push(node.spanId);
+  }
+  const byStart = (a: string, b: string): number => spans.get(a)!.startTime - spans.get(b)!.startTime;
+  roots.sort(byStart);
+  for (const node of spans.values()) node.childIds.sort((a, b) => spans.get(a)!.startTime - spans.get(b)!.startTime);
+  return { updatedTime: detail.summary.updatedTime, spans, roots };
+}
+
+/** Guards against parent cycles in malformed traces (a span listed as its own ancestor). */
+function isAncestor(spans: Map<string, SpanNode>, candidate: string, of: string): boolean {
+  let current: string | undefined = of;
+  for (let guard = 0; current && guard <= spans.size; guard++) {
+    if (current === candidate) return true;
+    current = spans.get(current)?.parentSpanId;
+  }
+  return false;
+}
