@@ -22,6 +22,8 @@ import { ChangeFeed } from './changeFeed';
 import { compareNewestFirst, DEFAULT_LIST_LIMIT, matchesQuery } from './traceQuery';
 import { exportRequestOf } from './traceExport';
 import { IngestPolicy, type IngestPolicyOptions } from './ingestPolicy';
+import { invalidSpanReason, isSpanId, isTraceId, Rejections, validateSpans, ZERO_TRACE_ID } from './spanValidation';
+import { AssemblyQueue } from './assemblyQueue';
 
 /** What the engine needs from durable storage (implemented by `TracePersistence`). */
 export interface PersistencePort {
@@ -52,27 +54,8 @@ export interface EngineOptions {
   now?: () => number;
 }
 
-const TRACE_ID = /^[0-9a-f]{32}$/;
-const SPAN_ID = /^[0-9a-f]{16}$/;
-const ZERO_TRACE_ID = '0'.repeat(32);
-const ZERO_SPAN_ID = '0'.repeat(16);
-
-/** Tallies what one request could not accept, for the OTLP partial-success answer. */
-class Rejections {
-  count = 0;
-  private readonly reasons = new Map<string, number>();
-
-  add(reason: string, n = 1): void {
-    this.count += n;
-    this.reasons.set(reason, (this.reasons.get(reason) ?? 0) + n);
-  }
-
-  result(): PartialSuccess | undefined {
-    if (this.count === 0) return undefined;
-    const parts = [...this.reasons].map(([reason, n]) => `${n} ${reason}`);
-    return { rejected: this.count, errorMessage: parts.join('; ') };
-  }
-}
+/** Spans accepted but not yet assembled, past which a request is assembled before it is answered. */
+const MAX_QUEUED_SPANS = 20_000;
 
 /**
  * The trace engine: assembles spans and log records into traces, keeps the recent ones in a ring
@@ -93,6 +76,10 @@ export class TraceEngine implements LoupeApi, IngestSink {
   /** Evictions counted before this run (from the store's meta). */
   private evictedBefore = 0;
   private ports: { grpcPort: number | null; httpPort: number | null } = { grpcPort: null, httpPort: null };
+  private readonly assembly = new AssemblyQueue(
+    (request) => this.addSpans(request, new Set(), true),
+    (spans) => (this.rejectedSpans += spans),
+  );
   /** Problems met while loading the store (corrupt files moved aside), for the UI to show. */
   loadProblems: string[] = [];
 
@@ -134,6 +121,7 @@ export class TraceEngine implements LoupeApi, IngestSink {
   }
 
   setPricing(overrides: readonly PriceOverride[]): void {
+    this.assembly.drain();
     this.pricing = new PriceBook(overrides);
     for (const live of this.ring.values()) {
       live.redescribe(this.pricing);
@@ -143,21 +131,40 @@ export class TraceEngine implements LoupeApi, IngestSink {
 
   /** Applies to what arrives from now on; stored traces keep what was applied when they came. */
   setIngestPolicy(options: IngestPolicyOptions): void {
+    this.assembly.drain();
     this.policy = new IngestPolicy(options);
   }
 
   setLimits(limits: { maxTraces?: number; maxBytes?: number }): void {
+    this.assembly.drain();
     const evicted = this.ring.setLimits({ maxEntries: limits.maxTraces, maxBytes: limits.maxBytes });
     this.dropEvicted(evicted);
   }
 
   // ---- ingest -------------------------------------------------------------------------------
 
+  /**
+   * Validates now (the answer to the sender is exact) and assembles right after the answer is
+   * sent; a request that could meet the per-trace span limit, or a long queue, is assembled now.
+   */
   ingestTraces(request: ExportTraceServiceRequest): PartialSuccess | undefined {
-    return this.addSpans(request, new Set()).result();
+    const { rejections, spans, total } = validateSpans(request);
+    let now = this.assembly.queuedSpans() + total > MAX_QUEUED_SPANS;
+    for (const [traceId, n] of spans) {
+      if (now) break;
+      now = (this.ring.get(traceId)?.spanCount ?? 0) + this.assembly.queuedSpans(traceId) + n > this.maxSpansPerTrace;
+    }
+    if (now) {
+      this.assembly.drain();
+      return this.addSpans(request, new Set()).result();
+    }
+    this.rejectedSpans += rejections.count;
+    this.assembly.push(request, spans);
+    return rejections.result();
   }
 
   ingestLogs(request: ExportLogsServiceRequest): PartialSuccess | undefined {
+    this.assembly.drain();
     const now = this.now();
     const rejections = new Rejections();
     const touched = new Set<LiveTrace>();
@@ -168,7 +175,7 @@ export class TraceEngine implements LoupeApi, IngestSink {
         for (const log of scopeLogs.logRecords) {
           // Log records without trace context are valid OTLP but there is no trace to show them in.
           if (!log.traceId || log.traceId === ZERO_TRACE_ID) continue;
-          if (!TRACE_ID.test(log.traceId) || (log.spanId && !SPAN_ID.test(log.spanId))) {
+          if (!isTraceId(log.traceId) || (log.spanId && !isSpanId(log.spanId))) {
             rejections.add('log records with an invalid trace or span id');
             continue;
           }
@@ -182,7 +189,8 @@ export class TraceEngine implements LoupeApi, IngestSink {
     return rejections.result();
   }
 
-  private addSpans(request: ExportTraceServiceRequest, touchedIds: Set<string>): Rejections {
+  /** `validated`: the request's invalid spans were already counted when it was accepted. */
+  private addSpans(request: ExportTraceServiceRequest, touchedIds: Set<string>, validated = false): Rejections {
     const now = this.now();
     const rejections = new Rejections();
     const touched = new Set<LiveTrace>();
@@ -219,7 +227,7 @@ export class TraceEngine implements LoupeApi, IngestSink {
         }
       }
     }
-    this.rejectedSpans += rejections.count;
+    if (!validated) this.rejectedSpans += rejections.count;
     this.afterChange(touched);
     return rejections;
   }
@@ -262,6 +270,7 @@ export class TraceEngine implements LoupeApi, IngestSink {
   // ---- queries ------------------------------------------------------------------------------
 
   async health(): Promise<Health> {
+    this.assembly.drain();
     return {
       status: 'ok',
       version: this.options.version ?? '0.0.0',
@@ -275,6 +284,7 @@ export class TraceEngine implements LoupeApi, IngestSink {
   }
 
   async stats(): Promise<StoreStats> {
+    this.assembly.drain();
     return this.currentStats();
   }
 
@@ -284,6 +294,7 @@ export class TraceEngine implements LoupeApi, IngestSink {
 
   /** Synchronous form for callers on the engine's own thread. */
   listTracesNow(query: TraceQuery = {}): TraceSummary[] {
+    this.assembly.drain();
     const out: TraceSummary[] = [];
     for (const live of this.ring.values()) {
       const summary = live.summary();
@@ -309,6 +320,7 @@ export class TraceEngine implements LoupeApi, IngestSink {
   }
 
   async overallBreakdown(): Promise<Breakdown> {
+    this.assembly.drain();
     return breakdownOf(this.ring.values().map((live) => ({ trace: live.stored, facts: live.facts })));
   }
 
@@ -318,12 +330,14 @@ export class TraceEngine implements LoupeApi, IngestSink {
   }
 
   async importOtlp(request: ExportTraceServiceRequest): Promise<string[]> {
+    this.assembly.drain();
     const touched = new Set<string>();
     this.addSpans(request, touched);
     return [...touched];
   }
 
   async deleteTrace(traceId: string): Promise<boolean> {
+    this.assembly.drain();
     const live = this.ring.get(traceId);
     if (!live) return false;
     this.ring.delete(traceId);
@@ -334,6 +348,7 @@ export class TraceEngine implements LoupeApi, IngestSink {
   }
 
   async clear(): Promise<void> {
+    this.assembly.drain();
     this.ring.clear();
     this.spanTotal = 0;
     this.options.persistence?.removeAll();
@@ -346,17 +361,21 @@ export class TraceEngine implements LoupeApi, IngestSink {
 
   /** Emits pending changes and writes pending traces to disk. */
   async flush(): Promise<void> {
+    this.assembly.drain();
     this.feed.flush();
     await this.options.persistence?.flush();
   }
 
   async close(): Promise<void> {
+    this.assembly.drain();
+    this.assembly.dispose();
     this.feed.flush();
     this.feed.dispose();
     await this.options.persistence?.close();
   }
 
   private visible(traceId: string): LiveTrace | undefined {
+    this.assembly.drain();
     const live = this.ring.get(traceId);
     return live && live.spanCount > 0 ? live : undefined;
   }
@@ -380,9 +399,3 @@ export class TraceEngine implements LoupeApi, IngestSink {
   }
 }
 
-function invalidSpanReason(traceId: string, spanId: string, parentSpanId: string | undefined): string | undefined {
-  if (!TRACE_ID.test(traceId) || traceId === ZERO_TRACE_ID) return 'spans with an invalid trace id (need 16 non-zero bytes)';
-  if (!SPAN_ID.test(spanId) || spanId === ZERO_SPAN_ID) return 'spans with an invalid span id (need 8 non-zero bytes)';
-  if (parentSpanId !== undefined && !SPAN_ID.test(parentSpanId)) return 'spans with an invalid parent span id';
-  return undefined;
-}

@@ -1,0 +1,58 @@
+import type { ExportTraceServiceRequest, PartialSuccess } from '../otlp/model';
+
+const TRACE_ID = /^[0-9a-f]{32}$/;
+const SPAN_ID = /^[0-9a-f]{16}$/;
+export const ZERO_TRACE_ID = '0'.repeat(32);
+const ZERO_SPAN_ID = '0'.repeat(16);
+
+/** Tallies what one request could not accept, for the OTLP partial-success answer. */
+export class Rejections {
+  count = 0;
+  private readonly reasons = new Map<string, number>();
+
+  add(reason: string, n = 1): void {
+    this.count += n;
+    this.reasons.set(reason, (this.reasons.get(reason) ?? 0) + n);
+  }
+
+  result(): PartialSuccess | undefined {
+    if (this.count === 0) return undefined;
+    const parts = [...this.reasons].map(([reason, n]) => `${n} ${reason}`);
+    return { rejected: this.count, errorMessage: parts.join('; ') };
+  }
+}
+
+export function isTraceId(id: string): boolean {
+  return TRACE_ID.test(id);
+}
+
+export function isSpanId(id: string): boolean {
+  return SPAN_ID.test(id);
+}
+
+export function invalidSpanReason(traceId: string, spanId: string, parentSpanId: string | undefined): string | undefined {
+  if (!TRACE_ID.test(traceId) || traceId === ZERO_TRACE_ID) return 'spans with an invalid trace id (need 16 non-zero bytes)';
+  if (!SPAN_ID.test(spanId) || spanId === ZERO_SPAN_ID) return 'spans with an invalid span id (need 8 non-zero bytes)';
+  if (parentSpanId !== undefined && !SPAN_ID.test(parentSpanId)) return 'spans with an invalid parent span id';
+  return undefined;
+}
+
+/** The rejections of a request's spans, and how many valid spans it holds for each trace. */
+export function validateSpans(request: ExportTraceServiceRequest): { rejections: Rejections; spans: Map<string, number>; total: number } {
+  const rejections = new Rejections();
+  const spans = new Map<string, number>();
+  let total = 0;
+  for (const resourceSpans of request.resourceSpans) {
+    for (const scopeSpans of resourceSpans.scopeSpans) {
+      for (const span of scopeSpans.spans) {
+        const problem = invalidSpanReason(span.traceId, span.spanId, span.parentSpanId);
+        if (problem) rejections.add(problem);
+        else {
+          spans.set(span.traceId, (spans.get(span.traceId) ?? 0) + 1);
+          total++;
+        }
+      }
+    }
+  }
+  return { rejections, spans, total };
+}
