@@ -22,7 +22,7 @@ describe('loupe serve network exposure (the real process)', function () {
 
   it('listens on loopback by default and says nothing about exposure', () => {
     assert.match(serve!.output(), /OTLP\/gRPC listening on 127\.0\.0\.1:\d+/);
-    assert.match(serve!.output(), /UI and REST API on http:\/\/127\.0\.0\.1:\d+\//);
+    assert.match(serve!.output(), /OTLP\/HTTP listening on http:\/\/127\.0\.0\.1:\d+\//);
     assert.doesNotMatch(serve!.output(), /exposes your traces/);
   });
 
