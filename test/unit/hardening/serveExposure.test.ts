@@ -20,7 +20,10 @@ describe('loupe serve network exposure (the real process)', function () {
     await rm(store, { recursive: true, force: true });
   });
 
-  it('listens on loopback by default and says nothing about exposure', () => {
+  it('listens on loopback by default and says nothing about exposure', async () => {
+    // The exposure warning would follow the last listener line; wait for that line first.
+    for (let waited = 0; !/UI and REST API on /.test(serve!.output()) && waited < 5_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.match(serve!.output(), /UI and REST API on http:\/\/127\.0\.0\.1:\d+\//);
     assert.match(serve!.output(), /OTLP\/gRPC listening on 127\.0\.0\.1:\d+/);
     assert.match(serve!.output(), /OTLP\/HTTP listening on http:\/\/127\.0\.0\.1:\d+\//);
     assert.doesNotMatch(serve!.output(), /exposes your traces/);
