@@ -27,6 +27,17 @@ interface Capacity {
   flushMs: number;
   errors: number;
   firstError?: string;
+  /** CPU time of this process (the server's thread and its GC helpers; the agent is another process) per span. */
+  discardCpuUsPerSpan: number;
+  loupeCpuUsPerSpan: number;
+}
+
+/** Runs `work` and returns its result with this process's CPU time (µs) spent meanwhile. */
+async function withCpu<T>(work: () => Promise<T>): Promise<[T, number]> {
+  const before = process.cpuUsage();
+  const result = await work();
+  const used = process.cpuUsage(before);
+  return [result, used.user + used.system];
 }
 
 function rate(result: FloodResult): number {
@@ -39,14 +50,18 @@ async function measureCapacity(agent: AgentProcess, durationMs: number): Promise
     const flood = (port: number) =>
       agent.call<FloodResult>({ cmd: 'flood', transport, port, format, spansPerRequest: SPANS_PER_REQUEST, concurrency: CONCURRENCY, durationMs });
     const discard = await startDiscard();
-    const base = await flood(transport === 'grpc' ? discard.grpcPort : discard.httpPort);
+    const [base, baseCpu] = await withCpu(() => flood(transport === 'grpc' ? discard.grpcPort : discard.httpPort));
     await discard.close();
 
     const loupe = await startWorkerLoupe();
-    const result = await flood(transport === 'grpc' ? loupe.grpcPort : loupe.httpPort);
-    const flushStart = performance.now();
-    await loupe.loupe.flush();
-    const flushMs = performance.now() - flushStart;
+    let flushMs = 0;
+    const [result, loupeCpu] = await withCpu(async () => {
+      const flooded = await flood(transport === 'grpc' ? loupe.grpcPort : loupe.httpPort);
+      const flushStart = performance.now();
+      await loupe.loupe.flush();
+      flushMs = performance.now() - flushStart;
+      return flooded;
+    });
     const stats = await loupe.loupe.stats();
     await loupe.close();
     // One trace per request, so every evicted trace took exactly one request's spans with it.
@@ -61,6 +76,8 @@ async function measureCapacity(agent: AgentProcess, durationMs: number): Promise
       flushMs,
       errors: result.errors + base.errors,
       firstError: result.firstError ?? base.firstError,
+      discardCpuUsPerSpan: baseCpu / base.ackedSpans,
+      loupeCpuUsPerSpan: loupeCpu / result.ackedSpans,
     });
   }
   return out;
@@ -117,6 +134,13 @@ export async function benchReceiver(quick: boolean): Promise<BenchSection[]> {
         value: `${fmt(c.acceptedSpansPerSec, 0)} spans/s`,
         baseline: `discard ${fmt(c.discardSpansPerSec, 0)} spans/s`,
         ratio: ratio(c.acceptedSpansPerSec / c.discardSpansPerSec),
+        status: 'info' as const,
+      },
+      {
+        measure: `${c.label}: CPU per span (server process)`,
+        value: `${fmt(c.loupeCpuUsPerSpan, 1)} µs`,
+        baseline: `discard ${fmt(c.discardCpuUsPerSpan, 1)} µs`,
+        ratio: ratio(c.loupeCpuUsPerSpan / c.discardCpuUsPerSpan),
         status: 'info' as const,
       },
       {
