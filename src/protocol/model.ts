@@ -300,6 +300,8 @@ export interface StoreStats {
   spans: number;
   bytes: number;
   evictedTraces: number;
+  /** Spans in the evicted traces: stored + evicted + dropped + rejected = every span received. */
+  evictedSpans: number;
   droppedSpans: number;
   rejectedSpans: number;
   /** Set when the store cannot write to disk; Loupe then keeps traces in memory only. */

@@ -28,7 +28,6 @@ export class HttpLoupe implements LoupeApi {
   private readonly timeoutMs: number;
   private source: EventSource | undefined;
   private readonly listeners = new Set<(change: TraceChange) => void>();
-  private lastStats: StoreStats | undefined;
 
   constructor(
     baseUrl: string,
@@ -46,12 +45,7 @@ export class HttpLoupe implements LoupeApi {
   overallBreakdown = () => this.get<Breakdown>('/api/breakdown') as Promise<Breakdown>;
   exportOtlp = (traceId: string) => this.get<ExportTraceServiceRequest>(`/api/traces/${encodeURIComponent(traceId)}/otlp`, true);
 
-  /** The figures of the latest change event; before any, what /api/health tells. */
-  async stats(): Promise<StoreStats> {
-    if (this.lastStats) return this.lastStats;
-    const health = await this.health();
-    return { traces: health.traces, spans: health.spans, bytes: 0, evictedTraces: 0, droppedSpans: 0, rejectedSpans: 0 };
-  }
+  stats = () => this.get<StoreStats>('/api/stats') as Promise<StoreStats>;
 
   async importOtlp(request: ExportTraceServiceRequest): Promise<string[]> {
     const body = await this.send('POST', '/api/import', JSON.stringify(request));
@@ -94,7 +88,6 @@ export class HttpLoupe implements LoupeApi {
       } catch {
         return;
       }
-      this.lastStats = change.stats;
       for (const listener of [...this.listeners]) listener(change);
     });
     source.onopen = () => this.options.onStreamState?.('open');

@@ -27,9 +27,9 @@ import { AssemblyQueue } from './assemblyQueue';
 
 /** What the engine needs from durable storage (implemented by `TracePersistence`). */
 export interface PersistencePort {
-  load(): Promise<{ traces: StoredTrace[]; problems: string[]; meta: { evictedTraces: number } }>;
+  load(): Promise<{ traces: StoredTrace[]; problems: string[]; meta: { evictedTraces: number; evictedSpans?: number } }>;
   markDirty(trace: StoredTrace): void;
-  updateMeta(patch: { evictedTraces?: number }): void;
+  updateMeta(patch: { evictedTraces?: number; evictedSpans?: number }): void;
   remove(traceId: string): void;
   removeAll(): void;
   flush(): Promise<void>;
@@ -75,6 +75,8 @@ export class TraceEngine implements LoupeApi, IngestSink {
   private rejectedSpans = 0;
   /** Evictions counted before this run (from the store's meta). */
   private evictedBefore = 0;
+  /** Spans in evicted traces, across runs. */
+  private evictedSpans = 0;
   private ports: { grpcPort: number | null; httpPort: number | null } = { grpcPort: null, httpPort: null };
   private readonly assembly = new AssemblyQueue(
     (request) => this.addSpans(request, new Set(), true),
@@ -106,6 +108,7 @@ export class TraceEngine implements LoupeApi, IngestSink {
       const { traces, problems, meta } = await options.persistence.load();
       engine.loadProblems = problems;
       engine.evictedBefore = meta.evictedTraces;
+      engine.evictedSpans = meta.evictedSpans ?? 0;
       for (const stored of traces) {
         const live = LiveTrace.fromStored(stored, engine.pricing);
         engine.nextSeq = Math.max(engine.nextSeq, stored.seq + 1);
@@ -257,10 +260,11 @@ export class TraceEngine implements LoupeApi, IngestSink {
     if (evicted.length === 0) return;
     for (const live of evicted) {
       this.spanTotal -= live.spanCount;
+      this.evictedSpans += live.spanCount;
       this.options.persistence?.remove(live.stored.traceId);
       this.feed.remove(live.stored.traceId);
     }
-    this.options.persistence?.updateMeta({ evictedTraces: this.evictedTraces() });
+    this.options.persistence?.updateMeta({ evictedTraces: this.evictedTraces(), evictedSpans: this.evictedSpans });
   }
 
   private evictedTraces(): number {
@@ -392,6 +396,7 @@ export class TraceEngine implements LoupeApi, IngestSink {
       spans: this.spanTotal,
       bytes: this.ring.bytes,
       evictedTraces: this.evictedTraces(),
+      evictedSpans: this.evictedSpans,
       droppedSpans: this.droppedSpans,
       rejectedSpans: this.rejectedSpans,
       persistenceError: this.options.persistence?.lastError,

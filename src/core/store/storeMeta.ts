@@ -10,6 +10,8 @@ export interface StoreMeta {
   nextSeq: number;
   /** Traces evicted by policy since the store was created. */
   evictedTraces: number;
+  /** Spans in those traces (absent in stores written before it was counted). */
+  evictedSpans?: number;
 }
 
 export function defaultStoreMeta(): StoreMeta {
@@ -24,5 +26,7 @@ export function findStoreMetaProblem(value: unknown): string | undefined {
     const field = value[key];
     if (typeof field !== 'number' || !Number.isSafeInteger(field) || field < 0) return `${key} is not a whole number`;
   }
+  const spans = value.evictedSpans;
+  if (spans !== undefined && (typeof spans !== 'number' || !Number.isSafeInteger(spans) || spans < 0)) return 'evictedSpans is not a whole number';
   return undefined;
 }

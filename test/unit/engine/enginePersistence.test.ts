@@ -52,7 +52,10 @@ describe('TraceEngine with a store folder', () => {
       second.ingestTraces(traceRequest([span(t, hexId(8), undefined, 'newest', 0, 1)]));
       await second.flush();
       assert.equal(await second.getTrace(ids[1]), undefined, 'the oldest of the reloaded traces goes first');
-      assert.equal((await second.stats()).evictedTraces, 2);
+      const stats = await second.stats();
+      assert.equal(stats.evictedTraces, 2);
+      assert.equal(stats.evictedSpans, 2, 'one span in each evicted trace, counted across the restart');
+      assert.equal(stats.spans + stats.evictedSpans, 4, 'stored + evicted = every span received');
       assert.deepEqual(await traceFiles(), [ids[2], t].map((id) => `${id}.json`).sort());
     } finally {
       await second.close();

@@ -7,7 +7,7 @@ import { nodeIdOf, TraceTreeModel, type TreeNodeRef } from '../../../src/vscode/
 import { spanItemText, traceItemText } from '../../../src/vscode/model/treeItemText';
 import { hexId, int, span, str, traceRequest } from '../../support/otlpBuilders';
 
-const STATS = { traces: 0, spans: 0, bytes: 0, evictedTraces: 0, droppedSpans: 0, rejectedSpans: 0 };
+const STATS = { traces: 0, spans: 0, bytes: 0, evictedTraces: 0, evictedSpans: 0, droppedSpans: 0, rejectedSpans: 0 };
 
 function failed(s: OtlpSpan, message: string): OtlpSpan {
   return { ...s, status: { code: 2, message } };

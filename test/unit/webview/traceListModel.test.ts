@@ -3,7 +3,7 @@ import type { StoreStats, TraceChange, TraceSummary } from '../../../src/protoco
 import { applyTraceChange, changeTouches, filterChoices } from '../../../webview/list/traceListModel';
 import { hashForView, viewFromHash } from '../../../webview/host/viewRoute';
 
-const STATS: StoreStats = { traces: 0, spans: 0, bytes: 0, evictedTraces: 0, droppedSpans: 0, rejectedSpans: 0 };
+const STATS: StoreStats = { traces: 0, spans: 0, bytes: 0, evictedTraces: 0, evictedSpans: 0, droppedSpans: 0, rejectedSpans: 0 };
 
 function summary(traceId: string, startTime: number, extra: Partial<TraceSummary> = {}): TraceSummary {
   return {
