@@ -1,5 +1,4 @@
 import type { VscodeTabs } from '@vscode-elements/elements/dist/vscode-tabs/vscode-tabs.js';
-import { criticalPath, type CriticalPathSegment } from '../../src/core/analysis/criticalPath';
 import type { Span, SpanKind, TraceDetail, TraceSummary } from '../../src/protocol/model';
 import type { Actions } from '../app/actions';
 import { SpanLookupUnsupported } from '../host/host';
@@ -15,8 +14,8 @@ import { WaterfallToolbar } from './waterfallToolbar';
 
 /** Traces up to this size load every span's details at once; larger ones load them on first selection. */
 const EAGER_DETAIL_SPANS = 20_000;
-/** The critical path is shown by default up to this size (it costs a few hundred ms at 100,000 spans). */
-const AUTO_CRITICAL_SPANS = 20_000;
+/** Up to this size the critical path is drawn with the first rows; larger traces add it just after. */
+const CRITICAL_WITH_FIRST_ROWS = 20_000;
 const REFRESH_DELAY_MS = 250;
 
 /** One trace: header, the waterfall with the details panel beside it, and the breakdown tab. */
@@ -36,7 +35,6 @@ export class TracePage {
   private detailLoad: Promise<void> | undefined;
   private summary: TraceSummary | undefined;
   private spanLookupUnsupported = false;
-  private critical: CriticalPathSegment[] | undefined;
   private showCritical = false;
   private breakdownLoaded = false;
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
@@ -131,7 +129,8 @@ export class TracePage {
       this.element.dataset.rows = String(this.spans.length);
       performance.mark('loupe:trace:laid-out');
       if (this.spans.length <= EAGER_DETAIL_SPANS) setTimeout(() => void this.ensureDetail(), 0);
-      this.setCriticalPath(this.spans.length <= AUTO_CRITICAL_SPANS);
+      if (this.spans.length <= CRITICAL_WITH_FIRST_ROWS) this.setCriticalPath(true);
+      else setTimeout(() => this.disposed || this.setCriticalPath(true), 50);
     } catch (error) {
       this.element.dataset.state = 'error';
       this.showBanner(`Could not load the trace: ${error instanceof Error ? error.message : String(error)}`);
@@ -157,8 +156,7 @@ export class TracePage {
     const kinds = new Set<SpanKind>();
     for (const span of spans) kinds.add(span.kind);
     this.toolbar.setKinds(kinds);
-    this.critical = undefined;
-    if (this.showCritical) this.setCriticalPath(true);
+    this.waterfall.setCriticalPath(this.showCritical);
   }
 
   private showSummary(summary: TraceSummary): void {
@@ -175,8 +173,7 @@ export class TracePage {
   private setCriticalPath(show: boolean): void {
     this.showCritical = show;
     this.toolbar.setCriticalPath(show);
-    if (show && !this.critical) this.critical = criticalPath(this.spans);
-    this.waterfall.setCriticalPath(this.critical, show);
+    this.waterfall.setCriticalPath(show);
   }
 
   private ensureDetail(): Promise<void> {

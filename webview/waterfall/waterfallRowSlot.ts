@@ -11,6 +11,7 @@ const INDENT_PX = 14;
 /** Names are cut for the row (the details panel shows them whole): layout of huge strings is slow. */
 const MAX_ROW_NAME = 200;
 const MAX_TITLE = 500;
+const MAX_SEGMENTS = 24;
 
 /** What every row needs to know to draw itself; rebuilt when any of it changes. */
 export interface RowContext {
@@ -133,18 +134,30 @@ export function fillRowSlot(slot: RowSlot, visibleIndex: number, row: number, co
   slot.bar.className = `wf-bar kind-${kind}${error ? ' error' : ''}`;
   slot.barLabel.textContent = formatDuration(duration);
 
-  const pairs = context.critical?.get(row);
-  const needed = pairs ? pairs.length / 2 : 0;
-  while (slot.segments.length < needed) {
-    const segment = h('div', { className: 'wf-critical' });
-    slot.bar.append(segment);
-    slot.segments.push(segment);
-  }
-  for (let k = 0; k < slot.segments.length; k++) slot.segments[k].hidden = k >= needed;
   slot.visibleIndex = visibleIndex;
   slot.row = row;
   slot.context = context;
   slot.window = undefined;
+}
+
+/**
+ * A row's critical stretches as view fractions, clipped to the view, with neighbours closer than
+ * two pixels merged and at most MAX_SEGMENTS kept (the last absorbs the rest): a parent with
+ * thousands of short gaps between children draws a few marks, not thousands of elements.
+ */
+export function mergeForView(pairs: readonly number[], window: ZoomWindow, trackWidth: number): number[] {
+  const viewWidth = window.end - window.start;
+  const gap = trackWidth > 0 ? 2 / trackWidth : 0.004;
+  const out: number[] = [];
+  for (let k = 0; k < pairs.length; k += 2) {
+    const from = Math.max(-0.01, (pairs[k] - window.start) / viewWidth);
+    const to = Math.min(1.01, (pairs[k + 1] - window.start) / viewWidth);
+    if (to < 0 || from > 1 || to < from) continue;
+    const last = out.length - 1;
+    if (last > 0 && (from - out[last] < gap || out.length >= 2 * MAX_SEGMENTS)) out[last] = Math.max(out[last], to);
+    else out.push(from, to);
+  }
+  return out;
 }
 
 /** Positions the slot's bar for the zoom window; `trackWidth` (px) sets the one-pixel minimum. */
@@ -171,16 +184,20 @@ export function placeRowBar(slot: RowSlot, window: ZoomWindow, trackWidth: numbe
     slot.barLabel.style.left = '';
     slot.barLabel.style.right = `${Math.max(0, 1 - Math.max(0, placement.left)) * 100}%`;
   }
-  const pairs = context.critical?.get(slot.row);
-  if (pairs && placement.width > 0) {
-    const viewWidth = window.end - window.start;
-    for (let k = 0; k < pairs.length / 2; k++) {
-      const from = Math.max(-0.01, (pairs[2 * k] - window.start) / viewWidth);
-      const to = Math.min(1.01, (pairs[2 * k + 1] - window.start) / viewWidth);
-      const segment = slot.segments[k];
-      segment.style.left = `${((from - placement.left) / placement.width) * 100}%`;
-      segment.style.width = `${(Math.max(0, to - from) / placement.width) * 100}%`;
-    }
+  const pairs = placement.visible ? context.critical?.get(slot.row) : undefined;
+  const shown = pairs ? mergeForView(pairs, window, trackWidth) : [];
+  while (slot.segments.length < shown.length / 2) {
+    const segment = h('div', { className: 'wf-critical' });
+    slot.bar.append(segment);
+    slot.segments.push(segment);
+  }
+  for (let k = 0; k < slot.segments.length; k++) {
+    const segment = slot.segments[k];
+    const on = k < shown.length / 2;
+    if (segment.hidden === on) segment.hidden = !on;
+    if (!on || placement.width <= 0) continue;
+    segment.style.left = `${((shown[2 * k] - placement.left) / placement.width) * 100}%`;
+    segment.style.width = `${((shown[2 * k + 1] - shown[2 * k]) / placement.width) * 100}%`;
   }
   slot.window = window;
   slot.trackWidth = trackWidth;

@@ -1,9 +1,8 @@
-import type { CriticalPathSegment } from '../../src/core/analysis/criticalPath';
 import { h } from '../dom/element';
 import { attachWaterfallInput } from './waterfallInput';
 import { Minimap } from './minimap';
 import { SpanMatches, stepMatch } from './spanSearch';
-import { criticalSegmentsByRow } from './criticalRows';
+import { criticalRows } from './criticalRows';
 import { TimeAxis } from './timeAxis';
 import { buildWaterfallModel, type WaterfallModel, type WaterfallSpan } from './waterfallModel';
 import { RowPool } from './rowPool';
@@ -64,7 +63,8 @@ export class WaterfallView {
   private selectedRow = -1;
   private query = '';
   private readonly matches = new SpanMatches();
-  private criticalSegments: readonly CriticalPathSegment[] | undefined;
+  /** Computed on first use per model (the path of a 100,000-span trace takes a moment). */
+  private critical: Map<number, number[]> | undefined;
   private showCritical = false;
   private context: RowContext;
   private readonly rows: RowPool;
@@ -123,7 +123,7 @@ export class WaterfallView {
     this.visible = visibleRows(this.model, this.collapsed);
     this.selectedRow = previous?.selectedSpanId ? (this.model.rowById.get(previous.selectedSpanId) ?? -1) : -1;
     this.window = previous ? carryWindow(this.window, previousTimeline, this.timeline) : FULL_WINDOW;
-    this.criticalSegments = undefined;
+    this.critical = undefined;
     this.recomputeMatches(false);
     this.updateContent();
     this.spacer.style.height = `${this.visible.length * ROW_HEIGHT}px`;
@@ -304,8 +304,7 @@ export class WaterfallView {
 
   // ── critical path ─────────────────────────────────────────────────────
 
-  setCriticalPath(segments: readonly CriticalPathSegment[] | undefined, show: boolean): void {
-    this.criticalSegments = segments;
+  setCriticalPath(show: boolean): void {
     this.showCritical = show;
     this.element.classList.toggle('show-critical', show);
     this.updateContent();
@@ -365,13 +364,13 @@ export class WaterfallView {
   // ── rendering ─────────────────────────────────────────────────────────
 
   private makeContext(): RowContext {
-    const showCritical = this.showCritical && this.criticalSegments;
+    if (this.showCritical) this.critical ??= criticalRows(this.model, this.timeline);
     return {
       model: this.model,
       collapsed: this.collapsed,
       query: this.query,
       matchFlags: this.matches.flags,
-      critical: showCritical ? criticalSegmentsByRow(this.model, this.timeline, this.criticalSegments!) : undefined,
+      critical: this.showCritical ? this.critical : undefined,
       timeline: this.timeline,
     };
   }

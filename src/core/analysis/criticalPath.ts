@@ -13,24 +13,36 @@ export interface CriticalPathSegment {
   endTime: number;
 }
 
-/** Children of every span in one flat array; index `n` is a virtual root holding the top-level spans. */
-function childLists(spans: readonly CriticalPathSpan[]): { offsets: Int32Array; list: Int32Array } {
-  const n = spans.length;
+/** A critical-path segment by span index (see `criticalPathByIndex`). */
+export interface CriticalPathIndexSegment {
+  index: number;
+  startTime: number;
+  endTime: number;
+}
+
+function parentIndexesOf(spans: readonly CriticalPathSpan[]): Int32Array {
   const indexById = new Map<string, number>();
-  for (let i = 0; i < n; i++) if (!indexById.has(spans[i].spanId)) indexById.set(spans[i].spanId, i);
-  const parentOf = new Int32Array(n);
-  const counts = new Int32Array(n + 2);
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < spans.length; i++) if (!indexById.has(spans[i].spanId)) indexById.set(spans[i].spanId, i);
+  const parent = new Int32Array(spans.length);
+  for (let i = 0; i < spans.length; i++) {
     const parentId = spans[i].parentSpanId;
-    const parent = parentId === undefined ? undefined : indexById.get(parentId);
-    parentOf[i] = parent === undefined || parent === i ? n : parent;
-    counts[parentOf[i] + 1]++;
+    const p = parentId === undefined ? undefined : indexById.get(parentId);
+    parent[i] = p === undefined || p === i ? -1 : p;
   }
+  return parent;
+}
+
+/** Children of every span in one flat array; index `n` is a virtual root holding the top-level spans. */
+function childLists(parent: Int32Array): { offsets: Int32Array; list: Int32Array } {
+  const n = parent.length;
+  const counts = new Int32Array(n + 2);
+  const parentOf = (i: number) => (parent[i] < 0 || parent[i] >= n || parent[i] === i ? n : parent[i]);
+  for (let i = 0; i < n; i++) counts[parentOf(i) + 1]++;
   const offsets = new Int32Array(n + 2);
   for (let i = 1; i <= n + 1; i++) offsets[i] = offsets[i - 1] + counts[i];
   const fill = offsets.slice(0, n + 1);
   const list = new Int32Array(n);
-  for (let i = 0; i < n; i++) list[fill[parentOf[i]]++] = i;
+  for (let i = 0; i < n; i++) list[fill[parentOf(i)]++] = i;
   return { offsets, list };
 }
 
@@ -45,11 +57,23 @@ function childLists(spans: readonly CriticalPathSpan[]): { offsets: Int32Array; 
  * cycle are unreachable and ignored. Iterative (no recursion), O(n log n).
  */
 export function criticalPath(spans: readonly CriticalPathSpan[]): CriticalPathSegment[] {
-  const n = spans.length;
-  if (n === 0) return [];
   const starts = Float64Array.from(spans, (span) => span.startTime);
   const ends = Float64Array.from(spans, (span) => span.endTime);
-  const { offsets, list } = childLists(spans);
+  return criticalPathByIndex(starts, ends, parentIndexesOf(spans)).map((segment) => ({
+    spanId: spans[segment.index].spanId,
+    startTime: segment.startTime,
+    endTime: segment.endTime,
+  }));
+}
+
+/**
+ * `criticalPath` for callers that already hold the tree as arrays (start and end times, parent
+ * index or -1 per span): no id lookups, so the cost stays a few milliseconds per 100,000 spans.
+ */
+export function criticalPathByIndex(starts: Float64Array, ends: Float64Array, parent: Int32Array): CriticalPathIndexSegment[] {
+  const n = parent.length;
+  if (n === 0) return [];
+  const { offsets, list } = childLists(parent);
 
   let traceStart = Infinity;
   let traceEnd = -Infinity;
@@ -80,9 +104,9 @@ export function criticalPath(spans: readonly CriticalPathSpan[]): CriticalPathSe
     stackNext[top] = from;
   };
 
-  const reversed: CriticalPathSegment[] = [];
+  const reversed: CriticalPathIndexSegment[] = [];
   const emit = (node: number, startTime: number, endTime: number) => {
-    if (node < n && endTime > startTime) reversed.push({ spanId: spans[node].spanId, startTime, endTime });
+    if (node < n && endTime > startTime) reversed.push({ index: node, startTime, endTime });
   };
 
   push(n, traceStart, traceEnd);

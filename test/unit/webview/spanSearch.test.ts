@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { buildWaterfallModel } from '../../../webview/waterfall/waterfallModel';
 import { highlightPieces, searchRows, SpanMatches, stepMatch } from '../../../webview/waterfall/spanSearch';
-import { criticalSegmentsByRow } from '../../../webview/waterfall/criticalRows';
+import { criticalRows } from '../../../webview/waterfall/criticalRows';
 import { timelineOf } from '../../../webview/waterfall/zoomWindow';
 
 const model = buildWaterfallModel([
@@ -57,16 +57,13 @@ describe('search state and critical rows', () => {
     assert.equal(matches.flags, undefined);
   });
 
-  it('groups critical-path segments by row in trace fractions', () => {
-    const byRow = criticalSegmentsByRow(model, timelineOf(0, 10), [
-      { spanId: '0000000000000001', startTime: 0, endTime: 1 },
-      { spanId: '0000000000000002', startTime: 1, endTime: 5 },
-      { spanId: '0000000000000001', startTime: 5, endTime: 10 },
-      { spanId: 'ffffffffffffffff', startTime: 0, endTime: 1 },
-    ]);
+  it('marks the critical path by row in trace fractions', () => {
+    // root 0–10 with chat 1–5 and tool 6–9: root, chat, root, tool, root.
+    const byRow = criticalRows(model, timelineOf(0, 10));
     assert.deepEqual([...byRow.entries()], [
-      [0, [0, 0.1, 0.5, 1]],
+      [0, [0, 0.1, 0.5, 0.6, 0.9, 1]],
       [1, [0.1, 0.5]],
+      [2, [0.6, 0.9]],
     ]);
   });
 });

@@ -15,6 +15,7 @@ import {
   zoomAround,
 } from '../../../webview/waterfall/zoomWindow';
 import { rowWindow, scrollToReveal } from '../../../webview/waterfall/viewport';
+import { mergeForView } from '../../../webview/waterfall/waterfallRowSlot';
 
 function close(actual: number, expected: number, message?: string) {
   assert.ok(Math.abs(actual - expected) < 1e-9, `${message ?? ''} ${actual} ≠ ${expected}`);
@@ -119,5 +120,24 @@ describe('viewport rows', () => {
     assert.equal(scrollToReveal(100, 200, 20, 2), 40);
     assert.equal(scrollToReveal(100, 200, 20, 6), 100);
     assert.equal(scrollToReveal(100, 200, 20, 20), 220);
+  });
+});
+
+describe('critical marks for the view', () => {
+  it('clips to the view and merges marks closer than two pixels', () => {
+    const whole = { start: 0, end: 1 };
+    // 1000 px wide: gaps of 1 px merge, gaps of 10 px do not.
+    assert.deepEqual(mergeForView([0.1, 0.2, 0.201, 0.3, 0.31, 0.4], whole, 1000), [0.1, 0.3, 0.31, 0.4]);
+    const zoomed = { start: 0.5, end: 1 };
+    assert.deepEqual(mergeForView([0.1, 0.2, 0.6, 0.7], zoomed, 1000).map((x) => Math.round(x * 1000) / 1000), [0.2, 0.4]);
+  });
+
+  it('draws a bounded number of marks for a parent with thousands of gaps', () => {
+    const pairs: number[] = [];
+    for (let i = 0; i < 16_000; i++) pairs.push(i / 16_000, (i + 0.95) / 16_000);
+    assert.deepEqual(mergeForView(pairs, { start: 0, end: 1 }, 600), [0, 15_999.95 / 16_000]);
+    const zoomed = mergeForView(pairs, { start: 0, end: 0.001 }, 10_000);
+    assert.ok(zoomed.length <= 48, `${zoomed.length / 2} marks`);
+    assert.equal(zoomed[zoomed.length - 1], 1.01);
   });
 });

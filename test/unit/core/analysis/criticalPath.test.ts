@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { criticalPath, criticalPathSpanIds, type CriticalPathSpan } from '../../../../src/core/analysis/criticalPath';
+import { criticalPath, criticalPathByIndex, criticalPathSpanIds, type CriticalPathSpan } from '../../../../src/core/analysis/criticalPath';
 
 function span(spanId: string, startTime: number, endTime: number, parentSpanId?: string): CriticalPathSpan {
   return { spanId, parentSpanId, startTime, endTime };
@@ -84,6 +84,20 @@ describe('criticalPath', () => {
     const widePath = criticalPath(wide);
     assert.ok(performance.now() - started < 2000);
     assert.equal(widePath.length, 100_000);
+  });
+
+  it('works from parent indexes without span ids, giving the same path', () => {
+    const spans = [span('r', 0, 100), span('a', 10, 40, 'r'), span('b', 50, 90, 'r'), span('o', 95, 130, 'gone')];
+    const byIndex = criticalPathByIndex(
+      Float64Array.from(spans, (s) => s.startTime),
+      Float64Array.from(spans, (s) => s.endTime),
+      Int32Array.from([-1, 0, 0, -1]),
+    );
+    assert.deepEqual(
+      byIndex.map((s) => ({ spanId: spans[s.index].spanId, startTime: s.startTime, endTime: s.endTime })),
+      criticalPath(spans),
+    );
+    assert.deepEqual(criticalPathByIndex(new Float64Array(0), new Float64Array(0), new Int32Array(0)), []);
   });
 
   it('covers the trace end to end with contiguous segments', () => {
