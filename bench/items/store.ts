@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TraceEngine } from '../../src/core/engine/traceEngine';
 import { TracePersistence } from '../../src/core/store/tracePersistence';
-import { WorkerLoupe } from '../../src/core/worker/workerLoupe';
+import { build } from 'esbuild';
 import { llmTrace } from '../genaiBench';
 import { fmt, judge, ratio, type BenchSection } from '../support/report';
 import { randomTraceId } from '../support/requestTemplate';
@@ -19,13 +19,13 @@ async function persistOne(dir: string, rounds: number): Promise<number> {
   const engine = await TraceEngine.open({ persistence: new TracePersistence(dir), maxTraces: 100_000, maxBytes: 4 * 2 ** 30 });
   const template = llmTrace(SPANS);
   const samples: number[] = [];
-  for (let r = 0; r < rounds + 2; r++) {
+  const warmup = 5;
+  for (let r = 0; r < rounds + warmup; r++) {
     engine.ingestTraces(requestOf(storedTraceWithId(template, randomTraceId(), 0)));
     const started = performance.now();
     await engine.flush();
-    if (r >= 2) samples.push(performance.now() - started);
+    if (r >= warmup) samples.push(performance.now() - started);
   }
-  // Leave the store as it was measured: the traces added here are deleted again.
   await engine.close();
   return median(samples);
 }
@@ -48,13 +48,22 @@ function probe(dir: string): Promise<ProbeResult> {
   });
 }
 
+/** Engine-thread start with a store, in a plain Node process running bundled code, as in the extension host. */
 async function workerStartMs(dir: string): Promise<number> {
   ensureBuilt();
-  const started = performance.now();
-  const loupe = await WorkerLoupe.start(ENGINE_WORKER, { host: '127.0.0.1', grpcPort: 0, httpPort: 0, storeDir: dir, version: 'bench' });
-  const elapsed = performance.now() - started;
-  await loupe.close();
-  return elapsed;
+  const outfile = join(dir, '..', `loupe-bench-start-${process.pid}.js`);
+  await build({ entryPoints: [join(__dirname, 'workerStartProbe.ts')], bundle: true, platform: 'node', format: 'cjs', outfile, logLevel: 'warning' });
+  try {
+    const result = await new Promise<{ readyMs: number; spans: number }>((resolve, reject) => {
+      const child = fork(outfile, [ENGINE_WORKER, dir], { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+      let answer: { readyMs: number; spans: number } | undefined;
+      child.on('message', (message: { readyMs: number; spans: number }) => (answer = message));
+      child.on('exit', (code) => (answer ? resolve(answer) : reject(new Error(`engine start probe exited with ${code}`))));
+    });
+    return result.readyMs;
+  } finally {
+    rmSync(outfile, { force: true });
+  }
 }
 
 /** Item 4: persisting is O(trace), loading a full store, memory per stored byte. */
