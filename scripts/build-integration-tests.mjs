@@ -20,6 +20,10 @@ await esbuild.build({
   target: 'node20',
   sourcemap: 'inline',
   logLevel: 'warning',
-  // vscode is provided by the extension host; mocha is loaded from node_modules so its reporters resolve.
-  external: ['vscode', 'mocha'],
+  // vscode is provided by the extension host; mocha is loaded from node_modules so its reporters resolve;
+  // grpc-js too, because the OTLP gRPC exporter also require()s it at run time and needs the one instance.
+  external: ['vscode', 'mocha', '@grpc/grpc-js'],
+  // ESM-only packages (the OTLP exporters) call createRequire(import.meta.url), which a CJS bundle lacks.
+  banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+  define: { 'import.meta.url': '__importMetaUrl' },
 });

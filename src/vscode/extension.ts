@@ -1,15 +1,94 @@
 import * as vscode from 'vscode';
-import { TracesTreeProvider } from './tracesTreeProvider';
+import { version } from '../../package.json';
+import { registerFilterCommands } from './commands/filterCommands';
+import { registerForwardCommand } from './commands/forwardCommand';
+import { registerReceiverCommands, reportReceiverProblems } from './commands/receiverCommands';
+import { registerTraceCommands } from './commands/traceCommands';
+import { EngineConnection } from './engine/engineConnection';
+import { EndpointInjection } from './env/endpointInjection';
+import { traceTitle } from './model/treeItemText';
+import { TRACE_PANEL_VIEW_TYPE, TracePanels } from './panels/tracePanels';
+import { confirmedBindHost, readSettings } from './settings/configuration';
+import { connectionOptionsOf, reportSettingsProblems, SettingsController } from './settings/settingsController';
+import { SourceNavigator } from './source/sourceNavigator';
+import { LoupeStatusBar } from './status/statusBar';
+import { TracesTreeProvider, type TraceTreeElement } from './tree/tracesTreeProvider';
 
-export function activate(context: vscode.ExtensionContext): void {
-  const tracesTree = new TracesTreeProvider();
-  context.subscriptions.push(
-    tracesTree,
-    vscode.window.createTreeView('loupe.traces', { treeDataProvider: tracesTree }),
-    vscode.commands.registerCommand('loupe.showTraces', () =>
-      vscode.commands.executeCommand('loupe.traces.focus'),
-    ),
-  );
+/** What activate() hands back; the integration tests drive the extension through it. */
+export interface LoupeExtensionApi {
+  connection: EngineConnection;
+  tree: TracesTreeProvider;
+  treeView: vscode.TreeView<TraceTreeElement>;
+  panels: TracePanels;
+  source: SourceNavigator;
+  status: LoupeStatusBar;
+  injection: EndpointInjection;
+  settings: SettingsController;
 }
 
-export function deactivate(): void {}
+let activeConnection: EngineConnection | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<LoupeExtensionApi> {
+  const reading = readSettings();
+  reportSettingsProblems(reading, new Set());
+  const places = { storeDir: context.globalStorageUri.fsPath, staticDir: vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview').fsPath, version };
+  let status: LoupeStatusBar | undefined;
+  const events = { onStoreError: (message: string) => status?.setStoreProblem(message), onStoreRecovered: () => status?.setStoreProblem(undefined) };
+  const optionsFor = (settings: typeof reading.settings, host: string) => connectionOptionsOf(settings, places, host, context.extensionPath, events);
+  const host = await confirmedBindHost(reading.settings.receiver.host, context.globalState);
+
+  const connection = EngineConnection.open(optionsFor(reading.settings, host));
+  activeConnection = connection;
+  const tree = new TracesTreeProvider(connection);
+  const treeView = vscode.window.createTreeView('loupe.traces', { treeDataProvider: tree, showCollapseAll: true });
+  const source = new SourceNavigator();
+  const panels = new TracePanels({
+    api: connection,
+    extensionUri: context.extensionUri,
+    revealSource: async (location) => void (await source.reveal(location)),
+    titleOf: (traceId) => {
+      const summary = tree.model.summary(traceId);
+      return summary && traceTitle(summary);
+    },
+  });
+  status = new LoupeStatusBar(connection, tree);
+  const injection = new EndpointInjection(context.environmentVariableCollection);
+  const settings = new SettingsController(reading.settings, connection, optionsFor, context.globalState, () => updateInjection());
+  const updateInjection = (): void => {
+    injection.update(settings.settings.env.injectEndpoint, connection.endpoint());
+    status?.setInjecting(injection.active);
+  };
+  const problemsShown = new Set<string>();
+  const unsubscribe = [
+    connection.onDidChangeState((state) => {
+      updateInjection();
+      reportReceiverProblems(state, problemsShown);
+    }),
+    connection.onDidReset(() => void tree.reload().then(() => status?.refreshStats(), () => undefined)),
+  ];
+
+  context.subscriptions.push(
+    tree,
+    treeView,
+    panels,
+    status,
+    injection,
+    settings,
+    { dispose: () => unsubscribe.forEach((stop) => stop()) },
+    vscode.window.registerWebviewPanelSerializer(TRACE_PANEL_VIEW_TYPE, panels),
+    ...registerTraceCommands({ api: connection, tree, treeView, panels, source }),
+    ...registerFilterCommands(tree, treeView),
+    ...registerReceiverCommands({ connection, extensionUri: context.extensionUri, settings: () => settings.settings }),
+    registerForwardCommand({ connection, tree, targets: () => settings.settings.forwardTargets }),
+  );
+  void vscode.commands.executeCommand('setContext', 'loupe.filterActive', false);
+  void connection.settled().then(() => tree.reload()).then(() => status?.refreshStats(), () => undefined);
+  return { connection, tree, treeView, panels, source, status, injection, settings };
+}
+
+/** Stops the receivers and writes the store before the window goes away. */
+export async function deactivate(): Promise<void> {
+  const connection = activeConnection;
+  activeConnection = undefined;
+  await connection?.close();
+}

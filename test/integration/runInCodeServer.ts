@@ -1,7 +1,7 @@
 // Runs the integration suite inside a real VS Code workbench served by code-server, driven by
 // Debian's Chromium, then a UI smoke test against the same server. Exit code: 0 only if both pass.
 // Usage: npm run test:integration   (builds first; needs scripts/setup-code-server.sh)
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -30,8 +30,9 @@ async function main(): Promise<number> {
   const scratchDir = mkdtempSync(path.join(tmpdir(), 'loupe-integration-'));
   const outputDir = freshResultsDir(repoRoot);
   const resultsPath = path.join(scratchDir, 'results.jsonl');
+  // A copy of the fixture workspace: sources for Reveal Source, settings with free receiver ports.
   const workspace = path.join(scratchDir, 'workspace');
-  mkdirSync(workspace);
+  cpSync(path.join(repoRoot, 'test', 'integration', 'fixtures', 'workspace'), workspace, { recursive: true });
   let server: RunningCodeServer | undefined;
   let context: BrowserContext | undefined;
 
@@ -66,7 +67,7 @@ async function main(): Promise<number> {
     const suiteCode = await runSuite(context, server, { ...launch, extensionTestsPath: suiteEntry }, resultsPath, outputDir);
 
     console.log('\nUI smoke (Chromium against the workbench)');
-    const checks = await runUiSmoke({ context, server, launch, outputDir });
+    const checks = await runUiSmoke({ context, server, launch, outputDir, userDataDir: path.join(scratchDir, 'user-data') });
     for (const check of checks) {
       console.log(check.passed ? `  ✔ ${check.title} (${check.durationMs}ms)` : `  ✗ ${check.title}\n     ${check.error}`);
     }

@@ -1,6 +1,12 @@
 import * as assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { context, SpanStatusCode, trace } from '@opentelemetry/api';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import type { BrowserContext, Frame, Page } from 'playwright-core';
 import type { RunningCodeServer } from './codeServer';
 import { recordPageProblems, workbenchUrl } from './workbench';
 import type { WorkbenchLaunch } from './workbench';
@@ -18,27 +24,60 @@ export interface UiSmokeOptions {
   launch: WorkbenchLaunch;
   /** Folder for screenshots and the page console log. */
   outputDir: string;
+  /** code-server's user data: the extension's global storage (and its owner file) lives below it. */
+  userDataDir: string;
 }
 
 const welcomeText = 'No traces yet.';
+const RUN_NAME = 'invoke_agent trip-planner';
 
-/** Drives the workbench like a user: open the Loupe view from the activity bar and the command palette. */
+/** Drives the workbench like a user: open the Loupe view, send a run, read its rows, open it. */
 export async function runUiSmoke(options: UiSmokeOptions): Promise<SmokeCheck[]> {
   const page = await options.context.newPage();
   recordPageProblems(page, path.join(options.outputDir, 'ui-smoke-console.log'));
+  const shot = (name: string) => page.screenshot({ path: path.join(options.outputDir, `${name}.png`) });
   const checks: SmokeCheck[] = [];
+  let traceId = '';
   const steps: [string, () => Promise<void>][] = [
     ['workbench loads with the Loupe activity-bar icon', () => openWorkbench(page, options)],
     ['clicking the Loupe icon shows the Traces view with its welcome text', async () => {
       await activityItem(page, 'Loupe').click();
       await assertTracesViewShowsWelcome(page);
-      await page.screenshot({ path: path.join(options.outputDir, 'ui-smoke-loupe-view.png') });
+      await shot('ui-smoke-loupe-view');
     }],
     ['"Loupe: Show Traces" from the command palette brings the view back', async () => {
       await activityItem(page, 'Explorer').click();
       await page.locator('.part.sidebar .title-label', { hasText: /explorer/i }).waitFor({ timeout: 10_000 });
       await runPaletteCommand(page, 'Loupe: Show Traces');
       await assertTracesViewShowsWelcome(page);
+    }],
+    ['a run sent with the OpenTelemetry SDK appears as a tree row with its spans', async () => {
+      traceId = await sendTripRun(await receiverPort(options.userDataDir));
+      const row = traceRow(page);
+      await row.waitFor({ timeout: 15_000 });
+      const text = await row.innerText();
+      assert.match(text, /trip-planner/);
+      assert.match(text, /4 spans/);
+      assert.match(text, /2\.1k tok/);
+      await row.locator('.monaco-tl-twistie').click();
+      const spanRows = page.locator('.part.sidebar .monaco-list-row[aria-level="2"]');
+      await spanRows.first().waitFor({ timeout: 10_000 });
+      await page.locator('.part.sidebar .monaco-list-row[aria-level="3"]').first().waitFor({ timeout: 10_000 }).catch(async () => {
+        await spanRows.first().locator('.monaco-tl-twistie').click();
+      });
+      await page.locator('.part.sidebar .monaco-list-row', { hasText: 'chat claude-sonnet-4' }).first().waitFor({ timeout: 10_000 });
+      await page.locator('.statusbar-item', { hasText: /Loupe 1 trace · 4 spans/ }).waitFor({ timeout: 10_000 });
+      await shot('ui-smoke-trace-rows');
+    }],
+    ['clicking the row opens the trace panel with its waterfall', async () => {
+      await traceRow(page).locator('.label-name').click();
+      const frame = await traceFrame(page);
+      await frame.locator(`.trace-page[data-trace-id="${traceId}"][data-state=ready]`).waitFor({ timeout: 20_000 });
+      await frame.locator('.wf-row').nth(3).waitFor({ timeout: 10_000 });
+      await frame.locator('.wf-row', { hasText: 'chat claude-sonnet-4' }).first().click();
+      await frame.locator('.details').waitFor({ timeout: 10_000 });
+      await sleep(500);
+      await shot('ui-smoke-trace-panel');
     }],
   ];
   for (const [title, step] of steps) {
@@ -66,6 +105,10 @@ function activityItem(page: Page, label: string) {
   return page.locator('.part.activitybar .action-item', { has: page.locator(`[aria-label^="${label}"]`) }).first();
 }
 
+function traceRow(page: Page) {
+  return page.locator('.part.sidebar .monaco-list-row[aria-level="1"]', { hasText: RUN_NAME }).first();
+}
+
 async function assertTracesViewShowsWelcome(page: Page): Promise<void> {
   const sidebar = page.locator('.part.sidebar');
   await sidebar.locator('.title-label', { hasText: /loupe/i }).waitFor({ timeout: 15_000 });
@@ -80,6 +123,76 @@ async function runPaletteCommand(page: Page, label: string): Promise<void> {
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ timeout: 10_000 });
   await input.fill(`>${label}`);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first().waitFor({ timeout: 10_000 });
-  await page.keyboard.press('Enter');
+  // Click the exact command: other commands can match the same words and be listed first.
+  const exact = new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+  await page.locator('.quick-input-list .monaco-list-row .label-name', { hasText: exact }).first().click({ timeout: 10_000 });
+}
+
+/** The HTTP port of the window that owns Loupe's store, from the owner file it publishes. */
+async function receiverPort(userDataDir: string): Promise<number> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    const file = findOwnerFile(path.join(userDataDir, 'User', 'globalStorage'));
+    const port = file ? (JSON.parse(readFileSync(file, 'utf8')) as { httpPort?: number }).httpPort : undefined;
+    if (port) return port;
+    await sleep(200);
+  }
+  throw new Error(`no Loupe owner file with an HTTP port under ${userDataDir}`);
+}
+
+function findOwnerFile(globalStorage: string): string | undefined {
+  if (!existsSync(globalStorage)) return undefined;
+  for (const entry of readdirSync(globalStorage)) {
+    const candidate = path.join(globalStorage, entry, 'owner.json');
+    if (entry.toLowerCase() === 'loupe-dev.loupe' && existsSync(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+/** A planner agent run: two model calls and a failed tool, exported over OTLP/HTTP like an agent would. */
+async function sendTripRun(httpPort: number): Promise<string> {
+  const provider = new TracerProvider({
+    resource: resourceFromAttributes({ 'service.name': 'travel-agent' }),
+    spanProcessors: [new SimpleSpanProcessor({ exporter: new OTLPTraceExporter({ url: `http://127.0.0.1:${httpPort}/v1/traces` }) })],
+  });
+  const tracer = provider.getTracer('loupe-ui-smoke');
+  const root = tracer.startSpan(RUN_NAME, { attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'trip-planner' } });
+  const parent = trace.setSpan(context.active(), root);
+  const chat = (input: number, output: number) =>
+    tracer.startSpan('chat claude-sonnet-4', {
+      attributes: {
+        'gen_ai.operation.name': 'chat',
+        'gen_ai.provider.name': 'anthropic',
+        'gen_ai.request.model': 'claude-sonnet-4',
+        'gen_ai.usage.input_tokens': input,
+        'gen_ai.usage.output_tokens': output,
+        'gen_ai.input.messages': JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: 'Plan a weekend in Lisbon <script>alert(1)</script>' }] }]),
+      },
+    }, parent);
+  const first = chat(1200, 180);
+  await sleep(30);
+  first.end();
+  const tool = tracer.startSpan('execute_tool search_flights', { attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'search_flights' } }, parent);
+  await sleep(20);
+  tool.setStatus({ code: SpanStatusCode.ERROR, message: 'flight search timed out' });
+  tool.end();
+  const second = chat(600, 150);
+  await sleep(25);
+  second.end();
+  root.end();
+  await provider.forceFlush();
+  await provider.shutdown();
+  return root.spanContext().traceId;
+}
+
+/** The trace panel's page: VS Code nests it in iframe.webview → #active-frame. */
+async function traceFrame(page: Page): Promise<Frame> {
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    for (const frame of page.frames()) {
+      if ((await frame.locator('.trace-page').count().catch(() => 0)) > 0) return frame;
+    }
+    await sleep(200);
+  }
+  throw new Error('no trace panel page appeared');
 }

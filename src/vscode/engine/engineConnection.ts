@@ -78,6 +78,11 @@ export class EngineConnection extends DelegatingLoupe {
     return this.current;
   }
 
+  /** The store folder this window opens (shared by every window of this VS Code). */
+  get storeDir(): string | undefined {
+    return this.options.engine.storeDir;
+  }
+
   onDidChangeState(listener: (state: ConnectionState) => void): Unsubscribe {
     this.stateListeners.add(listener);
     return () => this.stateListeners.delete(listener);

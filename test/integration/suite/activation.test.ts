@@ -1,23 +1,46 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-
-const extensionId = 'loupe-dev.loupe';
+import { probeLoupe } from '../../../src/core/receiver/probeLoupe';
+import { EXTENSION_ID, listeningPorts, loupe } from './loupeHarness';
 
 describe('extension activation', () => {
   it('activates the Loupe extension', async () => {
-    const extension = vscode.extensions.getExtension(extensionId);
-    assert.ok(extension, `${extensionId} is not installed in this extension host`);
+    const extension = vscode.extensions.getExtension(EXTENSION_ID);
+    assert.ok(extension, `${EXTENSION_ID} is not installed in this extension host`);
     await extension.activate();
     assert.equal(extension.isActive, true);
   });
 
-  it('registers the Loupe: Show Traces command', async () => {
+  it('registers the Loupe commands', async () => {
     const commands = await vscode.commands.getCommands(true);
-    assert.ok(commands.includes('loupe.showTraces'), 'loupe.showTraces is not registered');
+    for (const id of ['loupe.showTraces', 'loupe.openTrace', 'loupe.revealSource', 'loupe.forwardTrace', 'loupe.copyTraceId', 'loupe.exportTrace', 'loupe.deleteTrace', 'loupe.importOtlp', 'loupe.clearAll', 'loupe.startReceiver', 'loupe.stopReceiver', 'loupe.filterText', 'loupe.clearFilter']) {
+      assert.ok(commands.includes(id), `${id} is not registered`);
+    }
   });
 
   it('focuses the Traces view when Show Traces runs', async () => {
     // Fails if the loupe.traces view is not contributed: its focus command would not exist.
     await vscode.commands.executeCommand('loupe.showTraces');
+  });
+
+  it('owns the receiver: both ports listen and the HTTP port answers as Loupe', async () => {
+    const api = await loupe();
+    const { httpPort, grpcPort } = listeningPorts(api);
+    assert.ok(grpcPort > 0 && httpPort > 0);
+    const health = await probeLoupe('127.0.0.1', httpPort);
+    assert.equal(health?.product, 'loupe');
+    assert.equal(health?.grpcPort, grpcPort);
+    assert.match(api.status.lastView?.text ?? '', /Loupe/);
+    assert.equal(api.status.lastView?.receiverState, 'listening');
+  });
+
+  it('stops and starts the receiver from the commands', async () => {
+    const api = await loupe();
+    const { httpPort } = listeningPorts(api);
+    await vscode.commands.executeCommand('loupe.stopReceiver');
+    assert.equal(await probeLoupe('127.0.0.1', httpPort, 500), undefined, 'nothing answers once stopped');
+    assert.equal(api.status.lastView?.receiverState, 'stopped');
+    await vscode.commands.executeCommand('loupe.startReceiver');
+    assert.ok((await probeLoupe('127.0.0.1', listeningPorts(api).httpPort))?.product === 'loupe');
   });
 });

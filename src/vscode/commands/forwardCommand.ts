@@ -1,0 +1,65 @@
+import * as vscode from 'vscode';
+import type { ForwardResult } from '../../core/forward/forwardResult';
+import type { ForwardTarget } from '../../core/forward/forwardTarget';
+import type { EngineConnection } from '../engine/engineConnection';
+import type { TracesTreeProvider } from '../tree/tracesTreeProvider';
+import { registerSafeCommand } from './safeCommand';
+import { traceTargetOf } from './tracePick';
+
+export interface ForwardDeps {
+  connection: EngineConnection;
+  tree: TracesTreeProvider;
+  targets(): ForwardTarget[];
+}
+
+/** "Open in Jaeger" for a Jaeger target, else "Open in <name>". */
+export function openButtonLabel(target: ForwardTarget): string {
+  const product = ['Jaeger', 'Zipkin', 'Tempo', 'Grafana'].find((name) => target.name.toLowerCase().includes(name.toLowerCase()));
+  return `Open in ${product ?? target.name}`;
+}
+
+/** Forward Trace…: pick a target, send with a progress notification, report the outcome. Local data is never changed. */
+export function registerForwardCommand(deps: ForwardDeps): vscode.Disposable {
+  return registerSafeCommand('loupe.forwardTrace', 'forward the trace', async (arg?: unknown, targetName?: unknown) => {
+    const trace = await traceTargetOf(arg, deps.tree, 'Trace to forward');
+    if (!trace) return undefined;
+    const targets = deps.targets();
+    if (targets.length === 0) {
+      const open = await vscode.window.showWarningMessage('No forward targets are configured.', 'Open Settings');
+      if (open) await vscode.commands.executeCommand('workbench.action.openSettings', 'loupe.forward.targets');
+      return undefined;
+    }
+    const target =
+      typeof targetName === 'string'
+        ? targets.find((t) => t.name === targetName)
+        : (
+            await vscode.window.showQuickPick(
+              targets.map((t) => ({ label: t.name, description: `${t.protocol} · ${t.endpoint}`, target: t })),
+              { placeHolder: 'Forward the trace to…' },
+            )
+          )?.target;
+    if (!target) return undefined;
+    const result: ForwardResult | null = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Forwarding the trace to ${target.name}…` },
+      () => deps.connection.forwardTrace(trace.traceId, target),
+    );
+    void report(result, target);
+    return result;
+  });
+}
+
+async function report(result: ForwardResult | null, target: ForwardTarget): Promise<void> {
+  if (result === null) {
+    void vscode.window.showErrorMessage('Loupe could not forward the trace: it is no longer stored.');
+    return;
+  }
+  if (!result.ok) {
+    void vscode.window.showErrorMessage(`Loupe could not forward the trace. ${result.error.message} Nothing was changed locally.`);
+    return;
+  }
+  const partial = result.rejectedSpans ? ` ${target.name} refused ${result.rejectedSpans} of them${result.targetMessage ? `: ${result.targetMessage}` : '.'}` : '';
+  const message = `Forwarded ${result.spanCount} ${result.spanCount === 1 ? 'span' : 'spans'} to ${target.name}.${partial}`;
+  const button = result.traceUrl ? openButtonLabel(target) : undefined;
+  const chosen = await (button ? vscode.window.showInformationMessage(message, button) : vscode.window.showInformationMessage(message));
+  if (chosen && result.traceUrl) await vscode.env.openExternal(vscode.Uri.parse(result.traceUrl));
+}

@@ -1,0 +1,13 @@
+import * as vscode from 'vscode';
+
+/** Registers a command whose failures become one clear message instead of an unhandled rejection. */
+export function registerSafeCommand(id: string, what: string, run: (...args: any[]) => unknown): vscode.Disposable {
+  return vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+    try {
+      return await run(...args);
+    } catch (error) {
+      void vscode.window.showErrorMessage(`Loupe could not ${what}: ${error instanceof Error ? error.message : String(error)}`);
+      return undefined;
+    }
+  });
+}

@@ -1,0 +1,71 @@
+import * as vscode from 'vscode';
+import type { StoreStats } from '../../protocol/model';
+import type { EngineConnection } from '../engine/engineConnection';
+import { markdownText } from '../model/markdownText';
+import { costSince, startOfToday, statusView, type StatusView } from '../model/statusView';
+import type { TracesTreeProvider } from '../tree/tracesTreeProvider';
+
+/** The Loupe status bar item: receiver state, trace and span counts, today's cost; a click shows the traces. */
+export class LoupeStatusBar implements vscode.Disposable {
+  private readonly item = vscode.window.createStatusBarItem('loupe.status', vscode.StatusBarAlignment.Left, 50);
+  private stats: StoreStats | undefined;
+  private injecting = false;
+  private storeProblem: string | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+  lastView: StatusView | undefined;
+
+  constructor(
+    private readonly connection: EngineConnection,
+    private readonly tree: TracesTreeProvider,
+  ) {
+    this.item.name = 'Loupe';
+    this.item.command = 'loupe.showTraces';
+    const unsubscribeState = connection.onDidChangeState(() => this.refresh());
+    const unsubscribeChanges = connection.subscribe((change) => {
+      this.stats = change.stats;
+    });
+    this.disposables.push(tree.onDidLoad(() => this.refresh()), { dispose: () => (unsubscribeState(), unsubscribeChanges()) });
+    this.refresh();
+    this.item.show();
+  }
+
+  setInjecting(on: boolean): void {
+    this.injecting = on;
+    this.refresh();
+  }
+
+  setStoreProblem(message: string | undefined): void {
+    this.storeProblem = message;
+    this.refresh();
+  }
+
+  /** Reads the counts afresh (after a reload, when no change event carried them yet). */
+  async refreshStats(): Promise<void> {
+    this.stats = await this.connection.stats().catch(() => this.stats);
+    this.refresh();
+  }
+
+  refresh(): void {
+    const view = statusView({
+      state: this.connection.state,
+      host: this.connection.endpoint()?.host ?? '127.0.0.1',
+      stats: this.stats,
+      todayCostUsd: costSince(this.tree.model.allTraces(), startOfToday(Date.now())),
+      injectingEndpoint: this.injecting,
+      storeProblem: this.storeProblem,
+    });
+    this.lastView = view;
+    this.item.text = view.text;
+    const tooltip = new vscode.MarkdownString(view.tooltipLines.map((line) => markdownText(line, 600)).join('\n\n'));
+    tooltip.isTrusted = false;
+    this.item.tooltip = tooltip;
+    this.item.backgroundColor =
+      view.severity === 'error' ? new vscode.ThemeColor('statusBarItem.errorBackground') : view.severity === 'warning' ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+    void vscode.commands.executeCommand('setContext', 'loupe.receiverState', view.receiverState);
+  }
+
+  dispose(): void {
+    for (const disposable of this.disposables) disposable.dispose();
+    this.item.dispose();
+  }
+}

@@ -1,0 +1,94 @@
+import * as assert from 'node:assert/strict';
+import type { TracerProvider } from '@opentelemetry/sdk-trace';
+import * as vscode from 'vscode';
+import type { LoupeExtensionApi } from '../../../src/vscode/extension';
+import { agentProvider, loupe, sendRun, traceInTree, waitFor, type SentRun } from './loupeHarness';
+
+describe('Traces view with spans from the OpenTelemetry SDK', () => {
+  let api: LoupeExtensionApi;
+  let http: TracerProvider;
+  let grpc: TracerProvider;
+  let overHttp: SentRun;
+  let overGrpc: SentRun;
+
+  before(async () => {
+    api = await loupe();
+    http = agentProvider(api, 'http');
+    grpc = agentProvider(api, 'grpc', 'grpc-agent');
+  });
+
+  after(async () => {
+    await http?.shutdown();
+    await grpc?.shutdown();
+    await vscode.commands.executeCommand('loupe.clearFilter');
+    await api.connection.clear();
+  });
+
+  it('shows runs sent over OTLP/HTTP and OTLP/gRPC as trace rows, newest first', async () => {
+    overHttp = await sendRun(http, 'invoke_agent weather (http)');
+    overGrpc = await sendRun(grpc, 'invoke_agent weather (grpc)');
+    await traceInTree(api, overHttp.traceId, 3);
+    await traceInTree(api, overGrpc.traceId, 3);
+    const rows = await api.tree.getChildren();
+    const ids = rows.map((row) => row.traceId);
+    assert.ok(ids.indexOf(overGrpc.traceId) < ids.indexOf(overHttp.traceId), 'newest first');
+    const item = api.tree.getTreeItem(rows.find((row) => row.traceId === overGrpc.traceId)!);
+    assert.equal(item.label, 'invoke_agent weather (grpc)');
+    assert.match(String(item.description), /^grpc-agent · .* · 3 spans · 457 tok/);
+    assert.equal((item.iconPath as vscode.ThemeIcon).id, 'error', 'a failed tool marks the trace');
+    assert.equal(item.contextValue, 'loupe.trace.error');
+    const tooltip = item.tooltip as vscode.MarkdownString;
+    assert.equal(tooltip.isTrusted, false);
+    assert.equal(tooltip.supportHtml, false);
+  });
+
+  it('expands a trace into its span hierarchy with kinds, tokens and sources', async () => {
+    const trace = api.tree.element({ type: 'trace', traceId: overHttp.traceId });
+    const [root] = await api.tree.getChildren(trace);
+    assert.equal(root.id, `span:${overHttp.traceId}:${overHttp.rootSpanId}`);
+    assert.equal(api.tree.getParent(root), trace);
+    const children = await api.tree.getChildren(root);
+    assert.deepEqual(children.map((c) => c.id).sort(), [overHttp.llmSpanId, overHttp.toolSpanId].map((id) => `span:${overHttp.traceId}:${id}`).sort());
+    const llm = api.tree.getTreeItem(children.find((c) => c.id.endsWith(overHttp.llmSpanId))!);
+    assert.equal((llm.iconPath as vscode.ThemeIcon).id, 'sparkle');
+    assert.match(String(llm.description), /457 tok/);
+    assert.equal(llm.contextValue, 'loupe.span.llm.source');
+    const rootItem = api.tree.getTreeItem(root);
+    assert.equal((rootItem.iconPath as vscode.ThemeIcon).id, 'hubot');
+    assert.match(String(rootItem.description), /Σ 457 tok/);
+  });
+
+  it('keeps the selection when the selected trace grows and new traces arrive', async () => {
+    const trace = api.tree.element({ type: 'trace', traceId: overHttp.traceId });
+    await vscode.commands.executeCommand('loupe.showTraces');
+    await api.treeView.reveal(trace, { select: true, expand: 2, focus: false });
+    await waitFor(() => api.treeView.selection[0]?.id === trace.id, 'the trace row to be selected');
+    const loads = waitFor(() => api.tree.model.visibleTraces().length >= 3, 'the new trace');
+    const third = await sendRun(http, 'invoke_agent weather (third)');
+    await loads;
+    await traceInTree(api, third.traceId, 3);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    assert.equal(api.treeView.selection[0]?.id, trace.id, 'selection survives the refresh');
+    assert.equal(api.treeView.selection[0], trace, 'the same element object');
+  });
+
+  it('filters by errors and by text, and clears the filter', async () => {
+    await vscode.commands.executeCommand('loupe.filterText', '(grpc)');
+    assert.deepEqual(api.tree.model.visibleTraces().map((s) => s.traceId), [overGrpc.traceId]);
+    assert.match(api.treeView.description ?? '', /Filtered: "\(grpc\)"/);
+    await vscode.commands.executeCommand('loupe.clearFilter');
+    assert.ok(api.tree.model.visibleTraces().length >= 3);
+    await vscode.commands.executeCommand('loupe.filterErrorsOnly');
+    assert.ok(api.tree.model.visibleTraces().every((s) => s.errorCount > 0));
+    await vscode.commands.executeCommand('loupe.filterAllTraces');
+  });
+
+  it('copies a trace id and deletes a trace from its row', async () => {
+    const row = api.tree.element({ type: 'trace', traceId: overGrpc.traceId });
+    await vscode.commands.executeCommand('loupe.copyTraceId', row);
+    assert.equal(await vscode.env.clipboard.readText(), overGrpc.traceId);
+    await vscode.commands.executeCommand('loupe.deleteTrace', row);
+    await waitFor(() => !api.tree.model.summary(overGrpc.traceId), 'the deleted trace to leave the view');
+    assert.equal(await api.connection.getTrace(overGrpc.traceId), undefined);
+  });
+});
