@@ -1,4 +1,7 @@
 import { strict as assert } from 'node:assert';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import type { TracerProvider } from '@opentelemetry/sdk-trace';
 import type { Breakdown, TraceSummary } from '../../src/protocol/model';
@@ -6,7 +9,8 @@ import { formatCount, formatDuration, formatShare } from '../../webview/format/f
 import { agentTracerProvider, growTrace, sendAgentTrace, type SentAgentTrace } from './support/agentSpans';
 import { preparePage, requireChromium, screenshot, visibleRowCount } from './support/browserSuite';
 import { launchChromium, watchPageProblems, type LaunchedBrowser } from './support/chromium';
-import { getJson, startLoupeServe, type LoupeServe } from './support/loupeServe';
+import { getJson, postJson, startLoupeServe, type LoupeServe } from './support/loupeServe';
+import { syntheticTraceRequest } from './support/syntheticTrace';
 
 /** Waits for the row of `spanId` to be drawn as selected (rendering happens on the next frame). */
 async function expectSelected(page: Page, spanId: string): Promise<void> {
@@ -176,6 +180,27 @@ describe('trace view in the browser (loupe serve)', function () {
       assert.equal(await cells.locator('.col-p50Ms').innerText(), formatDuration(row.p50Ms), row.key);
     }
     await screenshot(page, 'overview-breakdown');
+  });
+
+  it('catches up with changes missed while the server was away', async () => {
+    const store = mkdtempSync(join(tmpdir(), 'loupe-browser-restart-'));
+    let own = await startLoupeServe({ store });
+    try {
+      await postJson(own.baseUrl, '/api/import', syntheticTraceRequest({ spanCount: 3, seed: 1 }).request);
+      await page.goto(`${own.baseUrl}/`);
+      await page.waitForFunction(() => document.querySelectorAll('.trace-table tbody tr').length === 1);
+      const port = own.httpPort;
+      await own.stop();
+      own = await startLoupeServe({ store, httpPort: port });
+      // Imported before the page's event stream reconnects: no change event will ever carry it.
+      await postJson(own.baseUrl, '/api/import', syntheticTraceRequest({ spanCount: 3, seed: 2 }).request);
+      await page.waitForFunction(() => document.querySelectorAll('.trace-table tbody tr').length === 2, undefined, { timeout: 20_000 });
+    } finally {
+      await own.stop();
+      rmSync(store, { recursive: true, force: true });
+    }
+    // The page saw the server go away; that is expected here.
+    problems.splice(0, problems.length, ...problems.filter((p) => !/ERR_CONNECTION_REFUSED|traces\/stream/.test(p)));
   });
 
   it('updates a growing trace in place, keeping selection, zoom and scroll', async () => {

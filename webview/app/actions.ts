@@ -64,8 +64,9 @@ export class Actions {
     return this.host.overallBreakdown();
   }
 
-  onTraceChange(listener: (change: TraceChange) => void): () => void {
-    return this.host.subscribe(listener);
+  /** Live changes; `onResync` runs when some may have been missed and the view should reload. */
+  onTraceChange(listener: (change: TraceChange) => void, onResync?: () => void): () => void {
+    return this.host.subscribe(listener, onResync);
   }
 
   initialView(): WebviewView {

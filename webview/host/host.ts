@@ -44,8 +44,11 @@ export interface Host {
   waterfall(traceId: string): Promise<WaterfallRow[] | undefined>;
   breakdown(traceId: string): Promise<Breakdown | undefined>;
   overallBreakdown(): Promise<Breakdown>;
-  /** Store changes as they happen; returns the function that stops listening. */
-  subscribe(listener: (change: TraceChange) => void): () => void;
+  /**
+   * Store changes as they happen; returns the function that stops listening. `onResync` runs when
+   * changes may have been missed (the event stream reconnected): reload what is shown.
+   */
+  subscribe(listener: (change: TraceChange) => void, onResync?: () => void): () => void;
   /** What to show first, and later whenever the host (or the address bar) asks for another view. */
   initialView(): WebviewView;
   onShow(listener: (view: WebviewView) => void): () => void;

@@ -19,6 +19,7 @@ export class HttpHost implements Host {
   readonly canRevealSource = false;
   private events: EventSource | undefined;
   private readonly changeListeners = new Set<(change: TraceChange) => void>();
+  private readonly resyncListeners = new Set<() => void>();
 
   constructor(private readonly baseUrl = '') {}
 
@@ -59,11 +60,17 @@ export class HttpHost implements Host {
     return this.getJson<Breakdown>('/api/breakdown') as Promise<Breakdown>;
   }
 
-  subscribe(listener: (change: TraceChange) => void): () => void {
+  subscribe(listener: (change: TraceChange) => void, onResync?: () => void): () => void {
     this.changeListeners.add(listener);
+    if (onResync) this.resyncListeners.add(onResync);
     if (!this.events) {
-      // EventSource reconnects by itself after the server restarts.
+      // EventSource reconnects by itself after the server restarts; changes sent meanwhile are lost.
       this.events = new EventSource(`${this.baseUrl}/api/traces/stream`);
+      let opened = false;
+      this.events.addEventListener('open', () => {
+        if (opened) for (const each of this.resyncListeners) each();
+        opened = true;
+      });
       this.events.addEventListener('change', (event) => {
         let change: TraceChange;
         try {
@@ -76,6 +83,7 @@ export class HttpHost implements Host {
     }
     return () => {
       this.changeListeners.delete(listener);
+      if (onResync) this.resyncListeners.delete(onResync);
       if (this.changeListeners.size === 0) {
         this.events?.close();
         this.events = undefined;

@@ -85,6 +85,7 @@ export class VsCodeHost implements Host {
     return this.request('overallBreakdown', {});
   }
 
+  /** The extension forwards every change over the message channel, which never drops any. */
   subscribe(listener: (change: TraceChange) => void): () => void {
     this.changeListeners.add(listener);
     return () => this.changeListeners.delete(listener);

@@ -81,10 +81,13 @@ export class TraceListPage {
     });
     this.empty = h('div', { className: 'list-empty muted' });
     this.element = h('div', { className: 'list-page', attrs: { 'data-state': 'loading' } }, pageHeader(actions, 'list'), filters, h('div', { className: 'table-scroll' }, table, this.empty));
-    this.unsubscribe = actions.onTraceChange((change) => {
-      this.traces = applyTraceChange(this.traces, change, this.query, LIST_LIMIT);
-      this.scheduleRender();
-    });
+    this.unsubscribe = actions.onTraceChange(
+      (change) => {
+        this.traces = applyTraceChange(this.traces, change, this.query, LIST_LIMIT);
+        this.scheduleRender();
+      },
+      () => void this.load(),
+    );
   }
 
   async start(): Promise<void> {

@@ -21,12 +21,13 @@ export class OverviewPage {
       h('h1', { className: 'page-title', text: 'Across all stored traces' }),
       this.content,
     );
-    this.unsubscribe = actions.onTraceChange(() => {
+    const refreshSoon = () => {
       this.timer ??= setTimeout(() => {
         this.timer = undefined;
         void this.start();
       }, REFRESH_AFTER_CHANGE_MS);
-    });
+    };
+    this.unsubscribe = actions.onTraceChange(refreshSoon, refreshSoon);
   }
 
   async start(): Promise<void> {

@@ -98,11 +98,14 @@ export class TracePage {
         this.toolbar.search.focus();
       }
     });
-    this.unsubscribe = actions.onTraceChange((change) => {
-      const touched = changeTouches(change, traceId);
-      if (touched === 'updated') this.scheduleRefresh();
-      else if (touched === 'removed') this.showBanner('This trace is no longer stored (evicted or deleted). What you see is the last version received.');
-    });
+    this.unsubscribe = actions.onTraceChange(
+      (change) => {
+        const touched = changeTouches(change, traceId);
+        if (touched === 'updated') this.scheduleRefresh();
+        else if (touched === 'removed') this.showBanner('This trace is no longer stored (evicted or deleted). What you see is the last version received.');
+      },
+      () => this.scheduleRefresh(),
+    );
   }
 
   async start(): Promise<void> {

@@ -18,10 +18,13 @@ export interface LoupeServe {
  * Runs the built `loupe serve` (dist/cli.js, which serves dist/webview) on free ports with a
  * temporary store, and waits for its listener lines.
  */
-export async function startLoupeServe(timeoutMs = 30_000): Promise<LoupeServe> {
+export async function startLoupeServe(options: { httpPort?: number; store?: string; timeoutMs?: number } = {}): Promise<LoupeServe> {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing; run "node esbuild.mjs" first (npm run test:browser does).`);
-  const store = mkdtempSync(join(tmpdir(), 'loupe-browser-store-'));
-  const child: ChildProcess = spawn(process.execPath, [CLI, 'serve', '--grpc-port', '0', '--http-port', '0', '--store', store], {
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  // A store given by the caller outlives this process (a restart test); a fresh one is removed on stop.
+  const store = options.store ?? mkdtempSync(join(tmpdir(), 'loupe-browser-store-'));
+  const args = ['serve', '--grpc-port', '0', '--http-port', String(options.httpPort ?? 0), '--store', store];
+  const child: ChildProcess = spawn(process.execPath, [CLI, ...args], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -57,7 +60,7 @@ export async function startLoupeServe(timeoutMs = 30_000): Promise<LoupeServe> {
         await exited;
         clearTimeout(timer);
       }
-      rmSync(store, { recursive: true, force: true });
+      if (!options.store) rmSync(store, { recursive: true, force: true });
     },
   };
 }
