@@ -141,6 +141,25 @@ describe('trace view in the browser (loupe serve)', function () {
     await page.keyboard.up('Control');
     await page.waitForFunction((text) => document.querySelector('.wf-axis')?.textContent !== text, before);
     assert.equal(await visibleRowCount(page), first.spanCount);
+
+    // Dragging the timeline pans; the minimap shows the window and a double-click shows everything.
+    const zoomed = await page.locator('.wf-axis').textContent();
+    await page.mouse.move(box.x + box.width * 0.6, box.y + 40);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.8, box.y + 40, { steps: 5 });
+    await page.mouse.up();
+    await page.waitForFunction((text) => document.querySelector('.wf-axis')?.textContent !== text, zoomed);
+    const windowBox = await page.locator('.wf-minimap-window').boundingBox();
+    const minimapBox = await page.locator('.wf-minimap').boundingBox();
+    assert.ok(windowBox && minimapBox && windowBox.width < minimapBox.width * 0.9, 'the minimap shows a partial window');
+    await page.locator('.wf-minimap').dblclick();
+    await page.waitForFunction((text) => document.querySelector('.wf-axis')?.textContent === text, before);
+
+    await page.keyboard.down('Control');
+    await page.mouse.move(box.x + box.width * 0.7, box.y + 40);
+    await page.mouse.wheel(0, -400);
+    await page.keyboard.up('Control');
+    await page.waitForFunction((text) => document.querySelector('.wf-axis')?.textContent !== text, before);
     await page.locator('.wf-body').focus();
     await page.keyboard.press('0');
     await page.waitForFunction((text) => document.querySelector('.wf-axis')?.textContent === text, before);

@@ -1,4 +1,5 @@
 import type { WaterfallView } from './waterfallView';
+import { panWindow } from './zoomWindow';
 
 const DRAG_THRESHOLD_PX = 4;
 
@@ -48,9 +49,7 @@ export function attachWaterfallInput(view: WaterfallView, resizer: HTMLElement):
         body.setPointerCapture(event.pointerId);
         body.classList.add('panning');
       }
-      const width = view.timelineWidth || 1;
-      view.setWindow(startWindow);
-      view.panBy(-dx / width);
+      view.setWindow(panWindow(startWindow, -dx / (view.timelineWidth || 1)));
     };
     const onUp = () => {
       body.removeEventListener('pointermove', onMove);
