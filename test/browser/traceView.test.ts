@@ -118,6 +118,9 @@ describe('trace view in the browser (loupe serve)', function () {
     await expectSelected(page, first.rootSpanId);
     await page.keyboard.press('ArrowDown');
     await expectSelected(page, first.llmSpanId);
+    // Screen readers follow the selection through aria-activedescendant.
+    const active = await page.locator('.wf-body').getAttribute('aria-activedescendant');
+    assert.equal(await page.locator(`#${active}`).getAttribute('data-span-id'), first.llmSpanId);
     await page.waitForSelector('.details .chat-message');
     await page.keyboard.press('ArrowLeft');
     await expectSelected(page, first.rootSpanId);

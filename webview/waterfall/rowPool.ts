@@ -27,9 +27,12 @@ export class RowPool {
     return this.slots.length;
   }
 
-  draw(frame: RowFrame, capacity: number): void {
+  /** Draws the frame; returns the element id of the selected row when it is drawn (for aria-activedescendant). */
+  draw(frame: RowFrame, capacity: number): string | undefined {
+    let selectedId: string | undefined;
     while (this.slots.length < capacity) {
       const slot = createRowSlot();
+      slot.element.id = `wf-row-${this.slots.length}`;
       this.slots.push(slot);
       this.container.append(slot.element);
     }
@@ -46,6 +49,7 @@ export class RowPool {
       }
       if (slot.window !== frame.window || slot.trackWidth !== frame.trackWidth) placeRowBar(slot, frame.window, frame.trackWidth);
       const selected = row === frame.selectedRow;
+      if (selected) selectedId = slot.element.id;
       if (slot.selected !== selected) {
         slot.selected = selected;
         slot.element.classList.toggle('selected', selected);
@@ -64,5 +68,6 @@ export class RowPool {
         slot.visibleIndex = -1;
       }
     }
+    return selectedId;
   }
 }

@@ -74,6 +74,7 @@ export class WaterfallView {
   /** Changes with the VS Code theme (body classes); the minimap's colours follow it. */
   private themeKey = '';
   private frame = 0;
+  private activeDescendant: string | undefined;
   private readonly resizeObserver: ResizeObserver;
   private readonly themeObserver: MutationObserver;
   private readonly darkScheme = matchMedia('(prefers-color-scheme: dark)');
@@ -403,7 +404,7 @@ export class WaterfallView {
     const count = this.visible.length;
     const { first, end } = rowWindow(scrollTop, this.viewportHeight, ROW_HEIGHT, count, OVERSCAN);
     const capacity = Math.ceil(this.viewportHeight / ROW_HEIGHT) + 2 * OVERSCAN + 2;
-    this.rows.draw(
+    const selectedId = this.rows.draw(
       {
         first,
         end,
@@ -416,6 +417,11 @@ export class WaterfallView {
       },
       capacity,
     );
+    if (selectedId !== this.activeDescendant) {
+      this.activeDescendant = selectedId;
+      if (selectedId) this.body.setAttribute('aria-activedescendant', selectedId);
+      else this.body.removeAttribute('aria-activedescendant');
+    }
     const [fromMs, toMs] = windowOffsetsMs(this.timeline, this.window);
     this.axis.render(this.trackWidth, fromMs, toMs);
     this.minimap.draw(this.model, this.visible, this.timeline, this.themeKey, this.trackWidth);
