@@ -26,17 +26,16 @@ export function registerTraceCommands(deps: TraceCommandDeps): vscode.Disposable
     registerSafeCommand('loupe.openTrace', 'open the trace', async (arg?: unknown) => {
       const target = await traceTargetOf(arg, tree, 'Trace to open');
       if (!target) return;
-      panels.open({ page: 'trace', traceId: target.traceId, ...(target.spanId ? { spanId: target.spanId } : {}) });
+      const fromTree = arg !== undefined;
+      panels.open({ page: 'trace', traceId: target.traceId, ...(target.spanId ? { spanId: target.spanId } : {}) }, { preserveFocus: fromTree });
     }),
     registerSafeCommand('loupe.showOverview', 'show the breakdown', () => panels.open({ page: 'overview' })),
     registerSafeCommand('loupe.revealSource', 'reveal the source', async (arg?: unknown) => {
       const target = await traceTargetOf(arg, tree, 'Trace whose source to reveal');
       if (!target) return;
       await tree.ensureSpans(target.traceId);
-      const root = tree.model.childrenOf({ type: 'trace', traceId: target.traceId })?.[0];
-      const spanId = target.spanId ?? (root?.type === 'span' ? root.spanId : undefined);
-      const span = spanId ? tree.model.span(target.traceId, spanId) : undefined;
-      if (!span) throw new Error('the span is no longer stored.');
+      const span = target.spanId ? tree.model.span(target.traceId, target.spanId) : tree.model.rootSpan(target.traceId);
+      if (!span) throw new Error(target.spanId ? 'the span is no longer stored.' : 'this trace has several root spans; choose one of them.');
       const location = sourceLocationOf(span);
       if (!location) {
         void vscode.window.showWarningMessage(`Span "${span.name}" carries no source location (no code.* attributes and no stack trace with your code).`);

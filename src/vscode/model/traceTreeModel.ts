@@ -119,29 +119,46 @@ export class TraceTreeModel {
     return this.loaded.get(traceId)?.spans.get(spanId);
   }
 
-  /** Rows under a node (undefined: the top level); undefined when the trace's spans are not loaded. */
+  /**
+   * Rows under a node (undefined: the top level); undefined when the trace's spans are not loaded.
+   * A trace with a single root span shows that span's children directly: the trace row stands for it.
+   */
   childrenOf(ref: TreeNodeRef | undefined): TreeNodeRef[] | undefined {
     if (!ref) return this.visible.map((s) => ({ type: 'trace', traceId: s.traceId }));
     const loaded = this.loaded.get(ref.traceId);
     if (!loaded) return undefined;
-    const ids = ref.type === 'trace' ? loaded.roots : (loaded.spans.get(ref.spanId)?.childIds ?? []);
+    const single = singleRoot(loaded);
+    const ids = ref.type === 'trace' ? (single ? single.childIds : loaded.roots) : (loaded.spans.get(ref.spanId)?.childIds ?? []);
     return ids.map((spanId) => ({ type: 'span', traceId: ref.traceId, spanId }));
+  }
+
+  /** The span a trace row stands for when the trace has exactly one root. */
+  rootSpan(traceId: string): SpanNode | undefined {
+    const loaded = this.loaded.get(traceId);
+    return loaded && singleRoot(loaded);
   }
 
   parentOf(ref: TreeNodeRef): TreeNodeRef | undefined {
     if (ref.type === 'trace') return undefined;
-    const parent = this.loaded.get(ref.traceId)?.spans.get(ref.spanId)?.parentSpanId;
-    return parent ? { type: 'span', traceId: ref.traceId, spanId: parent } : { type: 'trace', traceId: ref.traceId };
+    const loaded = this.loaded.get(ref.traceId);
+    const parent = loaded?.spans.get(ref.spanId)?.parentSpanId;
+    const single = loaded && singleRoot(loaded);
+    return parent && parent !== single?.spanId ? { type: 'span', traceId: ref.traceId, spanId: parent } : { type: 'trace', traceId: ref.traceId };
   }
 
-  /** The span and its ancestors up to the root span, for revealing a span in the tree. */
+  /** The row for a span: the trace row for a single root span. */
+  rowOf(traceId: string, spanId: string): TreeNodeRef {
+    return this.rootSpan(traceId)?.spanId === spanId ? { type: 'trace', traceId } : { type: 'span', traceId, spanId };
+  }
+
+  /** The rows from the trace row down to the span's row, for revealing a span in the tree. */
   pathTo(traceId: string, spanId: string): TreeNodeRef[] {
     const path: TreeNodeRef[] = [];
-    let current: string | undefined = spanId;
     const loaded = this.loaded.get(traceId);
-    for (let guard = 0; current && loaded && guard < loaded.spans.size; guard++) {
-      path.unshift({ type: 'span', traceId, spanId: current });
-      current = loaded.spans.get(current)?.parentSpanId;
+    let current: TreeNodeRef | undefined = loaded?.spans.has(spanId) ? this.rowOf(traceId, spanId) : undefined;
+    for (let guard = 0; current && current.type === 'span' && loaded && guard < loaded.spans.size; guard++) {
+      path.unshift(current);
+      current = this.parentOf(current);
     }
     return [{ type: 'trace', traceId }, ...path];
   }
@@ -181,6 +198,10 @@ function nodeOf(span: Span): SpanNode {
     error: span.error && { type: span.error.type, message: span.error.message, stacktrace: span.error.stacktrace },
     childIds: [],
   };
+}
+
+function singleRoot(loaded: LoadedTrace): SpanNode | undefined {
+  return loaded.roots.length === 1 ? loaded.spans.get(loaded.roots[0]) : undefined;
 }
 
 /** Parents before children as the detail orders them; spans whose parent is missing become roots. */

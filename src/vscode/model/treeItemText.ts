@@ -36,14 +36,15 @@ function tokensText(tokens: number): string | undefined {
 
 export function traceItemText(summary: TraceSummary, now: number): ItemText {
   const agent = summary.agents[0] && !summary.name.includes(summary.agents[0]) ? summary.agents[0] : undefined;
+  // Most telling first: a narrow sidebar cuts the end.
   const parts = [
     agent,
-    summary.service,
-    formatAge(summary.startTime, now),
     formatDuration(summary.durationMs),
-    `${formatCount(summary.spanCount)} ${summary.spanCount === 1 ? 'span' : 'spans'}`,
     tokensText(summary.tokens.total),
     costText(summary.costUsd, summary.unpricedCalls),
+    `${formatCount(summary.spanCount)} ${summary.spanCount === 1 ? 'span' : 'spans'}`,
+    formatAge(summary.startTime, now),
+    summary.service,
   ];
   const error = summary.errorCount > 0;
   return {

@@ -59,15 +59,17 @@ export class TracePanels implements vscode.WebviewPanelSerializer, vscode.Dispos
     this.unsubscribe = host.api.subscribe((change) => this.forward(change));
   }
 
-  open(view: WebviewView, column: vscode.ViewColumn = vscode.ViewColumn.Active): vscode.WebviewPanel {
+  /** Opens or reveals the panel for a view; from the tree, focus stays there so arrow keys keep working. */
+  open(view: WebviewView, options: { preserveFocus?: boolean } = {}): vscode.WebviewPanel {
     const key = keyOf(view);
+    const preserveFocus = options.preserveFocus ?? false;
     const existing = this.panels.get(key);
     if (existing) {
-      existing.panel.reveal(existing.panel.viewColumn ?? column);
+      existing.panel.reveal(existing.panel.viewColumn ?? vscode.ViewColumn.Active, preserveFocus);
       this.show(existing, view);
       return existing.panel;
     }
-    const panel = vscode.window.createWebviewPanel(TRACE_PANEL_VIEW_TYPE, this.titleFor(view), { viewColumn: column, preserveFocus: false }, panelOptions(this.host.extensionUri));
+    const panel = vscode.window.createWebviewPanel(TRACE_PANEL_VIEW_TYPE, this.titleFor(view), { viewColumn: vscode.ViewColumn.Active, preserveFocus }, panelOptions(this.host.extensionUri));
     this.adopt(panel, view);
     return panel;
   }

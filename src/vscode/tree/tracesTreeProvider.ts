@@ -88,7 +88,8 @@ export class TracesTreeProvider implements vscode.TreeDataProvider<TraceTreeElem
       const summary = this.model.summary(element.traceId);
       if (!summary) return new vscode.TreeItem('(gone)');
       const text = traceItemText(summary, Date.now());
-      const item = this.item(element, text, vscode.TreeItemCollapsibleState.Collapsed);
+      const loadedRows = this.model.needsSpans(element.traceId) ? undefined : this.model.childrenOf(element);
+      const item = this.item(element, text, loadedRows?.length === 0 ? vscode.TreeItemCollapsibleState.None : vscode.TreeItemCollapsibleState.Collapsed);
       item.contextValue = `loupe.trace${summary.errorCount > 0 ? '.error' : ''}`;
       item.tooltip = untrustedMarkdown(traceTooltipMarkdown(summary, Date.now()));
       item.command = { command: 'loupe.openTrace', title: 'Open Trace', arguments: [element] };

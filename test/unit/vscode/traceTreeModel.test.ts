@@ -61,14 +61,16 @@ describe('Traces view model', () => {
 
     model.setSpans((await engine.getTrace(older))!);
     assert.equal(model.needsSpans(older), false);
+    // One root span: the trace row stands for it and shows its children.
     const top = model.childrenOf({ type: 'trace', traceId: older })!;
-    assert.deepEqual(top, [{ type: 'span', traceId: older, spanId: a.ids.root }]);
-    const underRoot = model.childrenOf(top[0])!.map((r) => (r as { spanId: string }).spanId);
-    assert.deepEqual(underRoot, [a.ids.llm1, a.ids.tool], 'children by start time');
+    assert.deepEqual(top.map((r) => (r as { spanId: string }).spanId), [a.ids.llm1, a.ids.tool], 'children by start time');
+    assert.equal(model.rootSpan(older)?.spanId, a.ids.root);
     const llm2: TreeNodeRef = { type: 'span', traceId: older, spanId: a.ids.llm2 };
     assert.deepEqual(model.parentOf(llm2), { type: 'span', traceId: older, spanId: a.ids.tool });
     assert.deepEqual(model.parentOf(top[0]), { type: 'trace', traceId: older });
-    assert.deepEqual(model.pathTo(older, a.ids.llm2).map(nodeIdOf), [`trace:${older}`, `span:${older}:${a.ids.root}`, `span:${older}:${a.ids.tool}`, `span:${older}:${a.ids.llm2}`]);
+    assert.deepEqual(model.pathTo(older, a.ids.llm2).map(nodeIdOf), [`trace:${older}`, `span:${older}:${a.ids.tool}`, `span:${older}:${a.ids.llm2}`]);
+    assert.deepEqual(model.pathTo(older, a.ids.root).map(nodeIdOf), [`trace:${older}`]);
+    assert.deepEqual(model.rowOf(older, a.ids.root), { type: 'trace', traceId: older });
 
     const rootText = spanItemText(model.span(older, a.ids.root)!);
     assert.equal(rootText.label, 'invoke_agent planner');
@@ -84,7 +86,7 @@ describe('Traces view model', () => {
     const traceText = traceItemText(model.summary(older)!, model.summary(older)!.startTime + 120_000);
     assert.equal(traceText.label, 'invoke_agent planner');
     assert.equal(traceText.icon, 'error');
-    assert.match(traceText.description, /^weather-svc · 2 min ago · 1 s · 4 spans · 1\.8k tok · \$0\.\d+$/);
+    assert.match(traceText.description, /^1 s · 1\.8k tok · \$0\.\d+ · 4 spans · 2 min ago · weather-svc$/);
   });
 
   it('applies live changes: grown traces change in place, new and removed ones move the list', async () => {
@@ -160,5 +162,6 @@ describe('Traces view model', () => {
     };
     walk(undefined, 0);
     assert.equal(seen.size, 4, 'the trace row and all three spans are reachable exactly once');
+    assert.equal(model.rootSpan(t), undefined, 'several roots: each is a row of its own');
   });
 });
