@@ -1,7 +1,7 @@
 // Runs the same integration suite in desktop VS Code via @vscode/test-electron, which downloads
 // VS Code into .vscode-test/ (needs internet; on machines without it use runInCodeServer.ts).
 // Usage: npm run test:integration:electron   (on headless Linux wrap it in xvfb-run -a)
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { runTests } from '@vscode/test-electron';
@@ -12,6 +12,9 @@ const repoRoot = path.resolve(__dirname, '..', '..');
 async function main(): Promise<number> {
   const scratchDir = mkdtempSync(path.join(tmpdir(), 'loupe-electron-'));
   const resultsPath = path.join(scratchDir, 'results.jsonl');
+  // The same fixture workspace as under code-server: sources for Reveal Source, free receiver ports.
+  const workspace = path.join(scratchDir, 'workspace');
+  cpSync(path.join(repoRoot, 'test', 'integration', 'fixtures', 'workspace'), workspace, { recursive: true });
   try {
     let exitCode: number;
     try {
@@ -20,7 +23,7 @@ async function main(): Promise<number> {
         extensionDevelopmentPath: repoRoot,
         extensionTestsPath: path.join(repoRoot, 'out', 'integration', 'suite', 'index'),
         extensionTestsEnv: { LOUPE_TEST_RESULTS: resultsPath },
-        launchArgs: [scratchDir, '--disable-extensions', '--disable-workspace-trust'],
+        launchArgs: [workspace, '--user-data-dir', path.join(scratchDir, 'user-data'), '--disable-extensions', '--disable-workspace-trust'],
       });
     } catch (error) {
       // runTests rejects with the exit code (or a download error) when the host fails.

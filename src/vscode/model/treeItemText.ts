@@ -114,7 +114,7 @@ export function traceTooltipMarkdown(summary: TraceSummary, now: number): string
     row('Spans', formatCount(summary.spanCount) + (summary.droppedSpans > 0 ? `, ${formatCount(summary.droppedSpans)} dropped at the span limit` : '')),
     row('Model calls', summary.llmCalls > 0 ? formatCount(summary.llmCalls) : undefined),
     row('Tokens', tokenDetail(summary.tokens)),
-    row('Cost', cost && cost + (summary.unpricedCalls > 0 ? ` (+ ${summary.unpricedCalls} calls without a known price)` : '')),
+    row('Cost', cost && markdownText(cost) + (summary.unpricedCalls > 0 ? ` (+ ${summary.unpricedCalls} calls without a known price)` : '')),
     row('Errors', summary.errorCount > 0 ? formatCount(summary.errorCount) : undefined),
     row('Trace ID', `\`${summary.traceId.replace(/[^0-9a-zA-Z]/g, '')}\``),
   ];
@@ -135,7 +135,7 @@ export function spanTooltipMarkdown(span: SpanNode): string {
     row('Service', markdownText(span.service, 120)),
     row('Duration', formatDuration(span.durationMs)),
     row('Tokens', span.aggregate ? undefined : tokenDetail(span.tokens)),
-    row('Cost', span.costUsd === null ? 'unknown price' : span.costUsd > 0 && !span.aggregate ? formatCost(span.costUsd) : undefined),
+    row('Cost', span.costUsd === null ? 'unknown price' : span.costUsd > 0 && !span.aggregate ? markdownText(formatCost(span.costUsd)) : undefined),
     row('Below and including', span.childIds.length > 0 && span.subtree ? subtreeSummary(span) : undefined),
     row('Source', code),
     row('Error', span.status === 'error' ? markdownText([span.error?.type, errorText].filter(Boolean).join(': ') || 'failed', 400) : undefined),
@@ -148,7 +148,7 @@ function subtreeSummary(span: SpanNode): string {
   return [
     `${formatCount(sub.spanCount)} spans`,
     sub.tokens > 0 ? `${formatCount(sub.tokens)} tokens` : '',
-    sub.costUsd > 0 ? formatCost(sub.costUsd) : '',
+    sub.costUsd > 0 ? markdownText(formatCost(sub.costUsd)) : '',
     sub.errorCount > 0 ? `${formatCount(sub.errorCount)} errors` : '',
   ]
     .filter(Boolean)

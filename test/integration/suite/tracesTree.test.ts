@@ -83,6 +83,21 @@ describe('Traces view with spans from the OpenTelemetry SDK', () => {
     await vscode.commands.executeCommand('loupe.filterAllTraces');
   });
 
+  it('shows hostile span text in rows and tooltips as inert text', async () => {
+    const hostile = `<img src=x onerror="alert(1)"> [run](command:workbench.action.terminal.new) \u202Egnp.exe`;
+    const sent = await sendRun(http, hostile);
+    await traceInTree(api, sent.traceId, 3);
+    const item = api.tree.getTreeItem(api.tree.element({ type: 'trace', traceId: sent.traceId }));
+    assert.equal(item.label, hostile.replace(/\s+/g, ' '), 'labels are plain text');
+    const tooltip = item.tooltip as vscode.MarkdownString;
+    assert.equal(tooltip.isTrusted, false);
+    assert.equal(tooltip.supportHtml, false);
+    assert.doesNotMatch(tooltip.value, /(^|[^\\])[<>\[\]]/, 'every angle and square bracket is escaped');
+    assert.ok(!tooltip.value.includes('](command:'), tooltip.value);
+    assert.ok(tooltip.value.includes('⟪U\\+202E⟫'), 'the bidi override is made visible');
+    await api.connection.deleteTrace(sent.traceId);
+  });
+
   it('copies a trace id and deletes a trace from its row', async () => {
     const row = api.tree.element({ type: 'trace', traceId: overGrpc.traceId });
     await vscode.commands.executeCommand('loupe.copyTraceId', row);
