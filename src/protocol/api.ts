@@ -1,6 +1,7 @@
 import type {
   Breakdown,
   Health,
+  Span,
   StoreStats,
   TraceChange,
   TraceDetail,
@@ -25,6 +26,8 @@ export interface LoupeApi {
   listTraces(query?: TraceQuery): Promise<TraceSummary[]>;
   /** undefined when the trace is unknown (never stored, evicted or deleted). */
   getTrace(traceId: string): Promise<TraceDetail | undefined>;
+  /** One span with its messages and roll-up, without building the detail of the whole trace. */
+  span(traceId: string, spanId: string): Promise<Span | undefined>;
   waterfall(traceId: string): Promise<WaterfallRow[] | undefined>;
   breakdown(traceId: string): Promise<Breakdown | undefined>;
   /** The same breakdown across every stored trace. */

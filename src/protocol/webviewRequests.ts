@@ -1,22 +1,15 @@
 import type { LoupeApi } from './api';
-import type { Span } from './model';
 import type { WebviewRequest, WebviewResponse } from './webviewMessages';
 
-/** An engine that can also answer for one span without building the whole trace's detail. */
-type MaybeSpanApi = LoupeApi & { span?(traceId: string, spanId: string): Promise<Span | undefined> };
-
-async function resultOf(api: MaybeSpanApi, request: WebviewRequest): Promise<unknown> {
+async function resultOf(api: LoupeApi, request: WebviewRequest): Promise<unknown> {
   const params = request.params as { traceId?: string; spanId?: string };
   switch (request.method) {
     case 'listTraces':
       return api.listTraces(request.params as WebviewRequest<'listTraces'>['params']);
     case 'getTrace':
       return (await api.getTrace(params.traceId!)) ?? null;
-    case 'getSpan': {
-      if (typeof api.span === 'function') return (await api.span(params.traceId!, params.spanId!)) ?? null;
-      const detail = await api.getTrace(params.traceId!);
-      return detail?.spans.find((span) => span.spanId === params.spanId) ?? null;
-    }
+    case 'getSpan':
+      return (await api.span(params.traceId!, params.spanId!)) ?? null;
     case 'waterfall':
       return (await api.waterfall(params.traceId!)) ?? null;
     case 'breakdown':

@@ -3,7 +3,7 @@ import type { StoredTrace } from '../store/storedTrace';
 import type { Breakdown, BreakdownRow } from '../../protocol/model';
 import { nanosToMs } from '../otlp/values';
 import { buildSpanTree } from './spanTree';
-import { computeRollups } from './traceDetail';
+import { computeRollups } from './rollups';
 import { countModelCalls } from './modelCalls';
 
 /** Nearest-rank percentile of an ascending-sorted list. */

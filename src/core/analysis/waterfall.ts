@@ -2,15 +2,13 @@ import type { SpanFacts } from '../genai/spanFacts';
 import type { StoredTrace } from '../store/storedTrace';
 import type { WaterfallRow } from '../../protocol/model';
 import { nanosToMs } from '../otlp/values';
-import { buildSpanTree } from './spanTree';
-import { countModelCalls } from './modelCalls';
-import { criticalPath, criticalPathSpanIds } from './criticalPath';
+import { criticalPathByIndex } from './criticalPath';
+import { analyzeTrace, type TraceAnalysis } from './traceAnalysis';
 
 /** Rows in display order, offsets relative to the trace's earliest span start. */
-export function waterfallRows(trace: StoredTrace, facts: readonly SpanFacts[]): WaterfallRow[] {
+export function waterfallRows(trace: StoredTrace, facts: readonly SpanFacts[], analysis: TraceAnalysis = analyzeTrace(trace, facts)): WaterfallRow[] {
   const spans = trace.spans;
-  const tree = buildSpanTree(spans);
-  const counting = countModelCalls(spans, facts, tree.parent);
+  const { tree, counting } = analysis;
   const starts = new Float64Array(spans.length);
   const ends = new Float64Array(spans.length);
   let traceStart = Infinity;
@@ -19,9 +17,8 @@ export function waterfallRows(trace: StoredTrace, facts: readonly SpanFacts[]): 
     ends[i] = Math.max(starts[i], nanosToMs(spans[i].endTimeUnixNano));
     if (starts[i] < traceStart) traceStart = starts[i];
   }
-  const critical = criticalPathSpanIds(
-    criticalPath(spans.map((s, i) => ({ spanId: s.spanId, parentSpanId: s.parentSpanId, startTime: starts[i], endTime: ends[i] }))),
-  );
+  const critical = new Uint8Array(spans.length);
+  for (const segment of criticalPathByIndex(starts, ends, Int32Array.from(tree.parent))) critical[segment.index] = 1;
   return tree.order.map((i) => {
     const span = spans[i];
     const f = facts[i];
@@ -40,7 +37,7 @@ export function waterfallRows(trace: StoredTrace, facts: readonly SpanFacts[]): 
       tokens: f.tokens.total,
       costUsd: f.costUsd,
       orphan: tree.orphan[i],
-      onCriticalPath: critical.has(span.spanId),
+      onCriticalPath: critical[i] === 1,
       aggregate: f.aggregate || counting.aggregate[i] === 1,
       toolName: f.toolName,
       agentName: counting.agentOf[i],

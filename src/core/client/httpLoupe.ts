@@ -3,6 +3,7 @@ import type { LoupeApi, Unsubscribe } from '../../protocol/api';
 import type {
   Breakdown,
   Health,
+  Span,
   StoreStats,
   TraceChange,
   TraceDetail,
@@ -40,6 +41,8 @@ export class HttpLoupe implements LoupeApi {
   health = () => this.get<Health>('/api/health') as Promise<Health>;
   listTraces = (query: TraceQuery = {}) => this.get<TraceSummary[]>(`/api/traces${queryString(query)}`) as Promise<TraceSummary[]>;
   getTrace = (traceId: string) => this.get<TraceDetail>(`/api/traces/${encodeURIComponent(traceId)}`, true);
+  span = (traceId: string, spanId: string) =>
+    this.get<Span>(`/api/traces/${encodeURIComponent(traceId)}/spans/${encodeURIComponent(spanId)}`, true);
   waterfall = (traceId: string) => this.get<WaterfallRow[]>(`/api/traces/${encodeURIComponent(traceId)}/waterfall`, true);
   breakdown = (traceId: string) => this.get<Breakdown>(`/api/traces/${encodeURIComponent(traceId)}/breakdown`, true);
   overallBreakdown = () => this.get<Breakdown>('/api/breakdown') as Promise<Breakdown>;

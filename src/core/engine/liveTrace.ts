@@ -49,6 +49,8 @@ export class LiveTrace {
   private readonly resourceIndex = new Map<string, number>();
   private readonly scopeIndex = new Map<string, number>();
   private cachedSummary: TraceSummary | undefined;
+  /** Increases with every change, so derived views know when they are stale. */
+  version = 0;
   bytes = 0;
 
   constructor(stored: StoredTrace) {
@@ -136,6 +138,7 @@ export class LiveTrace {
   redescribe(pricing: PriceBook): void {
     this.stored.spans.forEach((span, i) => (this.facts[i] = this.describe(span, pricing)));
     this.cachedSummary = undefined;
+    this.version++;
   }
 
   summary(): TraceSummary {
@@ -150,6 +153,7 @@ export class LiveTrace {
   private touch(now: number): void {
     this.stored.updatedAt = now;
     this.cachedSummary = undefined;
+    this.version++;
   }
 }
 

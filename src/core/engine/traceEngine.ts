@@ -4,6 +4,7 @@ import type { LoupeApi, Unsubscribe } from '../../protocol/api';
 import type {
   Breakdown,
   Health,
+  Span,
   StoreStats,
   TraceChange,
   TraceDetail,
@@ -14,7 +15,8 @@ import type {
 import type { StoredTrace } from '../store/storedTrace';
 import { TraceRing } from '../store/traceRing';
 import { PriceBook, type PriceOverride } from '../genai/pricing';
-import { buildTraceDetail } from '../analysis/traceDetail';
+import { buildSpan, buildTraceDetail } from '../analysis/traceDetail';
+import { TraceViewCache } from './traceViewCache';
 import { waterfallRows } from '../analysis/waterfall';
 import { breakdownOf } from '../analysis/breakdown';
 import { LiveTrace } from './liveTrace';
@@ -65,6 +67,8 @@ const MAX_QUEUED_SPANS = 20_000;
 export class TraceEngine implements LoupeApi, IngestSink {
   private readonly ring: TraceRing<LiveTrace>;
   private readonly feed: ChangeFeed;
+  /** Tree analyses and waterfall rows of the traces viewed last, valid until the trace changes. */
+  private readonly views = new TraceViewCache(4);
   private pricing: PriceBook;
   private policy: IngestPolicy;
   private readonly maxSpansPerTrace: number;
@@ -263,6 +267,7 @@ export class TraceEngine implements LoupeApi, IngestSink {
       this.evictedSpans += live.spanCount;
       this.options.persistence?.remove(live.stored.traceId);
       this.feed.remove(live.stored.traceId);
+      this.views.forget(live.stored.traceId);
     }
     this.options.persistence?.updateMeta({ evictedTraces: this.evictedTraces(), evictedSpans: this.evictedSpans });
   }
@@ -310,12 +315,20 @@ export class TraceEngine implements LoupeApi, IngestSink {
 
   async getTrace(traceId: string): Promise<TraceDetail | undefined> {
     const live = this.visible(traceId);
-    return live && buildTraceDetail(live.stored, live.facts, live.summary());
+    return live && buildTraceDetail(live.stored, live.facts, live.summary(), this.views.analysis(live));
+  }
+
+  async span(traceId: string, spanId: string): Promise<Span | undefined> {
+    const live = this.visible(traceId);
+    if (!live) return undefined;
+    const analysis = this.views.analysis(live);
+    const index = analysis.indexOf.get(spanId);
+    return index === undefined ? undefined : buildSpan(live.stored, live.facts, analysis, index);
   }
 
   async waterfall(traceId: string): Promise<WaterfallRow[] | undefined> {
     const live = this.visible(traceId);
-    return live && waterfallRows(live.stored, live.facts);
+    return live && this.views.waterfall(live);
   }
 
   async breakdown(traceId: string): Promise<Breakdown | undefined> {
@@ -345,6 +358,7 @@ export class TraceEngine implements LoupeApi, IngestSink {
     const live = this.ring.get(traceId);
     if (!live) return false;
     this.ring.delete(traceId);
+    this.views.forget(traceId);
     this.spanTotal -= live.spanCount;
     this.options.persistence?.remove(traceId);
     this.feed.remove(traceId);
@@ -354,6 +368,7 @@ export class TraceEngine implements LoupeApi, IngestSink {
   async clear(): Promise<void> {
     this.assembly.drain();
     this.ring.clear();
+    this.views.clear();
     this.spanTotal = 0;
     this.options.persistence?.removeAll();
     this.feed.clear();

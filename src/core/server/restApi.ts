@@ -22,6 +22,7 @@ export interface ApiResponse {
 export const MAX_TRACE_LIMIT = 10_000;
 const MAX_QUERY_TEXT = 1_000;
 const TRACE_ID = /^[0-9a-fA-F]{32}$/;
+const SPAN_ID = /^[0-9a-fA-F]{16}$/;
 const TRACE_VIEWS = ['waterfall', 'breakdown', 'otlp'] as const;
 type TraceView = (typeof TRACE_VIEWS)[number];
 
@@ -69,9 +70,10 @@ async function route(api: LoupeApi, request: ApiRequest): Promise<ApiResponse> {
       return notAllowed('GET, DELETE');
   }
 
-  if (segments[1] !== 'traces' || segments.length > 4) return notFound(path);
+  if (segments[1] !== 'traces' || segments.length > 5) return notFound(path);
   const rawId = segments[2];
   const view = segments[3];
+  if (segments.length === 5) return view === 'spans' ? readSpan(api, method, rawId, segments[4]) : notFound(path);
   if (view !== undefined && !(TRACE_VIEWS as readonly string[]).includes(view)) return notFound(path);
   if (!TRACE_ID.test(rawId)) {
     return jsonError(400, `"${truncate(rawId, 64)}" is not a trace id (32 hexadecimal characters).`);
@@ -84,6 +86,16 @@ async function route(api: LoupeApi, request: ApiRequest): Promise<ApiResponse> {
   }
   if (method !== 'GET') return notAllowed('GET');
   return found(traceId, await readTraceView(api, traceId, view as TraceView));
+}
+
+async function readSpan(api: LoupeApi, method: string, rawTraceId: string, rawSpanId: string): Promise<ApiResponse> {
+  if (method !== 'GET') return notAllowed('GET');
+  if (!TRACE_ID.test(rawTraceId)) return jsonError(400, `"${truncate(rawTraceId, 64)}" is not a trace id (32 hexadecimal characters).`);
+  if (!SPAN_ID.test(rawSpanId)) return jsonError(400, `"${truncate(rawSpanId, 64)}" is not a span id (16 hexadecimal characters).`);
+  const traceId = rawTraceId.toLowerCase();
+  const spanId = rawSpanId.toLowerCase();
+  const span = await api.span(traceId, spanId);
+  return span ? json(200, span) : jsonError(404, `No span ${spanId} in trace ${traceId} (never received, evicted or deleted).`);
 }
 
 function readTraceView(api: LoupeApi, traceId: string, view: TraceView): Promise<unknown> {

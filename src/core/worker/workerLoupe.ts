@@ -3,6 +3,7 @@ import type { LoupeApi, Unsubscribe } from '../../protocol/api';
 import type {
   Breakdown,
   Health,
+  Span,
   StoreStats,
   TraceChange,
   TraceDetail,
@@ -113,6 +114,7 @@ export class WorkerLoupe implements LoupeApi {
   stats = () => this.call('stats') as Promise<StoreStats>;
   listTraces = (query?: TraceQuery) => this.call('listTraces', [query]) as Promise<TraceSummary[]>;
   getTrace = (traceId: string) => this.call('getTrace', [traceId]) as Promise<TraceDetail | undefined>;
+  span = (traceId: string, spanId: string) => this.call('span', [traceId, spanId]) as Promise<Span | undefined>;
   waterfall = (traceId: string) => this.call('waterfall', [traceId]) as Promise<WaterfallRow[] | undefined>;
   breakdown = (traceId: string) => this.call('breakdown', [traceId]) as Promise<Breakdown | undefined>;
   overallBreakdown = () => this.call('overallBreakdown') as Promise<Breakdown>;

@@ -44,6 +44,7 @@ export const API_METHODS: readonly ApiMethod[] = [
   'stats',
   'listTraces',
   'getTrace',
+  'span',
   'waterfall',
   'breakdown',
   'overallBreakdown',

@@ -18,6 +18,7 @@ export abstract class DelegatingLoupe implements LoupeApi {
   stats = async () => (await this.engine()).stats();
   listTraces = async (query?: TraceQuery) => (await this.engine()).listTraces(query);
   getTrace = async (traceId: string) => (await this.engine()).getTrace(traceId);
+  span = async (traceId: string, spanId: string) => (await this.engine()).span(traceId, spanId);
   waterfall = async (traceId: string) => (await this.engine()).waterfall(traceId);
   breakdown = async (traceId: string) => (await this.engine()).breakdown(traceId);
   overallBreakdown = async () => (await this.engine()).overallBreakdown();

@@ -33,6 +33,8 @@ describe('HttpLoupe (LoupeApi over another Loupe’s REST API)', () => {
     assert.deepEqual(await client.listTraces(), asJson(await runtime.engine.listTraces()));
     assert.deepEqual(await client.listTraces({ q: 'nomatch' }), []);
     assert.deepEqual(await client.getTrace(t), asJson(await runtime.engine.getTrace(t)));
+    assert.deepEqual(await client.span(t, root), asJson(await runtime.engine.span(t, root)));
+    assert.equal(await client.span(t, hexId(8)), undefined);
     assert.deepEqual(await client.waterfall(t), asJson(await runtime.engine.waterfall(t)));
     assert.deepEqual(await client.breakdown(t), asJson(await runtime.engine.breakdown(t)));
     assert.deepEqual(await client.exportOtlp(t), asJson(await runtime.engine.exportOtlp(t)));

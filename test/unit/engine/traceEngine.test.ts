@@ -171,6 +171,32 @@ describe('TraceEngine', () => {
     assert.deepEqual(exported.resourceSpans[0].scopeSpans[0].scope, request.resourceSpans[0].scopeSpans[0].scope);
   });
 
+  it('answers for one span with the same content as the whole trace detail', async () => {
+    engine = await TraceEngine.open();
+    const t = hexId(16);
+    const root = hexId(8);
+    const child = hexId(8);
+    engine.ingestTraces(traceRequest([span(t, root, undefined, 'root', 0, 10), span(t, child, root, 'child', 2, 4, [str('k', 'v')])]));
+    const detail = (await engine.getTrace(t))!;
+    assert.deepEqual(await engine.span(t, child), detail.spans.find((s) => s.spanId === child));
+    assert.deepEqual(await engine.span(t, root), detail.spans.find((s) => s.spanId === root));
+    assert.equal(await engine.span(t, hexId(8)), undefined);
+    assert.equal(await engine.span(hexId(16), root), undefined);
+  });
+
+  it('never serves a stale waterfall or span after the trace changes', async () => {
+    engine = await TraceEngine.open();
+    const t = hexId(16);
+    const root = hexId(8);
+    engine.ingestTraces(traceRequest([span(t, root, undefined, 'root', 0, 10)]));
+    assert.equal((await engine.waterfall(t))!.length, 1);
+    assert.equal((await engine.span(t, root))!.rollup!.spanCount, 1);
+    engine.ingestTraces(traceRequest([span(t, hexId(8), root, 'late child', 1, 2)]));
+    assert.deepEqual((await engine.waterfall(t))!.map((r) => r.name), ['root', 'late child']);
+    assert.equal((await engine.span(t, root))!.rollup!.spanCount, 2);
+    assert.strictEqual(await engine.waterfall(t), await engine.waterfall(t), 'an unchanged trace reuses its rows');
+  });
+
   it('deletes one trace and clears all', async () => {
     engine = await TraceEngine.open();
     const [a, b] = [hexId(16), hexId(16)];

@@ -103,6 +103,19 @@ describe('REST API over the real engine', () => {
     for (const key of ['spanId', 'depth', 'offsetMs', 'durationMs']) ok(key in rows[0], key);
   });
 
+  it('GET /api/traces/{id}/spans/{spanId} returns one span as the detail has it', async () => {
+    const detail = json<TraceDetail>(await get(`/api/traces/${SAMPLE_TRACE}`));
+    const wanted = detail.spans[2];
+    deepStrictEqual(json(await get(`/api/traces/${SAMPLE_TRACE}/spans/${wanted.spanId}`)), wanted);
+    deepStrictEqual(json(await get(`/api/traces/${SAMPLE_TRACE}/spans/${wanted.spanId.toUpperCase()}`)), wanted);
+    const unknown = await get(`/api/traces/${SAMPLE_TRACE}/spans/${'1'.repeat(16)}`);
+    strictEqual(unknown.status, 404);
+    match(json<{ error: string }>(unknown).error, /No span 1111111111111111/);
+    strictEqual((await get(`/api/traces/${SAMPLE_TRACE}/spans/xyz`)).status, 400);
+    strictEqual((await get(`/api/traces/${UNKNOWN_TRACE}/spans/${wanted.spanId}`)).status, 404);
+    strictEqual((await get(`/api/traces/${SAMPLE_TRACE}/waterfall/${wanted.spanId}`)).status, 404);
+  });
+
   it('GET /api/traces/{id}/breakdown and /api/breakdown return breakdowns', async () => {
     const one = json<Breakdown>(await get(`/api/traces/${SAMPLE_TRACE}/breakdown`));
     strictEqual(one.traceId, SAMPLE_TRACE);
