@@ -1,7 +1,6 @@
 import type { SpanFacts } from '../genai/spanFacts';
 import type { StoredTrace } from '../store/storedTrace';
 import type { SpanRollup } from '../../protocol/model';
-import { nanosToMs } from '../otlp/values';
 import type { SpanTree } from './spanTree';
 import { countModelCalls, type ModelCallCounting } from './modelCalls';
 import { addTokens, emptyTokens } from './usageTotals';
@@ -26,10 +25,10 @@ export function computeRollups(
   counting: ModelCallCounting = countModelCalls(trace.spans, facts, tree.parent),
 ): SpanRollup[] {
   const spans = trace.spans;
-  const rollups: SpanRollup[] = spans.map((span, i) => {
+  const { start: starts, end: ends } = tree;
+  const rollups: SpanRollup[] = spans.map((_span, i) => {
     const f = facts[i];
-    const start = nanosToMs(span.startTimeUnixNano);
-    const duration = Math.max(0, nanosToMs(span.endTimeUnixNano) - start);
+    const duration = ends[i] - starts[i];
     const usage = counting.countsUsage[i] === 1;
     return {
       spanCount: 1,
@@ -47,15 +46,15 @@ export function computeRollups(
     const kids = tree.children[i];
     if (kids.length === 0) continue;
     const r = rollups[i];
-    const start = nanosToMs(spans[i].startTimeUnixNano);
-    const end = start + r.durationMs;
+    const start = starts[i];
+    const end = ends[i];
     // Self time: the parent's interval minus the union of its children's intervals (clipped to it).
     let covered = 0;
     let runStart = -Infinity;
     let runEnd = -Infinity;
     for (const c of kids) {
-      const cs = Math.max(start, nanosToMs(spans[c].startTimeUnixNano));
-      const ce = Math.min(end, nanosToMs(spans[c].endTimeUnixNano));
+      const cs = Math.max(start, starts[c]);
+      const ce = Math.min(end, ends[c]);
       if (ce <= cs) continue;
       if (cs > runEnd) {
         if (runEnd > runStart) covered += runEnd - runStart;
@@ -67,8 +66,8 @@ export function computeRollups(
     if (runEnd > runStart) covered += runEnd - runStart;
     // Children that do not overlap the parent still count toward subtree totals.
     for (const c of kids) {
-      const cs = Math.max(start, nanosToMs(spans[c].startTimeUnixNano));
-      const ce = Math.min(end, nanosToMs(spans[c].endTimeUnixNano));
+      const cs = Math.max(start, starts[c]);
+      const ce = Math.min(end, ends[c]);
       if (ce > cs) continue;
       addRollup(r, rollups[c]);
     }

@@ -1,4 +1,5 @@
 import type { OtlpSpan } from '../otlp/model';
+import { nanosToMs } from '../otlp/values';
 
 /** A trace's spans arranged as a forest: parents before children, siblings by start time. */
 export interface SpanTree {
@@ -14,21 +15,24 @@ export interface SpanTree {
   parent: number[];
   /** True for spans that name a parent the trace does not hold. */
   orphan: boolean[];
+  /** Start of each span, Unix ms, parsed once here so no view parses nanosecond strings again. */
+  start: Float64Array;
+  /** End of each span, Unix ms, never before its start. */
+  end: Float64Array;
 }
 
-function compareStart(spans: readonly OtlpSpan[], a: number, b: number): number {
-  const sa = spans[a].startTimeUnixNano;
-  const sb = spans[b].startTimeUnixNano;
-  // Decimal strings of equal length compare correctly as strings; fall back to numbers otherwise.
-  if (sa.length === sb.length) return sa < sb ? -1 : sa > sb ? 1 : a - b;
-  return Number(sa) - Number(sb) || a - b;
-}
 
 /** Iterative (no recursion) so a 100,000-deep chain cannot overflow the stack. */
 export function buildSpanTree(spans: readonly OtlpSpan[]): SpanTree {
   const n = spans.length;
   const indexById = new Map<string, number>();
-  for (let i = 0; i < n; i++) indexById.set(spans[i].spanId, i);
+  const start = new Float64Array(n);
+  const end = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    indexById.set(spans[i].spanId, i);
+    start[i] = nanosToMs(spans[i].startTimeUnixNano);
+    end[i] = Math.max(start[i], nanosToMs(spans[i].endTimeUnixNano));
+  }
 
   const children: number[][] = Array.from({ length: n }, () => []);
   const parent = new Array<number>(n).fill(-1);
@@ -45,7 +49,7 @@ export function buildSpanTree(spans: readonly OtlpSpan[]): SpanTree {
       children[p].push(i);
     }
   }
-  const byStart = (a: number, b: number) => compareStart(spans, a, b);
+  const byStart = (a: number, b: number) => start[a] - start[b] || a - b;
   roots.sort(byStart);
   for (const list of children) if (list.length > 1) list.sort(byStart);
 
@@ -77,5 +81,5 @@ export function buildSpanTree(spans: readonly OtlpSpan[]): SpanTree {
       visit(i);
     }
   }
-  return { order, depth, children, roots, parent, orphan };
+  return { order, depth, children, roots, parent, orphan, start, end };
 }

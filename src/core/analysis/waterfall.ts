@@ -1,7 +1,6 @@
 import type { SpanFacts } from '../genai/spanFacts';
 import type { StoredTrace } from '../store/storedTrace';
 import type { WaterfallRow } from '../../protocol/model';
-import { nanosToMs } from '../otlp/values';
 import { criticalPathByIndex } from './criticalPath';
 import { analyzeTrace, type TraceAnalysis } from './traceAnalysis';
 
@@ -9,14 +8,9 @@ import { analyzeTrace, type TraceAnalysis } from './traceAnalysis';
 export function waterfallRows(trace: StoredTrace, facts: readonly SpanFacts[], analysis: TraceAnalysis = analyzeTrace(trace, facts)): WaterfallRow[] {
   const spans = trace.spans;
   const { tree, counting } = analysis;
-  const starts = new Float64Array(spans.length);
-  const ends = new Float64Array(spans.length);
+  const { start: starts, end: ends } = tree;
   let traceStart = Infinity;
-  for (let i = 0; i < spans.length; i++) {
-    starts[i] = nanosToMs(spans[i].startTimeUnixNano);
-    ends[i] = Math.max(starts[i], nanosToMs(spans[i].endTimeUnixNano));
-    if (starts[i] < traceStart) traceStart = starts[i];
-  }
+  for (let i = 0; i < spans.length; i++) if (starts[i] < traceStart) traceStart = starts[i];
   const critical = new Uint8Array(spans.length);
   for (const segment of criticalPathByIndex(starts, ends, Int32Array.from(tree.parent))) critical[segment.index] = 1;
   return tree.order.map((i) => {
