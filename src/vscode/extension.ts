@@ -66,6 +66,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<LoupeE
     }),
     connection.onDidReset(() => void tree.reload().then(() => status?.refreshStats(), () => undefined)),
   ];
+  const retitle = tree.onDidLoad(() => panels.retitle());
 
   context.subscriptions.push(
     tree,
@@ -74,6 +75,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<LoupeE
     status,
     injection,
     settings,
+    retitle,
     { dispose: () => unsubscribe.forEach((stop) => stop()) },
     vscode.window.registerWebviewPanelSerializer(TRACE_PANEL_VIEW_TYPE, panels),
     ...registerTraceCommands({ api: connection, tree, treeView, panels, source }),

@@ -79,6 +79,28 @@ export async function runUiSmoke(options: UiSmokeOptions): Promise<SmokeCheck[]>
       await sleep(500);
       await shot('ui-smoke-trace-panel');
     }],
+    ['"Reveal source" in the span details opens the mapped workspace file at the line', async () => {
+      const frame = await traceFrame(page);
+      await frame.locator('.details button', { hasText: 'Reveal source' }).first().click();
+      await page.locator('.tabs-container .tab', { hasText: 'weather.py' }).waitFor({ timeout: 15_000 });
+      await page.locator('.statusbar-item', { hasText: /Ln 6, Col 1/ }).waitFor({ timeout: 10_000 });
+      await shot('ui-smoke-reveal-source');
+    }],
+    ['after a window reload the trace panel comes back with its selected span', async () => {
+      // VS Code's own reload writes the workbench state (open editors, webview state) first.
+      const reloaded = page.waitForEvent('load', { timeout: 60_000 });
+      await runPaletteCommand(page, 'Developer: Reload Window');
+      await reloaded;
+      await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+      // Named again once the restored window has read its traces.
+      const tab = page.locator('.tabs-container .tab', { hasText: 'Trace: invoke_agent trip-planner' });
+      await tab.waitFor({ timeout: 30_000 });
+      await tab.click();
+      const frame = await traceFrame(page);
+      await frame.locator(`.trace-page[data-trace-id="${traceId}"][data-state=ready]`).waitFor({ timeout: 30_000 });
+      await frame.locator('.wf-row.selected', { hasText: 'chat claude-sonnet-4' }).waitFor({ timeout: 10_000 });
+      await shot('ui-smoke-after-reload');
+    }],
   ];
   for (const [title, step] of steps) {
     const started = Date.now();
@@ -167,6 +189,9 @@ async function sendTripRun(httpPort: number): Promise<string> {
         'gen_ai.usage.input_tokens': input,
         'gen_ai.usage.output_tokens': output,
         'gen_ai.input.messages': JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: 'Plan a weekend in Lisbon <script>alert(1)</script>' }] }]),
+        // Where the agent ran (a container): Reveal source maps it into the fixture workspace.
+        'code.file.path': '/home/ci/build/agent/tools/weather.py',
+        'code.line.number': 6,
       },
     }, parent);
   const first = chat(1200, 180);

@@ -88,6 +88,14 @@ export class TracePanels implements vscode.WebviewPanelSerializer, vscode.Dispos
     this.adopt(panel, view);
   }
 
+  /** Names trace panels restored before their trace's summary was known. */
+  retitle(): void {
+    for (const managed of this.panels.values()) {
+      const title = this.titleFor(managed.view);
+      if (managed.panel.title !== title) managed.panel.title = title;
+    }
+  }
+
   panelFor(view: WebviewView): vscode.WebviewPanel | undefined {
     return this.panels.get(keyOf(view))?.panel;
   }

@@ -3,7 +3,7 @@ import type { ConnectionState } from '../../../src/vscode/engine/engineConnectio
 import { costSince, startOfToday, statusView } from '../../../src/vscode/model/statusView';
 import type { TraceSummary } from '../../../src/protocol/model';
 
-const STATS = { traces: 12, spans: 340, bytes: 0, evictedTraces: 0, droppedSpans: 0, rejectedSpans: 0 };
+const STATS = { traces: 12, spans: 340, bytes: 0, evictedTraces: 0, evictedSpans: 0, droppedSpans: 0, rejectedSpans: 0 };
 const listening = (grpc: number, http: number): ConnectionState => ({
   role: 'owner',
   receiver: { host: '127.0.0.1', grpc: { state: 'listening', port: grpc }, http: { state: 'listening', port: http } },
