@@ -59,12 +59,21 @@ export async function activate(context: vscode.ExtensionContext): Promise<LoupeE
     status?.setInjecting(injection.active);
   };
   const problemsShown = new Set<string>();
+  const reloadTree = (): Promise<void> =>
+    tree.reload().then(
+      () => status?.refreshStats(),
+      (error: unknown) => {
+        if (connection.state.role === 'owner' || connection.state.role === 'joined') {
+          void vscode.window.showWarningMessage(`Loupe could not read the stored traces: ${error instanceof Error ? error.message : String(error)}`);
+        }
+      },
+    );
   const unsubscribe = [
     connection.onDidChangeState((state) => {
       updateInjection();
       reportReceiverProblems(state, problemsShown);
     }),
-    connection.onDidReset(() => void tree.reload().then(() => status?.refreshStats(), () => undefined)),
+    connection.onDidReset(() => void reloadTree()),
   ];
   const retitle = tree.onDidLoad(() => panels.retitle());
 
@@ -84,7 +93,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<LoupeE
     registerForwardCommand({ connection, tree, targets: () => settings.settings.forwardTargets }),
   );
   void vscode.commands.executeCommand('setContext', 'loupe.filterActive', false);
-  void connection.settled().then(() => tree.reload()).then(() => status?.refreshStats(), () => undefined);
+  void connection.settled().then(reloadTree);
   return { connection, tree, treeView, panels, source, status, injection, settings };
 }
 

@@ -38,10 +38,11 @@ export async function runUiSmoke(options: UiSmokeOptions): Promise<SmokeCheck[]>
   const shot = (name: string) => page.screenshot({ path: path.join(options.outputDir, `${name}.png`) });
   const checks: SmokeCheck[] = [];
   let traceId = '';
+  let second: Page | undefined;
   const steps: [string, () => Promise<void>][] = [
     ['workbench loads with the Loupe activity-bar icon', () => openWorkbench(page, options)],
     ['clicking the Loupe icon shows the Traces view with its welcome text', async () => {
-      await activityItem(page, 'Loupe').click();
+      await showLoupeView(page);
       await assertTracesViewShowsWelcome(page);
       await shot('ui-smoke-loupe-view');
     }],
@@ -101,6 +102,21 @@ export async function runUiSmoke(options: UiSmokeOptions): Promise<SmokeCheck[]>
       await frame.locator('.wf-row.selected', { hasText: 'chat claude-sonnet-4' }).waitFor({ timeout: 10_000 });
       await shot('ui-smoke-after-reload');
     }],
+    ['a second window joins the first (same traces), and takes the receiver over when the first closes', async () => {
+      second = await options.context.newPage();
+      recordPageProblems(second, path.join(options.outputDir, 'ui-smoke-second-window-console.log'));
+      await openWorkbench(second, options);
+      await second.locator('.statusbar-item', { hasText: /Loupe \(joined\) 1 trace/ }).waitFor({ timeout: 30_000 });
+      await showLoupeView(second);
+      await traceRow(second).waitFor({ timeout: 15_000 });
+      await second.screenshot({ path: path.join(options.outputDir, 'ui-smoke-second-window-joined.png') });
+      await page.close();
+      await second.locator('.statusbar-item', { hasText: /Loupe 1 trace · 4 spans/ }).waitFor({ timeout: 30_000 });
+      // The new owner receives: a run sent to the published port shows up in this window.
+      await sendTripRun(await receiverPort(options.userDataDir));
+      await second.locator('.statusbar-item', { hasText: /Loupe 2 traces · 8 spans/ }).waitFor({ timeout: 20_000 });
+      await second.screenshot({ path: path.join(options.outputDir, 'ui-smoke-second-window-owner.png') });
+    }],
   ];
   for (const [title, step] of steps) {
     const started = Date.now();
@@ -110,10 +126,12 @@ export async function runUiSmoke(options: UiSmokeOptions): Promise<SmokeCheck[]>
     } catch (error) {
       checks.push({ title, passed: false, durationMs: Date.now() - started, error: (error as Error).stack ?? String(error) });
       await page.screenshot({ path: path.join(options.outputDir, 'ui-smoke-failure.png') }).catch(() => undefined);
+      await second?.screenshot({ path: path.join(options.outputDir, 'ui-smoke-failure-second-window.png') }).catch(() => undefined);
       break;
     }
   }
   await page.close();
+  await second?.close();
   return checks;
 }
 
@@ -125,6 +143,13 @@ async function openWorkbench(page: Page, options: UiSmokeOptions): Promise<void>
 
 function activityItem(page: Page, label: string) {
   return page.locator('.part.activitybar .action-item', { has: page.locator(`[aria-label^="${label}"]`) }).first();
+}
+
+/** Clicks the Loupe icon unless its view is already showing (a click would then hide the side bar). */
+async function showLoupeView(page: Page): Promise<void> {
+  await page.locator('.part.sidebar').first().waitFor({ state: 'attached', timeout: 10_000 }).catch(() => undefined);
+  const showing = await page.locator('.part.sidebar .title-label', { hasText: /loupe/i }).isVisible().catch(() => false);
+  if (!showing) await activityItem(page, 'Loupe').click();
 }
 
 function traceRow(page: Page) {

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { MAX_TRACE_LIMIT } from '../../core/server/restApi';
 import type { LoupeApi } from '../../protocol/api';
 import type { TraceChange } from '../../protocol/model';
 import { sourceLocationOf } from '../model/sourcePaths';
@@ -11,7 +12,8 @@ export type TraceTreeElement = TreeNodeRef & { readonly id: string };
 
 /** Live changes arriving closer together than this are applied as one refresh. */
 const COALESCE_MS = 120;
-const LIST_LIMIT = 100_000;
+/** As many as any store holds by default; also the most the REST API of a joined Loupe lists. */
+const LIST_LIMIT = MAX_TRACE_LIMIT;
 
 /**
  * The Traces view over the pure `TraceTreeModel`. Rows have stable ids and parents, so refreshes

@@ -6,6 +6,7 @@ import { LoupeRuntime } from '../../../src/core/runtime/loupeRuntime';
 import type { TraceChange } from '../../../src/protocol/model';
 import { EngineConnection, type ConnectionOptions } from '../../../src/vscode/engine/engineConnection';
 import type { LoupeExtensionApi } from '../../../src/vscode/extension';
+import { TracesTreeProvider } from '../../../src/vscode/tree/tracesTreeProvider';
 import { agentProvider, EXTENSION_ID, loupe, sendRun, traceInTree, waitFor } from './loupeHarness';
 
 describe('a second window joins the first', () => {
@@ -44,6 +45,14 @@ describe('a second window joins the first', () => {
       await traceInTree(api, run.traceId, 3);
       await waitFor(() => changes.some((c) => c.upserted.some((s) => s.traceId === run.traceId && s.spanCount === 3)), 'the change in the second window');
       assert.equal((await second.getTrace(run.traceId))?.spans.length, 3);
+      // The Traces view lists with its own limit, which the REST API must accept.
+      const tree = new TracesTreeProvider(second);
+      try {
+        await tree.reload();
+        assert.ok(tree.model.summary(run.traceId), 'a joined window lists the traces');
+      } finally {
+        tree.dispose();
+      }
     } finally {
       await second.close();
     }
