@@ -6,6 +6,7 @@ import { registerReceiverCommands, reportReceiverProblems } from './commands/rec
 import { registerTraceCommands } from './commands/traceCommands';
 import { EngineConnection } from './engine/engineConnection';
 import { EndpointInjection } from './env/endpointInjection';
+import { inertMessageText } from './model/markdownText';
 import { traceTitle } from './model/treeItemText';
 import { TRACE_PANEL_VIEW_TYPE, TracePanels } from './panels/tracePanels';
 import { confirmedBindHost, readSettings } from './settings/configuration';
@@ -64,7 +65,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<LoupeE
       () => status?.refreshStats(),
       (error: unknown) => {
         if (connection.state.role === 'owner' || connection.state.role === 'joined') {
-          void vscode.window.showWarningMessage(`Loupe could not read the stored traces: ${error instanceof Error ? error.message : String(error)}`);
+          void vscode.window.showWarningMessage(inertMessageText(`Loupe could not read the stored traces: ${error instanceof Error ? error.message : String(error)}`));
         }
       },
     );

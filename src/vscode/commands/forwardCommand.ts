@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { ForwardResult } from '../../core/forward/forwardResult';
 import type { ForwardTarget } from '../../core/forward/forwardTarget';
 import type { EngineConnection } from '../engine/engineConnection';
+import { inertMessageText } from '../model/markdownText';
 import type { TracesTreeProvider } from '../tree/tracesTreeProvider';
 import { registerSafeCommand } from './safeCommand';
 import { traceTargetOf } from './tracePick';
@@ -54,12 +55,13 @@ async function report(result: ForwardResult | null, target: ForwardTarget): Prom
     return;
   }
   if (!result.ok) {
-    void vscode.window.showErrorMessage(`Loupe could not forward the trace. ${result.error.message} Nothing was changed locally.`);
+    void vscode.window.showErrorMessage(inertMessageText(`Loupe could not forward the trace. ${result.error.message} Nothing was changed locally.`));
     return;
   }
   const partial = result.rejectedSpans ? ` ${target.name} refused ${result.rejectedSpans} of them${result.targetMessage ? `: ${result.targetMessage}` : '.'}` : '';
   const message = `Forwarded ${result.spanCount} ${result.spanCount === 1 ? 'span' : 'spans'} to ${target.name}.${partial}`;
   const button = result.traceUrl ? openButtonLabel(target) : undefined;
-  const chosen = await (button ? vscode.window.showInformationMessage(message, button) : vscode.window.showInformationMessage(message));
+  const text = inertMessageText(message);
+  const chosen = await (button ? vscode.window.showInformationMessage(text, button) : vscode.window.showInformationMessage(text));
   if (chosen && result.traceUrl) await vscode.env.openExternal(vscode.Uri.parse(result.traceUrl));
 }

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { ConnectionState, EngineConnection } from '../engine/engineConnection';
 import { endpointSetupText, type LoupeEndpoint } from '../model/endpointEnv';
 import type { LoupeSettings } from '../model/loupeSettings';
+import { inertMessageText } from '../model/markdownText';
 import { registerSafeCommand } from './safeCommand';
 
 export interface ReceiverCommandDeps {
@@ -22,7 +23,7 @@ export function reportReceiverProblems(state: ConnectionState, shown: Set<string
   for (const problem of receiverProblems(state)) {
     if (shown.has(problem)) continue;
     shown.add(problem);
-    void vscode.window.showErrorMessage(`Loupe: ${problem}`, 'Open Settings', 'Retry').then((choice) => {
+    void vscode.window.showErrorMessage(inertMessageText(`Loupe: ${problem}`), 'Open Settings', 'Retry').then((choice) => {
       if (choice === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', 'loupe.receiver');
       if (choice === 'Retry') void vscode.commands.executeCommand('loupe.startReceiver');
     });

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { inertMessageText } from '../model/markdownText';
 
 /** Registers a command whose failures become one clear message instead of an unhandled rejection. */
 export function registerSafeCommand(id: string, what: string, run: (...args: any[]) => unknown): vscode.Disposable {
@@ -6,7 +7,7 @@ export function registerSafeCommand(id: string, what: string, run: (...args: any
     try {
       return await run(...args);
     } catch (error) {
-      void vscode.window.showErrorMessage(`Loupe could not ${what}: ${error instanceof Error ? error.message : String(error)}`);
+      void vscode.window.showErrorMessage(inertMessageText(`Loupe could not ${what}: ${error instanceof Error ? error.message : String(error)}`));
       return undefined;
     }
   });

@@ -4,6 +4,7 @@ import type { ExportTraceServiceRequest } from '../../core/otlp/model';
 import type { LoupeApi } from '../../protocol/api';
 import type { TracePanels } from '../panels/tracePanels';
 import type { SourceNavigator } from '../source/sourceNavigator';
+import { inertMessageText } from '../model/markdownText';
 import { sourceLocationOf } from '../model/sourcePaths';
 import type { TracesTreeProvider } from '../tree/tracesTreeProvider';
 import { registerSafeCommand } from './safeCommand';
@@ -38,7 +39,7 @@ export function registerTraceCommands(deps: TraceCommandDeps): vscode.Disposable
       if (!span) throw new Error(target.spanId ? 'the span is no longer stored.' : 'this trace has several root spans; choose one of them.');
       const location = sourceLocationOf(span);
       if (!location) {
-        void vscode.window.showWarningMessage(`Span "${span.name}" carries no source location (no code.* attributes and no stack trace with your code).`);
+        void vscode.window.showWarningMessage(inertMessageText(`Span "${span.name}" carries no source location (no code.* attributes and no stack trace with your code).`));
         return;
       }
       await source.reveal(location, span.name);

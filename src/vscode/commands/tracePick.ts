@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { TraceSummary } from '../../protocol/model';
+import { inertLabelText } from '../model/markdownText';
 import { traceItemText } from '../model/treeItemText';
 import type { TracesTreeProvider } from '../tree/tracesTreeProvider';
 
@@ -25,7 +26,7 @@ export async function traceTargetOf(arg: unknown, tree: TracesTreeProvider, plac
   const picked = await vscode.window.showQuickPick(
     traces.slice(0, 500).map((summary: TraceSummary) => {
       const text = traceItemText(summary, now);
-      return { label: text.label, description: text.description, traceId: summary.traceId };
+      return { label: inertLabelText(text.label), description: inertLabelText(text.description), traceId: summary.traceId };
     }),
     { placeHolder, matchOnDescription: true },
   );

@@ -14,3 +14,16 @@ export function markdownText(text: string, maxChars = DEFAULT_MAX_CHARS): string
   const flat = revealInvisible(cut).replace(/[\r\n\u2028\u2029]+/g, ' ').replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '');
   return flat.replace(/[!-/:-@[-`{-~]/g, '\\$&');
 }
+
+/**
+ * Text for a notification: VS Code turns `[label](https:…|command:…|file:…)` in messages into
+ * links, so span text or a server's answer must never form one. A space after `]` breaks it.
+ */
+export function inertMessageText(text: string): string {
+  return revealInvisible(String(text)).replace(/\]\s*\(/g, '] (');
+}
+
+/** Text for a quick pick label or description, where `$(name)` would otherwise render as an icon. */
+export function inertLabelText(text: string): string {
+  return revealInvisible(String(text)).replace(/\$\(/g, '\\$(');
+}

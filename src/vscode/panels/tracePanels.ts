@@ -10,6 +10,7 @@ import {
   type WebviewView,
 } from '../../protocol/webviewMessages';
 import { answerWebviewRequest } from '../../protocol/webviewRequests';
+import { inertMessageText } from '../model/markdownText';
 import { panelHtml, panelOptions } from './panelHtml';
 
 export const TRACE_PANEL_VIEW_TYPE = 'loupe.trace';
@@ -161,7 +162,7 @@ export class TracePanels implements vscode.WebviewPanelSerializer, vscode.Dispos
       }
       case 'revealSource':
         await this.host.revealSource(message.location).catch((error: unknown) => {
-          void vscode.window.showErrorMessage(`Loupe could not open the source: ${error instanceof Error ? error.message : String(error)}`);
+          void vscode.window.showErrorMessage(inertMessageText(`Loupe could not open the source: ${error instanceof Error ? error.message : String(error)}`));
         });
         return;
       case 'openTrace':

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ConnectionOptions, EngineConnection } from '../engine/engineConnection';
 import { engineOptionsOf, settingsEffect, type EnginePlaces, type LoupeSettings, type SettingsReading } from '../model/loupeSettings';
+import { inertMessageText } from '../model/markdownText';
 import { confirmedBindHost, readSettings } from './configuration';
 
 /** Everything the engine connection needs, from settings and where the extension lives. */
@@ -41,7 +42,7 @@ export class SettingsController implements vscode.Disposable {
   ) {
     this.subscription = vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration('loupe')) void this.apply().catch((error: unknown) => {
-        void vscode.window.showErrorMessage(`Loupe could not apply the new settings: ${error instanceof Error ? error.message : String(error)}`);
+        void vscode.window.showErrorMessage(inertMessageText(`Loupe could not apply the new settings: ${error instanceof Error ? error.message : String(error)}`));
       });
     });
   }

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { CodeLocation } from '../../protocol/model';
 import { isRevealablePath } from '../../protocol/webviewMessages';
+import { inertMessageText } from '../model/markdownText';
 import { baseName, bestSuffixMatch, bestSymbol, describeMissingSource, symbolNameOf } from '../model/sourcePaths';
 
 const MAX_CANDIDATES = 200;
@@ -48,7 +49,7 @@ export class SourceNavigator {
     const outcome = await this.locate(location);
     if (!outcome.found) {
       const message = spanName ? describeMissingSource(spanName, location) : outcome.message;
-      void vscode.window.showWarningMessage(message);
+      void vscode.window.showWarningMessage(inertMessageText(message));
       return { found: false, message };
     }
     const document = await vscode.workspace.openTextDocument(outcome.uri);

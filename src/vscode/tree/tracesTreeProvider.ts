@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { MAX_TRACE_LIMIT } from '../../core/server/restApi';
 import type { LoupeApi } from '../../protocol/api';
 import type { TraceChange } from '../../protocol/model';
+import { inertMessageText } from '../model/markdownText';
 import { sourceLocationOf } from '../model/sourcePaths';
 import { isFilterActive, type TraceFilter } from '../model/traceFilter';
 import { nodeIdOf, TraceTreeModel, type TreeNodeRef } from '../model/traceTreeModel';
@@ -112,7 +113,7 @@ export class TracesTreeProvider implements vscode.TreeDataProvider<TraceTreeElem
       try {
         await this.ensureSpans(element.traceId);
       } catch (error) {
-        void vscode.window.showErrorMessage(`Loupe could not load the spans of this trace: ${error instanceof Error ? error.message : String(error)}`);
+        void vscode.window.showErrorMessage(inertMessageText(`Loupe could not load the spans of this trace: ${error instanceof Error ? error.message : String(error)}`));
         return [];
       }
     }

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { Marked } from 'marked';
 import type { TraceSummary } from '../../../src/protocol/model';
-import { markdownText } from '../../../src/vscode/model/markdownText';
+import { inertLabelText, inertMessageText, markdownText } from '../../../src/vscode/model/markdownText';
 import type { SpanNode } from '../../../src/vscode/model/traceTreeModel';
 import { spanTooltipMarkdown, traceTooltipMarkdown } from '../../../src/vscode/model/treeItemText';
 import { hugePayload, PAYLOADS } from '../../browser/support/hostileCorpus';
@@ -99,5 +99,22 @@ describe('tree tooltips render span text inert', () => {
 
   it('makes bidi overrides and zero-width characters visible', () => {
     assert.equal(markdownText('invoice\u202Egnp.exe'), 'invoice⟪U\\+202E⟫gnp\\.exe');
+  });
+});
+
+describe('span text in notifications and quick picks', () => {
+  it('cannot form a notification link (VS Code links [label](target) in messages)', () => {
+    const hostile = 'Span "[Run me](command:workbench.action.terminal.new)" and [site]( https://evil.example)';
+    const inert = inertMessageText(hostile);
+    // The pattern VS Code's notifications use to find links (parseLinkedText).
+    const vscodeLink = /\[([^\]]+)\]\(((?:https?:\/\/|command:|file:)[^)\s]+)(?: (["'])(.+?)(\3))?\)/gi;
+    assert.ok(vscodeLink.test(hostile), 'the raw text would link');
+    vscodeLink.lastIndex = 0;
+    assert.equal(vscodeLink.test(inert), false);
+    assert.equal(inert, 'Span "[Run me] (command:workbench.action.terminal.new)" and [site] ( https://evil.example)');
+  });
+
+  it('cannot render icons in a quick pick label', () => {
+    assert.equal(inertLabelText('$(alert) invoice\u202Egnp.exe'), '\\$(alert) invoice⟪U+202E⟫gnp.exe');
   });
 });
