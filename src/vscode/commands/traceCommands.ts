@@ -48,20 +48,24 @@ export function registerTraceCommands(deps: TraceCommandDeps): vscode.Disposable
       const target = await traceTargetOf(arg, tree, 'Trace whose id to copy');
       if (target) await vscode.env.clipboard.writeText(target.traceId);
     }),
-    registerSafeCommand('loupe.exportTrace', 'export the trace', async (arg?: unknown) => {
+    registerSafeCommand('loupe.exportTrace', 'export the trace', async (arg?: unknown, destination?: unknown) => {
       const target = await traceTargetOf(arg, tree, 'Trace to export as OTLP JSON');
-      if (!target) return;
+      if (!target) return undefined;
       const request = await api.exportOtlp(target.traceId);
       if (!request) throw new Error('the trace is no longer stored.');
       const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-      const uri = await vscode.window.showSaveDialog({
-        defaultUri: folder ? vscode.Uri.joinPath(folder, `trace-${target.traceId}.otlp.json`) : undefined,
-        filters: { 'OTLP JSON': ['json'] },
-        saveLabel: 'Export',
-      });
-      if (!uri) return;
+      const uri =
+        destination instanceof vscode.Uri
+          ? destination
+          : await vscode.window.showSaveDialog({
+              defaultUri: folder ? vscode.Uri.joinPath(folder, `trace-${target.traceId}.otlp.json`) : undefined,
+              filters: { 'OTLP JSON': ['json'] },
+              saveLabel: 'Export',
+            });
+      if (!uri) return undefined;
       await vscode.workspace.fs.writeFile(uri, Buffer.from(JSON.stringify(request, null, 2)));
       void vscode.window.showInformationMessage(`Exported the trace to ${vscode.workspace.asRelativePath(uri)}.`);
+      return uri;
     }),
     registerSafeCommand('loupe.deleteTrace', 'delete the trace', async (arg?: unknown) => {
       const target = await traceTargetOf(arg, tree, 'Trace to delete');
@@ -76,7 +80,8 @@ export function registerTraceCommands(deps: TraceCommandDeps): vscode.Disposable
       void vscode.window.showInformationMessage(`Imported ${imported.length === 1 ? 'one trace' : `${imported.length} traces`}.`);
       await tree.reload();
       const first = tree.model.summary(imported[0]);
-      if (first) await deps.treeView.reveal(tree.element({ type: 'trace', traceId: first.traceId }), { select: true, focus: false });
+      if (first && deps.treeView.visible) await deps.treeView.reveal(tree.element({ type: 'trace', traceId: first.traceId }), { select: true, focus: false });
+      return imported;
     }),
     registerSafeCommand('loupe.clearAll', 'clear the traces', async () => {
       const count = tree.model.allTraces().length;

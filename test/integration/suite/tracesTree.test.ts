@@ -1,8 +1,11 @@
 import * as assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import type { TracerProvider } from '@opentelemetry/sdk-trace';
 import * as vscode from 'vscode';
 import type { LoupeExtensionApi } from '../../../src/vscode/extension';
-import { agentProvider, loupe, sendRun, traceInTree, waitFor, type SentRun } from './loupeHarness';
+import { agentProvider, EXTENSION_ID, loupe, sendRun, traceInTree, waitFor, type SentRun } from './loupeHarness';
 
 describe('Traces view with spans from the OpenTelemetry SDK', () => {
   let api: LoupeExtensionApi;
@@ -105,5 +108,50 @@ describe('Traces view with spans from the OpenTelemetry SDK', () => {
     await vscode.commands.executeCommand('loupe.deleteTrace', row);
     await waitFor(() => !api.tree.model.summary(overGrpc.traceId), 'the deleted trace to leave the view');
     assert.equal(await api.connection.getTrace(overGrpc.traceId), undefined);
+  });
+});
+
+describe('import and export of OTLP JSON', () => {
+  let api: LoupeExtensionApi;
+  let scratch: string;
+
+  before(async () => {
+    api = await loupe();
+    scratch = mkdtempSync(path.join(tmpdir(), 'loupe-export-'));
+  });
+
+  after(async () => {
+    rmSync(scratch, { recursive: true, force: true });
+    await api.connection.clear();
+  });
+
+  it('imports a capture from elsewhere, exports it again, and the export imports back to the same spans', async () => {
+    const extension = vscode.extensions.getExtension(EXTENSION_ID)!;
+    const capture = vscode.Uri.file(path.join(extension.extensionPath, 'test', 'fixtures', 'otlp', 'd-vercel-ai-sdk-with-code-location.otlp.json'));
+    const imported = await vscode.commands.executeCommand<string[]>('loupe.importOtlp', capture);
+    assert.ok(imported && imported.length > 0);
+    const traceId = imported[0];
+    await waitFor(() => api.tree.model.summary(traceId), 'the imported trace in the tree');
+    const before = await api.connection.getTrace(traceId);
+
+    const file = vscode.Uri.file(path.join(scratch, 'trace.otlp.json'));
+    await vscode.commands.executeCommand('loupe.exportTrace', api.tree.element({ type: 'trace', traceId }), file);
+    const written = JSON.parse(readFileSync(file.fsPath, 'utf8'));
+    assert.ok(Array.isArray(written.resourceSpans));
+
+    await api.connection.deleteTrace(traceId);
+    await waitFor(() => !api.tree.model.summary(traceId), 'the deleted trace to leave the view');
+    await vscode.commands.executeCommand('loupe.importOtlp', file);
+    const after = await waitFor(() => api.connection.getTrace(traceId), 'the re-imported trace');
+    assert.deepEqual(after.spans.map((s) => [s.spanId, s.name, s.tokens.total]), before!.spans.map((s) => [s.spanId, s.name, s.tokens.total]));
+  });
+
+  it('refuses a file that is not an OTLP export with a message, storing nothing', async () => {
+    const bad = vscode.Uri.file(path.join(scratch, 'not-otlp.json'));
+    writeFileSync(bad.fsPath, '{"hello": "world"}');
+    const count = (await api.connection.listTraces()).length;
+    const result = await vscode.commands.executeCommand('loupe.importOtlp', bad);
+    assert.equal(result, undefined);
+    assert.equal((await api.connection.listTraces()).length, count);
   });
 });
