@@ -13,6 +13,9 @@ export type TraceTreeElement = TreeNodeRef & { readonly id: string };
 
 /** Live changes arriving closer together than this are applied as one refresh. */
 const COALESCE_MS = 120;
+/** A large trace that keeps growing reloads its rows at most this often while expanded. */
+const LARGE_TRACE_SPANS = 2_000;
+const LARGE_TRACE_RELOAD_MS = 2_000;
 /** As many as any store holds by default; also the most the REST API of a joined Loupe lists. */
 const LIST_LIMIT = MAX_TRACE_LIMIT;
 
@@ -29,6 +32,8 @@ export class TracesTreeProvider implements vscode.TreeDataProvider<TraceTreeElem
   readonly onDidLoad = this._onDidLoad.event;
   private readonly elements = new Map<string, TraceTreeElement>();
   private readonly loading = new Map<string, Promise<void>>();
+  private readonly loadedAt = new Map<string, number>();
+  private readonly deferred = new Map<string, NodeJS.Timeout>();
   private pending: TraceChange[] = [];
   private flushTimer: NodeJS.Timeout | undefined;
   private readonly ageTimer: NodeJS.Timeout;
@@ -109,9 +114,11 @@ export class TracesTreeProvider implements vscode.TreeDataProvider<TraceTreeElem
   }
 
   async getChildren(element?: TraceTreeElement): Promise<TraceTreeElement[]> {
+    if (element && this.deferLargeReload(element.traceId)) return (this.model.childrenOf(element) ?? []).map((ref) => this.element(ref));
     if (element) {
       try {
         await this.ensureSpans(element.traceId);
+        this.loadedAt.set(element.traceId, Date.now());
       } catch (error) {
         void vscode.window.showErrorMessage(inertMessageText(`Loupe could not load the spans of this trace: ${error instanceof Error ? error.message : String(error)}`));
         return [];
@@ -125,7 +132,30 @@ export class TracesTreeProvider implements vscode.TreeDataProvider<TraceTreeElem
     return parent && this.element(parent);
   }
 
+  /**
+   * True when a large, growing trace was loaded moments ago: its current rows are shown and one
+   * refresh is scheduled, so a live 20,000-span trace is not copied from the engine on every change.
+   */
+  private deferLargeReload(traceId: string): boolean {
+    const summary = this.model.summary(traceId);
+    const last = this.loadedAt.get(traceId);
+    if (!summary || last === undefined || summary.spanCount < LARGE_TRACE_SPANS || !this.model.needsSpans(traceId)) return false;
+    const wait = last + LARGE_TRACE_RELOAD_MS - Date.now();
+    if (wait <= 0) return false;
+    if (!this.deferred.has(traceId)) {
+      this.deferred.set(
+        traceId,
+        setTimeout(() => {
+          this.deferred.delete(traceId);
+          if (this.model.summary(traceId)) this._onDidChangeTreeData.fire(this.element({ type: 'trace', traceId }));
+        }, wait),
+      );
+    }
+    return true;
+  }
+
   dispose(): void {
+    for (const timer of this.deferred.values()) clearTimeout(timer);
     this.unsubscribe();
     clearTimeout(this.flushTimer);
     clearInterval(this.ageTimer);
@@ -169,6 +199,7 @@ export class TracesTreeProvider implements vscode.TreeDataProvider<TraceTreeElem
   /** Forgets rows of traces that are gone, so the element map does not grow without bound. */
   private pruneElements(): void {
     for (const [id, element] of this.elements) if (!this.model.summary(element.traceId)) this.elements.delete(id);
+    for (const traceId of this.loadedAt.keys()) if (!this.model.summary(traceId)) this.loadedAt.delete(traceId);
   }
 }
 

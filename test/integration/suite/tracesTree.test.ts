@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import type { TracerProvider } from '@opentelemetry/sdk-trace';
 import * as vscode from 'vscode';
 import type { LoupeExtensionApi } from '../../../src/vscode/extension';
+import { hexId, span, traceRequest } from '../../support/otlpBuilders';
 import { agentProvider, EXTENSION_ID, loupe, sendRun, traceInTree, waitFor, type SentRun } from './loupeHarness';
 
 describe('Traces view with spans from the OpenTelemetry SDK', () => {
@@ -153,5 +154,40 @@ describe('import and export of OTLP JSON', () => {
     const result = await vscode.commands.executeCommand('loupe.importOtlp', bad);
     assert.equal(result, undefined);
     assert.equal((await api.connection.listTraces()).length, count);
+  });
+});
+
+describe('a large trace that keeps growing', () => {
+  let api: LoupeExtensionApi;
+
+  before(async () => (api = await loupe()));
+  after(async () => api.connection.clear());
+
+  it('reloads its expanded rows at most every 2 s instead of on every change', async () => {
+    const traceId = hexId(16);
+    const root = hexId(8);
+    const children = Array.from({ length: 2_500 }, (_, i) => span(traceId, hexId(8), root, `step ${i}`, 1 + i, 2 + i));
+    await api.connection.importOtlp(traceRequest([span(traceId, root, undefined, 'invoke_agent long run', 0, 3_000), ...children]));
+    await traceInTree(api, traceId, 2_501);
+    const row = api.tree.element({ type: 'trace', traceId });
+    assert.equal((await api.tree.getChildren(row)).length, 2_500);
+
+    const late = hexId(8);
+    await api.connection.importOtlp(traceRequest([span(traceId, late, root, 'late step', 2_900, 2_950)]));
+    await traceInTree(api, traceId, 2_502);
+    const soon = await api.tree.getChildren(row);
+    assert.equal(soon.length, 2_500, 'the rows loaded a moment ago are shown meanwhile');
+    const refreshed = new Promise<void>((resolve) => {
+      const listener = api.tree.onDidChangeTreeData((element) => {
+        if (element?.id === row.id) {
+          listener.dispose();
+          resolve();
+        }
+      });
+    });
+    await refreshed;
+    const later = await api.tree.getChildren(row);
+    assert.equal(later.length, 2_501);
+    assert.ok(later.some((child) => child.id.endsWith(late)));
   });
 });
