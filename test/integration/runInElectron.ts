@@ -23,7 +23,7 @@ async function main(): Promise<number> {
         extensionDevelopmentPath: repoRoot,
         extensionTestsPath: path.join(repoRoot, 'out', 'integration', 'suite', 'index'),
         extensionTestsEnv: { LOUPE_TEST_RESULTS: resultsPath },
-        launchArgs: [workspace, '--user-data-dir', path.join(scratchDir, 'user-data'), '--disable-extensions', '--disable-workspace-trust'],
+        launchArgs: [workspace, '--disable-extensions', '--disable-workspace-trust'],
       });
     } catch (error) {
       // runTests rejects with the exit code (or a download error) when the host fails.
