@@ -42,4 +42,21 @@ describe('Reveal Source', () => {
     assert.equal(missing.found, false);
     assert.match(missing.found === false ? missing.message : '', /points at \/srv\/app\/nowhere\/planner\.py:3 \(function plan_trip_zz\)/);
   });
+
+  it('falls back to a workspace symbol named like the function when no file path matches', async function () {
+    // The symbol comes from VS Code's TypeScript support, which needs its project loaded first.
+    const planner = vscode.Uri.file(path.join(folder, 'agent', 'planner.ts'));
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(planner));
+    const ready = await waitFor(
+      async () => ((await vscode.commands.executeCommand<vscode.SymbolInformation[]>('vscode.executeWorkspaceSymbolProvider', 'planTrip')) ?? []).length > 0,
+      'a workspace symbol provider that knows planTrip',
+      30_000,
+    ).catch(() => false);
+    if (!ready) this.skip();
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    const outcome = await api.source.reveal({ filePath: '/opt/build/dist/planner.js', line: 120, function: 'Planner.planTrip', source: 'stacktrace' });
+    assert.equal(outcome.found, 'symbol');
+    assert.equal(vscode.window.activeTextEditor?.document.uri.fsPath, planner.fsPath);
+    assert.equal(vscode.window.activeTextEditor?.selection.active.line, 4, 'the line of planTrip');
+  });
 });
