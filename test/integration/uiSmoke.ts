@@ -30,6 +30,7 @@ export interface UiSmokeOptions {
 
 const welcomeText = 'No traces yet.';
 const RUN_NAME = 'invoke_agent trip-planner';
+const HOSTILE_NAME = '<img src=x onerror="window.__pwned=1"> [run](command:workbench.action.terminal.new)';
 
 /** Drives the workbench like a user: open the Loupe view, send a run, read its rows, open it. */
 export async function runUiSmoke(options: UiSmokeOptions): Promise<SmokeCheck[]> {
@@ -117,6 +118,23 @@ export async function runUiSmoke(options: UiSmokeOptions): Promise<SmokeCheck[]>
       await second.locator('.statusbar-item', { hasText: /Loupe 2 traces · 8 spans/ }).waitFor({ timeout: 20_000 });
       await second.screenshot({ path: path.join(options.outputDir, 'ui-smoke-second-window-owner.png') });
     }],
+    ['a run named with hostile markup shows as text in its row and tooltip, and nothing runs', async () => {
+      const view = second!;
+      await sendTripRun(await receiverPort(options.userDataDir), HOSTILE_NAME);
+      const row = view.locator('.part.sidebar .monaco-list-row[aria-level="1"]', { hasText: 'onerror' }).first();
+      await row.waitFor({ timeout: 15_000 });
+      assert.match(await row.locator('.label-name').innerText(), /<img src=x onerror=/);
+      await view.screenshot({ path: path.join(options.outputDir, 'ui-smoke-hostile-row.png') });
+      await row.locator('.label-name').hover();
+      const hover = view.locator('.monaco-hover, .workbench-hover').filter({ hasText: 'Trace ID' }).first();
+      await hover.waitFor({ timeout: 15_000 });
+      const text = await hover.innerText();
+      assert.ok(text.includes('<img src=x onerror="window.__pwned=1">'), `tooltip text: ${text}`);
+      assert.ok(text.includes('[run](command:workbench.action.terminal.new)'), 'a Markdown link stays text');
+      assert.equal(await hover.locator('img, a, script, iframe, svg').count(), 0, 'no element comes from the span name');
+      await view.screenshot({ path: path.join(options.outputDir, 'ui-smoke-hostile-tooltip.png') });
+      assert.equal(await view.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned), undefined);
+    }],
   ];
   for (const [title, step] of steps) {
     const started = Date.now();
@@ -145,11 +163,17 @@ function activityItem(page: Page, label: string) {
   return page.locator('.part.activitybar .action-item', { has: page.locator(`[aria-label^="${label}"]`) }).first();
 }
 
-/** Clicks the Loupe icon unless its view is already showing (a click would then hide the side bar). */
+/**
+ * Clicks the Loupe icon until its view shows: a window restoring its layout may already show it,
+ * and a click then hides the side bar again.
+ */
 async function showLoupeView(page: Page): Promise<void> {
-  await page.locator('.part.sidebar').first().waitFor({ state: 'attached', timeout: 10_000 }).catch(() => undefined);
-  const showing = await page.locator('.part.sidebar .title-label', { hasText: /loupe/i }).isVisible().catch(() => false);
-  if (!showing) await activityItem(page, 'Loupe').click();
+  const title = page.locator('.part.sidebar .title-label', { hasText: /loupe/i });
+  for (let attempt = 0; attempt < 4; attempt++) {
+    if (await title.isVisible().catch(() => false)) return;
+    await activityItem(page, 'Loupe').click();
+    await title.waitFor({ timeout: 2_000 }).catch(() => undefined);
+  }
 }
 
 function traceRow(page: Page) {
@@ -197,13 +221,13 @@ function findOwnerFile(globalStorage: string): string | undefined {
 }
 
 /** A planner agent run: two model calls and a failed tool, exported over OTLP/HTTP like an agent would. */
-async function sendTripRun(httpPort: number): Promise<string> {
+async function sendTripRun(httpPort: number, name = RUN_NAME): Promise<string> {
   const provider = new TracerProvider({
     resource: resourceFromAttributes({ 'service.name': 'travel-agent' }),
     spanProcessors: [new SimpleSpanProcessor({ exporter: new OTLPTraceExporter({ url: `http://127.0.0.1:${httpPort}/v1/traces` }) })],
   });
   const tracer = provider.getTracer('loupe-ui-smoke');
-  const root = tracer.startSpan(RUN_NAME, { attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'trip-planner' } });
+  const root = tracer.startSpan(name, { attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'trip-planner' } });
   const parent = trace.setSpan(context.active(), root);
   const chat = (input: number, output: number) =>
     tracer.startSpan('chat claude-sonnet-4', {
