@@ -1,3 +1,4 @@
+import { isLoopbackBind } from '../../core/receiver/hostCheck';
 import type { ConnectionState } from '../engine/engineConnection';
 import type { StoreStats, TraceSummary } from '../../protocol/model';
 import { formatCost, formatCount } from '../../../webview/format/formatValues';
@@ -57,10 +58,16 @@ export function statusView(input: StatusInput): StatusView {
           receiverState: 'stopped',
         };
       }
+      const exposed = !isLoopbackBind(input.host);
       return {
-        text: `$(radio-tower) Loupe${counts(input.stats, input.todayCostUsd)}${env}`,
-        tooltipLines: [...listening(input.host, grpc, http), 'This window owns the receiver and the trace store.', ...tail],
-        severity: input.storeProblem ? 'warning' : 'normal',
+        text: `$(${exposed ? 'warning' : 'radio-tower'}) Loupe${counts(input.stats, input.todayCostUsd)}${env}`,
+        tooltipLines: [
+          ...(exposed ? [`Listening on ${input.host}: other machines on the network can send traces and read yours (prompts included).`] : []),
+          ...listening(input.host, grpc, http),
+          'This window owns the receiver and the trace store.',
+          ...tail,
+        ],
+        severity: input.storeProblem || exposed ? 'warning' : 'normal',
         receiverState: 'listening',
       };
     }

@@ -20,6 +20,13 @@ describe('status bar view', () => {
     assert.ok(view.tooltipLines.some((line) => line.includes('OTEL_EXPORTER_OTLP_ENDPOINT')));
   });
 
+  it('warns while the receiver listens beyond loopback', () => {
+    const view = statusView({ state: listening(4317, 4318), host: '0.0.0.0', stats: STATS, todayCostUsd: 0, injectingEndpoint: false });
+    assert.equal(view.severity, 'warning');
+    assert.match(view.text, /^\$\(warning\) Loupe/);
+    assert.match(view.tooltipLines[0], /Listening on 0\.0\.0\.0: other machines on the network can send traces and read yours/);
+  });
+
   it('turns red on a busy port and names it, with the message that says the way out', () => {
     const message = 'Port 4318 is already in use by another program. Stop it, or set loupe.receiver.httpPort (CLI: --http-port) to another port; 0 picks a free one.';
     const view = statusView({
