@@ -95,6 +95,11 @@ export class TraceTreeModel {
     return this.visible;
   }
 
+  /** Every stored trace, unfiltered and unordered (cheap: for totals). */
+  traces(): IterableIterator<TraceSummary> {
+    return this.summaries.values();
+  }
+
   allTraces(): TraceSummary[] {
     return [...this.summaries.values()].sort(compareNewestFirst);
   }

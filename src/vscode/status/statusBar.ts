@@ -50,7 +50,7 @@ export class LoupeStatusBar implements vscode.Disposable {
       state: this.connection.state,
       host: this.connection.endpoint()?.host ?? '127.0.0.1',
       stats: this.stats,
-      todayCostUsd: costSince(this.tree.model.allTraces(), startOfToday(Date.now())),
+      todayCostUsd: costSince(this.tree.model.traces(), startOfToday(Date.now())),
       injectingEndpoint: this.injecting,
       storeProblem: this.storeProblem,
     });
