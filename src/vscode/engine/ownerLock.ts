@@ -1,8 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { link, mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { link, mkdir, readFile, rename, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export const OWNER_FILE_NAME = 'owner.json';
+/** How often an owner touches its record, and how old an untouched record must be to count as abandoned. */
+export const OWNER_HEARTBEAT_MS = 15_000;
+export const OWNER_STALE_MS = 60_000;
 
 /** Who holds a store folder: the one Loupe (VS Code window) that may write it and run the receivers. */
 export interface OwnerRecord {
@@ -41,6 +44,14 @@ function parseRecord(text: string): OwnerRecord | undefined {
   }
 }
 
+async function untouchedFor(path: string, ms: number): Promise<boolean> {
+  try {
+    return Date.now() - (await stat(path)).mtimeMs > ms;
+  } catch {
+    return false;
+  }
+}
+
 export async function readOwner(storeDir: string): Promise<OwnerRecord | undefined> {
   try {
     return parseRecord(await readFile(ownerPath(storeDir), 'utf8'));
@@ -63,6 +74,7 @@ async function writeSide(storeDir: string, record: OwnerRecord): Promise<string>
  */
 export class OwnerLock {
   private released = false;
+  private heartbeat: NodeJS.Timeout | undefined;
 
   private constructor(
     private readonly storeDir: string,
@@ -70,21 +82,24 @@ export class OwnerLock {
   ) {}
 
   /** The lock, or undefined when a live owner holds it (read it with `readOwner`). */
-  static async tryAcquire(storeDir: string, host: string): Promise<OwnerLock | undefined> {
+  static async tryAcquire(storeDir: string, host: string, staleMs = OWNER_STALE_MS): Promise<OwnerLock | undefined> {
     await mkdir(storeDir, { recursive: true });
     const record: OwnerRecord = { pid: process.pid, instance: randomBytes(8).toString('hex'), host, httpPort: null, grpcPort: null, since: Date.now() };
     for (let attempt = 0; attempt < 3; attempt++) {
       const side = await writeSide(storeDir, record);
       try {
         await link(side, ownerPath(storeDir));
-        return new OwnerLock(storeDir, record);
+        const lock = new OwnerLock(storeDir, record);
+        lock.beat();
+        return lock;
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       } finally {
         await unlink(side).catch(() => undefined);
       }
       const holder = await readOwner(storeDir);
-      if (holder && processAlive(holder.pid)) return undefined;
+      // A live pid alone is not proof: after a crash and a reboot another program may carry it.
+      if (holder && processAlive(holder.pid) && !(await untouchedFor(ownerPath(storeDir), staleMs))) return undefined;
       // Stale: move it aside under a unique name so only one contender removes this very file.
       const aside = join(storeDir, `.owner-stale-${randomBytes(4).toString('hex')}.tmp`);
       try {
@@ -103,6 +118,13 @@ export class OwnerLock {
     return undefined;
   }
 
+  /** Touches the record now and then, so other windows can tell a live owner from an abandoned record. */
+  private beat(): void {
+    const now = (): Date => new Date();
+    this.heartbeat = setInterval(() => void utimes(ownerPath(this.storeDir), now(), now()).catch(() => undefined), OWNER_HEARTBEAT_MS);
+    this.heartbeat.unref();
+  }
+
   get current(): OwnerRecord {
     return { ...this.record };
   }
@@ -119,6 +141,7 @@ export class OwnerLock {
   async release(): Promise<void> {
     if (this.released) return;
     this.released = true;
+    clearInterval(this.heartbeat);
     const holder = await readOwner(this.storeDir);
     if (holder?.instance === this.record.instance) await unlink(ownerPath(this.storeDir)).catch(() => undefined);
   }

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OWNER_FILE_NAME, OwnerLock, readOwner } from '../../../src/vscode/engine/ownerLock';
@@ -36,6 +36,19 @@ describe('store owner lock', () => {
     await writeFile(join(dir, OWNER_FILE_NAME), '{"pid": "not a number"');
     assert.ok(await OwnerLock.tryAcquire(dir, '127.0.0.1'));
     assert.equal(JSON.parse(await readFile(join(dir, OWNER_FILE_NAME), 'utf8')).pid, process.pid);
+  });
+
+  it('takes over a record untouched for longer than the heartbeat allows, even if its pid is alive', async () => {
+    // After a crash and a reboot, the recorded pid may belong to an unrelated program.
+    const file = join(dir, OWNER_FILE_NAME);
+    await writeFile(file, JSON.stringify({ pid: process.pid, instance: 'abandoned', host: '127.0.0.1', httpPort: 4318, grpcPort: 4317, since: 1 }));
+    assert.equal(await OwnerLock.tryAcquire(dir, '127.0.0.1'), undefined, 'recently touched: a live owner');
+    const old = new Date(Date.now() - 10 * 60_000);
+    await utimes(file, old, old);
+    const taken = await OwnerLock.tryAcquire(dir, '127.0.0.1');
+    assert.ok(taken);
+    assert.notEqual((await readOwner(dir))?.instance, 'abandoned');
+    await taken.release();
   });
 
   it('release leaves another owner’s record alone', async () => {
