@@ -4,7 +4,7 @@ import { decodeLogsRequest, decodeTraceRequest, type OtlpWireFormat } from '../o
 import { encodeErrorStatus, encodeExportResponse, type OtlpSignal } from '../otlp/encodeResponse';
 import type { PartialSuccess } from '../otlp/model';
 import type { IngestSink } from './ingestSink';
-import { RequestAbortedError, RequestBodyError, discardRestOfBody, readRequestBody } from './requestBody';
+import { RequestAbortedError, RequestBodyError, readRequestBody } from './requestBody';
 
 /** google.rpc.Code values used in error bodies. */
 const RPC_INVALID_ARGUMENT = 3;
@@ -52,7 +52,6 @@ export async function handleOtlpExport(
     if (error instanceof RequestAbortedError) return void response.destroy();
     if (error instanceof RequestBodyError) {
       const code = error.status === 413 ? RPC_RESOURCE_EXHAUSTED : RPC_INVALID_ARGUMENT;
-      await discardRestOfBody(request);
       // The rest of an oversized or broken body is not read, so the connection cannot be reused.
       return sendStatus(response, error.status, format, code, error.message, extraHeaders, true);
     }

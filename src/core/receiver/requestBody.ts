@@ -113,30 +113,3 @@ function encodingName(request: IncomingMessage): string {
 function tooLarge(maxBytes: number): RequestBodyError {
   return new RequestBodyError(413, `The request is larger than the limit of ${maxBytes} bytes.`);
 }
-
-/**
- * Reads and drops what is left of a refused request body, up to a bound, so a client that is
- * still sending gets to read the error answer instead of a reset connection.
- */
-export function discardRestOfBody(request: IncomingMessage, maxBytes = 8 * 1024 * 1024, maxMs = 1_000): Promise<void> {
-  if (request.complete || request.destroyed) return Promise.resolve();
-  return new Promise((resolve) => {
-    let seen = 0;
-    const done = (): void => {
-      clearTimeout(timer);
-      request.off('data', onData);
-      request.off('end', done);
-      request.off('close', done);
-      resolve();
-    };
-    const onData = (chunk: Buffer): void => {
-      seen += chunk.length;
-      if (seen > maxBytes) done();
-    };
-    const timer = setTimeout(done, maxMs);
-    request.on('data', onData);
-    request.once('end', done);
-    request.once('close', done);
-    request.resume();
-  });
-}
