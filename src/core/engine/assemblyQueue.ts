@@ -35,10 +35,22 @@ export class AssemblyQueue {
       this.spansByTrace.set(traceId, (this.spansByTrace.get(traceId) ?? 0) + n);
       this.total += n;
     }
-    // After the answer: a grpc-js or node:http response goes out before JavaScript immediates run.
-    this.scheduled ??= setImmediate(() => {
-      this.scheduled = undefined;
-      this.drain();
+    this.schedule();
+  }
+
+  /**
+   * Two turns of the event loop before the first request, so the answer is written first (a
+   * grpc-js answer needs more than one turn), then one request at a time, so answers to requests
+   * arriving meanwhile are not held up behind the whole queue.
+   */
+  private schedule(): void {
+    if (this.scheduled || this.queued.length === 0) return;
+    this.scheduled = setImmediate(() => {
+      this.scheduled = setImmediate(() => {
+        this.scheduled = undefined;
+        this.assembleNext();
+        this.schedule();
+      });
     });
   }
 
@@ -47,23 +59,27 @@ export class AssemblyQueue {
     if (this.draining) return;
     this.draining = true;
     try {
-      for (let next = this.queued.shift(); next; next = this.queued.shift()) {
-        let count = 0;
-        for (const [traceId, n] of next.spans) {
-          const left = (this.spansByTrace.get(traceId) ?? 0) - n;
-          if (left > 0) this.spansByTrace.set(traceId, left);
-          else this.spansByTrace.delete(traceId);
-          count += n;
-        }
-        this.total -= count;
-        try {
-          this.assemble(next.request);
-        } catch (error) {
-          this.onFailure(count, error);
-        }
-      }
+      while (this.queued.length > 0) this.assembleNext();
     } finally {
       this.draining = false;
+    }
+  }
+
+  private assembleNext(): void {
+    const next = this.queued.shift();
+    if (!next) return;
+    let count = 0;
+    for (const [traceId, n] of next.spans) {
+      const left = (this.spansByTrace.get(traceId) ?? 0) - n;
+      if (left > 0) this.spansByTrace.set(traceId, left);
+      else this.spansByTrace.delete(traceId);
+      count += n;
+    }
+    this.total -= count;
+    try {
+      this.assemble(next.request);
+    } catch (error) {
+      this.onFailure(count, error);
     }
   }
 
