@@ -204,6 +204,8 @@ export interface TraceSummary {
   durationMs: number;
   /** When a span of this trace last arrived. */
   updatedTime: number;
+  /** Changes whenever the trace does (two changes may share a millisecond); compare for equality only. */
+  version?: number;
   spanCount: number;
   errorCount: number;
   /** Model calls counted once each (aggregate spans are not added again). */

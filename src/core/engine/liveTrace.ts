@@ -142,7 +142,7 @@ export class LiveTrace {
   }
 
   summary(): TraceSummary {
-    return (this.cachedSummary ??= summarizeTrace(this.stored, this.facts));
+    return (this.cachedSummary ??= { ...summarizeTrace(this.stored, this.facts), version: this.version });
   }
 
   private describe(span: StoredSpan, pricing: PriceBook): SpanFacts {

@@ -31,6 +31,7 @@ export interface SpanNode {
 
 interface LoadedTrace {
   updatedTime: number;
+  version?: number;
   spans: Map<string, SpanNode>;
   roots: string[];
 }
@@ -112,7 +113,7 @@ export class TraceTreeModel {
   needsSpans(traceId: string): boolean {
     const loaded = this.loaded.get(traceId);
     const summary = this.summaries.get(traceId);
-    return !loaded || (summary !== undefined && summary.updatedTime !== loaded.updatedTime);
+    return !loaded || (summary !== undefined && (summary.updatedTime !== loaded.updatedTime || summary.version !== loaded.version));
   }
 
   setSpans(detail: TraceDetail): void {
@@ -230,7 +231,7 @@ function buildLoadedTrace(detail: TraceDetail): LoadedTrace {
   const byStart = (a: string, b: string): number => spans.get(a)!.startTime - spans.get(b)!.startTime;
   roots.sort(byStart);
   for (const node of spans.values()) node.childIds.sort((a, b) => spans.get(a)!.startTime - spans.get(b)!.startTime);
-  return { updatedTime: detail.summary.updatedTime, spans, roots };
+  return { updatedTime: detail.summary.updatedTime, version: detail.summary.version, spans, roots };
 }
 
 /** Guards against parent cycles in malformed traces (a span listed as its own ancestor). */
