@@ -25,7 +25,9 @@ export class RequestTemplate {
   }
 
   withTraceId(traceId: string): Buffer {
-    const copy = Buffer.from(this.bytes);
+    // allocUnsafe + copy is a memcpy; Buffer.from(buffer) copies byte by byte.
+    const copy = Buffer.allocUnsafe(this.bytes.length);
+    this.bytes.copy(copy);
     const id = this.format === 'protobuf' ? Buffer.from(traceId, 'hex') : Buffer.from(traceId, 'latin1');
     for (const at of this.offsets) id.copy(copy, at);
     return copy;
