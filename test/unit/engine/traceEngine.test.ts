@@ -117,10 +117,12 @@ describe('TraceEngine', () => {
     const t = hexId(16);
     for (let i = 0; i < 500; i++) engine.ingestTraces(traceRequest([span(t, hexId(8), undefined, `s${i}`, i, i + 1)]));
     assert.equal(changes.length, 0, 'never notifies synchronously from ingest');
-    await new Promise((r) => setTimeout(r, 60));
-    assert.equal(changes.length, 1);
-    assert.equal(changes[0].upserted[0].spanCount, 500);
-    assert.equal(changes[0].stats.spans, 500);
+    // Assembly runs after the senders are answered, so the burst may straddle two windows.
+    for (let i = 0; i < 100 && changes.at(-1)?.stats.spans !== 500; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.ok(changes.length >= 1 && changes.length <= 3, `${changes.length} change events for 500 requests`);
+    const last = changes.at(-1)!;
+    assert.equal(last.upserted[0].spanCount, 500);
+    assert.equal(last.stats.spans, 500);
   });
 
   it('filters the list by service, status and free text', async () => {
