@@ -41,6 +41,12 @@ async function call(message: CallMessage): Promise<unknown> {
       return rt.engine.setPricing(args[0]);
     case 'setLimits':
       return rt.engine.setLimits(args[0]);
+    case 'memory': {
+      const gc = (globalThis as { gc?: () => void }).gc;
+      gc?.();
+      const { heapUsed, heapTotal, external } = process.memoryUsage();
+      return { heapUsed, heapTotal, external, collected: gc !== undefined };
+    }
     case 'flush':
       return rt.engine.flush();
     case 'forwardTrace': {

@@ -15,7 +15,7 @@ import type { ExportTraceServiceRequest } from '../otlp/model';
 import type { PriceOverride } from '../genai/pricing';
 import type { ForwardTarget } from '../forward/forwardTarget';
 import type { ForwardResult } from '../forward/forwardResult';
-import type { ApiMethod, ControlMethod, FromWorker, SerializedReceiverStatus, ToWorker, WorkerRuntimeOptions } from './workerProtocol';
+import type { ApiMethod, ControlMethod, EngineMemory, FromWorker, SerializedReceiverStatus, ToWorker, WorkerRuntimeOptions } from './workerProtocol';
 
 export interface WorkerLoupeEvents {
   onStoreError?: (message: string) => void;
@@ -102,6 +102,11 @@ export class WorkerLoupe implements LoupeApi {
 
   flush(): Promise<void> {
     return this.call('flush') as Promise<void>;
+  }
+
+  /** The engine thread's heap, after a full collection when Node runs with --expose-gc. */
+  memory(): Promise<EngineMemory> {
+    return this.call('memory') as Promise<EngineMemory>;
   }
 
   /** Stops the listeners, writes the store, and ends the thread. */

@@ -19,7 +19,16 @@ export interface SerializedReceiverStatus {
 /** Calls the main thread makes; the LoupeApi queries plus control of the listeners. */
 export type ApiMethod = Exclude<keyof LoupeApi, 'subscribe'>;
 
-export type ControlMethod = 'startReceivers' | 'stopReceivers' | 'setPricing' | 'setLimits' | 'flush' | 'close' | 'forwardTrace';
+export type ControlMethod = 'startReceivers' | 'stopReceivers' | 'setPricing' | 'setLimits' | 'flush' | 'close' | 'forwardTrace' | 'memory';
+
+/** The engine thread's own heap (the process's RSS is shared by every thread). */
+export interface EngineMemory {
+  heapUsed: number;
+  heapTotal: number;
+  external: number;
+  /** Whether a full garbage collection ran first (only when Node runs with --expose-gc). */
+  collected: boolean;
+}
 
 export interface CallMessage {
   type: 'call';
