@@ -1,10 +1,10 @@
-import { Worker } from 'node:worker_threads';
+import { Worker, type ResourceLimits } from 'node:worker_threads';
 
 /** A worker thread running a TypeScript file (tsx does not reach into workers by itself). */
-export function startTsWorker(file: string): Worker {
+export function startTsWorker(file: string, resourceLimits?: ResourceLimits): Worker {
   const tsx = require.resolve('tsx/cjs/api');
   const boot = `require(${JSON.stringify(tsx)}).register(); require(${JSON.stringify(file)});`;
-  return new Worker(boot, { eval: true });
+  return new Worker(boot, { eval: true, resourceLimits });
 }
 
 /** One request, one reply, for workers that answer messages in order. */

@@ -25,7 +25,7 @@ export interface WorkerLoupeEvents {
 }
 
 /** Three times the semi-space size (two semi-spaces and the young large-object space): 48 MB semi-spaces. */
-const ENGINE_YOUNG_GENERATION_MB = 144;
+export const ENGINE_YOUNG_GENERATION_MB = 144;
 
 interface Pending {
   resolve: (value: unknown) => void;
