@@ -1,5 +1,5 @@
 /**
- * The load run (`npm run soak`): a burst of 200,000 spans from several concurrent HTTP and gRPC
+ * The load run (`npm run load-burst`): a burst of 200,000 spans from several concurrent HTTP and gRPC
  * clients into a real `loupe serve` with a small --max-traces, so eviction works throughout.
  * Prints timings, where every span went and /api/health latency during the burst; exits 1 when the
  * counts do not add up, the burst takes over a minute, or health answers slowly.
