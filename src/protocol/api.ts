@@ -29,6 +29,11 @@ export interface LoupeApi {
   /** One span with its messages and roll-up, without building the detail of the whole trace. */
   span(traceId: string, spanId: string): Promise<Span | undefined>;
   waterfall(traceId: string): Promise<WaterfallRow[] | undefined>;
+  /**
+   * The same rows as `WaterfallColumns` JSON text (see waterfallColumns.ts), built once per trace
+   * version. What viewers use: one string crosses threads and sockets far faster than 100,000 objects.
+   */
+  waterfallColumns(traceId: string): Promise<string | undefined>;
   breakdown(traceId: string): Promise<Breakdown | undefined>;
   /** The same breakdown across every stored trace. */
   overallBreakdown(): Promise<Breakdown>;

@@ -12,7 +12,6 @@ import type {
   TraceDetail,
   TraceQuery,
   TraceSummary,
-  WaterfallRow,
 } from './model';
 
 /** The questions the webview may ask, with the answer each gets (`null` for an unknown trace). */
@@ -21,7 +20,8 @@ export interface WebviewRequests {
   getTrace: { params: { traceId: string }; result: TraceDetail | null };
   /** One span in full, without the rest of its trace (large traces open their spans this way). */
   getSpan: { params: { traceId: string; spanId: string }; result: Span | null };
-  waterfall: { params: { traceId: string }; result: WaterfallRow[] | null };
+  /** `WaterfallColumns` JSON text (one string crosses the webview boundary fastest). */
+  waterfall: { params: { traceId: string }; result: string | null };
   breakdown: { params: { traceId: string }; result: Breakdown | null };
   overallBreakdown: { params: Record<string, never>; result: Breakdown };
 }

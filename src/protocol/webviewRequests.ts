@@ -11,7 +11,7 @@ async function resultOf(api: LoupeApi, request: WebviewRequest): Promise<unknown
     case 'getSpan':
       return (await api.span(params.traceId!, params.spanId!)) ?? null;
     case 'waterfall':
-      return (await api.waterfall(params.traceId!)) ?? null;
+      return (await api.waterfallColumns(params.traceId!)) ?? null;
     case 'breakdown':
       return (await api.breakdown(params.traceId!)) ?? null;
     case 'overallBreakdown':

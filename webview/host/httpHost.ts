@@ -8,6 +8,7 @@ import type {
   WaterfallRow,
 } from '../../src/protocol/model';
 import type { WebviewView } from '../../src/protocol/webviewMessages';
+import { fromWaterfallColumns } from '../../src/protocol/waterfallColumns';
 import { SpanLookupUnsupported, type Host, type PersistedUiState } from './host';
 import { hashForView, viewFromHash } from './viewRoute';
 
@@ -48,8 +49,9 @@ export class HttpHost implements Host {
     throw new Error(typeof body.error === 'string' ? body.error : `${response.status} ${response.statusText}`);
   }
 
-  waterfall(traceId: string): Promise<WaterfallRow[] | undefined> {
-    return this.getJson<WaterfallRow[]>(`/api/traces/${encodeURIComponent(traceId)}/waterfall`, true);
+  async waterfall(traceId: string): Promise<WaterfallRow[] | undefined> {
+    const columns = await this.getJson<unknown>(`/api/traces/${encodeURIComponent(traceId)}/waterfall?format=columns`, true);
+    return columns === undefined ? undefined : fromWaterfallColumns(columns);
   }
 
   breakdown(traceId: string): Promise<Breakdown | undefined> {

@@ -16,6 +16,7 @@ import {
   type WebviewRequests,
   type WebviewView,
 } from '../../src/protocol/webviewMessages';
+import { fromWaterfallColumns } from '../../src/protocol/waterfallColumns';
 import { SpanLookupUnsupported, type Host, type PersistedUiState } from './host';
 
 /** The object VS Code gives a webview script (once per page). */
@@ -74,7 +75,8 @@ export class VsCodeHost implements Host {
   }
 
   async waterfall(traceId: string): Promise<WaterfallRow[] | undefined> {
-    return (await this.request('waterfall', { traceId })) ?? undefined;
+    const columns = await this.request('waterfall', { traceId });
+    return columns === null ? undefined : fromWaterfallColumns(JSON.parse(columns));
   }
 
   async breakdown(traceId: string): Promise<Breakdown | undefined> {

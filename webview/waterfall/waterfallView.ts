@@ -25,6 +25,8 @@ import {
 
 const OVERSCAN = 10;
 const DEFAULT_LABEL_WIDTH = 340;
+/** Up to this many rows the critical path is found before the first paint (a few milliseconds). */
+const SYNC_CRITICAL_ROWS = 5_000;
 
 export interface WaterfallCallbacks {
   onSelect(spanId: string | undefined): void;
@@ -65,6 +67,7 @@ export class WaterfallView {
   private readonly matches = new SpanMatches();
   /** Computed on first use per model (the path of a 100,000-span trace takes a moment). */
   private critical: Map<number, number[]> | undefined;
+  private criticalTimer: ReturnType<typeof setTimeout> | undefined;
   private showCritical = false;
   private context: RowContext;
   private readonly rows: RowPool;
@@ -106,6 +109,7 @@ export class WaterfallView {
     this.themeObserver.disconnect();
     this.darkScheme.removeEventListener('change', this.onSchemeChange);
     if (this.frame) cancelAnimationFrame(this.frame);
+    clearTimeout(this.criticalTimer);
   }
 
   // ── data ──────────────────────────────────────────────────────────────
@@ -365,7 +369,10 @@ export class WaterfallView {
   // ── rendering ─────────────────────────────────────────────────────────
 
   private makeContext(): RowContext {
-    if (this.showCritical) this.critical ??= criticalRows(this.model, this.timeline);
+    if (this.showCritical && !this.critical) {
+      if (this.model.rows.length <= SYNC_CRITICAL_ROWS) this.critical = criticalRows(this.model, this.timeline);
+      else this.scheduleCritical();
+    }
     return {
       model: this.model,
       collapsed: this.collapsed,
@@ -374,6 +381,17 @@ export class WaterfallView {
       critical: this.showCritical ? this.critical : undefined,
       timeline: this.timeline,
     };
+  }
+
+  /** A large trace shows its rows first; the critical path follows a moment later. */
+  private scheduleCritical(): void {
+    if (this.criticalTimer !== undefined) return;
+    this.criticalTimer = setTimeout(() => {
+      this.criticalTimer = undefined;
+      if (!this.showCritical || this.critical) return;
+      this.critical = criticalRows(this.model, this.timeline);
+      this.updateContent();
+    }, 0);
   }
 
   private updateContent(): void {

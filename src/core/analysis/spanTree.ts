@@ -19,6 +19,8 @@ export interface SpanTree {
   start: Float64Array;
   /** End of each span, Unix ms, never before its start. */
   end: Float64Array;
+  /** Span index by span id. */
+  indexById: Map<string, number>;
 }
 
 
@@ -81,5 +83,5 @@ export function buildSpanTree(spans: readonly OtlpSpan[]): SpanTree {
       visit(i);
     }
   }
-  return { order, depth, children, roots, parent, orphan, start, end };
+  return { order, depth, children, roots, parent, orphan, start, end, indexById };
 }

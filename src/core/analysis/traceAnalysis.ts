@@ -22,7 +22,5 @@ export function analyzeTrace(trace: StoredTrace, facts: readonly SpanFacts[]): T
   const tree = buildSpanTree(trace.spans);
   const counting = countModelCalls(trace.spans, facts, tree.parent);
   const rollups = computeRollups(trace, facts, tree, counting);
-  const indexOf = new Map<string, number>();
-  trace.spans.forEach((span, i) => indexOf.set(span.spanId, i));
-  return { tree, counting, rollups, indexOf };
+  return { tree, counting, rollups, indexOf: tree.indexById };
 }

@@ -44,6 +44,13 @@ export class HttpLoupe implements LoupeApi {
   span = (traceId: string, spanId: string) =>
     this.get<Span>(`/api/traces/${encodeURIComponent(traceId)}/spans/${encodeURIComponent(spanId)}`, true);
   waterfall = (traceId: string) => this.get<WaterfallRow[]>(`/api/traces/${encodeURIComponent(traceId)}/waterfall`, true);
+
+  async waterfallColumns(traceId: string): Promise<string | undefined> {
+    const response = await this.fetch('GET', `/api/traces/${encodeURIComponent(traceId)}/waterfall?format=columns`);
+    if (response.status === 404) return undefined;
+    if (!response.ok) await checked(response);
+    return response.text();
+  }
   breakdown = (traceId: string) => this.get<Breakdown>(`/api/traces/${encodeURIComponent(traceId)}/breakdown`, true);
   overallBreakdown = () => this.get<Breakdown>('/api/breakdown') as Promise<Breakdown>;
   exportOtlp = (traceId: string) => this.get<ExportTraceServiceRequest>(`/api/traces/${encodeURIComponent(traceId)}/otlp`, true);

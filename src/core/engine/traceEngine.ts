@@ -331,6 +331,11 @@ export class TraceEngine implements LoupeApi, IngestSink {
     return live && this.views.waterfall(live);
   }
 
+  async waterfallColumns(traceId: string): Promise<string | undefined> {
+    const live = this.visible(traceId);
+    return live && this.views.waterfallColumnsJson(live);
+  }
+
   async breakdown(traceId: string): Promise<Breakdown | undefined> {
     const live = this.visible(traceId);
     return live && breakdownOf([{ trace: live.stored, facts: live.facts }], traceId);

@@ -1,5 +1,5 @@
 import { analyzeTrace, type TraceAnalysis } from '../analysis/traceAnalysis';
-import { waterfallRows } from '../analysis/waterfall';
+import { waterfallColumns, waterfallRows } from '../analysis/waterfall';
 import type { WaterfallRow } from '../../protocol/model';
 import type { LiveTrace } from './liveTrace';
 
@@ -8,6 +8,7 @@ interface CachedViews {
   version: number;
   analysis: TraceAnalysis;
   rows?: WaterfallRow[];
+  columnsJson?: string;
 }
 
 /**
@@ -27,6 +28,12 @@ export class TraceViewCache {
   waterfall(trace: LiveTrace): WaterfallRow[] {
     const entry = this.entry(trace);
     return (entry.rows ??= waterfallRows(trace.stored, trace.facts, entry.analysis));
+  }
+
+  /** The waterfall as `WaterfallColumns` JSON text. */
+  waterfallColumnsJson(trace: LiveTrace): string {
+    const entry = this.entry(trace);
+    return (entry.columnsJson ??= JSON.stringify(waterfallColumns(trace.stored, trace.facts, entry.analysis)));
   }
 
   /** Drops a trace's views (deleted or evicted), so the cache never keeps a trace alive. */

@@ -85,6 +85,10 @@ async function route(api: LoupeApi, request: ApiRequest): Promise<ApiResponse> {
     return notAllowed('GET, DELETE');
   }
   if (method !== 'GET') return notAllowed('GET');
+  if (view === 'waterfall' && request.query.get('format') === 'columns') {
+    const columns = await api.waterfallColumns(traceId);
+    return columns === undefined ? unknownTrace(traceId) : jsonText(200, columns);
+  }
   return found(traceId, await readTraceView(api, traceId, view as TraceView));
 }
 
@@ -184,6 +188,10 @@ function jsonError(status: number, message: string): ApiResponse {
 }
 
 function json(status: number, value: unknown): ApiResponse {
+  return jsonText(status, JSON.stringify(value));
+}
+
+function jsonText(status: number, body: string): ApiResponse {
   return {
     status,
     headers: {
@@ -191,7 +199,7 @@ function json(status: number, value: unknown): ApiResponse {
       'Cache-Control': 'no-store',
       'X-Content-Type-Options': 'nosniff',
     },
-    body: JSON.stringify(value),
+    body,
   };
 }
 

@@ -126,6 +126,7 @@ export class WorkerLoupe implements LoupeApi {
   getTrace = (traceId: string) => this.call('getTrace', [traceId]) as Promise<TraceDetail | undefined>;
   span = (traceId: string, spanId: string) => this.call('span', [traceId, spanId]) as Promise<Span | undefined>;
   waterfall = (traceId: string) => this.call('waterfall', [traceId]) as Promise<WaterfallRow[] | undefined>;
+  waterfallColumns = (traceId: string) => this.call('waterfallColumns', [traceId]) as Promise<string | undefined>;
   breakdown = (traceId: string) => this.call('breakdown', [traceId]) as Promise<Breakdown | undefined>;
   overallBreakdown = () => this.call('overallBreakdown') as Promise<Breakdown>;
   exportOtlp = (traceId: string) => this.call('exportOtlp', [traceId]) as Promise<ExportTraceServiceRequest | undefined>;

@@ -55,6 +55,7 @@ export const API_METHODS: readonly ApiMethod[] = [
   'getTrace',
   'span',
   'waterfall',
+  'waterfallColumns',
   'breakdown',
   'overallBreakdown',
   'exportOtlp',

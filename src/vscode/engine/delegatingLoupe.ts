@@ -20,6 +20,7 @@ export abstract class DelegatingLoupe implements LoupeApi {
   getTrace = async (traceId: string) => (await this.engine()).getTrace(traceId);
   span = async (traceId: string, spanId: string) => (await this.engine()).span(traceId, spanId);
   waterfall = async (traceId: string) => (await this.engine()).waterfall(traceId);
+  waterfallColumns = async (traceId: string) => (await this.engine()).waterfallColumns(traceId);
   breakdown = async (traceId: string) => (await this.engine()).breakdown(traceId);
   overallBreakdown = async () => (await this.engine()).overallBreakdown();
   exportOtlp = async (traceId: string) => (await this.engine()).exportOtlp(traceId);

@@ -36,6 +36,8 @@ describe('HttpLoupe (LoupeApi over another Loupe’s REST API)', () => {
     assert.deepEqual(await client.span(t, root), asJson(await runtime.engine.span(t, root)));
     assert.equal(await client.span(t, hexId(8)), undefined);
     assert.deepEqual(await client.waterfall(t), asJson(await runtime.engine.waterfall(t)));
+    assert.equal(await client.waterfallColumns(t), await runtime.engine.waterfallColumns(t));
+    assert.equal(await client.waterfallColumns(hexId(16)), undefined);
     assert.deepEqual(await client.breakdown(t), asJson(await runtime.engine.breakdown(t)));
     assert.deepEqual(await client.exportOtlp(t), asJson(await runtime.engine.exportOtlp(t)));
     assert.equal((await client.health()).product, 'loupe');

@@ -3,6 +3,7 @@ import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import type { ExportTraceServiceRequest } from '../../../src/core/otlp/model';
 import type { Breakdown, Health, TraceDetail, TraceSummary, WaterfallRow } from '../../../src/protocol/model';
+import { fromWaterfallColumns } from '../../../src/protocol/waterfallColumns';
 import { send, type HttpReply } from '../receiver/httpClient';
 import { spansById } from '../receiver/otlpCanonical';
 import { REMOTE_PARENT } from '../receiver/sampleSpans';
@@ -101,6 +102,14 @@ describe('REST API over the real engine', () => {
     strictEqual(rows[0].offsetMs, 0);
     ok(rows.slice(1).every((row) => row.depth === 1));
     for (const key of ['spanId', 'depth', 'offsetMs', 'durationMs']) ok(key in rows[0], key);
+  });
+
+  it('GET /api/traces/{id}/waterfall?format=columns returns the same rows by column', async () => {
+    const rows = json<WaterfallRow[]>(await get(`/api/traces/${SAMPLE_TRACE}/waterfall`));
+    const response = await get(`/api/traces/${SAMPLE_TRACE}/waterfall?format=columns`);
+    strictEqual(response.status, 200);
+    deepStrictEqual(JSON.parse(JSON.stringify(fromWaterfallColumns(json(response)))), rows);
+    strictEqual((await get(`/api/traces/${UNKNOWN_TRACE}/waterfall?format=columns`)).status, 404);
   });
 
   it('GET /api/traces/{id}/spans/{spanId} returns one span as the detail has it', async () => {

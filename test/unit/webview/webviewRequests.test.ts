@@ -5,6 +5,7 @@ import { decodeTraceRequest } from '../../../src/core/otlp/decode';
 import { TraceEngine } from '../../../src/core/engine/traceEngine';
 import type { Span, TraceDetail, TraceSummary } from '../../../src/protocol/model';
 import { answerWebviewRequest } from '../../../src/protocol/webviewRequests';
+import { fromWaterfallColumns } from '../../../src/protocol/waterfallColumns';
 import type { WebviewRequest } from '../../../src/protocol/webviewMessages';
 
 const FIXTURE = join(__dirname, '..', '..', 'fixtures', 'otlp', 'b-openinference-openai.otlp.json');
@@ -37,8 +38,9 @@ describe('answering webview requests from an engine', () => {
     assert.ok(span.ok);
     assert.deepEqual(span.result as Span, spans[1]);
 
-    const rows = await ask(4, 'waterfall', { traceId });
-    assert.ok(rows.ok && Array.isArray(rows.result) && rows.result.length === spans.length);
+    const columns = await ask(4, 'waterfall', { traceId });
+    assert.ok(columns.ok && typeof columns.result === 'string', 'the waterfall crosses as one string');
+    assert.deepEqual(fromWaterfallColumns(JSON.parse(columns.result)), await engine.waterfall(traceId));
     const breakdown = await ask(5, 'breakdown', { traceId });
     assert.ok(breakdown.ok && (breakdown.result as { traceId: string }).traceId === traceId);
     const overall = await ask(6, 'overallBreakdown', {});
