@@ -7,7 +7,7 @@ import type { StoreMeta } from './storeMeta';
 import { defaultStoreMeta } from './storeMeta';
 import type { StoredTrace } from './storedTrace';
 import { isTempFileName, isTraceFileName, metaPath, traceFilePath, tracesDir } from './storeLayout';
-import { unlinkIfPresent, writeTextFile } from './storeFiles';
+import { encodeUtf8, unlinkIfPresent, writeTextFile } from './storeFiles';
 import { runConcurrently } from './runConcurrently';
 
 export type { StoreMeta } from './storeMeta';
@@ -58,8 +58,8 @@ interface DirtyTrace {
 const DEFAULTS = { flushDelayMs: 500, maxFlushDelayMs: 2000, retryDelayMs: 5000, writeConcurrency: 4 };
 
 /**
- * Keeps StoredTraces on disk as one JSON file per trace (written with lowdb's atomic text file
- * adapter: a temp file renamed over the target), plus a small meta file.
+ * Keeps StoredTraces on disk as one JSON file per trace (written with steno, lowdb's atomic
+ * writer: a temp file renamed over the target), plus a small meta file.
  *
  * Changes are coalesced: markDirty only remembers the trace; its JSON is produced when the write
  * starts, once per trace per flush window, from the trace's state at that moment. When the disk
@@ -315,9 +315,9 @@ export class TracePersistence {
     const entry = this.dirty.get(traceId);
     if (!entry) return undefined; // removed since the phase began
     const path = traceFilePath(this.dir, traceId);
-    let text: string;
+    let bytes: Buffer;
     try {
-      text = JSON.stringify(entry.trace);
+      bytes = encodeUtf8(JSON.stringify(entry.trace));
     } catch (cause) {
       // Retrying cannot help until the trace changes; report it without blocking the other writes.
       this.settle(traceId, entry.mark);
@@ -325,15 +325,14 @@ export class TracePersistence {
       return undefined;
     }
     try {
-      await writeTextFile(path, text);
+      await writeTextFile(path, bytes);
     } catch (cause) {
       return new PersistenceError('write', path, cause);
     }
     this.settle(traceId, entry.mark);
-    const bytes = Buffer.byteLength(text);
     this.counts.traceWrites++;
-    this.counts.bytesWritten += bytes;
-    this.notifyWrite({ kind: 'trace', path, traceId, bytes });
+    this.counts.bytesWritten += bytes.length;
+    this.notifyWrite({ kind: 'trace', path, traceId, bytes: bytes.length });
     return undefined;
   }
 
