@@ -100,9 +100,12 @@ export class LiveTrace {
     return intern(this.scopeIndex, this.stored.scopes, schemaUrl ? { ...item, schemaUrl } : item);
   }
 
-  /** Adds a span, or replaces one with the same id (a sender retrying). */
+  /**
+   * Adds a span, or replaces one with the same id (a sender retrying). The span becomes the
+   * stored span: it is the engine's own decoded object, so it takes its indexes in place.
+   */
   addSpan(span: OtlpSpan, resourceIndex: number, scopeIndex: number, pricing: PriceBook, now: number): void {
-    const stored: StoredSpan = { ...span, resourceIndex, scopeIndex };
+    const stored = asStoredSpan(span, resourceIndex, scopeIndex);
     const facts = this.describe(stored, pricing);
     const existing = this.spanIndex.get(span.spanId);
     if (existing !== undefined) {
@@ -155,6 +158,19 @@ export class LiveTrace {
     this.cachedSummary = undefined;
     this.version++;
   }
+}
+
+/**
+ * Gives the span its indexes without copying it (keys land last, as a copy would place them).
+ * A span that already carries indexes (the same object sent twice, or to two traces) is copied,
+ * so a stored span never changes under its trace.
+ */
+function asStoredSpan(span: OtlpSpan, resourceIndex: number, scopeIndex: number): StoredSpan {
+  if (Object.hasOwn(span, 'resourceIndex') || Object.hasOwn(span, 'scopeIndex')) return { ...span, resourceIndex, scopeIndex };
+  const stored = span as StoredSpan;
+  stored.resourceIndex = resourceIndex;
+  stored.scopeIndex = scopeIndex;
+  return stored;
 }
 
 function intern<T>(index: Map<string, number>, list: T[], item: T): number {

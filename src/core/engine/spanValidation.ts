@@ -1,4 +1,4 @@
-import type { ExportTraceServiceRequest, PartialSuccess } from '../otlp/model';
+import type { ExportTraceServiceRequest, OtlpSpan, PartialSuccess } from '../otlp/model';
 
 const TRACE_ID = /^[0-9a-f]{32}$/;
 const SPAN_ID = /^[0-9a-f]{16}$/;
@@ -37,22 +37,36 @@ export function invalidSpanReason(traceId: string, spanId: string, parentSpanId:
   return undefined;
 }
 
+const NO_SPANS: ReadonlySet<OtlpSpan> = new Set();
+
+/** What validating a request found: its rejections, its valid spans per trace, and its invalid spans. */
+export interface SpanValidation {
+  rejections: Rejections;
+  spans: Map<string, number>;
+  total: number;
+  /** The spans rejected, so assembling the request later skips them without judging ids again. */
+  invalid: ReadonlySet<OtlpSpan>;
+}
+
 /** The rejections of a request's spans, and how many valid spans it holds for each trace. */
-export function validateSpans(request: ExportTraceServiceRequest): { rejections: Rejections; spans: Map<string, number>; total: number } {
+export function validateSpans(request: ExportTraceServiceRequest): SpanValidation {
   const rejections = new Rejections();
   const spans = new Map<string, number>();
+  let invalid: Set<OtlpSpan> | undefined;
   let total = 0;
   for (const resourceSpans of request.resourceSpans) {
     for (const scopeSpans of resourceSpans.scopeSpans) {
       for (const span of scopeSpans.spans) {
         const problem = invalidSpanReason(span.traceId, span.spanId, span.parentSpanId);
-        if (problem) rejections.add(problem);
-        else {
+        if (problem) {
+          rejections.add(problem);
+          (invalid ??= new Set()).add(span);
+        } else {
           spans.set(span.traceId, (spans.get(span.traceId) ?? 0) + 1);
           total++;
         }
       }
     }
   }
-  return { rejections, spans, total };
+  return { rejections, spans, total, invalid: invalid ?? NO_SPANS };
 }

@@ -1,4 +1,4 @@
-import type { ExportLogsServiceRequest, ExportTraceServiceRequest, PartialSuccess } from '../otlp/model';
+import type { ExportLogsServiceRequest, ExportTraceServiceRequest, OtlpSpan, PartialSuccess } from '../otlp/model';
 import type { IngestSink } from '../receiver/ingestSink';
 import type { LoupeApi, Unsubscribe } from '../../protocol/api';
 import type {
@@ -86,6 +86,8 @@ export class TraceEngine implements LoupeApi, IngestSink {
     (request) => this.addSpans(request, new Set(), true),
     (spans) => (this.rejectedSpans += spans),
   );
+  /** Spans of queued requests that validation rejected, so assembly skips them without judging ids again. */
+  private readonly rejectedAtValidation = new WeakSet<OtlpSpan>();
   /** Problems met while loading the store (corrupt files moved aside), for the UI to show. */
   loadProblems: string[] = [];
 
@@ -155,7 +157,7 @@ export class TraceEngine implements LoupeApi, IngestSink {
    * sent; a request that could meet the per-trace span limit, or a long queue, is assembled now.
    */
   ingestTraces(request: ExportTraceServiceRequest): PartialSuccess | undefined {
-    const { rejections, spans, total } = validateSpans(request);
+    const { rejections, spans, total, invalid } = validateSpans(request);
     let now = this.assembly.queuedSpans() + total > MAX_QUEUED_SPANS;
     for (const [traceId, n] of spans) {
       if (now) break;
@@ -166,6 +168,7 @@ export class TraceEngine implements LoupeApi, IngestSink {
       return this.addSpans(request, new Set()).result();
     }
     this.rejectedSpans += rejections.count;
+    for (const span of invalid) this.rejectedAtValidation.add(span);
     this.assembly.push(request, spans);
     return rejections.result();
   }
@@ -196,7 +199,7 @@ export class TraceEngine implements LoupeApi, IngestSink {
     return rejections.result();
   }
 
-  /** `validated`: the request's invalid spans were already counted when it was accepted. */
+  /** `validated`: the request's invalid spans were found (`rejectedAtValidation`) and counted when it was accepted. */
   private addSpans(request: ExportTraceServiceRequest, touchedIds: Set<string>, validated = false): Rejections {
     const now = this.now();
     const rejections = new Rejections();
@@ -208,10 +211,14 @@ export class TraceEngine implements LoupeApi, IngestSink {
         // Resources and scopes are interned once per trace per group, not once per span.
         const indexes = new Map<LiveTrace, [number, number]>();
         for (const span of scopeSpans.spans) {
-          const problem = invalidSpanReason(span.traceId, span.spanId, span.parentSpanId);
-          if (problem) {
-            rejections.add(problem);
-            continue;
+          if (validated) {
+            if (this.rejectedAtValidation.has(span)) continue;
+          } else {
+            const problem = invalidSpanReason(span.traceId, span.spanId, span.parentSpanId);
+            if (problem) {
+              rejections.add(problem);
+              continue;
+            }
           }
           const live = this.traceFor(span.traceId, now);
           if (live.spanCount >= this.maxSpansPerTrace && !live.hasSpan(span.spanId)) {
