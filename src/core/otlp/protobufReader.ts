@@ -20,7 +20,14 @@ const SHORT_STRING_BYTES = 64;
 const SHORT_STRING_SLOTS = 4096;
 const shortStrings: (string | undefined)[] = new Array(SHORT_STRING_SLOTS).fill(undefined);
 
-const HEX_PAIRS: string[] = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
+/** The two lowercase hex digit codes of each byte, at `2 * byte` and `2 * byte + 1`. */
+const HEX_DIGIT_CODES = Uint8Array.from({ length: 512 }, (_, i) => '0123456789abcdef'.charCodeAt(i & 1 ? (i >> 1) & 15 : i >> 5));
+/** Char-code scratch for ids of the usual sizes (span ids 8 bytes, trace ids 16). */
+const SPAN_ID_CODES: number[] = new Array(16).fill(0);
+const TRACE_ID_CODES: number[] = new Array(32).fill(0);
+/** The last 16-byte id read, and its hex: every span of a trace repeats the trace id. */
+const lastTraceIdBytes = new Uint8Array(16);
+let lastTraceIdHex = '';
 
 /**
  * A bounds-checked reader over one protobuf message. Every read checks the buffer end; callers
@@ -206,14 +213,24 @@ export class ProtobufReader {
     return this.text.toString('utf8', start, end);
   }
 
-  /** A bytes field as lowercase hex (trace and span ids), whatever its length: the engine judges ids. */
+  /**
+   * A bytes field as lowercase hex (trace and span ids), whatever its length: the engine judges ids.
+   * Built in one piece (a string grown pair by pair is a rope that every later lookup flattens).
+   */
   hex(limit: number): string {
     const end = this.fieldEnd(limit);
-    const bytes = this.bytes;
-    let hex = '';
-    for (let index = this.pos; index < end; index++) hex += HEX_PAIRS[bytes[index]];
+    const start = this.pos;
     this.pos = end;
-    return hex;
+    const size = end - start;
+    const bytes = this.bytes;
+    if (size === 16) {
+      if (lastTraceIdHex !== '' && sameBytes(lastTraceIdBytes, bytes, start)) return lastTraceIdHex;
+      lastTraceIdBytes.set(bytes.subarray(start, end));
+      lastTraceIdHex = hexOf(bytes, start, end, TRACE_ID_CODES);
+      return lastTraceIdHex;
+    }
+    if (size === 8) return hexOf(bytes, start, end, SPAN_ID_CODES);
+    return this.text.toString('hex', start, end);
   }
 
   /** A bytes field as standard padded base64. */
@@ -259,6 +276,23 @@ export class ProtobufReader {
   finish(end: number, message: string): void {
     if (this.pos !== end) this.fail(`${message} overruns its declared length`);
   }
+}
+
+/** Hex of `bytes[start, end)`, whose length is half of `codes`' (a scratch array reused). */
+function hexOf(bytes: Uint8Array, start: number, end: number, codes: number[]): string {
+  for (let index = start, at = 0; index < end; index++, at += 2) {
+    const pair = bytes[index] << 1;
+    codes[at] = HEX_DIGIT_CODES[pair];
+    codes[at + 1] = HEX_DIGIT_CODES[pair + 1];
+  }
+  return String.fromCharCode.apply(null, codes);
+}
+
+function sameBytes(expected: Uint8Array, bytes: Uint8Array, start: number): boolean {
+  for (let index = 0; index < expected.length; index++) {
+    if (expected[index] !== bytes[start + index]) return false;
+  }
+  return true;
 }
 
 function sameAscii(text: string, bytes: Uint8Array, start: number): boolean {

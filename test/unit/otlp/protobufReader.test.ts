@@ -1,0 +1,43 @@
+import * as assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { ProtobufReader } from '../../../src/core/otlp/protobufReader';
+
+/** One length-delimited bytes field (tag 1) per id, back to back. */
+function bytesFields(ids: Buffer[]): Buffer {
+  return Buffer.concat(ids.flatMap((id) => [Buffer.from([(1 << 3) | 2, id.length]), id]));
+}
+
+function readAllHex(ids: Buffer[]): string[] {
+  const message = bytesFields(ids);
+  const reader = new ProtobufReader(message);
+  const out: string[] = [];
+  while (reader.pos < message.length) {
+    reader.tag();
+    out.push(reader.hex(message.length));
+  }
+  return out;
+}
+
+describe('ProtobufReader.hex', () => {
+  it('reads ids of every length as lowercase hex, repeated and alternating trace ids included', () => {
+    const a = randomBytes(16);
+    const b = randomBytes(16);
+    const ids = [a, a, b, a, randomBytes(8), Buffer.alloc(16), Buffer.alloc(16), Buffer.alloc(8), randomBytes(3), randomBytes(20), Buffer.alloc(0), b];
+    for (let byte = 0; byte < 256; byte += 16) ids.push(Buffer.alloc(16, byte), Buffer.alloc(8, byte + 15));
+    assert.deepEqual(readAllHex(ids), ids.map((id) => id.toString('hex')));
+  });
+
+  it('does not mistake a trace id for the previous one that differs only in its last byte', () => {
+    const a = randomBytes(16);
+    const b = Buffer.from(a);
+    b[15] ^= 1;
+    assert.deepEqual(readAllHex([a, b, a]), [a, b, a].map((id) => id.toString('hex')));
+  });
+
+  it('refuses an id that runs past its message', () => {
+    const message = Buffer.from([(1 << 3) | 2, 16, 1, 2, 3]);
+    const reader = new ProtobufReader(message);
+    reader.tag();
+    assert.throws(() => reader.hex(message.length), /runs past the end/);
+  });
+});
