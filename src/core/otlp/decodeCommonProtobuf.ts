@@ -13,7 +13,7 @@ export function readAnyValue(reader: ProtobufReader, limit: number, depth: numbe
   const end = reader.fieldEnd(limit);
   if (depth > MAX_VALUE_DEPTH) reader.fail(`values nested deeper than ${MAX_VALUE_DEPTH} levels`);
   // A oneof: the last member on the wire wins, as in every protobuf implementation.
-  let value: AnyValue = {};
+  let value: AnyValue | undefined;
   while (reader.pos < end) {
     const tag = reader.tag();
     switch (tag) {
@@ -43,7 +43,7 @@ export function readAnyValue(reader: ProtobufReader, limit: number, depth: numbe
     }
   }
   reader.finish(end, 'AnyValue');
-  return value;
+  return value ?? {};
 }
 
 function readAnyValueList(reader: ProtobufReader, limit: number, depth: number): AnyValue[] {

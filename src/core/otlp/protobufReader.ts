@@ -9,7 +9,7 @@ const WIRE_FIXED32 = 5;
 
 const WIRE_TYPE_NAMES = ['varint', 'fixed64', 'length-delimited', 'group start', 'group end', 'fixed32'];
 
-/** Strings up to this many bytes are checked for pure ASCII and looked up in `shortStrings`. */
+/** Strings up to this many bytes are looked up in `shortStrings`. */
 const SHORT_STRING_BYTES = 64;
 
 /**
@@ -191,26 +191,16 @@ export class ProtobufReader {
     this.pos = end;
     const size = end - start;
     if (size === 0) return '';
-    if (size <= SHORT_STRING_BYTES) {
-      const bytes = this.bytes;
-      let hash = size;
-      let index = start;
-      for (; index < end; index++) {
-        const byte = bytes[index];
-        if (byte >= 0x80) break;
-        hash = (Math.imul(hash, 31) + byte) | 0;
-      }
-      if (index === end) {
-        const slot = (hash ^ (hash >>> 12)) & (SHORT_STRING_SLOTS - 1);
-        const cached = shortStrings[slot];
-        if (cached !== undefined && cached.length === size && sameAscii(cached, bytes, start)) return cached;
-        const text = this.text.toString('latin1', start, end);
-        shortStrings[slot] = text;
-        return text;
-      }
-    }
     // Node's UTF-8 decoder turns invalid sequences into U+FFFD.
-    return this.text.toString('utf8', start, end);
+    if (size > SHORT_STRING_BYTES) return this.text.toString('utf8', start, end);
+    const slot = shortStringSlot(this.bytes, start, size);
+    const cached = shortStrings[slot];
+    // Equal char codes and bytes, one for one, can only be ASCII text decoded as itself.
+    if (cached !== undefined && cached.length === size && sameAscii(cached, this.bytes, start)) return cached;
+    const text = this.text.toString('utf8', start, end);
+    // One character per byte means every byte was ASCII (or replaced by U+FFFD, which never matches a byte).
+    if (text.length === size) shortStrings[slot] = text;
+    return text;
   }
 
   /**
@@ -293,6 +283,16 @@ function sameBytes(expected: Uint8Array, bytes: Uint8Array, start: number): bool
     if (expected[index] !== bytes[start + index]) return false;
   }
   return true;
+}
+
+/** A cache slot from the length and eight sampled bytes (all within the string): cheap, and a collision only costs a miss. */
+function shortStringSlot(bytes: Uint8Array, start: number, size: number): number {
+  const last = start + size - 1;
+  const mid = start + (size >> 1);
+  let hash = Math.imul(size, 0x9e3779b1);
+  hash = Math.imul(hash ^ (bytes[start] | (bytes[start + (size >> 3)] << 8) | (bytes[start + ((size - 1) >> 1)] << 16) | (bytes[mid] << 24)), 0x85ebca6b);
+  hash = Math.imul(hash ^ (bytes[last] | (bytes[start + ((size * 3) >> 2)] << 8) | (bytes[last - (size >> 2)] << 16) | (bytes[start + (size >> 2)] << 24)), 0xc2b2ae35);
+  return (hash ^ (hash >>> 15)) & (SHORT_STRING_SLOTS - 1);
 }
 
 function sameAscii(text: string, bytes: Uint8Array, start: number): boolean {
