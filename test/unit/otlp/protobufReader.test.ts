@@ -41,3 +41,34 @@ describe('ProtobufReader.hex', () => {
     assert.throws(() => reader.hex(message.length), /runs past the end/);
   });
 });
+
+describe('ProtobufReader.string', () => {
+  function readAllStrings(texts: Buffer[]): string[] {
+    const message = Buffer.concat(texts.flatMap((text) => [Buffer.from([(1 << 3) | 2, text.length]), text]));
+    const reader = new ProtobufReader(message);
+    const out: string[] = [];
+    while (reader.pos < message.length) {
+      reader.tag();
+      out.push(reader.string(message.length));
+    }
+    return out;
+  }
+
+  it('reads short and long strings, repeated ones from its cache, exactly as UTF-8 decoding does', () => {
+    const texts = ['gen_ai.request.model', 'gen_ai.request.model', 'é', 'é', '日本', 'x', '', 'a'.repeat(64), 'a'.repeat(65), '🙂 ok', 'gen_ai.request.model']
+      .map((text) => Buffer.from(text, 'utf8'));
+    texts.push(Buffer.from([0x80]), Buffer.from([0x80]), Buffer.from([0x61, 0xff, 0x62]), Buffer.from([0x61, 0xff, 0x62]));
+    assert.deepEqual(readAllStrings(texts), texts.map((text) => text.toString('utf8')));
+  });
+
+  it('never answers from the cache for a string that differs only in bytes its slot does not sample', () => {
+    // Same length and same ends, different middles: many of these share cache slots.
+    const texts: Buffer[] = [];
+    for (let i = 0; i < 40; i++) {
+      const middle = String.fromCharCode(97 + (i % 26)) + String.fromCharCode(97 + ((i * 7) % 26));
+      texts.push(Buffer.from(`gen_ai.usage.x${middle}x_tokens_count`, 'utf8'));
+    }
+    const twice = [...texts, ...texts.slice().reverse()];
+    assert.deepEqual(readAllStrings(twice), twice.map((text) => text.toString('utf8')));
+  });
+});
