@@ -169,11 +169,24 @@ export class IngestPolicy {
         break;
       }
       const kv = list[i];
-      const next = this.keyValue(kv, prefix, notes, shared ?? { left: this.maxAttributeBytes });
+      const next = !shared && this.keepsAsIs(kv) ? kv : this.keyValue(kv, prefix, notes, shared ?? { left: this.maxAttributeBytes });
       if (next !== kv) out ??= list.slice(0, i);
       if (out) out.push(next);
     }
     return out ?? list;
+  }
+
+  /**
+   * True when a top-level attribute is kept as it is (not masked, nothing over its budget): the
+   * same verdict `keyValue` reaches, without building its path and budget for every attribute.
+   */
+  private keepsAsIs(kv: KeyValue): boolean {
+    const keyLength = kv.key.length;
+    if (keyLength * 3 > this.maxAttributeBytes || this.redactor.matches(kv.key)) return false;
+    const value = kv.value;
+    if (value.stringValue !== undefined) return value.stringValue.length * 3 <= Math.max(MIN_MAX_ATTRIBUTE_BYTES, this.maxAttributeBytes - keyLength);
+    if (value.bytesValue !== undefined) return value.bytesValue.length <= this.maxAttributeBytes - keyLength;
+    return value.arrayValue === undefined && value.kvlistValue === undefined;
   }
 
   private keyValue(kv: KeyValue, prefix: string, notes: TruncationNotes, budget: Budget): KeyValue {

@@ -136,6 +136,23 @@ describe('IngestPolicy: value limits', () => {
     assert.equal(JSON.stringify(big), before);
   });
 
+  it('keeps a top-level value exactly up to its budget (the limit less the key), text and binary alike', () => {
+    for (const key of ['k', 'gen_ai.prompt', 'x'.repeat(300)]) {
+      const limit = Math.max(MIN_MAX_ATTRIBUTE_BYTES, MAX - key.length);
+      for (const text of ['a'.repeat(limit), 'a'.repeat(limit + 1), 'é'.repeat(limit >> 1), 'é'.repeat((limit >> 1) + 1), 'a'.repeat(Math.floor(limit / 3))]) {
+        const kept = policy.span(aSpan([str(key, text)]));
+        const shortened = attr(kept.attributes, key)!.stringValue!;
+        if (bytes(text) <= limit) assert.equal(shortened, text, `${key}: ${bytes(text)} bytes of ${limit} kept whole`);
+        else assert.ok(shortened.endsWith(truncationMarker(bytes(text))) && bytes(shortened) <= limit, `${key}: ${bytes(text)} bytes cut to ${limit}`);
+      }
+      for (const size of [MAX - key.length, MAX - key.length + 1]) {
+        const base64 = 'A'.repeat(size);
+        const kept = attr(policy.span(aSpan([{ key, value: { bytesValue: base64 } }])).attributes, key)!.bytesValue!;
+        assert.equal(kept === base64, size <= MAX - key.length, `${key}: ${size} base64 characters`);
+      }
+    }
+  });
+
   it('is idempotent: a shortened span sent again (a re-import) comes back the same', () => {
     const once = policy.span(aSpan([str('a', 'é'.repeat(3_000)), { key: 'l', value: { arrayValue: { values: Array.from({ length: 500 }, () => ({ stringValue: 'abcdef' })) } } }]));
     const twice = policy.span(once);
