@@ -30,8 +30,9 @@ export function isSpanId(id: string): boolean {
   return SPAN_ID.test(id);
 }
 
-export function invalidSpanReason(traceId: string, spanId: string, parentSpanId: string | undefined): string | undefined {
-  if (!TRACE_ID.test(traceId) || traceId === ZERO_TRACE_ID) return 'spans with an invalid trace id (need 16 non-zero bytes)';
+/** `knownTraceId`: a trace id already found valid (spans of one trace repeat it), so it is not judged again. */
+export function invalidSpanReason(traceId: string, spanId: string, parentSpanId: string | undefined, knownTraceId?: string): string | undefined {
+  if (traceId !== knownTraceId && (!TRACE_ID.test(traceId) || traceId === ZERO_TRACE_ID)) return 'spans with an invalid trace id (need 16 non-zero bytes)';
   if (!SPAN_ID.test(spanId) || spanId === ZERO_SPAN_ID) return 'spans with an invalid span id (need 8 non-zero bytes)';
   if (parentSpanId !== undefined && !SPAN_ID.test(parentSpanId)) return 'spans with an invalid parent span id';
   return undefined;
@@ -54,14 +55,16 @@ export function validateSpans(request: ExportTraceServiceRequest): SpanValidatio
   const spans = new Map<string, number>();
   let invalid: Set<OtlpSpan> | undefined;
   let total = 0;
+  let validTraceId: string | undefined;
   for (const resourceSpans of request.resourceSpans) {
     for (const scopeSpans of resourceSpans.scopeSpans) {
       for (const span of scopeSpans.spans) {
-        const problem = invalidSpanReason(span.traceId, span.spanId, span.parentSpanId);
+        const problem = invalidSpanReason(span.traceId, span.spanId, span.parentSpanId, validTraceId);
         if (problem) {
           rejections.add(problem);
           (invalid ??= new Set()).add(span);
         } else {
+          validTraceId = span.traceId;
           spans.set(span.traceId, (spans.get(span.traceId) ?? 0) + 1);
           total++;
         }

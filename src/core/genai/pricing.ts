@@ -72,6 +72,7 @@ export class PriceBook {
   readonly overrides: readonly PriceOverride[];
   /** The catalog entry a (provider, model) pair resolved to, as a one-model provider; null when unknown. */
   private readonly catalog = new Map<string, CatalogEntry | null>();
+  private lastCatalogAnswer: { model: string; provider: string | undefined; entry: CatalogEntry | null } | undefined;
   private readonly overrideMatches = new Map<string, PriceOverride | null>();
 
   constructor(overrides: readonly PriceOverride[] = []) {
@@ -128,12 +129,16 @@ export class PriceBook {
   }
 
   private findCatalogEntry(model: string, provider: string | undefined): CatalogEntry | undefined {
+    // Consecutive calls mostly name the same model: that answer needs no key built and hashed.
+    const last = this.lastCatalogAnswer;
+    if (last && last.model === model && last.provider === provider) return last.entry ?? undefined;
     const key = `${provider ?? ''}\u0000${model}`;
     let entry = this.catalog.get(key);
     if (entry === undefined) {
       entry = resolveCatalogEntry(model, provider);
       remember(this.catalog, key, entry);
     }
+    this.lastCatalogAnswer = { model, provider, entry };
     return entry ?? undefined;
   }
 }

@@ -51,6 +51,17 @@ describe('PriceBook', () => {
     approx(price.costUsd, expected(10, 10, "gpt-4o", "openai"));
   });
 
+  it('answers each call for its own model and provider when consecutive calls alternate', () => {
+    const alternating = new PriceBook();
+    const calls: [string, string | undefined][] = [
+      ['gpt-4o', 'openai'], ['gpt-4o', 'openai'], ['gpt-4o-mini', 'openai'], ['totally-unknown-model-9000', 'nobody'],
+      ['gpt-4o', 'openai'], ['claude-3-5-sonnet-latest', 'anthropic'], ['gpt-4o', undefined], ['totally-unknown-model-9000', 'nobody'],
+    ];
+    for (const [model, provider] of calls) {
+      assert.deepEqual(alternating.priceCall(tokens(100, 50), [model], provider, T), new PriceBook().priceCall(tokens(100, 50), [model], provider, T), `${provider}/${model}`);
+    }
+  });
+
   it('gives null (unknown), never 0, for a model without a price', () => {
     const price = book.priceCall(tokens(10, 10), ['totally-unknown-model-9000'], 'nobody', T);
     assert.deepEqual(price, { costUsd: null, source: 'unknown' });
