@@ -128,4 +128,13 @@ describe('OTLP/JSON decoding accepts what real senders send', () => {
     const invalid = Buffer.concat([Buffer.from('{"resourceSpans":[{"scopeSpans":[{"spans":[{"name":"a'), Buffer.from([0xff]), Buffer.from('"}]}]}]}')]);
     assert.equal(decodeTraceRequest(invalid, 'json').resourceSpans[0].scopeSpans[0].spans[0].name, 'a\ufffd');
   });
+
+  it('reads raw UTF-8 text and \\u escapes alike, in bodies that are pure ASCII or not', () => {
+    const text = 'héllo “quoted” 🙂 日本 \u0000 end';
+    const raw = Buffer.from(JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [{ name: text }] }] }] }), 'utf8');
+    const escaped = Buffer.from(JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [{ name: text }] }] }] }).replace(/[\u007f-\uffff]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`));
+    assert.ok(escaped.every((byte) => byte < 0x80), 'the escaped body is pure ASCII');
+    assert.equal(decodeTraceRequest(raw, 'json').resourceSpans[0].scopeSpans[0].spans[0].name, text);
+    assert.equal(decodeTraceRequest(escaped, 'json').resourceSpans[0].scopeSpans[0].spans[0].name, text);
+  });
 });
