@@ -8,48 +8,22 @@ import {
 } from '@opentelemetry/sdk-logs';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { JsonLogsSerializer } from '@opentelemetry/otlp-transformer';
-import { CompressionAlgorithm } from '@opentelemetry/otlp-exporter-base';
 import { OTLPLogExporter as GrpcLogExporter } from '@opentelemetry/exporter-logs-otlp-grpc';
 import { OTLPLogExporter as ProtoLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
 import { OTLPLogExporter as JsonLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
-import { GrpcReceiver } from '../../../src/core/receiver/grpcReceiver';
-import { HttpServer } from '../../../src/core/receiver/httpServer';
-import { RecordingSink } from './recordingSink';
+import { receiversUnderTest, TRANSPORTS } from './sdkExportSetup';
 import { logRecordsOf, stableJson } from './otlpCanonical';
-
-type Transport = 'grpc' | 'http/protobuf' | 'http/json';
-
-function exporterFor(transport: Transport, port: number, gzip: boolean): LogRecordExporter {
-  const compression = gzip ? CompressionAlgorithm.GZIP : CompressionAlgorithm.NONE;
-  switch (transport) {
-    case 'grpc':
-      return new GrpcLogExporter({ url: `http://127.0.0.1:${port}`, compression });
-    case 'http/protobuf':
-      return new ProtoLogExporter({ url: `http://127.0.0.1:${port}/v1/logs`, compression });
-    case 'http/json':
-      return new JsonLogExporter({ url: `http://127.0.0.1:${port}/v1/logs`, compression });
-  }
-}
 
 const SPAN_CONTEXT = { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', traceFlags: TraceFlags.SAMPLED };
 
 describe('log records from the OpenTelemetry JS logs SDK arrive intact', () => {
-  const sink = new RecordingSink();
-  const grpc = new GrpcReceiver({ sink, port: 0 });
-  const http = new HttpServer({ sink, port: 0 });
-  let grpcPort = 0;
-  let httpPort = 0;
-
-  before(async () => {
-    grpcPort = await grpc.start();
-    httpPort = await http.start();
-  });
-  after(async () => {
-    await grpc.stop();
-    await http.stop();
+  const { sink, exporterFor } = receiversUnderTest<LogRecordExporter>('logs', {
+    grpc: GrpcLogExporter,
+    'http/protobuf': ProtoLogExporter,
+    'http/json': JsonLogExporter,
   });
 
-  for (const transport of ['grpc', 'http/protobuf', 'http/json'] as const) {
+  for (const transport of TRANSPORTS) {
     for (const gzip of [false, true]) {
       it(`over ${transport}${gzip ? ' with gzip' : ''}`, async () => {
         sink.logs.length = 0;
@@ -58,7 +32,7 @@ describe('log records from the OpenTelemetry JS logs SDK arrive intact', () => {
           resource: resourceFromAttributes({ 'service.name': 'agent-under-test' }),
           processors: [
             new SimpleLogRecordProcessor({ exporter: sent }),
-            new SimpleLogRecordProcessor({ exporter: exporterFor(transport, transport === 'grpc' ? grpcPort : httpPort, gzip) }),
+            new SimpleLogRecordProcessor({ exporter: exporterFor(transport, gzip) }),
           ],
         });
         const logger = provider.getLogger('loupe-test-logs', '2.0.0');

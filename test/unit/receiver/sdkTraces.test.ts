@@ -2,58 +2,31 @@ import { deepStrictEqual, strictEqual } from 'node:assert';
 import { InMemorySpanExporter, BatchSpanProcessor, SimpleSpanProcessor, TracerProvider, type SpanExporter } from '@opentelemetry/sdk-trace';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
-import { CompressionAlgorithm } from '@opentelemetry/otlp-exporter-base';
 import { OTLPTraceExporter as GrpcTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { OTLPTraceExporter as ProtoTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { OTLPTraceExporter as JsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { GrpcReceiver } from '../../../src/core/receiver/grpcReceiver';
-import { HttpServer } from '../../../src/core/receiver/httpServer';
-import { RecordingSink } from './recordingSink';
+import { receiversUnderTest, TRANSPORTS } from './sdkExportSetup';
 import { emitSampleSpans, REMOTE_PARENT } from './sampleSpans';
 import { spansById } from './otlpCanonical';
 
-type Transport = 'grpc' | 'http/protobuf' | 'http/json';
-
-function exporterFor(transport: Transport, port: number, gzip: boolean): SpanExporter {
-  const compression = gzip ? CompressionAlgorithm.GZIP : CompressionAlgorithm.NONE;
-  switch (transport) {
-    case 'grpc':
-      return new GrpcTraceExporter({ url: `http://127.0.0.1:${port}`, compression });
-    case 'http/protobuf':
-      return new ProtoTraceExporter({ url: `http://127.0.0.1:${port}/v1/traces`, compression });
-    case 'http/json':
-      return new JsonTraceExporter({ url: `http://127.0.0.1:${port}/v1/traces`, compression });
-  }
-}
-
 describe('spans from the OpenTelemetry JS SDK arrive intact', () => {
-  const sink = new RecordingSink();
-  const grpc = new GrpcReceiver({ sink, port: 0 });
-  const http = new HttpServer({ sink, port: 0 });
-  let grpcPort = 0;
-  let httpPort = 0;
-
-  before(async () => {
-    grpcPort = await grpc.start();
-    httpPort = await http.start();
-  });
-  after(async () => {
-    await grpc.stop();
-    await http.stop();
+  const { sink, exporterFor } = receiversUnderTest<SpanExporter>('traces', {
+    grpc: GrpcTraceExporter,
+    'http/protobuf': ProtoTraceExporter,
+    'http/json': JsonTraceExporter,
   });
 
-  for (const transport of ['grpc', 'http/protobuf', 'http/json'] as const) {
+  for (const transport of TRANSPORTS) {
     for (const gzip of [false, true]) {
       it(`over ${transport}${gzip ? ' with gzip' : ''}`, async () => {
         sink.traces.length = 0;
         const sent = new InMemorySpanExporter();
-        const port = transport === 'grpc' ? grpcPort : httpPort;
         const provider = new TracerProvider({
           resource: resourceFromAttributes({ 'service.name': 'agent-under-test', 'deployment.id': 7, 'host.ok': true }),
           spanLimits: { attributeCountLimit: 32 },
           spanProcessors: [
             new SimpleSpanProcessor({ exporter: sent }),
-            new BatchSpanProcessor({ exporter: exporterFor(transport, port, gzip), scheduledDelayMillis: 10 }),
+            new BatchSpanProcessor({ exporter: exporterFor(transport, gzip), scheduledDelayMillis: 10 }),
           ],
         });
         emitSampleSpans(provider.getTracer('loupe-test', '1.2.3', { schemaUrl: 'https://opentelemetry.io/schemas/1.30.0' }));
