@@ -11,6 +11,8 @@ import type { LoupeApi } from '../../protocol/api';
 const port = parentPort;
 if (!port) throw new Error('engineWorker must run in a worker thread');
 let runtime: LoupeRuntime | undefined;
+/** Forwards under way, by the id of the call that started them, so the caller can cancel one. */
+const forwards = new Map<number, AbortController>();
 
 function post(message: FromWorker): void {
   port!.postMessage(message);
@@ -50,10 +52,19 @@ async function call(message: CallMessage): Promise<unknown> {
     case 'flush':
       return rt.engine.flush();
     case 'forwardTrace': {
-      // Encoding a large trace takes a while; here it costs the editor nothing.
-      const request = await rt.engine.exportOtlp(args[0]);
-      return request ? forwardTrace(request, args[1], args[2]) : null;
+      const cancel = new AbortController();
+      forwards.set(message.id, cancel);
+      try {
+        // Encoding a large trace takes a while; here it costs the editor nothing.
+        const request = await rt.engine.exportOtlp(args[0]);
+        return request ? await forwardTrace(request, args[1], { ...(args[2] as object), signal: cancel.signal }) : null;
+      } finally {
+        forwards.delete(message.id);
+      }
     }
+    case 'cancelForward':
+      forwards.get(args[0] as number)?.abort();
+      return undefined;
     case 'close':
       await rt.close();
       runtime = undefined;

@@ -95,9 +95,22 @@ export class WorkerLoupe implements LoupeApi {
     return this.call('setLimits', [limits]) as Promise<void>;
   }
 
-  /** Exports and forwards a stored trace inside the engine thread; null when the trace is unknown. */
-  forwardTrace(traceId: string, target: ForwardTarget, options: { timeoutMs?: number } = {}): Promise<ForwardResult | null> {
-    return this.call('forwardTrace', [traceId, target, options]) as Promise<ForwardResult | null>;
+  /**
+   * Exports and forwards a stored trace inside the engine thread; null when the trace is unknown.
+   * Aborting `signal` stops the delivery (the result is then a `cancelled` failure).
+   */
+  forwardTrace(traceId: string, target: ForwardTarget, options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<ForwardResult | null> {
+    const { signal, ...rest } = options;
+    const { id, result } = this.start('forwardTrace', [traceId, target, rest]) as { id: number; result: Promise<ForwardResult | null> };
+    if (signal) {
+      const cancel = () => void this.call('cancelForward', [id]).catch(() => undefined);
+      if (signal.aborted) cancel();
+      else {
+        signal.addEventListener('abort', cancel, { once: true });
+        void result.finally(() => signal.removeEventListener('abort', cancel)).catch(() => undefined);
+      }
+    }
+    return result;
   }
 
   flush(): Promise<void> {
@@ -140,12 +153,18 @@ export class WorkerLoupe implements LoupeApi {
   }
 
   private call(method: ApiMethod | ControlMethod, args: unknown[] = []): Promise<unknown> {
-    if (this.exited) return Promise.reject(new Error('The Loupe engine is not running'));
+    return this.start(method, args).result;
+  }
+
+  /** Sends a call and returns its id (to refer to it later) with its answer. */
+  private start(method: ApiMethod | ControlMethod, args: unknown[]): { id: number; result: Promise<unknown> } {
     const id = this.nextId++;
-    return new Promise((resolve, reject) => {
+    if (this.exited) return { id, result: Promise.reject(new Error('The Loupe engine is not running')) };
+    const result = new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       this.send({ type: 'call', id, method, args });
     });
+    return { id, result };
   }
 
   private send(message: ToWorker): void {

@@ -41,8 +41,12 @@ export function registerForwardCommand(deps: ForwardDeps): vscode.Disposable {
           )?.target;
     if (!target) return undefined;
     const result: ForwardResult | null = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Forwarding the trace to ${target.name}…` },
-      () => deps.connection.forwardTrace(trace.traceId, target),
+      { location: vscode.ProgressLocation.Notification, title: `Forwarding the trace to ${target.name}…`, cancellable: true },
+      (_progress, token) => {
+        const cancel = new AbortController();
+        token.onCancellationRequested(() => cancel.abort());
+        return deps.connection.forwardTrace(trace.traceId, target, { signal: cancel.signal });
+      },
     );
     void report(result, target);
     return result;
@@ -52,6 +56,10 @@ export function registerForwardCommand(deps: ForwardDeps): vscode.Disposable {
 async function report(result: ForwardResult | null, target: ForwardTarget): Promise<void> {
   if (result === null) {
     void vscode.window.showErrorMessage('Loupe could not forward the trace: it is no longer stored.');
+    return;
+  }
+  if (!result.ok && result.error.kind === 'cancelled') {
+    void vscode.window.showInformationMessage(inertMessageText(`Forwarding to ${target.name} was cancelled; it may already have received some of the spans.`));
     return;
   }
   if (!result.ok) {

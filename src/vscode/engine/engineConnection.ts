@@ -159,7 +159,7 @@ export class EngineConnection extends DelegatingLoupe {
   }
 
   /** Forwards a stored trace; the owner encodes it in its engine thread. null when the trace is unknown. */
-  async forwardTrace(traceId: string, target: ForwardTarget, options: { timeoutMs?: number } = {}): Promise<ForwardResult | null> {
+  async forwardTrace(traceId: string, target: ForwardTarget, options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<ForwardResult | null> {
     await this.settled();
     const backend = this.backend;
     if (backend?.kind === 'owner') return backend.worker.forwardTrace(traceId, target, options);

@@ -7,6 +7,7 @@ import { LoupeRuntime } from '../../../src/core/runtime/loupeRuntime';
 import type { TraceChange } from '../../../src/protocol/model';
 import { buildEngineWorker } from '../../support/buildWorker';
 import { hexId, span, traceRequest } from '../../support/otlpBuilders';
+import { startBlackHole } from '../forward/testServers';
 
 describe('the engine in a worker thread', function () {
   this.timeout(30_000);
@@ -94,6 +95,27 @@ describe('the engine in a worker thread', function () {
     } finally {
       await loupe.close();
       await target.close();
+    }
+  });
+
+  it('cancels a forward in flight in the thread when the caller aborts', async () => {
+    const hole = await startBlackHole();
+    const loupe = await WorkerLoupe.start(script, options());
+    try {
+      const t = hexId(16);
+      await loupe.importOtlp(traceRequest([span(t, hexId(8), undefined, 'never answered', 0, 9)]));
+      const controller = new AbortController();
+      const started = performance.now();
+      setTimeout(() => controller.abort(), 150);
+      const result = await loupe.forwardTrace(t, { name: 'silent', protocol: 'otlp-http', endpoint: `http://127.0.0.1:${hole.port}` }, { timeoutMs: 10_000, signal: controller.signal });
+      const ms = performance.now() - started;
+      assert.equal(result?.ok, false);
+      assert.equal(result?.ok === false && result.error.kind, 'cancelled');
+      assert.ok(ms < 2_000, `cancelled after ${Math.round(ms)} ms, not at the 10 s limit`);
+      assert.equal((await loupe.health()).product, 'loupe', 'the engine thread keeps answering');
+    } finally {
+      await loupe.close();
+      await hole.close();
     }
   });
 
