@@ -17,7 +17,6 @@ import { sleep, useTempDirs, waitUntil } from './storeTestDirs';
  *  - EACCES: chmod 0555, only when not running as root.
  */
 describe('TracePersistence on a disk that refuses writes', () => {
-  const tempDir = useTempDirs();
   const rejections: unknown[] = [];
   const onRejection = (reason: unknown): void => {
     rejections.push(reason);
@@ -29,6 +28,8 @@ describe('TracePersistence on a disk that refuses writes', () => {
     process.off('unhandledRejection', onRejection);
     assert.deepEqual(rejections.splice(0), [], 'no unhandled rejection');
   });
+  // After the hook that closes, so writes still in flight end before their folder is removed.
+  const tempDir = useTempDirs();
 
   function make(dir: string, errors: PersistenceError[], extra: { recovered?: () => void } = {}): TracePersistence {
     const persistence = new TracePersistence(dir, {

@@ -24,16 +24,17 @@ function countSerializations(trace: StoredTrace): { count: number } {
 }
 
 describe('TracePersistence', () => {
-  const tempDir = useTempDirs();
   let open: TracePersistence[] = [];
   const make = (dir: string, options: ConstructorParameters<typeof TracePersistence>[1] = {}): TracePersistence => {
     const persistence = new TracePersistence(dir, { flushDelayMs: 20, ...options });
     open.push(persistence);
     return persistence;
   };
+  // Registered before the folders' cleanup, so writes still in flight end before their folder is removed.
   afterEach(async () => {
     for (const persistence of open.splice(0)) await persistence.close();
   });
+  const tempDir = useTempDirs();
 
   it('round-trips traces and meta through a new instance, sorted by seq', async () => {
     const dir = await tempDir();
