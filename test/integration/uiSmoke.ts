@@ -8,6 +8,7 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import type { BrowserContext, Frame, Page } from 'playwright-core';
 import type { RunningCodeServer } from './codeServer';
+import { checkNetworkConsent } from './networkConsent';
 import { recordPageProblems, workbenchUrl } from './workbench';
 import type { WorkbenchLaunch } from './workbench';
 
@@ -134,6 +135,11 @@ export async function runUiSmoke(options: UiSmokeOptions): Promise<SmokeCheck[]>
       assert.equal(await hover.locator('img, a, script, iframe, svg').count(), 0, 'no element comes from the span name');
       await view.screenshot({ path: path.join(options.outputDir, 'ui-smoke-hostile-tooltip.png') });
       assert.equal(await view.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned), undefined);
+    }],
+    ['a network address for the receiver asks first: Cancel stays on loopback, consent opens it', async () => {
+      await checkNetworkConsent(second!, options.userDataDir, (name) =>
+        second!.screenshot({ path: path.join(options.outputDir, `${name}.png`) }),
+      );
     }],
   ];
   for (const [title, step] of steps) {

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { Span, TraceDetail } from '../../../src/protocol/model';
 import type { LoupeExtensionApi } from '../../../src/vscode/extension';
 import type { PanelExchange } from '../../../src/vscode/panels/tracePanels';
+import { fromWaterfallColumns, type WaterfallColumns } from '../../../src/protocol/waterfallColumns';
 import { agentProvider, loupe, sendRun, traceInTree, waitFor, type SentRun } from './loupeHarness';
 
 function loupeWebviewTabs(): vscode.Tab[] {
@@ -47,7 +48,8 @@ describe('trace panels', () => {
     const tab = await waitFor(() => loupeWebviewTabs()[0], 'a Loupe webview tab');
     assert.equal(tab.label, 'Trace: invoke_agent weather (panel)');
     const waterfall = await answered('waterfall', run.traceId);
-    assert.equal((waterfall.response as { result: unknown[] }).result.length, 3);
+    const columns = JSON.parse((waterfall.response as { result: string }).result) as WaterfallColumns;
+    assert.equal(fromWaterfallColumns(columns).length, 3);
     assert.equal(api.panels.rejected.size, 0, 'the page sent only valid messages');
   });
 
