@@ -112,4 +112,6 @@ export async function checkNetworkConsent(page: Page, userDataDir: string, shot:
   setMachineSetting(userDataDir, 'loupe.receiver.host', '127.0.0.1');
   port = await restartedOn(ownerFile, before, '127.0.0.1');
   assert.notEqual(await reachable(port), true, 'back on loopback only');
+  await sleep(1_000);
+  await shot('ui-smoke-after-network-consent');
 }
