@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { version } from '../../package.json';
 import { DEFAULT_REDACT_PATTERNS } from '../core/engine/redaction';
 import { isLoopbackBind } from '../core/receiver/hostCheck';
-import { failedListeners, LoupeRuntime } from '../core/runtime/loupeRuntime';
+import { WorkerLoupe } from '../core/worker/workerLoupe';
+import type { SerializedReceiverStatus } from '../core/worker/workerProtocol';
 import { parseCli, USAGE, type ServeOptions } from './serveArgs';
 
 function urlHost(host: string): string {
@@ -18,27 +19,43 @@ function openInBrowser(url: string): void {
   child.unref();
 }
 
-async function serve(options: ServeOptions): Promise<number> {
-  const runtime = await LoupeRuntime.open({
-    host: options.host,
-    grpcPort: options.grpcPort,
-    httpPort: options.httpPort,
-    storeDir: options.storeDir,
-    maxTraces: options.maxTraces,
-    maxRequestBytes: options.maxRequestBytes,
-    redact: options.redact && [...DEFAULT_REDACT_PATTERNS, ...options.redact],
-    staticDir: join(__dirname, 'webview'),
-    version,
-    onStoreError: (message) => console.error(`Warning: ${message} Traces are kept in memory until the store can be written again.`),
-    onStoreRecovered: () => console.error('The trace store can be written again.'),
-  });
-  for (const problem of runtime.engine.loadProblems) console.error(`Warning: ${problem}`);
+/** What a listener that could not start says (a busy port names itself and what holds it). */
+function listenerFailures(status: SerializedReceiverStatus): string[] {
+  return [status.grpc, status.http].flatMap((listener) => (listener.state === 'failed' ? [listener.message] : []));
+}
 
-  const status = await runtime.startReceivers();
-  const failures = failedListeners(status);
+async function serve(options: ServeOptions): Promise<number> {
+  // The same engine thread the VS Code extension runs (dist/engineWorker.js beside this file),
+  // with its larger young generation: ingest and big trace views cost a third less CPU there.
+  const loupe = await WorkerLoupe.start(
+    join(__dirname, 'engineWorker.js'),
+    {
+      host: options.host,
+      grpcPort: options.grpcPort,
+      httpPort: options.httpPort,
+      storeDir: options.storeDir,
+      maxTraces: options.maxTraces,
+      maxRequestBytes: options.maxRequestBytes,
+      redact: options.redact && [...DEFAULT_REDACT_PATTERNS, ...options.redact],
+      staticDir: join(__dirname, 'webview'),
+      version,
+    },
+    {
+      onStoreError: (message) => console.error(`Warning: ${message} Traces are kept in memory until the store can be written again.`),
+      onStoreRecovered: () => console.error('The trace store can be written again.'),
+      onCrash: (message) => {
+        console.error(`loupe: ${message}`);
+        process.exit(1);
+      },
+    },
+  );
+  for (const problem of loupe.loadProblems) console.error(`Warning: ${problem}`);
+
+  const status = await loupe.startReceivers();
+  const failures = listenerFailures(status);
   if (failures.length > 0) {
-    for (const { error } of failures) console.error(`Error: ${error.message}`);
-    await runtime.close();
+    for (const message of failures) console.error(`Error: ${message}`);
+    await loupe.close();
     return 1;
   }
   const host = urlHost(options.host);
@@ -68,7 +85,7 @@ async function serve(options: ServeOptions): Promise<number> {
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
-  await runtime.close();
+  await loupe.close();
   console.log('Stopped.');
   return 0;
 }

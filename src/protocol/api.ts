@@ -17,8 +17,8 @@ export interface Unsubscribe {
 
 /**
  * Everything a viewer can ask of a Loupe engine. One interface, several transports: in process
- * (`loupe serve`, tests), a worker thread (the VS Code extension), and HTTP + SSE (the browser UI,
- * or a second VS Code window joining the first).
+ * (tests, the REST API inside the engine thread), the engine thread seen from outside (the VS Code
+ * extension and `loupe serve`), and HTTP + SSE (the browser UI, or a second VS Code window joining the first).
  */
 export interface LoupeApi {
   health(): Promise<Health>;

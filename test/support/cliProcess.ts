@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { buildCli } from './buildWorker';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -12,9 +13,9 @@ export interface ServeProcess {
   exited: Promise<number | null>;
 }
 
-/** Starts `loupe serve` from source in a child process and waits for its listener lines. */
-export function startServe(args: string[], timeoutMs = 20_000): Promise<ServeProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), 'serve', ...args], {
+/** Starts `loupe serve` (bundled from source) in a child process and waits for its listener lines. */
+export async function startServe(args: string[], timeoutMs = 20_000): Promise<ServeProcess> {
+  const child = spawn(process.execPath, [await buildCli(), 'serve', ...args], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -45,8 +46,8 @@ export function startServe(args: string[], timeoutMs = 20_000): Promise<ServePro
 }
 
 /** Runs `loupe` to completion and returns its exit code and output. */
-export function runCli(args: string[], timeoutMs = 20_000): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), ...args], { cwd: ROOT });
+export async function runCli(args: string[], timeoutMs = 20_000): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, [await buildCli(), ...args], { cwd: ROOT });
   let output = '';
   child.stdout.on('data', (d) => (output += d));
   child.stderr.on('data', (d) => (output += d));

@@ -3,7 +3,6 @@ import { TracePersistence } from '../store/tracePersistence';
 import type { PersistenceError } from '../store/persistenceError';
 import { GrpcReceiver } from '../receiver/grpcReceiver';
 import { HttpServer } from '../receiver/httpServer';
-import type { ListenerKind } from '../receiver/listenError';
 import type { PriceOverride } from '../genai/pricing';
 
 export interface RuntimeOptions {
@@ -126,11 +125,4 @@ async function listen(listener: { start(): Promise<number> }): Promise<ListenerS
   } catch (error) {
     return { state: 'failed', error: error instanceof Error ? error : new Error(String(error)) };
   }
-}
-
-export function failedListeners(status: ReceiverStatus): { listener: ListenerKind; error: Error }[] {
-  const out: { listener: ListenerKind; error: Error }[] = [];
-  if (status.grpc.state === 'failed') out.push({ listener: 'grpc', error: status.grpc.error });
-  if (status.http.state === 'failed') out.push({ listener: 'http', error: status.http.error });
-  return out;
 }
