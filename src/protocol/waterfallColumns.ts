@@ -66,10 +66,15 @@ function checkShape(value: unknown): asserts value is WaterfallColumns {
   if (!Array.isArray(columns.missingParent) || !Array.isArray(columns.errorMessage)) fail('missingParent or errorMessage is missing');
 }
 
+/** The value as columns, once its shape is checked; throws `WaterfallColumnsError` when it is not columns. */
+export function readWaterfallColumns(value: unknown): WaterfallColumns {
+  checkShape(value);
+  return value;
+}
+
 /** Decodes columns back into rows; throws `WaterfallColumnsError` when the value is not columns. */
 export function fromWaterfallColumns(value: unknown): WaterfallRow[] {
-  checkShape(value);
-  const c = value;
+  const c = readWaterfallColumns(value);
   const strings = c.strings;
   const text = (index: number): string | undefined => (index >= 0 && index < strings.length ? String(strings[index]) : undefined);
   const missingParent = new Map(c.missingParent);

@@ -6,8 +6,8 @@ import type {
   TraceDetail,
   TraceQuery,
   TraceSummary,
-  WaterfallRow,
 } from '../../src/protocol/model';
+import type { WaterfallColumns } from '../../src/protocol/waterfallColumns';
 import type { WebviewView } from '../../src/protocol/webviewMessages';
 import type { Host, PersistedUiState } from '../host/host';
 
@@ -52,7 +52,7 @@ export class Actions {
     return this.host.getSpan(traceId, spanId);
   }
 
-  loadWaterfall(traceId: string): Promise<WaterfallRow[] | undefined> {
+  loadWaterfall(traceId: string): Promise<WaterfallColumns | undefined> {
     return this.host.waterfall(traceId);
   }
 

@@ -6,8 +6,8 @@ import type {
   TraceDetail,
   TraceQuery,
   TraceSummary,
-  WaterfallRow,
 } from '../../src/protocol/model';
+import type { WaterfallColumns } from '../../src/protocol/waterfallColumns';
 import type { WebviewView } from '../../src/protocol/webviewMessages';
 
 /** UI state worth keeping across a reload of the page or the panel (never trace data). */
@@ -41,7 +41,8 @@ export interface Host {
    * cannot answer for a single span (the caller then loads the whole trace).
    */
   getSpan(traceId: string, spanId: string): Promise<Span | undefined>;
-  waterfall(traceId: string): Promise<WaterfallRow[] | undefined>;
+  /** The waterfall by column (see waterfallColumns.ts), shape-checked. */
+  waterfall(traceId: string): Promise<WaterfallColumns | undefined>;
   breakdown(traceId: string): Promise<Breakdown | undefined>;
   overallBreakdown(): Promise<Breakdown>;
   /**

@@ -5,10 +5,9 @@ import type {
   TraceDetail,
   TraceQuery,
   TraceSummary,
-  WaterfallRow,
 } from '../../src/protocol/model';
 import type { WebviewView } from '../../src/protocol/webviewMessages';
-import { fromWaterfallColumns } from '../../src/protocol/waterfallColumns';
+import { readWaterfallColumns, type WaterfallColumns } from '../../src/protocol/waterfallColumns';
 import { SpanLookupUnsupported, type Host, type PersistedUiState } from './host';
 import { hashForView, viewFromHash } from './viewRoute';
 
@@ -49,9 +48,9 @@ export class HttpHost implements Host {
     throw new Error(typeof body.error === 'string' ? body.error : `${response.status} ${response.statusText}`);
   }
 
-  async waterfall(traceId: string): Promise<WaterfallRow[] | undefined> {
+  async waterfall(traceId: string): Promise<WaterfallColumns | undefined> {
     const columns = await this.getJson<unknown>(`/api/traces/${encodeURIComponent(traceId)}/waterfall?format=columns`, true);
-    return columns === undefined ? undefined : fromWaterfallColumns(columns);
+    return columns === undefined ? undefined : readWaterfallColumns(columns);
   }
 
   breakdown(traceId: string): Promise<Breakdown | undefined> {

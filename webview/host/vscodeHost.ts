@@ -6,7 +6,6 @@ import type {
   TraceDetail,
   TraceQuery,
   TraceSummary,
-  WaterfallRow,
 } from '../../src/protocol/model';
 import {
   isHostToWebviewMessage,
@@ -16,7 +15,7 @@ import {
   type WebviewRequests,
   type WebviewView,
 } from '../../src/protocol/webviewMessages';
-import { fromWaterfallColumns } from '../../src/protocol/waterfallColumns';
+import { readWaterfallColumns, type WaterfallColumns } from '../../src/protocol/waterfallColumns';
 import { SpanLookupUnsupported, type Host, type PersistedUiState } from './host';
 
 /** The object VS Code gives a webview script (once per page). */
@@ -74,9 +73,9 @@ export class VsCodeHost implements Host {
     }
   }
 
-  async waterfall(traceId: string): Promise<WaterfallRow[] | undefined> {
+  async waterfall(traceId: string): Promise<WaterfallColumns | undefined> {
     const columns = await this.request('waterfall', { traceId });
-    return columns === null ? undefined : fromWaterfallColumns(JSON.parse(columns));
+    return columns === null ? undefined : readWaterfallColumns(JSON.parse(columns));
   }
 
   async breakdown(traceId: string): Promise<Breakdown | undefined> {

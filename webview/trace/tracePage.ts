@@ -7,15 +7,14 @@ import { SpanDetailsPanel } from '../details/spanDetailsPanel';
 import { button, h } from '../dom/element';
 import { revealInvisible } from '../format/revealInvisible';
 import { changeTouches } from '../list/traceListModel';
-import { waterfallSpanFromRow, type WaterfallSpan } from '../waterfall/waterfallModel';
+import { waterfallLayoutOf, waterfallSpanFromRow, type WaterfallSpan } from '../waterfall/waterfallModel';
+import { fromWaterfallColumns, type WaterfallColumns } from '../../src/protocol/waterfallColumns';
 import { WaterfallView } from '../waterfall/waterfallView';
 import { traceHeaderFacts } from './traceHeader';
 import { WaterfallToolbar } from './waterfallToolbar';
 
 /** Traces up to this size load every span's details at once; larger ones load them on first selection. */
 const EAGER_DETAIL_SPANS = 20_000;
-/** Up to this size the critical path is drawn with the first rows; larger traces add it just after. */
-const CRITICAL_WITH_FIRST_ROWS = 20_000;
 const REFRESH_DELAY_MS = 250;
 
 /** One trace: header, the waterfall with the details panel beside it, and the breakdown tab. */
@@ -120,7 +119,7 @@ export class TracePage {
         this.showBanner(`No trace ${this.traceId}: it was never received, or was evicted or deleted.`);
         return;
       }
-      this.applyRows(rows.map(waterfallSpanFromRow), false);
+      this.applyRows(rows, false);
       if (summary) this.showSummary(summary);
       const saved = this.actions.savedState().trace;
       if (saved?.traceId === this.traceId) {
@@ -132,8 +131,8 @@ export class TracePage {
       this.element.dataset.rows = String(this.spans.length);
       performance.mark('loupe:trace:laid-out');
       if (this.spans.length <= EAGER_DETAIL_SPANS) setTimeout(() => void this.ensureDetail(), 0);
-      if (this.spans.length <= CRITICAL_WITH_FIRST_ROWS) this.setCriticalPath(true);
-      else setTimeout(() => this.disposed || this.setCriticalPath(true), 50);
+      // The view draws it with the first rows, or just after them for a large trace.
+      this.setCriticalPath(true);
     } catch (error) {
       this.element.dataset.state = 'error';
       this.showBanner(`Could not load the trace: ${error instanceof Error ? error.message : String(error)}`);
@@ -153,9 +152,10 @@ export class TracePage {
     clearTimeout(this.persistTimer);
   }
 
-  private applyRows(spans: WaterfallSpan[], preserve: boolean): void {
+  private applyRows(columns: WaterfallColumns, preserve: boolean): void {
+    const spans = fromWaterfallColumns(columns).map(waterfallSpanFromRow);
     this.spans = spans;
-    this.waterfall.setSpans(spans, preserve);
+    this.waterfall.setSpans(spans, preserve, waterfallLayoutOf(columns));
     const kinds = new Set<SpanKind>();
     for (const span of spans) kinds.add(span.kind);
     this.toolbar.setKinds(kinds);
@@ -274,7 +274,7 @@ export class TracePage {
         hadDetail ? this.actions.loadTrace(this.traceId) : Promise.resolve(undefined),
       ]);
       if (this.disposed || !rows) return;
-      this.applyRows(rows.map(waterfallSpanFromRow), true);
+      this.applyRows(rows, true);
       this.element.dataset.rows = String(this.spans.length);
       if (summary) this.showSummary(summary);
       if (detail) this.acceptDetail(detail);

@@ -4,7 +4,7 @@ import { Minimap } from './minimap';
 import { SpanMatches, stepMatch } from './spanSearch';
 import { criticalRows } from './criticalRows';
 import { TimeAxis } from './timeAxis';
-import { buildWaterfallModel, type WaterfallModel, type WaterfallSpan } from './waterfallModel';
+import { buildWaterfallModel, waterfallModelFromLayout, type WaterfallLayout, type WaterfallModel, type WaterfallSpan } from './waterfallModel';
 import { RowPool } from './rowPool';
 import { ROW_HEIGHT, type RowContext } from './waterfallRowSlot';
 import { rowWindow, scrollToReveal } from './viewport';
@@ -25,8 +25,8 @@ import {
 
 const OVERSCAN = 10;
 const DEFAULT_LABEL_WIDTH = 340;
-/** Up to this many rows the critical path is found before the first paint (a few milliseconds). */
-const SYNC_CRITICAL_ROWS = 5_000;
+/** Up to this many rows the critical path is drawn with the first rows; a larger trace adds it just after. */
+const SYNC_CRITICAL_ROWS = 20_000;
 
 export interface WaterfallCallbacks {
   onSelect(spanId: string | undefined): void;
@@ -67,6 +67,8 @@ export class WaterfallView {
   private readonly matches = new SpanMatches();
   /** Computed on first use per model (the path of a 100,000-span trace takes a moment). */
   private critical: Map<number, number[]> | undefined;
+  /** The frame, then the timer, after which the critical path of a large trace is found. */
+  private criticalFrame: number | undefined;
   private criticalTimer: ReturnType<typeof setTimeout> | undefined;
   private showCritical = false;
   private context: RowContext;
@@ -109,6 +111,7 @@ export class WaterfallView {
     this.themeObserver.disconnect();
     this.darkScheme.removeEventListener('change', this.onSchemeChange);
     if (this.frame) cancelAnimationFrame(this.frame);
+    if (this.criticalFrame !== undefined) cancelAnimationFrame(this.criticalFrame);
     clearTimeout(this.criticalTimer);
   }
 
@@ -116,13 +119,14 @@ export class WaterfallView {
 
   /**
    * Shows a (new version of a) trace. With `preserve`, collapse state, selection, zoom (in trace
-   * time) and the top row stay where they were, so a growing trace updates in place.
+   * time) and the top row stay where they were, so a growing trace updates in place. A `layout`
+   * from the engine (spans already in display order) spares laying the spans out again.
    */
-  setSpans(spans: readonly WaterfallSpan[], preserve: boolean): void {
+  setSpans(spans: readonly WaterfallSpan[], preserve: boolean, layout?: WaterfallLayout): void {
     const previous = preserve ? this.uiState() : undefined;
     const previousTimeline = this.timeline;
     const scrollOffset = this.body.scrollTop % ROW_HEIGHT;
-    this.model = buildWaterfallModel(spans);
+    this.model = layout ? waterfallModelFromLayout(spans, layout) : buildWaterfallModel(spans);
     this.timeline = timelineOf(this.model.traceStart, this.model.traceEnd);
     this.collapsed = collapsedFlags(this.model, previous?.collapsed ?? []);
     this.visible = visibleRows(this.model, this.collapsed);
@@ -383,15 +387,19 @@ export class WaterfallView {
     };
   }
 
-  /** A large trace shows its rows first; the critical path follows a moment later. */
+  /** A large trace shows its rows first; the critical path follows once they are on screen. */
   private scheduleCritical(): void {
-    if (this.criticalTimer !== undefined) return;
-    this.criticalTimer = setTimeout(() => {
-      this.criticalTimer = undefined;
-      if (!this.showCritical || this.critical) return;
-      this.critical = criticalRows(this.model, this.timeline);
-      this.updateContent();
-    }, 0);
+    if (this.criticalFrame !== undefined || this.criticalTimer !== undefined) return;
+    // A timer set from the next frame's callback runs after that frame is painted.
+    this.criticalFrame = requestAnimationFrame(() => {
+      this.criticalFrame = undefined;
+      this.criticalTimer = setTimeout(() => {
+        this.criticalTimer = undefined;
+        if (!this.showCritical || this.critical) return;
+        this.critical = criticalRows(this.model, this.timeline);
+        this.updateContent();
+      }, 0);
+    });
   }
 
   private updateContent(): void {

@@ -78,6 +78,9 @@ export function buildSpanTree(spans: readonly OtlpSpan[]): SpanTree {
   for (let i = 0; i < n; i++) {
     if (!visited[i]) {
       roots.push(i);
+      // Its parent link closes the cycle: shown as a root, it is no longer that parent's child.
+      const former = children[parent[i]];
+      former.splice(former.indexOf(i), 1);
       parent[i] = -1;
       depth[i] = 0;
       visit(i);
