@@ -7,7 +7,8 @@ import type { StoreMeta } from './storeMeta';
 import { defaultStoreMeta } from './storeMeta';
 import type { StoredTrace } from './storedTrace';
 import { isTempFileName, isTraceFileName, metaPath, traceFilePath, tracesDir } from './storeLayout';
-import { encodeUtf8, unlinkIfPresent, writeTextFile } from './storeFiles';
+import { traceJsonBytes } from './traceJson';
+import { unlinkIfPresent, writeTextFile } from './storeFiles';
 import { runConcurrently } from './runConcurrently';
 
 export type { StoreMeta } from './storeMeta';
@@ -317,7 +318,7 @@ export class TracePersistence {
     const path = traceFilePath(this.dir, traceId);
     let bytes: Buffer;
     try {
-      bytes = encodeUtf8(JSON.stringify(entry.trace));
+      bytes = await traceJsonBytes(entry.trace);
     } catch (cause) {
       // Retrying cannot help until the trace changes; report it without blocking the other writes.
       this.settle(traceId, entry.mark);
