@@ -1,11 +1,9 @@
 import { Agent, request } from 'node:http';
 import { Client, credentials } from '@grpc/grpc-js';
+import { passThrough, TRACE_EXPORT_PATH } from '../../src/core/otlp/grpcServices';
 import type { WireFormat } from '../support/requestTemplate';
 
 export type Transport = 'grpc' | 'http';
-
-const TRACE_EXPORT_PATH = '/opentelemetry.proto.collector.trace.v1.TraceService/Export';
-const passThrough = (bytes: Buffer): Buffer => bytes;
 
 /** Sends one pre-encoded export request; resolves with the spans the receiver acknowledged. */
 export interface OtlpSender {

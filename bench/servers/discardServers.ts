@@ -1,20 +1,9 @@
 import { createServer, type Server as HttpServer } from 'node:http';
-import { Server, ServerCredentials, type ServiceDefinition } from '@grpc/grpc-js';
+import { Server, ServerCredentials } from '@grpc/grpc-js';
+import { rawExportService, TRACE_EXPORT_PATH } from '../../src/core/otlp/grpcServices';
 
-const passThrough = (bytes: Buffer): Buffer => bytes;
 const EMPTY = Buffer.alloc(0);
-
-const TRACE_SERVICE: ServiceDefinition = {
-  Export: {
-    path: '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
-    requestStream: false,
-    responseStream: false,
-    requestSerialize: passThrough,
-    requestDeserialize: passThrough,
-    responseSerialize: passThrough,
-    responseDeserialize: passThrough,
-  },
-};
+const TRACE_SERVICE = rawExportService(TRACE_EXPORT_PATH);
 
 export interface DiscardCounts {
   requests: number;

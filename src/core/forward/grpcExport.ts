@@ -1,7 +1,7 @@
 import { Client, credentials, Metadata, status as GrpcStatus, type ServiceError } from '@grpc/grpc-js';
+import { passThrough, TRACE_EXPORT_PATH } from '../otlp/grpcServices';
 import { deadlineSignal, formatSeconds, type DeliveryFailure } from './deliveryFailure';
 
-const TRACE_EXPORT_PATH = '/opentelemetry.proto.collector.trace.v1.TraceService/Export';
 
 export type GrpcExportOutcome =
   | { answered: { response: Buffer } }
@@ -16,7 +16,6 @@ export interface GrpcExportOptions {
   signal?: AbortSignal;
 }
 
-const passThrough = (bytes: Buffer): Buffer => bytes;
 
 /** What grpc-js says when it never got a connection up, as opposed to a server answering UNAVAILABLE. */
 const NO_CONNECTION = /No connection established|Name resolution failed|ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|Connection dropped|Failed to connect/i;

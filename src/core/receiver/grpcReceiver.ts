@@ -6,10 +6,10 @@ import {
   status as GrpcStatus,
   type ServerErrorResponse,
   type ServerUnaryCall,
-  type ServiceDefinition,
   type sendUnaryData,
 } from '@grpc/grpc-js';
 import { OtlpDecodeError } from '../otlp/decodeError';
+import { LOGS_EXPORT_PATH, rawExportService, TRACE_EXPORT_PATH } from '../otlp/grpcServices';
 import { decodeLogsRequest, decodeTraceRequest } from '../otlp/decode';
 import { encodeExportResponse } from '../otlp/encodeResponse';
 import type { PartialSuccess } from '../otlp/model';
@@ -37,25 +37,8 @@ export interface GrpcReceiverOptions {
 
 type ExportHandler = (call: ServerUnaryCall<Buffer, Buffer>, callback: sendUnaryData<Buffer>) => void;
 
-const passThrough = (bytes: Buffer): Buffer => bytes;
-
-/** A unary `Export` method whose messages stay raw bytes, so decoding happens in the handler. */
-function exportServiceDefinition(path: string): ServiceDefinition {
-  return {
-    Export: {
-      path,
-      requestStream: false,
-      responseStream: false,
-      requestSerialize: passThrough,
-      requestDeserialize: passThrough,
-      responseSerialize: passThrough,
-      responseDeserialize: passThrough,
-    },
-  };
-}
-
-const TRACE_SERVICE = exportServiceDefinition('/opentelemetry.proto.collector.trace.v1.TraceService/Export');
-const LOGS_SERVICE = exportServiceDefinition('/opentelemetry.proto.collector.logs.v1.LogsService/Export');
+const TRACE_SERVICE = rawExportService(TRACE_EXPORT_PATH);
+const LOGS_SERVICE = rawExportService(LOGS_EXPORT_PATH);
 
 /**
  * The OTLP/gRPC receiver: `TraceService/Export` and `LogsService/Export`. grpc-js undoes

@@ -1,6 +1,7 @@
 import { createServer as createHttpServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { Metadata, Server, ServerCredentials, type sendUnaryData, type ServerErrorResponse, type ServerUnaryCall } from '@grpc/grpc-js';
+import { rawExportService, TRACE_EXPORT_PATH } from '../../../src/core/otlp/grpcServices';
 
 export interface CapturedHttpRequest {
   method: string;
@@ -93,24 +94,12 @@ export interface GrpcCapture {
 
 type GrpcResponder = (call: GrpcCall) => { error: Partial<ServerErrorResponse> } | { response: Buffer };
 
-const passThrough = (bytes: Buffer): Buffer => bytes;
-
 /** A grpc-js server with the OTLP trace `Export` method, keeping each request's raw bytes and metadata. */
 export function startGrpcCapture(respond: GrpcResponder = () => ({ response: Buffer.alloc(0) })): Promise<GrpcCapture> {
   const calls: GrpcCall[] = [];
   const server = new Server();
   server.addService(
-    {
-      Export: {
-        path: '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
-        requestStream: false,
-        responseStream: false,
-        requestSerialize: passThrough,
-        requestDeserialize: passThrough,
-        responseSerialize: passThrough,
-        responseDeserialize: passThrough,
-      },
-    },
+    rawExportService(TRACE_EXPORT_PATH),
     {
       Export: (call: ServerUnaryCall<Buffer, Buffer>, callback: sendUnaryData<Buffer>) => {
         const captured = { request: call.request, metadata: call.metadata };
