@@ -1,5 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { strict as assert } from 'node:assert';
+import type OpenAIType from 'openai';
 
 /** Usage every completion reports: 42 input tokens (8 of them cached) and 12 output tokens. */
 export const USAGE = { input: 42, cached: 8, output: 12 };
@@ -9,6 +11,20 @@ export const GREETING = 'Hello from the fake OpenAI server!';
 export const WEATHER_ANSWER = 'The weather in Paris is sunny and 22 degrees Celsius.';
 export const TOOL_CALL_ID = 'call-weather-1';
 export const EMBEDDING_TOKENS_PER_INPUT = 5;
+
+/** The calls besides chat that every instrumentation test makes: a stream, embeddings, the Responses API and a failing call. */
+export async function otherOpenAiCalls(client: OpenAIType): Promise<void> {
+  const stream = await client.chat.completions.create({
+    model: 'gpt-4o-mini',
+    stream: true,
+    stream_options: { include_usage: true },
+    messages: [{ role: 'user', content: 'Stream a greeting' }],
+  });
+  for await (const _chunk of stream) void _chunk;
+  await client.embeddings.create({ model: 'text-embedding-3-small', input: ['hello world', 'bonjour'] });
+  await client.responses.create({ model: 'gpt-4o-mini', instructions: 'Be brief.', input: 'Say hi via the Responses API' });
+  await assert.rejects(client.chat.completions.create({ model: ERROR_MODEL, messages: [{ role: 'user', content: 'this will fail' }] }));
+}
 
 type Json = Record<string, unknown>;
 

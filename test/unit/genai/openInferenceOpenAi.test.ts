@@ -6,7 +6,7 @@ import { OpenAIInstrumentation } from '@arizeai/openinference-instrumentation-op
 import { setMetadata, setSession, setUser, traceAgent, traceTool } from '@arizeai/openinference-core';
 import type OpenAIType from 'openai';
 import type { Span } from '../../../src/protocol/model';
-import { ERROR_MODEL, FakeOpenAiServer, GREETING, RESPONSE_MODEL, TOOL_CALL_ID, USAGE, WEATHER_ANSWER } from './fakeOpenAiServer';
+import { FakeOpenAiServer, GREETING, otherOpenAiCalls, RESPONSE_MODEL, TOOL_CALL_ID, USAGE, WEATHER_ANSWER } from './fakeOpenAiServer';
 import { LiveLoupeTelemetry } from './liveLoupeTelemetry';
 
 const WEATHER_TOOL = {
@@ -59,16 +59,7 @@ describe('real library: @arizeai/openinference-instrumentation-openai → Loupe 
           ],
         });
         assert.equal(await weatherAgent('What is the weather in Paris?'), WEATHER_ANSWER);
-        const stream = await client.chat.completions.create({
-          model: 'gpt-4o-mini',
-          stream: true,
-          stream_options: { include_usage: true },
-          messages: [{ role: 'user', content: 'Stream a greeting' }],
-        });
-        for await (const _chunk of stream) void _chunk;
-        await client.embeddings.create({ model: 'text-embedding-3-small', input: ['hello world', 'bonjour'] });
-        await client.responses.create({ model: 'gpt-4o-mini', instructions: 'Be brief.', input: 'Say hi via the Responses API' });
-        await assert.rejects(client.chat.completions.create({ model: ERROR_MODEL, messages: [{ role: 'user', content: 'this will fail' }] }));
+        await otherOpenAiCalls(client);
       });
     });
     spans = (await loupe.received(traceId, 9)).spans;

@@ -5,7 +5,7 @@ import { calcPrice } from '@pydantic/genai-prices';
 import { OpenAIInstrumentation } from '@opentelemetry/instrumentation-openai';
 import type OpenAIType from 'openai';
 import type { Span } from '../../../src/protocol/model';
-import { FakeOpenAiServer, ERROR_MODEL, GREETING, RESPONSE_MODEL, TOOL_CALL_ID, USAGE, WEATHER_ANSWER, EMBEDDING_TOKENS_PER_INPUT } from './fakeOpenAiServer';
+import { FakeOpenAiServer, otherOpenAiCalls, ERROR_MODEL, GREETING, RESPONSE_MODEL, TOOL_CALL_ID, USAGE, WEATHER_ANSWER, EMBEDDING_TOKENS_PER_INPUT } from './fakeOpenAiServer';
 import { LiveLoupeTelemetry } from './liveLoupeTelemetry';
 
 const WEATHER_TOOL = {
@@ -66,16 +66,7 @@ describe('real library: @opentelemetry/instrumentation-openai → Loupe receiver
         tools: [WEATHER_TOOL],
         messages: [question, call, { role: 'tool', tool_call_id: TOOL_CALL_ID, content: '{"temp_c":22,"sky":"sunny"}' }],
       });
-      const stream = await client.chat.completions.create({
-        model: 'gpt-4o-mini',
-        stream: true,
-        stream_options: { include_usage: true },
-        messages: [{ role: 'user', content: 'Stream a greeting' }],
-      });
-      for await (const _chunk of stream) void _chunk;
-      await client.embeddings.create({ model: 'text-embedding-3-small', input: ['hello world', 'bonjour'] });
-      await client.responses.create({ model: 'gpt-4o-mini', instructions: 'Be brief.', input: 'Say hi via the Responses API' });
-      await assert.rejects(client.chat.completions.create({ model: ERROR_MODEL, messages: [{ role: 'user', content: 'this will fail' }] }));
+      await otherOpenAiCalls(client);
     });
     const detail = await loupe.received(traceId, 8);
     spans = detail.spans;
