@@ -111,6 +111,8 @@ export function chunksOf(request: ExportTraceServiceRequest, spans: Map<string, 
   for (const resourceSpans of request.resourceSpans) for (const scopeSpans of resourceSpans.scopeSpans) all += scopeSpans.spans.length;
   if (all <= ASSEMBLY_CHUNK_SPANS) return [{ request, spans, invalid }];
 
+  // What is left to count per trace: the chunks never count more than the caller did.
+  const left = new Map(spans);
   const chunks: Queued[] = [];
   let current: Queued | undefined;
   let size = 0;
@@ -126,7 +128,12 @@ export function chunksOf(request: ExportTraceServiceRequest, spans: Map<string, 
         at += slice.length;
         size += slice.length;
         current.request.resourceSpans.push({ ...resourceSpans, scopeSpans: [{ ...scopeSpans, spans: slice }] });
-        for (const span of slice) if (!invalid.has(span)) current.spans.set(span.traceId, (current.spans.get(span.traceId) ?? 0) + 1);
+        for (const span of slice) {
+          const remaining = left.get(span.traceId) ?? 0;
+          if (remaining === 0 || invalid.has(span)) continue;
+          left.set(span.traceId, remaining - 1);
+          current.spans.set(span.traceId, (current.spans.get(span.traceId) ?? 0) + 1);
+        }
       }
     }
   }

@@ -169,7 +169,7 @@ export class TraceEngine implements LoupeApi, IngestSink {
     }
     this.rejectedSpans += rejections.count;
     for (const span of invalid) this.rejectedAtValidation.add(span);
-    this.assembly.push(request, spans);
+    this.assembly.push(request, spans, invalid);
     return rejections.result();
   }
 

@@ -66,6 +66,16 @@ describe('AssemblyQueue', () => {
     assert.deepEqual(summed, counts);
   });
 
+  it('never counts more spans in its chunks than the caller counted, even with invalid spans unnamed', () => {
+    const { request: big } = request(100);
+    const spans = big.resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans));
+    const counts = new Map<string, number>();
+    spans.forEach((s, i) => i % 3 !== 0 && counts.set(s.traceId, (counts.get(s.traceId) ?? 0) + 1));
+    const summed = new Map<string, number>();
+    for (const chunk of chunksOf(big, counts)) for (const [t, n] of chunk.spans) summed.set(t, (summed.get(t) ?? 0) + n);
+    assert.deepEqual(summed, counts);
+  });
+
   it('keeps a small request whole', () => {
     const { request: small, counts } = request(10);
     const chunks = chunksOf(small, counts);
