@@ -46,9 +46,21 @@ async function writeWebviewStatics() {
   if (!existsSync('webview/main.ts') || !existsSync('webview/htmlShell.ts')) return;
   mkdirSync('dist/webview', { recursive: true });
   for (const file of ['codicon.css', 'codicon.ttf']) copyFileSync(`node_modules/@vscode/codicons/dist/${file}`, `dist/webview/${file}`);
-  const shell = await esbuild.build({ entryPoints: ['webview/htmlShell.ts'], bundle: true, write: false, format: 'esm', logLevel: 'warning' });
+  const shell = await esbuild.build({
+    entryPoints: ['webview/htmlShell.ts'],
+    bundle: true,
+    write: false,
+    format: 'esm',
+    logLevel: 'warning',
+  });
   const { webviewShellHtml } = await import(`data:text/javascript;base64,${Buffer.from(shell.outputFiles[0].text).toString('base64')}`);
-  const html = webviewShellHtml({ scriptUri: 'main.js', styleUri: 'main.css', codiconUri: 'codicon.css', cspSource: "'self'", connectSrc: "'self'" });
+  const html = webviewShellHtml({
+    scriptUri: 'main.js',
+    styleUri: 'main.css',
+    codiconUri: 'codicon.css',
+    cspSource: "'self'",
+    connectSrc: "'self'",
+  });
   writeFileSync('dist/webview/index.html', html);
 }
 

@@ -37,7 +37,8 @@ export function llmTrace(spanCount: number): StoredTrace {
   }
   const traceId = 'be0c4a1f00000000000000000000cafe';
   // Random-looking hex like real span ids (all-digit strings hash badly in V8 and would skew timings).
-  const spanId = (i: number) => `${(Math.imul(i + 1, 0x9e3779b1) >>> 0).toString(16).padStart(8, 'a')}${(i + 1).toString(16).padStart(8, 'f')}`;
+  const spanId = (i: number) =>
+    `${(Math.imul(i + 1, 0x9e3779b1) >>> 0).toString(16).padStart(8, 'a')}${(i + 1).toString(16).padStart(8, 'f')}`;
   const spans = Array.from({ length: spanCount }, (_, i) => {
     const sample = samples[i % samples.length];
     const parent = i === 0 ? undefined : Math.floor((i - 1) / 4);

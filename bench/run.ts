@@ -35,7 +35,9 @@ async function main(): Promise<void> {
   const unknown = only?.filter((name) => !(name in ITEMS)) ?? [];
   if (unknown.length) throw new Error(`unknown item(s) ${unknown.join(', ')}; choose from ${Object.keys(ITEMS).join(', ')}`);
   const machine = machineInfo();
-  console.log(`Loupe benchmarks on ${machine.cpu} (${machine.cores} cores, ${machine.memoryGiB} GiB), Node ${machine.node}, load average ${machine.loadAtStart}${quick ? ' — quick run' : ''}`);
+  console.log(
+    `Loupe benchmarks on ${machine.cpu} (${machine.cores} cores, ${machine.memoryGiB} GiB), Node ${machine.node}, load average ${machine.loadAtStart}${quick ? ' — quick run' : ''}`,
+  );
 
   const sections: BenchSection[] = [];
   for (const [name, bench] of Object.entries(ITEMS)) {
@@ -51,7 +53,11 @@ async function main(): Promise<void> {
     } catch (error) {
       const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
       console.error(message);
-      sections.push({ title: name, rows: [{ measure: 'run', value: message.split('\n')[0], status: 'failed' }], figures: { error: message } });
+      sections.push({
+        title: name,
+        rows: [{ measure: 'run', value: message.split('\n')[0], status: 'failed' }],
+        figures: { error: message },
+      });
     }
     console.log(`  (${((Date.now() - started) / 1000).toFixed(0)} s)`);
   }

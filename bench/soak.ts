@@ -76,7 +76,9 @@ function trend(samples: Sample[], pickValue: (s: Sample) => number): { perMin: n
 
 async function main(): Promise<void> {
   const machine = machineInfo();
-  console.log(`Soak: ${RATE} spans/s for ${SECONDS} s, ${SPANS_PER_TRACE}-span LLM traces, keeping ${MAX_TRACES} traces; load average ${machine.loadAtStart}`);
+  console.log(
+    `Soak: ${RATE} spans/s for ${SECONDS} s, ${SPANS_PER_TRACE}-span LLM traces, keeping ${MAX_TRACES} traces; load average ${machine.loadAtStart}`,
+  );
   const loupe = await startWorkerLoupe({ maxTraces: MAX_TRACES });
   const agent = AgentProcess.start();
   const samples: Sample[] = [];
@@ -89,7 +91,14 @@ async function main(): Promise<void> {
       const stats = await loupe.loupe.stats();
       const engine = await loupe.loupe.memory();
       const memory = process.memoryUsage();
-      samples.push({ atS: (performance.now() - started) / 1000, rssMB: memory.rss / MB, engineHeapMB: engine.heapUsed / MB, heapMB: memory.heapUsed / MB, storeMB: stats.bytes / MB, traces: stats.traces });
+      samples.push({
+        atS: (performance.now() - started) / 1000,
+        rssMB: memory.rss / MB,
+        engineHeapMB: engine.heapUsed / MB,
+        heapMB: memory.heapUsed / MB,
+        storeMB: stats.bytes / MB,
+        traces: stats.traces,
+      });
     };
     sampler = setInterval(() => void sample(), SAMPLE_MS);
     let lastReport = 0;
@@ -97,9 +106,19 @@ async function main(): Promise<void> {
       const last = samples[samples.length - 1];
       if (!last || last.atS - lastReport < 30) return;
       lastReport = last.atS;
-      console.log(`  ${last.atS.toFixed(0)} s: RSS ${fmt(last.rssMB, 0)} MB, engine heap ${fmt(last.engineHeapMB, 0)} MB holding ${fmt(last.storeMB, 0)} MB in ${last.traces} traces, load ${loadavg()[0].toFixed(2)}`);
+      console.log(
+        `  ${last.atS.toFixed(0)} s: RSS ${fmt(last.rssMB, 0)} MB, engine heap ${fmt(last.engineHeapMB, 0)} MB holding ${fmt(last.storeMB, 0)} MB in ${last.traces} traces, load ${loadavg()[0].toFixed(2)}`,
+      );
     }, 5000);
-    const run = await agent.call<SteadyResult>({ cmd: 'steady', transport: 'grpc', port: loupe.grpcPort, format: 'protobuf', spansPerRequest: SPANS_PER_TRACE, spansPerSecond: RATE, durationMs: SECONDS * 1000 });
+    const run = await agent.call<SteadyResult>({
+      cmd: 'steady',
+      transport: 'grpc',
+      port: loupe.grpcPort,
+      format: 'protobuf',
+      spansPerRequest: SPANS_PER_TRACE,
+      spansPerSecond: RATE,
+      durationMs: SECONDS * 1000,
+    });
     clearInterval(progress);
     clearInterval(sampler);
     await sample();
@@ -111,7 +130,11 @@ async function main(): Promise<void> {
     await loupe.loupe.close();
     // What a restart would find on disk.
     const reopened = await TraceEngine.open({ persistence: new TracePersistence(storeDir), maxTraces: MAX_TRACES });
-    const onDisk = account(run.traces, new Map(reopened.listTracesNow({ limit: 1_000_000 }).map((t) => [t.traceId, t.spanCount])), (await reopened.stats()).evictedTraces);
+    const onDisk = account(
+      run.traces,
+      new Map(reopened.listTracesNow({ limit: 1_000_000 }).map((t) => [t.traceId, t.spanCount])),
+      (await reopened.stats()).evictedTraces,
+    );
     await reopened.close();
 
     const warm = Math.min(60, SECONDS * 0.2);
@@ -131,16 +154,61 @@ async function main(): Promise<void> {
     const section: BenchSection = {
       title: `Soak: ${RATE.toLocaleString('en-US')} spans/s for ${SECONDS} s, ${SPANS_PER_TRACE}-span LLM traces, at most ${MAX_TRACES} traces kept`,
       rows: [
-        { measure: 'rate acknowledged', value: `${fmt(delivered, 0)} spans/s`, baseline: `asked ${RATE.toLocaleString('en-US')}`, target: '≥ 98% of asked', status: judge(delivered / RATE, '>=', 0.98) },
-        { measure: 'engine heap after GC: warm-up / middle / end', value: levels(heapLevels), baseline: `means over ±${fmt(window, 0)} s at ${at.map((t) => fmt(t, 0)).join(' / ')} s`, status: 'info' },
-        { measure: 'engine heap trend after warm-up', value: `${fmt(heapTrend.perMin, 2)} MB/min`, baseline: `${fmt(heapTrend.growth * 100, 1)} % over the run`, target: '≤ 10 % (flat)', status: judge(heapTrend.growth, '<=', 0.1) },
-        { measure: 'process RSS: warm-up / middle / end', value: levels(rssLevels), baseline: `trend ${fmt(rssTrend.perMin, 1)} MB/min (${fmt(rssTrend.growth * 100, 1)} % over the run)`, status: 'info' },
+        {
+          measure: 'rate acknowledged',
+          value: `${fmt(delivered, 0)} spans/s`,
+          baseline: `asked ${RATE.toLocaleString('en-US')}`,
+          target: '≥ 98% of asked',
+          status: judge(delivered / RATE, '>=', 0.98),
+        },
+        {
+          measure: 'engine heap after GC: warm-up / middle / end',
+          value: levels(heapLevels),
+          baseline: `means over ±${fmt(window, 0)} s at ${at.map((t) => fmt(t, 0)).join(' / ')} s`,
+          status: 'info',
+        },
+        {
+          measure: 'engine heap trend after warm-up',
+          value: `${fmt(heapTrend.perMin, 2)} MB/min`,
+          baseline: `${fmt(heapTrend.growth * 100, 1)} % over the run`,
+          target: '≤ 10 % (flat)',
+          status: judge(heapTrend.growth, '<=', 0.1),
+        },
+        {
+          measure: 'process RSS: warm-up / middle / end',
+          value: levels(rssLevels),
+          baseline: `trend ${fmt(rssTrend.perMin, 1)} MB/min (${fmt(rssTrend.growth * 100, 1)} % over the run)`,
+          status: 'info',
+        },
         { measure: 'engine estimate, middle / end', value: `${fmt(middleEngine.storeMB, 0)} / ${fmt(end.storeMB, 0)} MB`, status: 'info' },
-        { measure: 'acknowledged spans lost (in memory)', value: `${inMemory.lost}`, baseline: `${inMemory.acknowledged} acked = ${inMemory.stored} stored + ${inMemory.evictedByPolicy} evicted (${inMemory.evictedTraces} traces)`, target: '0', status: inMemory.lost === 0 ? 'met' : 'missed' },
-        { measure: 'acknowledged spans lost (store after restart)', value: `${onDisk.lost}`, baseline: `${onDisk.stored} stored + ${onDisk.evictedByPolicy} evicted`, target: '0', status: onDisk.lost === 0 ? 'met' : 'missed' },
+        {
+          measure: 'acknowledged spans lost (in memory)',
+          value: `${inMemory.lost}`,
+          baseline: `${inMemory.acknowledged} acked = ${inMemory.stored} stored + ${inMemory.evictedByPolicy} evicted (${inMemory.evictedTraces} traces)`,
+          target: '0',
+          status: inMemory.lost === 0 ? 'met' : 'missed',
+        },
+        {
+          measure: 'acknowledged spans lost (store after restart)',
+          value: `${onDisk.lost}`,
+          baseline: `${onDisk.stored} stored + ${onDisk.evictedByPolicy} evicted`,
+          target: '0',
+          status: onDisk.lost === 0 ? 'met' : 'missed',
+        },
       ],
-      figures: { seconds: SECONDS, rate: RATE, maxTraces: MAX_TRACES, run: { ...run, traces: run.traces.length }, inMemory, onDisk, samples },
-      notes: run.errors || run.skipped ? [`${run.errors} failed requests (${run.firstError ?? ''}), ${run.skipped} not sent because the receiver fell behind`] : [],
+      figures: {
+        seconds: SECONDS,
+        rate: RATE,
+        maxTraces: MAX_TRACES,
+        run: { ...run, traces: run.traces.length },
+        inMemory,
+        onDisk,
+        samples,
+      },
+      notes:
+        run.errors || run.skipped
+          ? [`${run.errors} failed requests (${run.firstError ?? ''}), ${run.skipped} not sent because the receiver fell behind`]
+          : [],
     };
     machine.loadAtEnd = Number(loadavg()[0].toFixed(2));
     console.log(`\n${textTable([section])}\n(load average ${machine.loadAtStart} at start, ${machine.loadAtEnd} at end)`);

@@ -20,13 +20,26 @@ const MAX_RSS_GROWTH_MB = 300;
 const MAX_RSS_GROWTH_BETWEEN_ROUNDS_MB = 60;
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { payloads: { type: 'string' }, rounds: { type: 'string' }, seed: { type: 'string' }, concurrency: { type: 'string' } } });
+  const { values } = parseArgs({
+    options: { payloads: { type: 'string' }, rounds: { type: 'string' }, seed: { type: 'string' }, concurrency: { type: 'string' } },
+  });
   const payloads = Number(values.payloads ?? 25_000);
   const rounds = Number(values.rounds ?? 2);
   const seed = Number(values.seed ?? 0xf022);
   const concurrency = Number(values.concurrency ?? 6);
   const store = await mkdtemp(join(tmpdir(), 'loupe-fuzz-'));
-  const serve = await startServe(['--grpc-port', '0', '--http-port', '0', '--store', store, '--max-traces', '100000', '--max-request-mb', String(MAX_REQUEST_MB)]);
+  const serve = await startServe([
+    '--grpc-port',
+    '0',
+    '--http-port',
+    '0',
+    '--store',
+    store,
+    '--max-traces',
+    '100000',
+    '--max-request-mb',
+    String(MAX_REQUEST_MB),
+  ]);
   const base = `http://127.0.0.1:${serve.httpPort}`;
   const problems: string[] = [];
   try {
@@ -34,10 +47,18 @@ async function main(): Promise<number> {
     await runFuzz({ ...ports, seed: seed + 1, payloads: 500 });
     await fetch(`${base}/api/traces`, { method: 'DELETE' });
     const start = await processMemory(serve.child.pid!);
-    console.log(`fuzzing loupe serve (pid ${serve.child.pid}): ${rounds} rounds of ${payloads} payloads, seed ${seed}, ${concurrency} clients; RSS at start ${start?.rssMb} MiB`);
+    console.log(
+      `fuzzing loupe serve (pid ${serve.child.pid}): ${rounds} rounds of ${payloads} payloads, seed ${seed}, ${concurrency} clients; RSS at start ${start?.rssMb} MiB`,
+    );
     const afterRounds: number[] = [];
     for (let round = 0; round < rounds; round++) {
-      const report = await runFuzz({ ...ports, seed: seed + round * 7919, payloads, concurrency, onProgress: (done) => done % 5_000 === 0 && console.log(`  ${done} sent`) });
+      const report = await runFuzz({
+        ...ports,
+        seed: seed + round * 7919,
+        payloads,
+        concurrency,
+        onProgress: (done) => done % 5_000 === 0 && console.log(`  ${done} sent`),
+      });
       const full = await processMemory(serve.child.pid!);
       const stats = (await (await fetch(`${base}/api/stats`)).json()) as { traces: number; spans: number; bytes: number };
       problems.push(...report.failures, ...(await findMissingValid(serve.httpPort, report.validSent)));
@@ -48,9 +69,15 @@ async function main(): Promise<number> {
 
       console.log(`round ${round + 1}:`);
       console.log(describeOutcomes(report));
-      console.log(`payloads ${report.payloads} in ${(report.durationMs / 1000).toFixed(1)} s (${Math.round(report.payloads / (report.durationMs / 1000))}/s); latency p99 ${report.p99LatencyMs} ms, max ${report.maxLatencyMs} ms`);
-      console.log(`valid requests interleaved: ${report.validSent.length}, spans ${report.validSent.reduce((n, v) => n + v.spanCount, 0)}, all stored: ${problems.length === 0}`);
-      console.log(`server RSS: ${full?.rssMb} MiB holding ${stats.traces} traces (${stats.spans} spans), ${cleared?.rssMb} MiB after clearing them, peak ${cleared?.peakRssMb} MiB`);
+      console.log(
+        `payloads ${report.payloads} in ${(report.durationMs / 1000).toFixed(1)} s (${Math.round(report.payloads / (report.durationMs / 1000))}/s); latency p99 ${report.p99LatencyMs} ms, max ${report.maxLatencyMs} ms`,
+      );
+      console.log(
+        `valid requests interleaved: ${report.validSent.length}, spans ${report.validSent.reduce((n, v) => n + v.spanCount, 0)}, all stored: ${problems.length === 0}`,
+      );
+      console.log(
+        `server RSS: ${full?.rssMb} MiB holding ${stats.traces} traces (${stats.spans} spans), ${cleared?.rssMb} MiB after clearing them, peak ${cleared?.peakRssMb} MiB`,
+      );
     }
     if (start && afterRounds.length > 0 && Math.max(...afterRounds) - start.rssMb > MAX_RSS_GROWTH_MB) {
       problems.push(`RSS grew from ${start.rssMb} MiB to ${Math.max(...afterRounds)} MiB`);

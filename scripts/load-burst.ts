@@ -37,15 +37,21 @@ async function main(): Promise<number> {
 
     console.log(`encoded ${report.sentSpans} spans in ${report.sentTraces} traces in ${report.encodeMs} ms`);
     console.log(`burst: ${(report.burstMs / 1000).toFixed(1)} s, ${Math.round(report.sentSpans / (report.burstMs / 1000))} spans/s`);
-    console.log(`spans: sent ${report.sentSpans} = stored ${counts.stored} + evicted ${counts.evicted} (${stats.evictedTraces} traces) + dropped ${counts.dropped} + rejected ${counts.rejected}; unaccounted ${counts.unaccounted}`);
+    console.log(
+      `spans: sent ${report.sentSpans} = stored ${counts.stored} + evicted ${counts.evicted} (${stats.evictedTraces} traces) + dropped ${counts.dropped} + rejected ${counts.rejected}; unaccounted ${counts.unaccounted}`,
+    );
     console.log(`rejections answered to senders: ${report.rejectedReported}`);
-    console.log(`/api/health during the burst: ${health.length} probes, p50 ${percentile(health, 0.5)} ms, p99 ${percentile(health, 0.99)} ms, max ${health[health.length - 1]} ms`);
+    console.log(
+      `/api/health during the burst: ${health.length} probes, p50 ${percentile(health, 0.5)} ms, p99 ${percentile(health, 0.99)} ms, max ${health[health.length - 1]} ms`,
+    );
     if (memory) console.log(`server RSS after: ${memory.rssMb} MiB (peak ${memory.peakRssMb} MiB)`);
 
     problems.push(...report.failedRequests.slice(0, 20));
     if (counts.unaccounted !== 0) problems.push(`${counts.unaccounted} spans unaccounted for`);
-    if (stats.traces + stats.evictedTraces !== report.sentTraces) problems.push(`traces: ${stats.traces} stored + ${stats.evictedTraces} evicted ≠ ${report.sentTraces} sent`);
-    if (stats.rejectedSpans !== report.rejectedReported) problems.push(`rejected ${stats.rejectedSpans} ≠ reported ${report.rejectedReported}`);
+    if (stats.traces + stats.evictedTraces !== report.sentTraces)
+      problems.push(`traces: ${stats.traces} stored + ${stats.evictedTraces} evicted ≠ ${report.sentTraces} sent`);
+    if (stats.rejectedSpans !== report.rejectedReported)
+      problems.push(`rejected ${stats.rejectedSpans} ≠ reported ${report.rejectedReported}`);
     if (report.burstMs > MAX_BURST_MS) problems.push(`the burst took ${report.burstMs} ms`);
     if ((health[health.length - 1] ?? Infinity) > MAX_HEALTH_MS) problems.push(`/api/health took up to ${health[health.length - 1]} ms`);
   } finally {

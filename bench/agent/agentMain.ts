@@ -26,7 +26,14 @@ function templateFor(format: WireFormat, spans: number): Promise<RequestTemplate
   return template;
 }
 
-async function flood(args: { transport: Transport; port: number; format: WireFormat; spansPerRequest: number; concurrency: number; durationMs: number }): Promise<FloodResult> {
+async function flood(args: {
+  transport: Transport;
+  port: number;
+  format: WireFormat;
+  spansPerRequest: number;
+  concurrency: number;
+  durationMs: number;
+}): Promise<FloodResult> {
   const template = await templateFor(args.format, args.spansPerRequest);
   const senders = Array.from({ length: args.concurrency }, () => senderFor(args.transport, args.port, args.format));
   const result: FloodResult = { requests: 0, sentSpans: 0, ackedSpans: 0, errors: 0, elapsedMs: 0, bytes: 0 };
@@ -58,7 +65,15 @@ async function flood(args: { transport: Transport; port: number; format: WireFor
 let stopSteady: (() => void) | undefined;
 
 /** Sends `spansPerSecond` on a fixed timeline, one trace per request, and remembers what each trace got acknowledged. */
-async function steady(args: { transport: Transport; port: number; format: WireFormat; spansPerRequest: number; spansPerSecond: number; durationMs: number; maxInFlight?: number }): Promise<SteadyResult> {
+async function steady(args: {
+  transport: Transport;
+  port: number;
+  format: WireFormat;
+  spansPerRequest: number;
+  spansPerSecond: number;
+  durationMs: number;
+  maxInFlight?: number;
+}): Promise<SteadyResult> {
   const template = await templateFor(args.format, args.spansPerRequest);
   const sender = senderFor(args.transport, args.port, args.format);
   const intervalMs = (1000 * args.spansPerRequest) / args.spansPerSecond;
@@ -114,14 +129,21 @@ function exporterFor(kind: ExporterKind, port: number): SpanExporter {
 }
 
 /** The real OTLP exporter sending `spans` in batches of `batch`, one export at a time as the batch processor does. */
-async function exportRun(args: { kind: ExporterKind; port: number; spans: number; batch: number }): Promise<{ elapsedMs: number; failedBatches: number }> {
+async function exportRun(args: {
+  kind: ExporterKind;
+  port: number;
+  spans: number;
+  batch: number;
+}): Promise<{ elapsedMs: number; failedBatches: number }> {
   exportSpans ??= llmSpans({ spans: args.spans, spansPerTrace: 500 });
   const spans = (await exportSpans).slice(0, args.spans);
   const exporter = exporterFor(args.kind, args.port);
   let failedBatches = 0;
   const started = performance.now();
   for (let at = 0; at < spans.length; at += args.batch) {
-    const code = await new Promise<ExportResultCode>((resolve) => exporter.export(spans.slice(at, at + args.batch), (result) => resolve(result.code)));
+    const code = await new Promise<ExportResultCode>((resolve) =>
+      exporter.export(spans.slice(at, at + args.batch), (result) => resolve(result.code)),
+    );
     if (code !== ExportResultCode.SUCCESS) failedBatches++;
   }
   const elapsedMs = performance.now() - started;
@@ -151,7 +173,7 @@ async function run(command: AgentCommand): Promise<unknown> {
 process.on('message', (message: { id: number; command: AgentCommand }) => {
   run(message.command).then(
     (result) => process.send!({ id: message.id, result }),
-    (error: unknown) => process.send!({ id: message.id, error: error instanceof Error ? error.stack ?? error.message : String(error) }),
+    (error: unknown) => process.send!({ id: message.id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) }),
   );
 });
 process.on('disconnect', () => process.exit(0));

@@ -5,8 +5,25 @@ export type ExporterKind = 'grpc' | 'http/protobuf' | 'http/json';
 
 export type AgentCommand =
   | { cmd: 'prepare'; templates: [WireFormat, number][]; exportSpans?: number }
-  | { cmd: 'flood'; transport: Transport; port: number; format: WireFormat; spansPerRequest: number; concurrency: number; durationMs: number }
-  | { cmd: 'steady'; transport: Transport; port: number; format: WireFormat; spansPerRequest: number; spansPerSecond: number; durationMs: number; maxInFlight?: number }
+  | {
+      cmd: 'flood';
+      transport: Transport;
+      port: number;
+      format: WireFormat;
+      spansPerRequest: number;
+      concurrency: number;
+      durationMs: number;
+    }
+  | {
+      cmd: 'steady';
+      transport: Transport;
+      port: number;
+      format: WireFormat;
+      spansPerRequest: number;
+      spansPerSecond: number;
+      durationMs: number;
+      maxInFlight?: number;
+    }
   | { cmd: 'stopSteady' }
   | { cmd: 'export'; kind: ExporterKind; port: number; spans: number; batch: number };
 

@@ -32,7 +32,7 @@ export function rejectedSpansOf(response: Uint8Array): number {
     const [length, body] = readVarint(response, at);
     if (tag >>> 3 === 1) {
       const end = body + length;
-      for (let p = body; p < end; ) {
+      for (let p = body; p < end;) {
         const [inner, after] = readVarint(response, p);
         if (inner === 0x08) return readVarint(response, after)[0];
         if ((inner & 7) !== 2) return 0;
@@ -73,7 +73,14 @@ export function httpSender(port: number, format: WireFormat): OtlpSender {
     send: (body, spanCount) =>
       new Promise((resolve, reject) => {
         const req = request(
-          { host: '127.0.0.1', port, path: '/v1/traces', method: 'POST', agent, headers: { 'content-type': contentType, 'content-length': body.length } },
+          {
+            host: '127.0.0.1',
+            port,
+            path: '/v1/traces',
+            method: 'POST',
+            agent,
+            headers: { 'content-type': contentType, 'content-length': body.length },
+          },
           (res) => {
             const chunks: Buffer[] = [];
             res.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -81,7 +88,9 @@ export function httpSender(port: number, format: WireFormat): OtlpSender {
               const answer = Buffer.concat(chunks);
               if (res.statusCode !== 200) return reject(new Error(`HTTP ${res.statusCode}: ${answer.toString('utf8', 0, 200)}`));
               if (format === 'protobuf') return resolve(spanCount - rejectedSpansOf(answer));
-              const parsed = answer.length ? (JSON.parse(answer.toString('utf8')) as { partialSuccess?: { rejectedSpans?: number | string } }) : {};
+              const parsed = answer.length
+                ? (JSON.parse(answer.toString('utf8')) as { partialSuccess?: { rejectedSpans?: number | string } })
+                : {};
               resolve(spanCount - Number(parsed.partialSuccess?.rejectedSpans ?? 0));
             });
             res.on('error', reject);

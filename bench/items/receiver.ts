@@ -48,7 +48,15 @@ async function measureCapacity(agent: AgentProcess, durationMs: number): Promise
   const out: Capacity[] = [];
   for (const { label, transport, format } of TRANSPORTS) {
     const flood = (port: number) =>
-      agent.call<FloodResult>({ cmd: 'flood', transport, port, format, spansPerRequest: SPANS_PER_REQUEST, concurrency: CONCURRENCY, durationMs });
+      agent.call<FloodResult>({
+        cmd: 'flood',
+        transport,
+        port,
+        format,
+        spansPerRequest: SPANS_PER_REQUEST,
+        concurrency: CONCURRENCY,
+        durationMs,
+      });
     const discard = await startDiscard();
     const [base, baseCpu] = await withCpu(() => flood(transport === 'grpc' ? discard.grpcPort : discard.httpPort));
     await discard.close();
@@ -97,7 +105,14 @@ async function measureExporters(agent: AgentProcess, rounds: number): Promise<Ex
   try {
     for (const kind of EXPORTERS) {
       const port = (server: { grpcPort: number; httpPort: number }) => (kind === 'grpc' ? server.grpcPort : server.httpPort);
-      const run = (p: number) => agent.call<{ elapsedMs: number; failedBatches: number }>({ cmd: 'export', kind, port: p, spans: EXPORT_SPANS, batch: SPANS_PER_REQUEST });
+      const run = (p: number) =>
+        agent.call<{ elapsedMs: number; failedBatches: number }>({
+          cmd: 'export',
+          kind,
+          port: p,
+          spans: EXPORT_SPANS,
+          batch: SPANS_PER_REQUEST,
+        });
       const discardMs: number[] = [];
       const loupeMs: number[] = [];
       let failedBatches = 0;
@@ -123,7 +138,14 @@ async function measureExporters(agent: AgentProcess, rounds: number): Promise<Ex
 export async function benchReceiver(quick: boolean): Promise<BenchSection[]> {
   const agent = AgentProcess.start();
   try {
-    await agent.call({ cmd: 'prepare', templates: [['protobuf', SPANS_PER_REQUEST], ['json', SPANS_PER_REQUEST]], exportSpans: EXPORT_SPANS });
+    await agent.call({
+      cmd: 'prepare',
+      templates: [
+        ['protobuf', SPANS_PER_REQUEST],
+        ['json', SPANS_PER_REQUEST],
+      ],
+      exportSpans: EXPORT_SPANS,
+    });
     const capacity = await measureCapacity(agent, quick ? 3000 : 8000);
     const exporters = await measureExporters(agent, quick ? 1 : 3);
 

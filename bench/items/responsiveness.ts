@@ -42,7 +42,15 @@ async function phases(server: ServerUnderTest, agent: AgentProcess, durationMs: 
   const histogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
   await sleep(200);
   histogram.enable();
-  const flood = await agent.call<FloodResult>({ cmd: 'flood', transport: 'grpc', port: server.grpcPort, format: 'protobuf', spansPerRequest: SPANS_PER_REQUEST, concurrency: 4, durationMs });
+  const flood = await agent.call<FloodResult>({
+    cmd: 'flood',
+    transport: 'grpc',
+    port: server.grpcPort,
+    format: 'protobuf',
+    spansPerRequest: SPANS_PER_REQUEST,
+    concurrency: 4,
+    durationMs,
+  });
   histogram.disable();
   const ingest = read(histogram);
   histogram.reset();
@@ -76,7 +84,10 @@ function rows(label: string, p: Phases, judged: boolean, control: Phases): Bench
       status: judged ? judge(d.maxMs, '<=', 50) : 'info',
     },
   ];
-  return [...row('full-capacity ingest', p.ingest, control.ingest), ...row(`persisting (${fmt(p.persistMs, 0)} ms)`, p.persisting, control.persisting)];
+  return [
+    ...row('full-capacity ingest', p.ingest, control.ingest),
+    ...row(`persisting (${fmt(p.persistMs, 0)} ms)`, p.persisting, control.persisting),
+  ];
 }
 
 const BIG_TRACE = 100_000;
@@ -140,7 +151,14 @@ export async function benchResponsiveness(quick: boolean): Promise<BenchSection>
         },
         ...rows('engine in-process (contrast)', onThread, false, control),
       ],
-      figures: { resolutionMs: RESOLUTION_MS, durationMs, inWorker, inProcess: onThread, discardOnly: control, openingBigWaterfall: opening },
+      figures: {
+        resolutionMs: RESOLUTION_MS,
+        durationMs,
+        inWorker,
+        inProcess: onThread,
+        discardOnly: control,
+        openingBigWaterfall: opening,
+      },
       notes: [`the thread lists the traces again on every change (${inWorker.changes} changes in the worker run)`],
     };
   } finally {

@@ -41,7 +41,10 @@ interface ProbeResult {
 
 function probe(dir: string): Promise<ProbeResult> {
   return new Promise((resolve, reject) => {
-    const child = fork(join(__dirname, 'storeProbe.ts'), [dir], { execArgv: ['--import', 'tsx', '--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(join(__dirname, 'storeProbe.ts'), [dir], {
+      execArgv: ['--import', 'tsx', '--expose-gc'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     let result: ProbeResult | undefined;
     child.on('message', (message: ProbeResult) => (result = message));
     child.on('exit', (code) => (result ? resolve(result) : reject(new Error(`store probe exited with ${code}`))));
@@ -52,7 +55,14 @@ function probe(dir: string): Promise<ProbeResult> {
 async function workerStartMs(dir: string): Promise<number> {
   ensureBuilt();
   const outfile = join(dir, '..', `loupe-bench-start-${process.pid}.js`);
-  await build({ entryPoints: [join(__dirname, 'workerStartProbe.ts')], bundle: true, platform: 'node', format: 'cjs', outfile, logLevel: 'warning' });
+  await build({
+    entryPoints: [join(__dirname, 'workerStartProbe.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    outfile,
+    logLevel: 'warning',
+  });
   try {
     const result = await new Promise<{ readyMs: number; spans: number }>((resolve, reject) => {
       const child = fork(outfile, [ENGINE_WORKER, dir], { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
@@ -93,13 +103,53 @@ export async function benchStore(quick: boolean): Promise<BenchSection> {
       title: `4. Store (traces of ${SPANS} real captured LLM spans, one JSON file per trace)`,
       rows: [
         { measure: 'persist one new trace, store of 10', value: `${fmt(persist[10], 2)} ms`, status: 'info' },
-        { measure: 'persist one new trace, store of 200', value: `${fmt(persist[200], 2)} ms`, baseline: 'store of 10', ratio: ratio(persist[200] / persist[10]), status: 'info' },
-        { measure: 'persist one new trace, store of 2,000', value: `${fmt(persist[2000], 2)} ms`, baseline: 'store of 10', ratio: ratio(growth), target: '≤ 1.5×', status: judge(growth, '<=', 1.5) },
-        { measure: `startup with 200 × ${SPANS} spans (engine thread ready)`, value: `${fmt(startMs, 0)} ms`, baseline: `load + rebuild alone ${fmt(loaded.openMs, 0)} ms`, target: '≤ 1,000 ms', status: judge(startMs, '<=', 1000) },
-        { measure: 'resident memory per MB of stored JSON', value: `${fmt(rssPerMb, 2)} MB`, baseline: `store ${fmt(bytes / MB, 1)} MB, heap ${fmt(loaded.heapBytes / MB, 1)} MB`, ratio: ratio(rssPerMb), status: 'info' },
-        { measure: 'resident memory per further MB (200 → 400 traces)', value: `${fmt(marginal, 2)} MB`, baseline: `store ${fmt(bytes400 / MB, 1)} MB: RSS +${fmt(loaded400.rssBytes / MB, 0)} MB`, ratio: ratio(marginal), target: '≤ 3×', status: judge(marginal, '<=', 3) },
+        {
+          measure: 'persist one new trace, store of 200',
+          value: `${fmt(persist[200], 2)} ms`,
+          baseline: 'store of 10',
+          ratio: ratio(persist[200] / persist[10]),
+          status: 'info',
+        },
+        {
+          measure: 'persist one new trace, store of 2,000',
+          value: `${fmt(persist[2000], 2)} ms`,
+          baseline: 'store of 10',
+          ratio: ratio(growth),
+          target: '≤ 1.5×',
+          status: judge(growth, '<=', 1.5),
+        },
+        {
+          measure: `startup with 200 × ${SPANS} spans (engine thread ready)`,
+          value: `${fmt(startMs, 0)} ms`,
+          baseline: `load + rebuild alone ${fmt(loaded.openMs, 0)} ms`,
+          target: '≤ 1,000 ms',
+          status: judge(startMs, '<=', 1000),
+        },
+        {
+          measure: 'resident memory per MB of stored JSON',
+          value: `${fmt(rssPerMb, 2)} MB`,
+          baseline: `store ${fmt(bytes / MB, 1)} MB, heap ${fmt(loaded.heapBytes / MB, 1)} MB`,
+          ratio: ratio(rssPerMb),
+          status: 'info',
+        },
+        {
+          measure: 'resident memory per further MB (200 → 400 traces)',
+          value: `${fmt(marginal, 2)} MB`,
+          baseline: `store ${fmt(bytes400 / MB, 1)} MB: RSS +${fmt(loaded400.rssBytes / MB, 0)} MB`,
+          ratio: ratio(marginal),
+          target: '≤ 3×',
+          status: judge(marginal, '<=', 3),
+        },
       ],
-      figures: { persistMs: persist, startupStoreBytes: bytes, workerStartMs: startMs, probe: loaded, store400Bytes: bytes400, probe400: loaded400, marginalRssPerMb: marginal },
+      figures: {
+        persistMs: persist,
+        startupStoreBytes: bytes,
+        workerStartMs: startMs,
+        probe: loaded,
+        store400Bytes: bytes400,
+        probe400: loaded400,
+        marginalRssPerMb: marginal,
+      },
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -19,7 +19,14 @@ async function main(): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, 200));
   gc!();
   const after = process.memoryUsage();
-  process.send!({ openMs, traces: stats.traces, spans: stats.spans, rssBytes: after.rss - before.rss, heapBytes: after.heapUsed - before.heapUsed, externalBytes: after.external - before.external });
+  process.send!({
+    openMs,
+    traces: stats.traces,
+    spans: stats.spans,
+    rssBytes: after.rss - before.rss,
+    heapBytes: after.heapUsed - before.heapUsed,
+    externalBytes: after.external - before.external,
+  });
   await engine.close();
 }
 

@@ -41,7 +41,12 @@ async function measure(exporter: OTLPTraceExporter, client: HttpLoupe, traces: R
   }
   unsubscribe();
   const seenSamples = samples.filter(Number.isFinite);
-  return { p50Ms: percentile(seenSamples, 0.5), p95Ms: seenSamples.length === samples.length ? percentile(seenSamples, 0.95) : NaN, maxMs: Math.max(...samples), samples: samples.length };
+  return {
+    p50Ms: percentile(seenSamples, 0.5),
+    p95Ms: seenSamples.length === samples.length ? percentile(seenSamples, 0.95) : NaN,
+    maxMs: Math.max(...samples),
+    samples: samples.length,
+  };
 }
 
 function rows(label: string, v: Visible): BenchRow[] {
@@ -66,7 +71,15 @@ export async function benchVisible(quick: boolean): Promise<BenchSection> {
     await new Promise((resolve) => exporter.export(traces[0], resolve));
     const idle = await measure(exporter, client, traces.slice(1, count));
     await agent.call({ cmd: 'prepare', templates: [['protobuf', 100]] });
-    const background = agent.call({ cmd: 'steady', transport: 'grpc', port: loupe.grpcPort, format: 'protobuf', spansPerRequest: 100, spansPerSecond: BACKGROUND_SPANS_PER_SEC, durationMs: 600_000 });
+    const background = agent.call({
+      cmd: 'steady',
+      transport: 'grpc',
+      port: loupe.grpcPort,
+      format: 'protobuf',
+      spansPerRequest: 100,
+      spansPerSecond: BACKGROUND_SPANS_PER_SEC,
+      durationMs: 600_000,
+    });
     await sleep(1000);
     const loaded = await measure(exporter, client, traces.slice(count));
     agent.tell({ cmd: 'stopSteady' });

@@ -37,7 +37,12 @@ export async function benchWaterfall(quick: boolean): Promise<BenchSection> {
       baseline: t === small ? undefined : '1,000 spans',
       ratio: t === small ? undefined : ratio(t.firstRowsMs / small.firstRowsMs),
       target: t === big ? '≤ 1,500 ms and ≤ 20×' : undefined,
-      status: t === big ? (judge(t.firstRowsMs, '<=', 1500) === 'met' && judge(t.firstRowsMs / small.firstRowsMs, '<=', 20) === 'met' ? 'met' : 'missed') : 'info',
+      status:
+        t === big
+          ? judge(t.firstRowsMs, '<=', 1500) === 'met' && judge(t.firstRowsMs / small.firstRowsMs, '<=', 20) === 'met'
+            ? 'met'
+            : 'missed'
+          : 'info',
     },
     {
       measure: `${t.spans.toLocaleString('en-US')} spans: scroll frame p95`,

@@ -40,12 +40,17 @@ export class DiscardServers {
         this.counts.bytes += bytes;
         const json = (request.headers['content-type'] ?? '').startsWith('application/json');
         const body = json ? '{}' : EMPTY;
-        response.writeHead(200, { 'Content-Type': json ? 'application/json' : 'application/x-protobuf', 'Content-Length': String(body.length) });
+        response.writeHead(200, {
+          'Content-Type': json ? 'application/json' : 'application/x-protobuf',
+          'Content-Length': String(body.length),
+        });
         response.end(body);
       });
     });
     this.http = http;
-    const httpPort = await new Promise<number>((resolve) => http.listen(0, '127.0.0.1', () => resolve((http.address() as { port: number }).port)));
+    const httpPort = await new Promise<number>((resolve) =>
+      http.listen(0, '127.0.0.1', () => resolve((http.address() as { port: number }).port)),
+    );
     return { grpcPort, httpPort };
   }
 

@@ -60,7 +60,11 @@ export async function llmSpans(options: LlmSpanOptions): Promise<ReadableSpan[]>
       root?.end(start + 50_000);
       parent = context.active();
     }
-    const span = tracer.startSpan(`chat gpt-4o-mini`, { attributes: llmAttributes(i), startTime: start + (i % 1000) * 20 }, first ? context.active() : parent);
+    const span = tracer.startSpan(
+      `chat gpt-4o-mini`,
+      { attributes: llmAttributes(i), startTime: start + (i % 1000) * 20 },
+      first ? context.active() : parent,
+    );
     if (first) {
       root = span;
       parent = trace.setSpan(context.active(), span);

@@ -71,7 +71,11 @@ function cells(row: BenchRow): string[] {
 export function textTable(sections: readonly BenchSection[]): string {
   const all = sections.flatMap((s) => s.rows.map(cells));
   const widths = COLUMNS.map((c, i) => Math.max(c.length, ...all.map((r) => r[i].length)));
-  const line = (values: readonly string[]) => values.map((v, i) => v.padEnd(widths[i])).join('  ').trimEnd();
+  const line = (values: readonly string[]) =>
+    values
+      .map((v, i) => v.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
   const out = [line(COLUMNS), widths.map((w) => '─'.repeat(w)).join('  ')];
   for (const section of sections) {
     out.push('', section.title);

@@ -54,7 +54,8 @@ export async function startWorkerLoupe(settings: LoupeSettings = {}): Promise<Se
     version: 'bench',
   });
   const status = await loupe.startReceivers();
-  if (status.grpc.state !== 'listening' || status.http.state !== 'listening') throw new Error(`Loupe did not listen: ${JSON.stringify(status)}`);
+  if (status.grpc.state !== 'listening' || status.http.state !== 'listening')
+    throw new Error(`Loupe did not listen: ${JSON.stringify(status)}`);
   return {
     name: 'Loupe (worker)',
     loupe,
@@ -72,7 +73,15 @@ export async function startWorkerLoupe(settings: LoupeSettings = {}): Promise<Se
 /** Loupe on the calling thread (the contrast for editor responsiveness). */
 export async function startInProcessLoupe(settings: LoupeSettings = {}): Promise<ServerUnderTest & { runtime: LoupeRuntime }> {
   const storeDir = tempStore(settings);
-  const runtime = await LoupeRuntime.open({ host: '127.0.0.1', grpcPort: 0, httpPort: 0, storeDir, maxTraces: settings.maxTraces, maxBytes: settings.maxBytes, version: 'bench' });
+  const runtime = await LoupeRuntime.open({
+    host: '127.0.0.1',
+    grpcPort: 0,
+    httpPort: 0,
+    storeDir,
+    maxTraces: settings.maxTraces,
+    maxBytes: settings.maxBytes,
+    version: 'bench',
+  });
   const status = await runtime.startReceivers();
   if (status.grpc.state !== 'listening' || status.http.state !== 'listening') throw new Error('in-process Loupe did not listen');
   return {

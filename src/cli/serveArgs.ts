@@ -17,10 +17,7 @@ export interface ServeOptions {
 }
 
 export type CliCommand =
-  | { command: 'serve'; options: ServeOptions }
-  | { command: 'help' }
-  | { command: 'version' }
-  | { command: 'usage-error'; message: string };
+  { command: 'serve'; options: ServeOptions } | { command: 'help' } | { command: 'version' } | { command: 'usage-error'; message: string };
 
 export const USAGE = `Usage: loupe serve [options]
 
@@ -92,7 +89,10 @@ export function parseCli(argv: readonly string[]): CliCommand {
   if (values['max-request-mb'] !== undefined) {
     const mb = Number(values['max-request-mb']);
     if (!/^\d+(\.\d+)?$/.test(values['max-request-mb']) || mb <= 0 || mb > 2047) {
-      return { command: 'usage-error', message: `--max-request-mb must be a number of MiB above 0 and at most 2047, got "${values['max-request-mb']}"` };
+      return {
+        command: 'usage-error',
+        message: `--max-request-mb must be a number of MiB above 0 and at most 2047, got "${values['max-request-mb']}"`,
+      };
     }
     maxRequestBytes = Math.round(mb * 1024 * 1024);
   }

@@ -1,14 +1,4 @@
-import type {
-  Breakdown,
-  Health,
-  Span,
-  StoreStats,
-  TraceChange,
-  TraceDetail,
-  TraceQuery,
-  TraceSummary,
-  WaterfallRow,
-} from './model';
+import type { Breakdown, Health, Span, StoreStats, TraceChange, TraceDetail, TraceQuery, TraceSummary, WaterfallRow } from './model';
 import type { ExportTraceServiceRequest } from '../core/otlp/model';
 
 export interface Unsubscribe {

@@ -5,17 +5,7 @@
  */
 
 export type SpanKind =
-  | 'agent'
-  | 'llm'
-  | 'tool'
-  | 'retrieval'
-  | 'embedding'
-  | 'reranker'
-  | 'chain'
-  | 'memory'
-  | 'guardrail'
-  | 'evaluator'
-  | 'other';
+  'agent' | 'llm' | 'tool' | 'retrieval' | 'embedding' | 'reranker' | 'chain' | 'memory' | 'guardrail' | 'evaluator' | 'other';
 
 export const SPAN_KINDS: readonly SpanKind[] = [
   'agent',
@@ -48,13 +38,7 @@ export interface TokenCounts {
 }
 
 /** An attribute value as plain JSON: int64 beyond 2^53 becomes a decimal string, bytes base64. */
-export type AttributeValue =
-  | string
-  | number
-  | boolean
-  | null
-  | AttributeValue[]
-  | { [key: string]: AttributeValue };
+export type AttributeValue = string | number | boolean | null | AttributeValue[] | { [key: string]: AttributeValue };
 
 export type Attributes = Record<string, AttributeValue>;
 

@@ -44,7 +44,22 @@ export const WATERFALL_STATUSES: readonly SpanStatus[] = ['ok', 'error', 'unset'
 
 export class WaterfallColumnsError extends Error {}
 
-const NUMBER_COLUMNS = ['parent', 'depth', 'offsetMs', 'durationMs', 'childCount', 'tokens', 'name', 'kind', 'status', 'service', 'model', 'toolName', 'agentName', 'flags'] as const;
+const NUMBER_COLUMNS = [
+  'parent',
+  'depth',
+  'offsetMs',
+  'durationMs',
+  'childCount',
+  'tokens',
+  'name',
+  'kind',
+  'status',
+  'service',
+  'model',
+  'toolName',
+  'agentName',
+  'flags',
+] as const;
 
 /** Checks the shape that decoding relies on; throws `WaterfallColumnsError` naming what is wrong. */
 function checkShape(value: unknown): asserts value is WaterfallColumns {
@@ -53,7 +68,8 @@ function checkShape(value: unknown): asserts value is WaterfallColumns {
   };
   if (typeof value !== 'object' || value === null) fail('not an object');
   const columns = value as Partial<WaterfallColumns>;
-  if (columns.format !== WATERFALL_COLUMNS_FORMAT) fail(`format is ${JSON.stringify(columns.format)}, expected ${WATERFALL_COLUMNS_FORMAT}`);
+  if (columns.format !== WATERFALL_COLUMNS_FORMAT)
+    fail(`format is ${JSON.stringify(columns.format)}, expected ${WATERFALL_COLUMNS_FORMAT}`);
   const n = columns.count;
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) fail('count is not a row count');
   if (!Array.isArray(columns.strings)) fail('strings is missing');

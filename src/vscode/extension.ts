@@ -32,10 +32,18 @@ let activeConnection: EngineConnection | undefined;
 export async function activate(context: vscode.ExtensionContext): Promise<LoupeExtensionApi> {
   const reading = readSettings();
   reportSettingsProblems(reading, new Set());
-  const places = { storeDir: context.globalStorageUri.fsPath, staticDir: vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview').fsPath, version };
+  const places = {
+    storeDir: context.globalStorageUri.fsPath,
+    staticDir: vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview').fsPath,
+    version,
+  };
   let status: LoupeStatusBar | undefined;
-  const events = { onStoreError: (message: string) => status?.setStoreProblem(message), onStoreRecovered: () => status?.setStoreProblem(undefined) };
-  const optionsFor = (settings: typeof reading.settings, host: string) => connectionOptionsOf(settings, places, host, context.extensionPath, events);
+  const events = {
+    onStoreError: (message: string) => status?.setStoreProblem(message),
+    onStoreRecovered: () => status?.setStoreProblem(undefined),
+  };
+  const optionsFor = (settings: typeof reading.settings, host: string) =>
+    connectionOptionsOf(settings, places, host, context.extensionPath, events);
   const host = await confirmedBindHost(reading.settings.receiver.host, context.globalState);
 
   const connection = EngineConnection.open(optionsFor(reading.settings, host));
@@ -65,7 +73,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<LoupeE
       () => status?.refreshStats(),
       (error: unknown) => {
         if (connection.state.role === 'owner' || connection.state.role === 'joined') {
-          void vscode.window.showWarningMessage(inertMessageText(`Loupe could not read the stored traces: ${error instanceof Error ? error.message : String(error)}`));
+          void vscode.window.showWarningMessage(
+            inertMessageText(`Loupe could not read the stored traces: ${error instanceof Error ? error.message : String(error)}`),
+          );
         }
       },
     );

@@ -40,11 +40,14 @@ describe('a 100,000-span trace opens and scrolls smoothly', function () {
 
   after(async () => {
     if (timings.length) {
-      console.log(`\n      Waterfall (targets: first rows ≤ ${TARGET_FIRST_ROWS_MS} ms at 100,000 spans, scroll p95 ≤ ${TARGET_FRAME_P95_MS} ms):`);
+      console.log(
+        `\n      Waterfall (targets: first rows ≤ ${TARGET_FIRST_ROWS_MS} ms at 100,000 spans, scroll p95 ≤ ${TARGET_FRAME_P95_MS} ms):`,
+      );
       for (const timing of timings) console.log(`      ${formatTiming(timing)}`);
       const small = timings.find((t) => t.spans === 1000);
       const big = timings.find((t) => t.spans === 100_000);
-      if (small && big) console.log(`      first rows 100,000 / 1,000: ${(big.firstRowsMs / small.firstRowsMs).toFixed(1)}× (target ≤ 20×)`);
+      if (small && big)
+        console.log(`      first rows 100,000 / 1,000: ${(big.firstRowsMs / small.firstRowsMs).toFixed(1)}× (target ≤ 20×)`);
       if (detailsMs !== undefined) console.log(`      one span's details in the 100,000-span trace: ${detailsMs} ms`);
       mkdirSync(RESULTS_DIR, { recursive: true });
       writeFileSync(join(RESULTS_DIR, 'waterfall-timings.json'), `${JSON.stringify(timings, null, 2)}\n`);

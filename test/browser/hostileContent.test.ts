@@ -25,7 +25,11 @@ async function sendHostileTrace(baseUrl: string): Promise<{ traceId: string; spa
   const parent = trace.setSpan(context.active(), root);
   const spanIds: Record<string, string> = {};
   for (const [key, payload] of Object.entries(PAYLOADS)) {
-    const span = tracer.startSpan(payload, { attributes: { [`attr.${key}`]: payload, [`${payload}.as.key`]: key, 'url.full': PAYLOADS.link } }, parent);
+    const span = tracer.startSpan(
+      payload,
+      { attributes: { [`attr.${key}`]: payload, [`${payload}.as.key`]: key, 'url.full': PAYLOADS.link } },
+      parent,
+    );
     span.addEvent(`event ${payload}`, { detail: payload });
     spanIds[key] = span.spanContext().spanId;
     span.end();
@@ -70,7 +74,9 @@ async function assertInert(page: Page, where: string): Promise<void> {
     pwned: (window as unknown as { __pwned?: unknown }).__pwned,
     violations: (window as unknown as { __violations: string[] }).__violations,
     scripts: document.scripts.length,
-    injected: document.querySelectorAll('img, iframe, object, embed, style, body script, svg script, a[href^="javascript"], [onerror], [onload], [srcdoc]').length,
+    injected: document.querySelectorAll(
+      'img, iframe, object, embed, style, body script, svg script, a[href^="javascript"], [onerror], [onload], [srcdoc]',
+    ).length,
     hidden: getComputedStyle(document.body).display,
   }));
   assert.equal(state.pwned, undefined, `${where}: a payload ran`);
@@ -124,8 +130,14 @@ describe('hostile span content renders inert and readable', function () {
       // Shown as written, with invisible direction and spacing characters made visible.
       assert.equal(await name.textContent(), revealInvisible(payload), `row name for ${key}`);
     }
-    assert.equal(await page.locator(`.wf-row[data-span-id="${sent.spanIds.rtl}"] .wf-name`).textContent(), 'invoice⟪U+202E⟫gnp.exe⟪U+202C⟫ — مرحبا שלום');
-    assert.equal(await page.locator(`.wf-row[data-span-id="${sent.spanIds.zeroWidth}"] .wf-name`).textContent(), 'zero⟪U+200B⟫width\u200c\u200djoin⟪U+FEFF⟫er');
+    assert.equal(
+      await page.locator(`.wf-row[data-span-id="${sent.spanIds.rtl}"] .wf-name`).textContent(),
+      'invoice⟪U+202E⟫gnp.exe⟪U+202C⟫ — مرحبا שלום',
+    );
+    assert.equal(
+      await page.locator(`.wf-row[data-span-id="${sent.spanIds.zeroWidth}"] .wf-name`).textContent(),
+      'zero⟪U+200B⟫width\u200c\u200djoin⟪U+FEFF⟫er',
+    );
     await page.locator('.span-search input').fill('<script>');
     await page.waitForFunction(() => document.querySelectorAll('.wf-row.match mark').length > 0);
     assert.equal(await page.locator('.wf-row.match mark').first().textContent(), '<script>');

@@ -230,7 +230,11 @@ describe('trace view in the browser (loupe serve)', function () {
     await page.goto(`${serve.baseUrl}/#/trace/${first.traceId}`);
     await page.waitForSelector('.trace-page[data-state=ready]');
     await growTrace(provider, first.rootContext, 30, 'early step');
-    await page.waitForFunction((n) => document.querySelector('.trace-page')?.getAttribute('data-rows') === String(n), first.spanCount + 30, { timeout: 15_000 });
+    await page.waitForFunction(
+      (n) => document.querySelector('.trace-page')?.getAttribute('data-rows') === String(n),
+      first.spanCount + 30,
+      { timeout: 15_000 },
+    );
     await page.locator(`.wf-row[data-span-id="${first.llmSpanId}"]`).click();
     await page.locator('.wf-body').evaluate((body) => (body.scrollTop = 120));
     await page.locator('.wf-body').focus();
@@ -241,7 +245,11 @@ describe('trace view in the browser (loupe serve)', function () {
     const topBefore = await page.locator('.wf-body').evaluate((body) => body.scrollTop);
 
     await growTrace(provider, first.rootContext, 20, 'late step');
-    await page.waitForFunction((n) => document.querySelector('.trace-page')?.getAttribute('data-rows') === String(n), first.spanCount + 50, { timeout: 15_000 });
+    await page.waitForFunction(
+      (n) => document.querySelector('.trace-page')?.getAttribute('data-rows') === String(n),
+      first.spanCount + 50,
+      { timeout: 15_000 },
+    );
     await expectSelected(page, first.llmSpanId);
     assert.equal(await page.locator('.wf-body').evaluate((body) => body.scrollTop), topBefore);
     // The window keeps the same stretch of time, so the ruler reads the same.

@@ -15,7 +15,16 @@ export interface ValidExpectation {
 }
 
 export type FuzzCase =
-  | { transport: 'http'; kind: string; method: string; path: string; headers: Record<string, string>; body: Buffer; allowed: readonly number[]; valid?: ValidExpectation }
+  | {
+      transport: 'http';
+      kind: string;
+      method: string;
+      path: string;
+      headers: Record<string, string>;
+      body: Buffer;
+      allowed: readonly number[];
+      valid?: ValidExpectation;
+    }
   | { transport: 'grpc'; kind: string; path: string; body: Buffer; allowed: readonly number[]; valid?: ValidExpectation }
   /** Hand-made gRPC framing over plain HTTP/2 (compression flags, lying lengths); `allowed` are gRPC codes. */
   | { transport: 'h2'; kind: string; path: string; headers: Record<string, string>; body: Buffer; allowed: readonly number[] }
@@ -110,26 +119,60 @@ export class FuzzCaseGenerator {
     const { traceId, request } = buildTrace(this.seed ^ 0x1234567, this.validCount++, spanCount, this.random.int(300));
     const valid = { traceId, spanCount };
     const transport = this.random.int(4);
-    if (transport === 0) return { transport: 'grpc', kind: 'valid', path: TRACE_EXPORT_PATH, body: toProtobuf(request), allowed: [GRPC.OK], valid };
+    if (transport === 0)
+      return { transport: 'grpc', kind: 'valid', path: TRACE_EXPORT_PATH, body: toProtobuf(request), allowed: [GRPC.OK], valid };
     const json = transport === 1;
     const gzip = this.random.chance(0.3);
     const raw = json ? toJson(request) : toProtobuf(request);
     const headers: Record<string, string> = { 'Content-Type': json ? JSON_TYPE : PROTOBUF };
     if (gzip) headers['Content-Encoding'] = 'gzip';
-    return { transport: 'http', kind: 'valid', method: 'POST', path: '/v1/traces', headers, body: gzip ? gzipSync(raw) : raw, allowed: [200], valid };
+    return {
+      transport: 'http',
+      kind: 'valid',
+      method: 'POST',
+      path: '/v1/traces',
+      headers,
+      body: gzip ? gzipSync(raw) : raw,
+      allowed: [200],
+      valid,
+    };
   }
 
   /** The same hostile protobuf body to one receiver or the other; `httpAllowed` maps to gRPC codes. */
   protobufCase(kind: string, signal: Signal, body: Buffer, httpAllowed: readonly number[]): FuzzCase {
     if (this.random.chance(0.5)) {
-      const allowed = httpAllowed.map((status) => (status === 200 ? GRPC.OK : status === 413 ? GRPC.RESOURCE_EXHAUSTED : GRPC.INVALID_ARGUMENT));
+      const allowed = httpAllowed.map((status) =>
+        status === 200 ? GRPC.OK : status === 413 ? GRPC.RESOURCE_EXHAUSTED : GRPC.INVALID_ARGUMENT,
+      );
       return { transport: 'grpc', kind, path: GRPC_PATH[signal], body, allowed: [...new Set(allowed)] };
     }
-    return { transport: 'http', kind, method: 'POST', path: HTTP_PATH[signal], headers: { 'Content-Type': PROTOBUF }, body, allowed: httpAllowed };
+    return {
+      transport: 'http',
+      kind,
+      method: 'POST',
+      path: HTTP_PATH[signal],
+      headers: { 'Content-Type': PROTOBUF },
+      body,
+      allowed: httpAllowed,
+    };
   }
 
-  jsonCase(kind: string, signal: Signal, body: Buffer | string, allowed: readonly number[], headers: Record<string, string> = {}): FuzzCase {
-    return { transport: 'http', kind, method: 'POST', path: HTTP_PATH[signal], headers: { 'Content-Type': JSON_TYPE, ...headers }, body: Buffer.from(body), allowed };
+  jsonCase(
+    kind: string,
+    signal: Signal,
+    body: Buffer | string,
+    allowed: readonly number[],
+    headers: Record<string, string> = {},
+  ): FuzzCase {
+    return {
+      transport: 'http',
+      kind,
+      method: 'POST',
+      path: HTTP_PATH[signal],
+      headers: { 'Content-Type': JSON_TYPE, ...headers },
+      body: Buffer.from(body),
+      allowed,
+    };
   }
 
   get oversizeBody(): Buffer {
@@ -169,14 +212,24 @@ const HOSTILE_KINDS: CaseMaker[] = [
     const site = t.sites.length > 0 ? r.pick(t.sites) : undefined;
     if (!site) return g.protobufCase('wrong wire type', t.signal, Buffer.from([0x09, 1, 2]), [400]);
     const wireType = r.pick([0, 1, 2, 3, 4, 5].filter((w) => w !== site.wireType));
-    return g.protobufCase('wrong wire type', t.signal, splice(t.protobuf, site.tagOffset, site.tagOffset + site.tagLength, retag(site, wireType)), [200, 400]);
+    return g.protobufCase(
+      'wrong wire type',
+      t.signal,
+      splice(t.protobuf, site.tagOffset, site.tagOffset + site.tagLength, retag(site, wireType)),
+      [200, 400],
+    );
   },
   (g, r, t) => {
     // Wire types 6 and 7 do not exist, so no decoder can skip them (3 and 4, groups, might be skipped).
     const site = sureSite(r, t);
     const bad = r.pick([6, 7]);
     if (!site) return g.protobufCase('invalid wire type', t.signal, Buffer.from([0x08 | bad, 0]), [400]);
-    return g.protobufCase('invalid wire type', t.signal, splice(t.protobuf, site.tagOffset, site.tagOffset + site.tagLength, retag(site, bad)), [400]);
+    return g.protobufCase(
+      'invalid wire type',
+      t.signal,
+      splice(t.protobuf, site.tagOffset, site.tagOffset + site.tagLength, retag(site, bad)),
+      [400],
+    );
   },
   (g, r, t) => {
     const site = sureSite(r, t);
@@ -184,7 +237,12 @@ const HOSTILE_KINDS: CaseMaker[] = [
     if (!site || site.lengthOffset === undefined) {
       return g.protobufCase('huge declared length', t.signal, Buffer.concat([Buffer.from([0x0a]), huge, t.protobuf]), [400]);
     }
-    return g.protobufCase('huge declared length', t.signal, splice(t.protobuf, site.lengthOffset, site.lengthOffset + site.lengthLength!, huge), [400]);
+    return g.protobufCase(
+      'huge declared length',
+      t.signal,
+      splice(t.protobuf, site.lengthOffset, site.lengthOffset + site.lengthLength!, huge),
+      [400],
+    );
   },
   (g, r, t) => {
     // An unknown field (15) whose varint never ends: it cannot even be skipped.
@@ -219,25 +277,94 @@ const HOSTILE_KINDS: CaseMaker[] = [
     return g.jsonCase('invalid UTF-8', 'traces', json, [200]);
   },
   (g, r, t) => {
-    if (r.chance(0.5)) return { transport: 'grpc', kind: 'over the size limit', path: GRPC_PATH[t.signal], body: g.oversizeBody, allowed: [GRPC.RESOURCE_EXHAUSTED] };
+    if (r.chance(0.5))
+      return {
+        transport: 'grpc',
+        kind: 'over the size limit',
+        path: GRPC_PATH[t.signal],
+        body: g.oversizeBody,
+        allowed: [GRPC.RESOURCE_EXHAUSTED],
+      };
     // Over HTTP/1 the answer comes before the body is read; a client still writing a huge body may
     // then see its connection reset before it reads the 413, so only the head of the body is sent.
     const head = `POST ${HTTP_PATH[t.signal]} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: ${PROTOBUF}\r\nContent-Length: ${g.oversizeBody.length}\r\n\r\n`;
-    return { transport: 'raw', kind: 'over the size limit', bytes: Buffer.concat([Buffer.from(head), g.oversizeBody.subarray(0, 8_192)]), allowed: [413] };
+    return {
+      transport: 'raw',
+      kind: 'over the size limit',
+      bytes: Buffer.concat([Buffer.from(head), g.oversizeBody.subarray(0, 8_192)]),
+      allowed: [413],
+    };
   },
-  (g, r, t) => ({ transport: 'http', kind: 'gzip bomb', method: 'POST', path: HTTP_PATH[t.signal], headers: { 'Content-Type': PROTOBUF, 'Content-Encoding': 'gzip' }, body: g.gzipBombBody, allowed: [413] }),
+  (g, r, t) => ({
+    transport: 'http',
+    kind: 'gzip bomb',
+    method: 'POST',
+    path: HTTP_PATH[t.signal],
+    headers: { 'Content-Type': PROTOBUF, 'Content-Encoding': 'gzip' },
+    body: g.gzipBombBody,
+    allowed: [413],
+  }),
   (g, r, t) => {
     const valid = gzipSync(t.protobuf);
     const body = r.chance(0.5) ? Buffer.from(r.bytes(1 + r.int(200))) : valid.subarray(0, Math.max(1, r.int(valid.length - 8)));
-    return { transport: 'http', kind: 'bad gzip', method: 'POST', path: HTTP_PATH[t.signal], headers: { 'Content-Type': PROTOBUF, 'Content-Encoding': r.pick(['gzip', 'deflate']) }, body, allowed: [400] };
+    return {
+      transport: 'http',
+      kind: 'bad gzip',
+      method: 'POST',
+      path: HTTP_PATH[t.signal],
+      headers: { 'Content-Type': PROTOBUF, 'Content-Encoding': r.pick(['gzip', 'deflate']) },
+      body,
+      allowed: [400],
+    };
   },
   (g, r, t) => {
-    const headers: Record<string, string> = { 'Content-Type': r.pick(['text/plain', 'multipart/form-data; boundary=x', 'application/x-protobuf-nope', 'application/grpc', '', 'application/jsonx']) };
-    return { transport: 'http', kind: 'wrong content type', method: 'POST', path: HTTP_PATH[t.signal], headers, body: t.protobuf, allowed: [415] };
+    const headers: Record<string, string> = {
+      'Content-Type': r.pick([
+        'text/plain',
+        'multipart/form-data; boundary=x',
+        'application/x-protobuf-nope',
+        'application/grpc',
+        '',
+        'application/jsonx',
+      ]),
+    };
+    return {
+      transport: 'http',
+      kind: 'wrong content type',
+      method: 'POST',
+      path: HTTP_PATH[t.signal],
+      headers,
+      body: t.protobuf,
+      allowed: [415],
+    };
   },
-  (g, r, t) => ({ transport: 'http', kind: 'unsupported encoding', method: 'POST', path: HTTP_PATH[t.signal], headers: { 'Content-Type': PROTOBUF, 'Content-Encoding': r.pick(['br', 'compress', 'zstd', 'gzip, gzip']) }, body: t.protobuf, allowed: [415] }),
-  (g, r, t) => ({ transport: 'http', kind: 'wrong method', method: r.pick(['GET', 'PUT', 'DELETE', 'PATCH']), path: HTTP_PATH[t.signal], headers: {}, body: Buffer.alloc(0), allowed: [405] }),
-  (g, r, t) => ({ transport: 'http', kind: 'unknown path', method: 'POST', path: r.pick(['/v1/metrics', '/v1/trace', '/v2/traces', '/v1/traces/extra', '/api/traces/x/y']), headers: { 'Content-Type': PROTOBUF }, body: t.protobuf, allowed: [404, 405] }),
+  (g, r, t) => ({
+    transport: 'http',
+    kind: 'unsupported encoding',
+    method: 'POST',
+    path: HTTP_PATH[t.signal],
+    headers: { 'Content-Type': PROTOBUF, 'Content-Encoding': r.pick(['br', 'compress', 'zstd', 'gzip, gzip']) },
+    body: t.protobuf,
+    allowed: [415],
+  }),
+  (g, r, t) => ({
+    transport: 'http',
+    kind: 'wrong method',
+    method: r.pick(['GET', 'PUT', 'DELETE', 'PATCH']),
+    path: HTTP_PATH[t.signal],
+    headers: {},
+    body: Buffer.alloc(0),
+    allowed: [405],
+  }),
+  (g, r, t) => ({
+    transport: 'http',
+    kind: 'unknown path',
+    method: 'POST',
+    path: r.pick(['/v1/metrics', '/v1/trace', '/v2/traces', '/v1/traces/extra', '/api/traces/x/y']),
+    headers: { 'Content-Type': PROTOBUF },
+    body: t.protobuf,
+    allowed: [404, 405],
+  }),
   (g, r, t) => {
     const text = t.json.toString('utf8');
     return g.jsonCase('truncated JSON', t.signal, text.slice(0, 1 + r.int(text.length - 1)), [400]);
@@ -245,7 +372,12 @@ const HOSTILE_KINDS: CaseMaker[] = [
   (g, r, t) => {
     const text = t.json.toString('utf8');
     const at = r.int(text.length);
-    return g.jsonCase('mangled JSON', t.signal, text.slice(0, at) + r.pick(['{', '}', '[', ']', '"', ',', ':', '0x', '\\u', 'null', '\u0000']) + text.slice(at + 1), [200, 400]);
+    return g.jsonCase(
+      'mangled JSON',
+      t.signal,
+      text.slice(0, at) + r.pick(['{', '}', '[', ']', '"', ',', ':', '0x', '\\u', 'null', '\u0000']) + text.slice(at + 1),
+      [200, 400],
+    );
   },
   (g, r, t) => g.jsonCase('not an object', t.signal, r.pick(['null', '[]', '42', '"text"', 'true', '', ' ', '\ufeff']), [400]),
   (g, r, t) =>
@@ -266,7 +398,8 @@ const HOSTILE_KINDS: CaseMaker[] = [
     ),
   (g, r, t) => {
     // gRPC framing by hand: bad compression, lying lengths, unknown encodings, empty calls.
-    const frame = (flag: number, length: number, body: Buffer) => Buffer.concat([Buffer.from([flag, length >>> 24, (length >>> 16) & 255, (length >>> 8) & 255, length & 255]), body]);
+    const frame = (flag: number, length: number, body: Buffer) =>
+      Buffer.concat([Buffer.from([flag, length >>> 24, (length >>> 16) & 255, (length >>> 8) & 255, length & 255]), body]);
     const choices: [string, Record<string, string>, Buffer, number[]][] = [
       ['h2 bad gzip message', { 'grpc-encoding': 'gzip' }, frame(1, 16, Buffer.from(r.bytes(16))), [GRPC.INTERNAL]],
       ['h2 compressed flag without encoding', {}, frame(1, 4, Buffer.from('abcd')), [GRPC.INVALID_ARGUMENT]],
@@ -275,7 +408,12 @@ const HOSTILE_KINDS: CaseMaker[] = [
       ['h2 declared length over the limit', {}, frame(0, 0x7fffffff, t.protobuf.subarray(0, 16)), [GRPC.RESOURCE_EXHAUSTED]],
       ['h2 no message', {}, Buffer.alloc(0), [GRPC.UNIMPLEMENTED]],
       ['h2 partial frame header', {}, Buffer.from([0, 0, 0]), [GRPC.UNIMPLEMENTED]],
-      ['h2 two messages in a unary call', {}, Buffer.concat([frame(0, 0, Buffer.alloc(0)), frame(0, 0, Buffer.alloc(0))]), [GRPC.UNIMPLEMENTED]],
+      [
+        'h2 two messages in a unary call',
+        {},
+        Buffer.concat([frame(0, 0, Buffer.alloc(0)), frame(0, 0, Buffer.alloc(0))]),
+        [GRPC.UNIMPLEMENTED],
+      ],
     ];
     const [kind, headers, body, allowed] = r.pick(choices);
     return { transport: 'h2', kind, path: GRPC_PATH[t.signal], headers, body, allowed };
@@ -283,10 +421,35 @@ const HOSTILE_KINDS: CaseMaker[] = [
   (g, r, t) => {
     const choices: [string, Buffer, (number | 'closed')[]][] = [
       ['raw garbage request line', Buffer.from(`${String.fromCharCode(...r.bytes(40).map((b) => 33 + (b % 90)))}\r\n\r\n`), [400]],
-      ['raw header overflow', Buffer.from(`POST /v1/traces HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: ${'a'.repeat(100_000)}\r\n\r\n`), [400, 431]],
-      ['raw bad chunk size', Buffer.from('POST /v1/traces HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n'), [400, 'closed']],
-      ['raw body shorter than its Content-Length', Buffer.concat([Buffer.from(`POST /v1/traces HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-protobuf\r\nContent-Length: ${t.protobuf.length + 500}\r\n\r\n`), t.protobuf]), [400, 'closed']],
-      ['raw both Content-Length and chunked', Buffer.from('POST /v1/traces HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n'), [400]],
+      [
+        'raw header overflow',
+        Buffer.from(`POST /v1/traces HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: ${'a'.repeat(100_000)}\r\n\r\n`),
+        [400, 431],
+      ],
+      [
+        'raw bad chunk size',
+        Buffer.from(
+          'POST /v1/traces HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n',
+        ),
+        [400, 'closed'],
+      ],
+      [
+        'raw body shorter than its Content-Length',
+        Buffer.concat([
+          Buffer.from(
+            `POST /v1/traces HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-protobuf\r\nContent-Length: ${t.protobuf.length + 500}\r\n\r\n`,
+          ),
+          t.protobuf,
+        ]),
+        [400, 'closed'],
+      ],
+      [
+        'raw both Content-Length and chunked',
+        Buffer.from(
+          'POST /v1/traces HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n',
+        ),
+        [400],
+      ],
     ];
     const [kind, bytes, allowed] = r.pick(choices);
     return { transport: 'raw', kind, bytes, allowed };

@@ -91,7 +91,9 @@ async function sendGrpc(c: Connections, fuzz: Extract<FuzzCase, { transport: 'gr
 function sendH2(c: Connections, fuzz: Extract<FuzzCase, { transport: 'h2' }>, timeoutMs: number): Promise<Outcome> {
   return new Promise((resolve) => {
     let status: number | undefined;
-    const stream = c.session().request({ ':method': 'POST', ':path': fuzz.path, 'content-type': 'application/grpc', te: 'trailers', ...fuzz.headers });
+    const stream = c
+      .session()
+      .request({ ':method': 'POST', ':path': fuzz.path, 'content-type': 'application/grpc', te: 'trailers', ...fuzz.headers });
     const settle = () => resolve({ answer: status ?? 'closed' });
     // A call refused at once carries its status in the headers (trailers-only); others in trailers.
     stream.on('response', (headers) => headers['grpc-status'] !== undefined && (status = Number(headers['grpc-status'])));
@@ -150,7 +152,15 @@ function rejectedByValid(fuzz: FuzzCase, outcome: Outcome): number {
 export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
   const generator = new FuzzCaseGenerator(options.seed, options.maxRequestBytes);
   const timeoutMs = options.timeoutMs ?? 15_000;
-  const report: FuzzReport = { payloads: 0, validSent: [], outcomes: new Map(), failures: [], durationMs: 0, maxLatencyMs: 0, p99LatencyMs: 0 };
+  const report: FuzzReport = {
+    payloads: 0,
+    validSent: [],
+    outcomes: new Map(),
+    failures: [],
+    durationMs: 0,
+    maxLatencyMs: 0,
+    p99LatencyMs: 0,
+  };
   const latencies: number[] = [];
   const started = Date.now();
   let issued = 0;
@@ -169,7 +179,9 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
         report.outcomes.set(fuzz.kind, tally);
         report.payloads++;
         if (!(fuzz.allowed as readonly unknown[]).includes(outcome.answer)) {
-          report.failures.push(`#${index} ${fuzz.transport} "${fuzz.kind}": got ${outcome.answer}, expected one of ${fuzz.allowed.join('/')}`);
+          report.failures.push(
+            `#${index} ${fuzz.transport} "${fuzz.kind}": got ${outcome.answer}, expected one of ${fuzz.allowed.join('/')}`,
+          );
         } else if ((fuzz.transport === 'http' || fuzz.transport === 'grpc') && fuzz.valid) {
           const rejected = rejectedByValid(fuzz, outcome);
           if (rejected > 0) report.failures.push(`#${index} valid ${fuzz.transport} request: ${rejected} spans rejected`);
@@ -203,7 +215,8 @@ export async function findMissingValid(httpPort: number, valid: readonly ValidEx
         continue;
       }
       const detail = (await response.json()) as { spans: unknown[] };
-      if (detail.spans.length !== expected.spanCount) problems.push(`valid trace ${expected.traceId} has ${detail.spans.length} of ${expected.spanCount} spans`);
+      if (detail.spans.length !== expected.spanCount)
+        problems.push(`valid trace ${expected.traceId} has ${detail.spans.length} of ${expected.spanCount} spans`);
     }
   };
   await Promise.all(Array.from({ length: 8 }, check));

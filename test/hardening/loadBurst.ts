@@ -33,7 +33,11 @@ export interface LoadReport {
 const INVALID_PER_REQUEST = 4;
 
 /** Pre-encodes the burst: whole traces per request (so a trace is stored or evicted as a unit). */
-function encodeRequests(options: Required<Omit<LoadOptions, 'httpPort' | 'grpcPort'>>): { bodies: Buffer[]; traces: number; spans: number } {
+function encodeRequests(options: Required<Omit<LoadOptions, 'httpPort' | 'grpcPort'>>): {
+  bodies: Buffer[];
+  traces: number;
+  spans: number;
+} {
   const bodies: Buffer[] = [];
   let traces = 0;
   let spans = 0;
@@ -42,14 +46,20 @@ function encodeRequests(options: Required<Omit<LoadOptions, 'httpPort' | 'grpcPo
     for (let t = 0; t < options.tracesPerRequest && spans + batch.length + options.spansPerTrace <= options.spans; t++) {
       batch.push(...buildTrace(options.seed, traces++, options.spansPerTrace, 64).request.resourceSpans[0].scopeSpans[0].spans);
     }
-    const rejectNow = bodies.length % options.rejectEvery === options.rejectEvery - 1 && spans + batch.length + INVALID_PER_REQUEST <= options.spans;
+    const rejectNow =
+      bodies.length % options.rejectEvery === options.rejectEvery - 1 && spans + batch.length + INVALID_PER_REQUEST <= options.spans;
     if (rejectNow) {
       for (let i = 0; i < INVALID_PER_REQUEST; i++) batch.push({ ...batch[0], traceId: 'abcd'.repeat(i + 1), spanId: 'ff'.repeat(8) });
     }
     if (batch.length === 0) break;
     spans += batch.length;
     const request: ExportTraceServiceRequest = {
-      resourceSpans: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'load' } }] }, scopeSpans: [{ scope: { name: 'burst' }, spans: batch }] }],
+      resourceSpans: [
+        {
+          resource: { attributes: [{ key: 'service.name', value: { stringValue: 'load' } }] },
+          scopeSpans: [{ scope: { name: 'burst' }, spans: batch }],
+        },
+      ],
     };
     bodies.push(toProtobuf(request));
   }
@@ -123,7 +133,10 @@ export async function runLoadBurst(options: LoadOptions): Promise<LoadReport> {
   };
 
   const burstStart = performance.now();
-  await Promise.all([...Array.from({ length: settings.httpClients }, httpClient), ...Array.from({ length: settings.grpcClients }, grpcClient)]);
+  await Promise.all([
+    ...Array.from({ length: settings.httpClients }, httpClient),
+    ...Array.from({ length: settings.grpcClients }, grpcClient),
+  ]);
   report.burstMs = Math.round(performance.now() - burstStart);
   running = false;
   await health;
@@ -139,7 +152,10 @@ export interface StoreCounts {
 }
 
 /** Where every sent span went; `unaccounted` is zero when nothing was silently dropped. */
-export function accountFor(report: LoadReport, stats: StoreCounts): { stored: number; evicted: number; dropped: number; rejected: number; unaccounted: number } {
+export function accountFor(
+  report: LoadReport,
+  stats: StoreCounts,
+): { stored: number; evicted: number; dropped: number; rejected: number; unaccounted: number } {
   const evicted = stats.evictedTraces * report.spansPerTrace;
   const unaccounted = report.sentSpans - stats.spans - evicted - stats.droppedSpans - stats.rejectedSpans;
   return { stored: stats.spans, evicted, dropped: stats.droppedSpans, rejected: stats.rejectedSpans, unaccounted };

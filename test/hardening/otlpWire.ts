@@ -28,8 +28,12 @@ export interface PartialSuccessReply {
 export function readExportResponse(signal: 'traces' | 'logs', format: 'protobuf' | 'json', body: Uint8Array): PartialSuccessReply {
   const serializer =
     signal === 'traces'
-      ? format === 'json' ? JsonTraceSerializer : ProtobufTraceSerializer
-      : format === 'json' ? JsonLogsSerializer : ProtobufLogsSerializer;
+      ? format === 'json'
+        ? JsonTraceSerializer
+        : ProtobufTraceSerializer
+      : format === 'json'
+        ? JsonLogsSerializer
+        : ProtobufLogsSerializer;
   const response = serializer.deserializeResponse(body) as { partialSuccess?: Record<string, unknown> };
   const partial = response.partialSuccess ?? {};
   const rejected = partial.rejectedSpans ?? partial.rejectedLogRecords ?? 0;

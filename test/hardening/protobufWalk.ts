@@ -36,7 +36,13 @@ export function fieldSites(bytes: Uint8Array, start = 0, end = bytes.length, dep
   while (offset < end) {
     const tag = readVarint(bytes, offset, end);
     if (!tag || tag.value === 0) return out;
-    const site: FieldSite = { tagOffset: offset, tagLength: tag.length, fieldNumber: Math.floor(tag.value / 8), wireType: tag.value % 8, depth };
+    const site: FieldSite = {
+      tagOffset: offset,
+      tagLength: tag.length,
+      fieldNumber: Math.floor(tag.value / 8),
+      wireType: tag.value % 8,
+      depth,
+    };
     offset += tag.length;
     switch (site.wireType) {
       case 0: {

@@ -18,7 +18,12 @@ function hex(seed: number, index: number, bytes: number): string {
 }
 
 /** One trace of `spans` spans (a root and its children), each with a `promptBytes` prompt attribute. */
-export function buildTrace(seed: number, index: number, spans: number, promptBytes: number): { traceId: string; request: ExportTraceServiceRequest } {
+export function buildTrace(
+  seed: number,
+  index: number,
+  spans: number,
+  promptBytes: number,
+): { traceId: string; request: ExportTraceServiceRequest } {
   const traceId = hex(seed, index, 16);
   const base = 1_795_279_085_000_000_000n + BigInt(index) * 1_000_000_000n;
   const out: OtlpSpan[] = [];
@@ -44,7 +49,12 @@ export function buildTrace(seed: number, index: number, spans: number, promptByt
   return {
     traceId,
     request: {
-      resourceSpans: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'hardening' } }] }, scopeSpans: [{ scope: { name: 'load' }, spans: out }] }],
+      resourceSpans: [
+        {
+          resource: { attributes: [{ key: 'service.name', value: { stringValue: 'hardening' } }] },
+          scopeSpans: [{ scope: { name: 'load' }, spans: out }],
+        },
+      ],
     },
   };
 }

@@ -43,104 +43,135 @@ export async function runUiSmoke(options: UiSmokeOptions): Promise<SmokeCheck[]>
   let second: Page | undefined;
   const steps: [string, () => Promise<void>][] = [
     ['workbench loads with the Loupe activity-bar icon', () => openWorkbench(page, options)],
-    ['clicking the Loupe icon shows the Traces view with its welcome text', async () => {
-      await showLoupeView(page);
-      await assertTracesViewShowsWelcome(page);
-      await shot('ui-smoke-loupe-view');
-    }],
-    ['"Loupe: Show Traces" from the command palette brings the view back', async () => {
-      await activityItem(page, 'Explorer').click();
-      await page.locator('.part.sidebar .title-label', { hasText: /explorer/i }).waitFor({ timeout: 10_000 });
-      await runPaletteCommand(page, 'Loupe: Show Traces');
-      await assertTracesViewShowsWelcome(page);
-    }],
-    ['a run sent with the OpenTelemetry SDK appears as a tree row with its spans', async () => {
-      traceId = await sendTripRun(await receiverPort(options.userDataDir));
-      const row = traceRow(page);
-      await row.waitFor({ timeout: 15_000 });
-      const text = await row.innerText();
-      assert.match(text, /trip-planner/);
-      assert.match(text, /4 spans/);
-      assert.match(text, /2\.1k tok/);
-      await row.locator('.monaco-tl-twistie').click();
-      const spanRows = page.locator('.part.sidebar .monaco-list-row[aria-level="2"]');
-      await spanRows.first().waitFor({ timeout: 10_000 });
-      await page.locator('.part.sidebar .monaco-list-row[aria-level="3"]').first().waitFor({ timeout: 10_000 }).catch(async () => {
-        await spanRows.first().locator('.monaco-tl-twistie').click();
-      });
-      await page.locator('.part.sidebar .monaco-list-row', { hasText: 'chat claude-sonnet-4' }).first().waitFor({ timeout: 10_000 });
-      await page.locator('.statusbar-item', { hasText: /Loupe 1 trace · 4 spans/ }).waitFor({ timeout: 10_000 });
-      await shot('ui-smoke-trace-rows');
-    }],
-    ['clicking the row opens the trace panel with its waterfall', async () => {
-      await traceRow(page).locator('.label-name').click();
-      const frame = await traceFrame(page);
-      await frame.locator(`.trace-page[data-trace-id="${traceId}"][data-state=ready]`).waitFor({ timeout: 20_000 });
-      await frame.locator('.wf-row').nth(3).waitFor({ timeout: 10_000 });
-      await frame.locator('.wf-row', { hasText: 'chat claude-sonnet-4' }).first().click();
-      await frame.locator('.details').waitFor({ timeout: 10_000 });
-      await sleep(500);
-      await shot('ui-smoke-trace-panel');
-    }],
-    ['"Reveal source" in the span details opens the mapped workspace file at the line', async () => {
-      const frame = await traceFrame(page);
-      await frame.locator('.details button', { hasText: 'Reveal source' }).first().click();
-      await page.locator('.tabs-container .tab', { hasText: 'weather.py' }).waitFor({ timeout: 15_000 });
-      await page.locator('.statusbar-item', { hasText: /Ln 6, Col 1/ }).waitFor({ timeout: 10_000 });
-      await shot('ui-smoke-reveal-source');
-    }],
-    ['after a window reload the trace panel comes back with its selected span', async () => {
-      // VS Code's own reload writes the workbench state (open editors, webview state) first.
-      const reloaded = page.waitForEvent('load', { timeout: 60_000 });
-      await runPaletteCommand(page, 'Developer: Reload Window');
-      await reloaded;
-      await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-      // Named again once the restored window has read its traces.
-      const tab = page.locator('.tabs-container .tab', { hasText: 'Trace: invoke_agent trip-planner' });
-      await tab.waitFor({ timeout: 30_000 });
-      await tab.click();
-      const frame = await traceFrame(page);
-      await frame.locator(`.trace-page[data-trace-id="${traceId}"][data-state=ready]`).waitFor({ timeout: 30_000 });
-      await frame.locator('.wf-row.selected', { hasText: 'chat claude-sonnet-4' }).waitFor({ timeout: 10_000 });
-      await shot('ui-smoke-after-reload');
-    }],
-    ['a second window joins the first (same traces), and takes the receiver over when the first closes', async () => {
-      second = await options.context.newPage();
-      recordPageProblems(second, path.join(options.outputDir, 'ui-smoke-second-window-console.log'));
-      await openWorkbench(second, options);
-      await second.locator('.statusbar-item', { hasText: /Loupe \(joined\) 1 trace/ }).waitFor({ timeout: 30_000 });
-      await showLoupeView(second);
-      await traceRow(second).waitFor({ timeout: 15_000 });
-      await second.screenshot({ path: path.join(options.outputDir, 'ui-smoke-second-window-joined.png') });
-      await page.close();
-      await second.locator('.statusbar-item', { hasText: /Loupe 1 trace · 4 spans/ }).waitFor({ timeout: 30_000 });
-      // The new owner receives: a run sent to the published port shows up in this window.
-      await sendTripRun(await receiverPort(options.userDataDir));
-      await second.locator('.statusbar-item', { hasText: /Loupe 2 traces · 8 spans/ }).waitFor({ timeout: 20_000 });
-      await second.screenshot({ path: path.join(options.outputDir, 'ui-smoke-second-window-owner.png') });
-    }],
-    ['a run named with hostile markup shows as text in its row and tooltip, and nothing runs', async () => {
-      const view = second!;
-      await sendTripRun(await receiverPort(options.userDataDir), HOSTILE_NAME);
-      const row = view.locator('.part.sidebar .monaco-list-row[aria-level="1"]', { hasText: 'onerror' }).first();
-      await row.waitFor({ timeout: 15_000 });
-      assert.match(await row.locator('.label-name').innerText(), /<img src=x onerror=/);
-      await view.screenshot({ path: path.join(options.outputDir, 'ui-smoke-hostile-row.png') });
-      await row.locator('.label-name').hover();
-      const hover = view.locator('.monaco-hover, .workbench-hover').filter({ hasText: 'Trace ID' }).first();
-      await hover.waitFor({ timeout: 15_000 });
-      const text = await hover.innerText();
-      assert.ok(text.includes('<img src=x onerror="window.__pwned=1">'), `tooltip text: ${text}`);
-      assert.ok(text.includes('[run](command:workbench.action.terminal.new)'), 'a Markdown link stays text');
-      assert.equal(await hover.locator('img, a, script, iframe, svg').count(), 0, 'no element comes from the span name');
-      await view.screenshot({ path: path.join(options.outputDir, 'ui-smoke-hostile-tooltip.png') });
-      assert.equal(await view.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned), undefined);
-    }],
-    ['a network address for the receiver asks first: Cancel stays on loopback, consent opens it', async () => {
-      await checkNetworkConsent(second!, options.userDataDir, (name) =>
-        second!.screenshot({ path: path.join(options.outputDir, `${name}.png`) }),
-      );
-    }],
+    [
+      'clicking the Loupe icon shows the Traces view with its welcome text',
+      async () => {
+        await showLoupeView(page);
+        await assertTracesViewShowsWelcome(page);
+        await shot('ui-smoke-loupe-view');
+      },
+    ],
+    [
+      '"Loupe: Show Traces" from the command palette brings the view back',
+      async () => {
+        await activityItem(page, 'Explorer').click();
+        await page.locator('.part.sidebar .title-label', { hasText: /explorer/i }).waitFor({ timeout: 10_000 });
+        await runPaletteCommand(page, 'Loupe: Show Traces');
+        await assertTracesViewShowsWelcome(page);
+      },
+    ],
+    [
+      'a run sent with the OpenTelemetry SDK appears as a tree row with its spans',
+      async () => {
+        traceId = await sendTripRun(await receiverPort(options.userDataDir));
+        const row = traceRow(page);
+        await row.waitFor({ timeout: 15_000 });
+        const text = await row.innerText();
+        assert.match(text, /trip-planner/);
+        assert.match(text, /4 spans/);
+        assert.match(text, /2\.1k tok/);
+        await row.locator('.monaco-tl-twistie').click();
+        const spanRows = page.locator('.part.sidebar .monaco-list-row[aria-level="2"]');
+        await spanRows.first().waitFor({ timeout: 10_000 });
+        await page
+          .locator('.part.sidebar .monaco-list-row[aria-level="3"]')
+          .first()
+          .waitFor({ timeout: 10_000 })
+          .catch(async () => {
+            await spanRows.first().locator('.monaco-tl-twistie').click();
+          });
+        await page.locator('.part.sidebar .monaco-list-row', { hasText: 'chat claude-sonnet-4' }).first().waitFor({ timeout: 10_000 });
+        await page.locator('.statusbar-item', { hasText: /Loupe 1 trace · 4 spans/ }).waitFor({ timeout: 10_000 });
+        await shot('ui-smoke-trace-rows');
+      },
+    ],
+    [
+      'clicking the row opens the trace panel with its waterfall',
+      async () => {
+        await traceRow(page).locator('.label-name').click();
+        const frame = await traceFrame(page);
+        await frame.locator(`.trace-page[data-trace-id="${traceId}"][data-state=ready]`).waitFor({ timeout: 20_000 });
+        await frame.locator('.wf-row').nth(3).waitFor({ timeout: 10_000 });
+        await frame.locator('.wf-row', { hasText: 'chat claude-sonnet-4' }).first().click();
+        await frame.locator('.details').waitFor({ timeout: 10_000 });
+        await sleep(500);
+        await shot('ui-smoke-trace-panel');
+      },
+    ],
+    [
+      '"Reveal source" in the span details opens the mapped workspace file at the line',
+      async () => {
+        const frame = await traceFrame(page);
+        await frame.locator('.details button', { hasText: 'Reveal source' }).first().click();
+        await page.locator('.tabs-container .tab', { hasText: 'weather.py' }).waitFor({ timeout: 15_000 });
+        await page.locator('.statusbar-item', { hasText: /Ln 6, Col 1/ }).waitFor({ timeout: 10_000 });
+        await shot('ui-smoke-reveal-source');
+      },
+    ],
+    [
+      'after a window reload the trace panel comes back with its selected span',
+      async () => {
+        // VS Code's own reload writes the workbench state (open editors, webview state) first.
+        const reloaded = page.waitForEvent('load', { timeout: 60_000 });
+        await runPaletteCommand(page, 'Developer: Reload Window');
+        await reloaded;
+        await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+        // Named again once the restored window has read its traces.
+        const tab = page.locator('.tabs-container .tab', { hasText: 'Trace: invoke_agent trip-planner' });
+        await tab.waitFor({ timeout: 30_000 });
+        await tab.click();
+        const frame = await traceFrame(page);
+        await frame.locator(`.trace-page[data-trace-id="${traceId}"][data-state=ready]`).waitFor({ timeout: 30_000 });
+        await frame.locator('.wf-row.selected', { hasText: 'chat claude-sonnet-4' }).waitFor({ timeout: 10_000 });
+        await shot('ui-smoke-after-reload');
+      },
+    ],
+    [
+      'a second window joins the first (same traces), and takes the receiver over when the first closes',
+      async () => {
+        second = await options.context.newPage();
+        recordPageProblems(second, path.join(options.outputDir, 'ui-smoke-second-window-console.log'));
+        await openWorkbench(second, options);
+        await second.locator('.statusbar-item', { hasText: /Loupe \(joined\) 1 trace/ }).waitFor({ timeout: 30_000 });
+        await showLoupeView(second);
+        await traceRow(second).waitFor({ timeout: 15_000 });
+        await second.screenshot({ path: path.join(options.outputDir, 'ui-smoke-second-window-joined.png') });
+        await page.close();
+        await second.locator('.statusbar-item', { hasText: /Loupe 1 trace · 4 spans/ }).waitFor({ timeout: 30_000 });
+        // The new owner receives: a run sent to the published port shows up in this window.
+        await sendTripRun(await receiverPort(options.userDataDir));
+        await second.locator('.statusbar-item', { hasText: /Loupe 2 traces · 8 spans/ }).waitFor({ timeout: 20_000 });
+        await second.screenshot({ path: path.join(options.outputDir, 'ui-smoke-second-window-owner.png') });
+      },
+    ],
+    [
+      'a run named with hostile markup shows as text in its row and tooltip, and nothing runs',
+      async () => {
+        const view = second!;
+        await sendTripRun(await receiverPort(options.userDataDir), HOSTILE_NAME);
+        const row = view.locator('.part.sidebar .monaco-list-row[aria-level="1"]', { hasText: 'onerror' }).first();
+        await row.waitFor({ timeout: 15_000 });
+        assert.match(await row.locator('.label-name').innerText(), /<img src=x onerror=/);
+        await view.screenshot({ path: path.join(options.outputDir, 'ui-smoke-hostile-row.png') });
+        await row.locator('.label-name').hover();
+        const hover = view.locator('.monaco-hover, .workbench-hover').filter({ hasText: 'Trace ID' }).first();
+        await hover.waitFor({ timeout: 15_000 });
+        const text = await hover.innerText();
+        assert.ok(text.includes('<img src=x onerror="window.__pwned=1">'), `tooltip text: ${text}`);
+        assert.ok(text.includes('[run](command:workbench.action.terminal.new)'), 'a Markdown link stays text');
+        assert.equal(await hover.locator('img, a, script, iframe, svg').count(), 0, 'no element comes from the span name');
+        await view.screenshot({ path: path.join(options.outputDir, 'ui-smoke-hostile-tooltip.png') });
+        assert.equal(await view.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned), undefined);
+      },
+    ],
+    [
+      'a network address for the receiver asks first: Cancel stays on loopback, consent opens it',
+      async () => {
+        await checkNetworkConsent(second!, options.userDataDir, (name) =>
+          second!.screenshot({ path: path.join(options.outputDir, `${name}.png`) }),
+        );
+      },
+    ],
   ];
   for (const [title, step] of steps) {
     const started = Date.now();
@@ -236,23 +267,33 @@ async function sendTripRun(httpPort: number, name = RUN_NAME): Promise<string> {
   const root = tracer.startSpan(name, { attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'trip-planner' } });
   const parent = trace.setSpan(context.active(), root);
   const chat = (input: number, output: number) =>
-    tracer.startSpan('chat claude-sonnet-4', {
-      attributes: {
-        'gen_ai.operation.name': 'chat',
-        'gen_ai.provider.name': 'anthropic',
-        'gen_ai.request.model': 'claude-sonnet-4',
-        'gen_ai.usage.input_tokens': input,
-        'gen_ai.usage.output_tokens': output,
-        'gen_ai.input.messages': JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: 'Plan a weekend in Lisbon <script>alert(1)</script>' }] }]),
-        // Where the agent ran (a container): Reveal source maps it into the fixture workspace.
-        'code.file.path': '/home/ci/build/agent/tools/weather.py',
-        'code.line.number': 6,
+    tracer.startSpan(
+      'chat claude-sonnet-4',
+      {
+        attributes: {
+          'gen_ai.operation.name': 'chat',
+          'gen_ai.provider.name': 'anthropic',
+          'gen_ai.request.model': 'claude-sonnet-4',
+          'gen_ai.usage.input_tokens': input,
+          'gen_ai.usage.output_tokens': output,
+          'gen_ai.input.messages': JSON.stringify([
+            { role: 'user', parts: [{ type: 'text', content: 'Plan a weekend in Lisbon <script>alert(1)</script>' }] },
+          ]),
+          // Where the agent ran (a container): Reveal source maps it into the fixture workspace.
+          'code.file.path': '/home/ci/build/agent/tools/weather.py',
+          'code.line.number': 6,
+        },
       },
-    }, parent);
+      parent,
+    );
   const first = chat(1200, 180);
   await sleep(30);
   first.end();
-  const tool = tracer.startSpan('execute_tool search_flights', { attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'search_flights' } }, parent);
+  const tool = tracer.startSpan(
+    'execute_tool search_flights',
+    { attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'search_flights' } },
+    parent,
+  );
   await sleep(20);
   tool.setStatus({ code: SpanStatusCode.ERROR, message: 'flight search timed out' });
   tool.end();
@@ -270,7 +311,13 @@ async function traceFrame(page: Page): Promise<Frame> {
   const deadline = Date.now() + 20_000;
   while (Date.now() < deadline) {
     for (const frame of page.frames()) {
-      if ((await frame.locator('.trace-page').count().catch(() => 0)) > 0) return frame;
+      if (
+        (await frame
+          .locator('.trace-page')
+          .count()
+          .catch(() => 0)) > 0
+      )
+        return frame;
     }
     await sleep(200);
   }

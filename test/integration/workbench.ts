@@ -18,11 +18,7 @@ const chromiumArgs = [
 const loopbackHosts = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 /** Launches Chromium with a fresh profile; requests leaving the machine are aborted and logged. */
-export async function launchChromium(
-  executablePath: string,
-  userDataDir: string,
-  blockedRequestsLog: string,
-): Promise<BrowserContext> {
+export async function launchChromium(executablePath: string, userDataDir: string, blockedRequestsLog: string): Promise<BrowserContext> {
   mkdirSync(userDataDir, { recursive: true });
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath,

@@ -6,7 +6,15 @@ import { join } from 'node:path';
 const ROOT = join(__dirname, '..', '..');
 
 function bundle(entry: string, outfile: string) {
-  return build({ entryPoints: [join(ROOT, entry)], outfile, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'silent' });
+  return build({
+    entryPoints: [join(ROOT, entry)],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    logLevel: 'silent',
+  });
 }
 
 /** Bundles the engine thread's entry the way esbuild.mjs does, into a fresh temp folder. */
@@ -26,7 +34,10 @@ let cli: Promise<string> | undefined;
 export function buildCli(): Promise<string> {
   cli ??= (async () => {
     const outdir = await mkdtemp(join(tmpdir(), 'loupe-cli-'));
-    await Promise.all([bundle('src/cli/main.ts', join(outdir, 'cli.js')), bundle('src/core/worker/engineWorker.ts', join(outdir, 'engineWorker.js'))]);
+    await Promise.all([
+      bundle('src/cli/main.ts', join(outdir, 'cli.js')),
+      bundle('src/core/worker/engineWorker.ts', join(outdir, 'engineWorker.js')),
+    ]);
     return join(outdir, 'cli.js');
   })();
   return cli;

@@ -6,7 +6,8 @@ let counter = 0;
 export function hexId(bytes: number): string {
   counter++;
   let out = '';
-  for (let i = 0; i < bytes; i++) out += ((counter * 7919 + i * 104729 + Math.floor(Math.random() * 256)) % 256).toString(16).padStart(2, '0');
+  for (let i = 0; i < bytes; i++)
+    out += ((counter * 7919 + i * 104729 + Math.floor(Math.random() * 256)) % 256).toString(16).padStart(2, '0');
   return out.replace(/^0+$/, '1'.padStart(bytes * 2, '0'));
 }
 
@@ -19,7 +20,15 @@ export function int(key: string, value: number): KeyValue {
 }
 
 /** A span in the canonical decoded form; times are milliseconds from an arbitrary base. */
-export function span(traceId: string, spanId: string, parentSpanId: string | undefined, name: string, startMs: number, endMs: number, attributes: KeyValue[] = []): OtlpSpan {
+export function span(
+  traceId: string,
+  spanId: string,
+  parentSpanId: string | undefined,
+  name: string,
+  startMs: number,
+  endMs: number,
+  attributes: KeyValue[] = [],
+): OtlpSpan {
   const base = 1_795_279_085_000n;
   return {
     traceId,

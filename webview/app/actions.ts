@@ -1,12 +1,4 @@
-import type {
-  Breakdown,
-  CodeLocation,
-  Span,
-  TraceChange,
-  TraceDetail,
-  TraceQuery,
-  TraceSummary,
-} from '../../src/protocol/model';
+import type { Breakdown, CodeLocation, Span, TraceChange, TraceDetail, TraceQuery, TraceSummary } from '../../src/protocol/model';
 import type { WaterfallColumns } from '../../src/protocol/waterfallColumns';
 import type { WebviewView } from '../../src/protocol/webviewMessages';
 import type { Host, PersistedUiState } from '../host/host';

@@ -5,7 +5,11 @@ import { hashForView } from '../host/viewRoute';
 /** The browser's top bar: product name and the two top-level pages. */
 export function pageHeader(actions: Actions, current: 'list' | 'overview'): HTMLElement {
   const tab = (page: 'list' | 'overview', label: string) =>
-    h('a', { className: `nav-link${current === page ? ' current' : ''}`, text: label, attrs: { href: hashForView({ page }), 'aria-current': current === page ? 'page' : undefined } });
+    h('a', {
+      className: `nav-link${current === page ? ' current' : ''}`,
+      text: label,
+      attrs: { href: hashForView({ page }), 'aria-current': current === page ? 'page' : undefined },
+    });
   return h(
     'header',
     { className: 'page-header' },

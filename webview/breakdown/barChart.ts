@@ -22,8 +22,13 @@ export function barChart(data: readonly BarDatum[], width: number, title: string
   const chartWidth = Math.max(300, width);
   svg.attr('class', 'bar-chart').attr('width', chartWidth).attr('height', height).attr('role', 'img').attr('aria-label', title);
   const max = Math.max(0, ...data.map((d) => d.value));
-  const x = scaleLinear().domain([0, max > 0 ? max : 1]).range([0, Math.max(20, chartWidth - LABEL_WIDTH - VALUE_WIDTH)]);
-  const y = scaleBand<number>().domain(data.map((_, i) => i)).range([2, height - 2]).padding(0.2);
+  const x = scaleLinear()
+    .domain([0, max > 0 ? max : 1])
+    .range([0, Math.max(20, chartWidth - LABEL_WIDTH - VALUE_WIDTH)]);
+  const y = scaleBand<number>()
+    .domain(data.map((_, i) => i))
+    .range([2, height - 2])
+    .padding(0.2);
   const rows = svg
     .selectAll('g.bar-row')
     .data(data)

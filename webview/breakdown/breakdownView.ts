@@ -36,7 +36,11 @@ function sortableTable(
         className: `col-${column.key}${column.numeric ? ' numeric' : ''}`,
         attrs: { scope: 'col', 'aria-sort': active ? (order.descending ? 'descending' : 'ascending') : 'none' },
       });
-      const sortButton = h('button', { className: 'sort-button', attrs: { type: 'button' }, text: `${column.label}${active ? (order.descending ? ' ▾' : ' ▴') : ''}` });
+      const sortButton = h('button', {
+        className: 'sort-button',
+        attrs: { type: 'button' },
+        text: `${column.label}${active ? (order.descending ? ' ▾' : ' ▴') : ''}`,
+      });
       sortButton.addEventListener('click', () => {
         order = nextSortOrder(order, column.key);
         render();
@@ -62,7 +66,11 @@ function sortableTable(
     const table = h('table', { className: 'breakdown-table', attrs: { 'data-table': name } }, h('thead', null, head), body);
     const parts: Node[] = [table];
     if (sorted.length > limit && limit < MAX_ROWS) {
-      const more = h('button', { className: 'link-button', attrs: { type: 'button' }, text: `Show ${formatCount(Math.min(sorted.length, MAX_ROWS) - limit)} more of ${formatCount(sorted.length)}` });
+      const more = h('button', {
+        className: 'link-button',
+        attrs: { type: 'button' },
+        text: `Show ${formatCount(Math.min(sorted.length, MAX_ROWS) - limit)} more of ${formatCount(sorted.length)}`,
+      });
       more.addEventListener('click', () => {
         limit = MAX_ROWS;
         render();
@@ -93,15 +101,26 @@ export function breakdownView(breakdown: Breakdown): HTMLElement {
   const totals = h(
     'div',
     { className: 'breakdown-totals' },
-    breakdown.traceId ? h('span', { text: `End-to-end ${formatDuration(breakdown.totalMs)}` }) : h('span', { text: `${formatCount(breakdown.traceCount)} traces · ${formatDuration(breakdown.totalMs)} end-to-end in total` }),
+    breakdown.traceId
+      ? h('span', { text: `End-to-end ${formatDuration(breakdown.totalMs)}` })
+      : h('span', { text: `${formatCount(breakdown.traceCount)} traces · ${formatDuration(breakdown.totalMs)} end-to-end in total` }),
   );
   const kindChart = barChart(
-    topRows(breakdown.byKind, 'selfMs', CHART_ROWS).map((row) => ({ label: KIND_LABELS[safeKind(row.key)], value: row.selfMs, kind: row.key, valueText: `${formatDuration(row.selfMs)} · ${formatShare(row.share)}` })),
+    topRows(breakdown.byKind, 'selfMs', CHART_ROWS).map((row) => ({
+      label: KIND_LABELS[safeKind(row.key)],
+      value: row.selfMs,
+      kind: row.key,
+      valueText: `${formatDuration(row.selfMs)} · ${formatShare(row.share)}`,
+    })),
     chartWidth(),
     'Self time by span kind',
   );
   const nameChart = barChart(
-    topRows(breakdown.byName, 'selfMs', CHART_ROWS).map((row) => ({ label: row.key, value: row.selfMs, valueText: formatDuration(row.selfMs) })),
+    topRows(breakdown.byName, 'selfMs', CHART_ROWS).map((row) => ({
+      label: row.key,
+      value: row.selfMs,
+      valueText: formatDuration(row.selfMs),
+    })),
     chartWidth(),
     'Self time by span name',
   );
@@ -119,7 +138,11 @@ export function breakdownView(breakdown: Breakdown): HTMLElement {
     'div',
     { className: 'breakdown' },
     totals,
-    block('Latency by kind', kindChart, sortableTable('byKind', breakdown.byKind, LATENCY_COLUMNS, latencyOrder, (key) => KIND_LABELS[safeKind(key)])),
+    block(
+      'Latency by kind',
+      kindChart,
+      sortableTable('byKind', breakdown.byKind, LATENCY_COLUMNS, latencyOrder, (key) => KIND_LABELS[safeKind(key)]),
+    ),
     block('Latency by span name', nameChart, sortableTable('byName', breakdown.byName, LATENCY_COLUMNS, latencyOrder)),
     block('Latency by model', sortableTable('byModelLatency', breakdown.byModel, LATENCY_COLUMNS, latencyOrder)),
     block('Tokens and cost by model', modelChart, sortableTable('byModel', breakdown.byModel, USAGE_COLUMNS, usageOrder)),

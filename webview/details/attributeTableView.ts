@@ -12,12 +12,18 @@ function tableFor(attributes: Attributes, filter: string): HTMLElement {
   const body = h('tbody');
   for (const row of rows.slice(0, MAX_ROWS)) {
     body.append(
-      h('tr', null, h('th', { className: 'attr-key', text: row.key, attrs: { scope: 'row' } }), h('td', { className: `attr-value type-${row.type}` }, foldedTextView(foldText(row.value), 'attr-text'))),
+      h(
+        'tr',
+        null,
+        h('th', { className: 'attr-key', text: row.key, attrs: { scope: 'row' } }),
+        h('td', { className: `attr-value type-${row.type}` }, foldedTextView(foldText(row.value), 'attr-text')),
+      ),
     );
   }
   const table = h('table', { className: 'attr-table' }, body);
   if (rows.length === 0) return h('div', { className: 'muted', text: filter ? 'No attribute matches.' : 'No attributes.' });
-  if (rows.length > MAX_ROWS) return h('div', null, table, h('div', { className: 'muted', text: `${rows.length - MAX_ROWS} more; narrow the filter.` }));
+  if (rows.length > MAX_ROWS)
+    return h('div', null, table, h('div', { className: 'muted', text: `${rows.length - MAX_ROWS} more; narrow the filter.` }));
   return table;
 }
 

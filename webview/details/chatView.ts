@@ -26,7 +26,12 @@ function blockView(block: MessageBlock): HTMLElement {
       return h('details', { className: 'tool-result' }, summary, foldedTextView(block.result, 'text-block json'));
     }
     case 'reasoning':
-      return h('details', { className: 'reasoning' }, h('summary', null, icon('lightbulb'), h('span', { text: 'Reasoning' })), foldedTextView(block.body, 'text-block chat-text'));
+      return h(
+        'details',
+        { className: 'reasoning' },
+        h('summary', null, icon('lightbulb'), h('span', { text: 'Reasoning' })),
+        foldedTextView(block.body, 'text-block chat-text'),
+      );
     case 'other':
       return foldedTextView(block.body, 'text-block json');
   }

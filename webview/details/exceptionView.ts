@@ -26,18 +26,24 @@ function frameView(frame: StackFrame, reveal: ((location: CodeLocation) => void)
 /** An exception: type and message, then its stack frames (user frames first in weight, clickable in VS Code). */
 export function exceptionView(error: SpanError, reveal: ((location: CodeLocation) => void) | undefined): HTMLElement {
   const container = h('div', { className: 'exception' });
-  container.append(
-    h('div', { className: 'exception-title' }, icon('error'), h('span', { text: error.type ?? 'Error' })),
-  );
+  container.append(h('div', { className: 'exception-title' }, icon('error'), h('span', { text: error.type ?? 'Error' })));
   if (error.message) container.append(foldedTextView(foldText(error.message), 'text-block exception-message'));
   if (error.stacktrace) {
     const frames = parseStackFrames(error.stacktrace);
     if (frames.length > 0) {
       const list = h('ol', { className: 'stack-frames' }, ...frames.slice(0, SHOWN_FRAMES).map((frame) => frameView(frame, reveal)));
       container.append(list);
-      if (frames.length > SHOWN_FRAMES) container.append(h('div', { className: 'muted', text: `${frames.length - SHOWN_FRAMES} more frames below.` }));
+      if (frames.length > SHOWN_FRAMES)
+        container.append(h('div', { className: 'muted', text: `${frames.length - SHOWN_FRAMES} more frames below.` }));
     }
-    container.append(h('details', { className: 'raw-stack' }, h('summary', { text: 'Stack trace as recorded' }), foldedTextView(foldText(error.stacktrace), 'text-block')));
+    container.append(
+      h(
+        'details',
+        { className: 'raw-stack' },
+        h('summary', { text: 'Stack trace as recorded' }),
+        foldedTextView(foldText(error.stacktrace), 'text-block'),
+      ),
+    );
   }
   return container;
 }

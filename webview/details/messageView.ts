@@ -102,7 +102,11 @@ export function messageViews(messages: readonly Message[] | undefined): MessageV
         case 'reasoning':
           return { kind: 'reasoning', body: foldText(typeof part.content === 'string' ? part.content : prettyJson(part.content)) };
         case 'tool_result':
-          return { kind: 'toolResult', callId: typeof part.id === 'string' ? part.id : undefined, result: foldText(prettyJson(part.result)) };
+          return {
+            kind: 'toolResult',
+            callId: typeof part.id === 'string' ? part.id : undefined,
+            result: foldText(prettyJson(part.result)),
+          };
         default:
           return { kind: 'other', body: foldText(prettyJson((part as { content?: AttributeValue })?.content ?? (part as AttributeValue))) };
       }

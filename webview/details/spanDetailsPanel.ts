@@ -79,7 +79,12 @@ export class SpanDetailsPanel {
     if (span.code?.filePath) {
       const code = span.code;
       if (this.actions.canRevealSource && isRevealablePath(code.filePath)) {
-        const reveal = h('button', { className: 'loupe-button', attrs: { type: 'button' }, title: locationText(code) }, icon('go-to-file'), h('span', { text: 'Reveal source' }));
+        const reveal = h(
+          'button',
+          { className: 'loupe-button', attrs: { type: 'button' }, title: locationText(code) },
+          icon('go-to-file'),
+          h('span', { text: 'Reveal source' }),
+        );
         reveal.addEventListener('click', () => this.actions.revealSource(code));
         toolbar.append(reveal);
       }
@@ -89,12 +94,20 @@ export class SpanDetailsPanel {
     content.push(section('Summary', true, this.summary(span, traceStart)));
 
     const { input, output } = span.messages ?? { input: [], output: [] };
-    if (input.length + output.length > 0) content.push(section(`Conversation (${input.length + output.length})`, true, chatView(input, output)));
+    if (input.length + output.length > 0)
+      content.push(section(`Conversation (${input.length + output.length})`, true, chatView(input, output)));
     if (span.tool && (span.tool.name || span.tool.arguments !== undefined || span.tool.result !== undefined)) {
       const tool = h('div', { className: 'tool' });
-      tool.append(facts([['Tool', span.tool.name], ['Call id', span.tool.callId]]));
-      if (span.tool.arguments !== undefined) tool.append(h('h4', { text: 'Arguments' }), foldedTextView(foldText(prettyJson(span.tool.arguments)), 'text-block json'));
-      if (span.tool.result !== undefined) tool.append(h('h4', { text: 'Result' }), foldedTextView(foldText(prettyJson(span.tool.result)), 'text-block json'));
+      tool.append(
+        facts([
+          ['Tool', span.tool.name],
+          ['Call id', span.tool.callId],
+        ]),
+      );
+      if (span.tool.arguments !== undefined)
+        tool.append(h('h4', { text: 'Arguments' }), foldedTextView(foldText(prettyJson(span.tool.arguments)), 'text-block json'));
+      if (span.tool.result !== undefined)
+        tool.append(h('h4', { text: 'Result' }), foldedTextView(foldText(prettyJson(span.tool.result)), 'text-block json'));
       content.push(section('Tool', true, tool));
     }
     if (span.error && (span.error.type || span.error.message || span.error.stacktrace)) {
@@ -104,16 +117,33 @@ export class SpanDetailsPanel {
     if (span.events?.length) {
       const list = h('ol', { className: 'events' });
       for (const event of span.events) {
-        const item = h('li', null, h('div', { className: 'log-head' }, h('span', { className: 'log-time', text: `+${formatDuration(event.time - span.startTime)}` }), h('span', { className: 'log-event', text: event.name })));
+        const item = h(
+          'li',
+          null,
+          h(
+            'div',
+            { className: 'log-head' },
+            h('span', { className: 'log-time', text: `+${formatDuration(event.time - span.startTime)}` }),
+            h('span', { className: 'log-event', text: event.name }),
+          ),
+        );
         if (Object.keys(event.attributes ?? {}).length) item.append(attributeTableView(event.attributes, false));
         list.append(item);
       }
       content.push(section(`Events (${span.events.length})`, false, list));
     }
     if (span.logs?.length) {
-      content.push(section(`Logs (${span.logs.length})`, false, h('ol', { className: 'logs' }, ...span.logs.map((log) => logView(log, span.startTime)))));
+      content.push(
+        section(
+          `Logs (${span.logs.length})`,
+          false,
+          h('ol', { className: 'logs' }, ...span.logs.map((log) => logView(log, span.startTime))),
+        ),
+      );
     }
-    content.push(section(`Attributes (${Object.keys(span.attributes ?? {}).length})`, true, attributeTableView(span.attributes ?? {}, true)));
+    content.push(
+      section(`Attributes (${Object.keys(span.attributes ?? {}).length})`, true, attributeTableView(span.attributes ?? {}, true)),
+    );
     if (span.links?.length) {
       const list = h('ul', { className: 'links' });
       for (const link of span.links) {
@@ -133,11 +163,18 @@ export class SpanDetailsPanel {
 
   private title(span: TitleFields): HTMLElement {
     const kind = safeKind(span.kind);
-    const status = span.status === 'error' ? h('span', { className: 'status-badge error' }, icon('error'), h('span', { text: 'Error' })) : null;
+    const status =
+      span.status === 'error' ? h('span', { className: 'status-badge error' }, icon('error'), h('span', { text: 'Error' })) : null;
     return h(
       'header',
       { className: 'details-title' },
-      h('div', { className: 'details-kind' }, h('span', { className: `wf-swatch kind-${kind}` }), h('span', { text: KIND_LABELS[kind] }), status),
+      h(
+        'div',
+        { className: 'details-kind' },
+        h('span', { className: `wf-swatch kind-${kind}` }),
+        h('span', { text: KIND_LABELS[kind] }),
+        status,
+      ),
       h('h2', { className: 'details-name', text: span.name }),
       h('div', { className: 'details-id muted', text: `span ${span.spanId}` }),
     );
@@ -146,16 +183,22 @@ export class SpanDetailsPanel {
   private summary(span: Span, traceStart: number): HTMLElement {
     const tokens = span.tokens;
     const rollup = span.rollup;
-    const tokenText = tokens && tokens.total > 0
-      ? [
-          `${formatCount(tokens.input)} in`,
-          `${formatCount(tokens.output)} out`,
-          tokens.cacheRead ? `${formatCount(tokens.cacheRead)} cache read` : '',
-          tokens.cacheWrite ? `${formatCount(tokens.cacheWrite)} cache write` : '',
-          tokens.reasoning ? `${formatCount(tokens.reasoning)} reasoning` : '',
-        ].filter(Boolean).join(' · ')
-      : undefined;
-    const model = span.responseModel && span.requestModel && span.responseModel !== span.requestModel ? `${span.requestModel} → ${span.responseModel}` : span.model;
+    const tokenText =
+      tokens && tokens.total > 0
+        ? [
+            `${formatCount(tokens.input)} in`,
+            `${formatCount(tokens.output)} out`,
+            tokens.cacheRead ? `${formatCount(tokens.cacheRead)} cache read` : '',
+            tokens.cacheWrite ? `${formatCount(tokens.cacheWrite)} cache write` : '',
+            tokens.reasoning ? `${formatCount(tokens.reasoning)} reasoning` : '',
+          ]
+            .filter(Boolean)
+            .join(' · ')
+        : undefined;
+    const model =
+      span.responseModel && span.requestModel && span.responseModel !== span.requestModel
+        ? `${span.requestModel} → ${span.responseModel}`
+        : span.model;
     return facts([
       ['Duration', formatDuration(span.durationMs)],
       ['Self time', rollup ? formatDuration(rollup.selfTimeMs) : undefined],
@@ -164,19 +207,36 @@ export class SpanDetailsPanel {
       ['Model', model],
       ['Provider', span.provider],
       ['Finish reason', span.finishReason],
-      ['Streaming', span.streaming ? `yes${span.timeToFirstTokenMs !== undefined ? `, first token after ${formatDuration(span.timeToFirstTokenMs)}` : ''}` : undefined],
+      [
+        'Streaming',
+        span.streaming
+          ? `yes${span.timeToFirstTokenMs !== undefined ? `, first token after ${formatDuration(span.timeToFirstTokenMs)}` : ''}`
+          : undefined,
+      ],
       ['HTTP status', span.httpStatus !== undefined ? String(span.httpStatus) : undefined],
       ['Operation', span.operation],
       ['Tokens', tokenText ?? (span.usageReported === false ? 'not reported by the instrumentation' : undefined)],
       ['Total tokens', tokens && tokens.total > 0 ? formatCount(tokens.total) : undefined],
-      ['Cost', span.costUsd !== null && span.costUsd !== undefined ? `${formatCost(span.costUsd)} (${span.costSource})` : span.kind === 'llm' ? 'unknown price' : undefined],
+      [
+        'Cost',
+        span.costUsd !== null && span.costUsd !== undefined
+          ? `${formatCost(span.costUsd)} (${span.costSource})`
+          : span.kind === 'llm'
+            ? 'unknown price'
+            : undefined,
+      ],
       ['Agent', span.agentName],
       ['Service', span.service],
       ['Session', span.sessionId],
       ['User', span.userId],
       ['Span kind', span.otelKind],
       ['Scope', span.scope ? `${span.scope.name}${span.scope.version ? ` ${span.scope.version}` : ''}` : undefined],
-      ['Below this span', rollup && rollup.spanCount > 1 ? `${formatCount(rollup.spanCount - 1)} spans, ${formatCount(rollup.tokens.total)} tokens, ${formatCost(rollup.costUsd)}${rollup.errorCount ? `, ${rollup.errorCount} errors` : ''}` : undefined],
+      [
+        'Below this span',
+        rollup && rollup.spanCount > 1
+          ? `${formatCount(rollup.spanCount - 1)} spans, ${formatCount(rollup.tokens.total)} tokens, ${formatCost(rollup.costUsd)}${rollup.errorCount ? `, ${rollup.errorCount} errors` : ''}`
+          : undefined,
+      ],
     ]);
   }
 }

@@ -47,7 +47,9 @@ export function h<K extends keyof HTMLElementTagNameMap>(
 export function append(parent: Node, ...children: Child[]): void {
   for (const child of children) {
     if (child === null || child === undefined || child === false) continue;
-    parent.appendChild(typeof child === 'string' || typeof child === 'number' ? document.createTextNode(revealInvisible(String(child))) : child);
+    parent.appendChild(
+      typeof child === 'string' || typeof child === 'number' ? document.createTextNode(revealInvisible(String(child))) : child,
+    );
   }
 }
 
@@ -62,8 +64,16 @@ export function clear(element: Element): void {
 }
 
 /** A plain button that runs `onClick`; text is set as text. */
-export function button(label: string, onClick: (event: MouseEvent) => void, options: { icon?: string; title?: string; className?: string } = {}): HTMLButtonElement {
-  const element = h('button', { className: `loupe-button ${options.className ?? ''}`.trim(), title: options.title, attrs: { type: 'button' } });
+export function button(
+  label: string,
+  onClick: (event: MouseEvent) => void,
+  options: { icon?: string; title?: string; className?: string } = {},
+): HTMLButtonElement {
+  const element = h('button', {
+    className: `loupe-button ${options.className ?? ''}`.trim(),
+    title: options.title,
+    attrs: { type: 'button' },
+  });
   if (options.icon) element.append(icon(options.icon));
   if (label) element.append(h('span', { text: label }));
   element.addEventListener('click', onClick);

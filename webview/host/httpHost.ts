@@ -1,11 +1,4 @@
-import type {
-  Breakdown,
-  Span,
-  TraceChange,
-  TraceDetail,
-  TraceQuery,
-  TraceSummary,
-} from '../../src/protocol/model';
+import type { Breakdown, Span, TraceChange, TraceDetail, TraceQuery, TraceSummary } from '../../src/protocol/model';
 import type { WebviewView } from '../../src/protocol/webviewMessages';
 import { readWaterfallColumns, type WaterfallColumns } from '../../src/protocol/waterfallColumns';
 import { SpanLookupUnsupported, type Host, type PersistedUiState } from './host';
@@ -43,7 +36,8 @@ export class HttpHost implements Host {
     if (response.ok) return (await response.json()) as Span;
     const body = (await response.json().catch(() => ({}))) as { error?: unknown };
     // A server without the route answers "No API route …"; an unknown span or trace is a plain 404.
-    if (response.status === 404 && typeof body.error === 'string' && body.error.startsWith('No API route')) throw new SpanLookupUnsupported();
+    if (response.status === 404 && typeof body.error === 'string' && body.error.startsWith('No API route'))
+      throw new SpanLookupUnsupported();
     if (response.status === 404) return undefined;
     throw new Error(typeof body.error === 'string' ? body.error : `${response.status} ${response.statusText}`);
   }

@@ -1,12 +1,4 @@
-import type {
-  Breakdown,
-  CodeLocation,
-  Span,
-  TraceChange,
-  TraceDetail,
-  TraceQuery,
-  TraceSummary,
-} from '../../src/protocol/model';
+import type { Breakdown, CodeLocation, Span, TraceChange, TraceDetail, TraceQuery, TraceSummary } from '../../src/protocol/model';
 import {
   isHostToWebviewMessage,
   isWebviewView,
@@ -124,10 +116,7 @@ export class VsCodeHost implements Host {
     this.vscode.postMessage(message);
   }
 
-  private request<M extends WebviewRequestMethod>(
-    method: M,
-    params: WebviewRequests[M]['params'],
-  ): Promise<WebviewRequests[M]['result']> {
+  private request<M extends WebviewRequestMethod>(method: M, params: WebviewRequests[M]['params']): Promise<WebviewRequests[M]['result']> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {

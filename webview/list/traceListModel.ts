@@ -12,12 +12,7 @@ export interface FilterChoices {
  * The list after a live change, without asking the server again: summaries that grew are
  * replaced, new ones that pass the filters are added, removed ones dropped; newest first, capped.
  */
-export function applyTraceChange(
-  list: readonly TraceSummary[],
-  change: TraceChange,
-  query: TraceQuery,
-  limit: number,
-): TraceSummary[] {
+export function applyTraceChange(list: readonly TraceSummary[], change: TraceChange, query: TraceQuery, limit: number): TraceSummary[] {
   if (change.cleared) list = [];
   const removed = new Set(change.removed);
   const byId = new Map<string, TraceSummary>();

@@ -18,7 +18,10 @@ function select(label: string, onChange: (value: string) => void): HTMLSelectEle
 }
 
 function fillSelect(element: HTMLSelectElement, allLabel: string, values: readonly string[], selected: string | undefined): void {
-  const options = [h('option', { text: allLabel, attrs: { value: '' } }), ...values.map((value) => h('option', { text: value, attrs: { value } }))];
+  const options = [
+    h('option', { text: allLabel, attrs: { value: '' } }),
+    ...values.map((value) => h('option', { text: value, attrs: { value } })),
+  ];
   if (selected && !values.includes(selected)) options.push(h('option', { text: selected, attrs: { value: selected } }));
   element.replaceChildren(...options);
   element.value = selected ?? '';
@@ -59,7 +62,16 @@ export class TraceListPage {
     errorsOnly.checked = this.query.status === 'error';
     errorsOnly.addEventListener('change', () => this.setQuery({ status: errorsOnly.checked ? 'error' : undefined }));
     this.status = h('span', { className: 'list-status', attrs: { 'aria-live': 'polite' } });
-    const filters = h('div', { className: 'list-filters' }, search, this.serviceSelect, this.agentSelect, this.modelSelect, errorsOnly, this.status);
+    const filters = h(
+      'div',
+      { className: 'list-filters' },
+      search,
+      this.serviceSelect,
+      this.agentSelect,
+      this.modelSelect,
+      errorsOnly,
+      this.status,
+    );
 
     const headers = ['Trace', 'Service', 'Started', 'Duration', 'Spans', 'Errors', 'Tokens', 'Cost', 'Agents and models'];
     const numeric = new Set(['Duration', 'Spans', 'Errors', 'Tokens', 'Cost']);
@@ -67,7 +79,15 @@ export class TraceListPage {
     const table = h(
       'table',
       { className: 'trace-table' },
-      h('thead', null, h('tr', null, ...headers.map((label) => h('th', { text: label, className: numeric.has(label) ? 'numeric' : '', attrs: { scope: 'col' } })))),
+      h(
+        'thead',
+        null,
+        h(
+          'tr',
+          null,
+          ...headers.map((label) => h('th', { text: label, className: numeric.has(label) ? 'numeric' : '', attrs: { scope: 'col' } })),
+        ),
+      ),
       this.tableBody,
     );
     this.tableBody.addEventListener('click', (event) => {
@@ -80,7 +100,13 @@ export class TraceListPage {
       if (event.key === 'Enter' && id && !(event.target instanceof HTMLAnchorElement)) actions.openTrace(id);
     });
     this.empty = h('div', { className: 'list-empty muted' });
-    this.element = h('div', { className: 'list-page', attrs: { 'data-state': 'loading' } }, pageHeader(actions, 'list'), filters, h('div', { className: 'table-scroll' }, table, this.empty));
+    this.element = h(
+      'div',
+      { className: 'list-page', attrs: { 'data-state': 'loading' } },
+      pageHeader(actions, 'list'),
+      filters,
+      h('div', { className: 'table-scroll' }, table, this.empty),
+    );
     this.unsubscribe = actions.onTraceChange(
       (change) => {
         this.traces = applyTraceChange(this.traces, change, this.query, LIST_LIMIT);
@@ -147,7 +173,11 @@ export class TraceListPage {
 
   private row(trace: TraceSummary, now: number): HTMLTableRowElement {
     const link = isTraceId(trace.traceId)
-      ? h('a', { className: 'trace-link', text: trace.name || '(unnamed trace)', attrs: { href: hashForView({ page: 'trace', traceId: trace.traceId }) } })
+      ? h('a', {
+          className: 'trace-link',
+          text: trace.name || '(unnamed trace)',
+          attrs: { href: hashForView({ page: 'trace', traceId: trace.traceId }) },
+        })
       : h('span', { text: trace.name || '(unnamed trace)' });
     const name = h('td', { className: 'col-name' }, link, h('div', { className: 'trace-id muted', text: trace.traceId }));
     const errors = h('td', { className: `numeric${trace.errorCount ? ' has-errors' : ''}` });

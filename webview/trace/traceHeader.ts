@@ -3,7 +3,12 @@ import { h, icon } from '../dom/element';
 import { formatCost, formatCount, formatDateTime, formatDuration } from '../format/formatValues';
 
 function fact(name: string, label: string, value: string, title?: string): HTMLElement {
-  return h('span', { className: `trace-fact fact-${name}`, title, attrs: { 'data-fact': name } }, h('span', { className: 'fact-label', text: label }), h('span', { className: 'fact-value', text: value }));
+  return h(
+    'span',
+    { className: `trace-fact fact-${name}`, title, attrs: { 'data-fact': name } },
+    h('span', { className: 'fact-label', text: label }),
+    h('span', { className: 'fact-value', text: value }),
+  );
 }
 
 /** The trace's name and totals: service, start, duration, spans, errors, tokens and cost. */

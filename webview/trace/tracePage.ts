@@ -68,7 +68,11 @@ export class TracePage {
       onCollapseAll: () => this.waterfall.collapseAll(),
       onResetZoom: () => this.waterfall.setWindow({ start: 0, end: 1 }),
     });
-    const splitter = h('div', { className: 'splitter', title: 'Drag to resize', attrs: { role: 'separator', 'aria-orientation': 'vertical' } });
+    const splitter = h('div', {
+      className: 'splitter',
+      title: 'Drag to resize',
+      attrs: { role: 'separator', 'aria-orientation': 'vertical' },
+    });
     const split = h('div', { className: 'split' }, this.waterfall.element, splitter, this.details.element);
     attachSplitter(split, splitter);
     this.breakdownPanel = h('div', { className: 'breakdown-panel', text: 'Loading breakdown…' });
@@ -88,9 +92,23 @@ export class TracePage {
     this.facts = h('div', { className: 'trace-facts-holder' });
     this.banner = h('div', { className: 'banner', attrs: { role: 'status' } });
     this.banner.hidden = true;
-    const back = actions.inVsCode ? null : button('Traces', () => actions.showList(), { icon: 'arrow-left', className: 'back-button', title: 'All traces' });
-    this.header = h('header', { className: 'trace-header' }, back, h('h1', { className: 'trace-name', text: 'Loading trace…' }), this.facts);
-    this.element = h('div', { className: 'trace-page', attrs: { 'data-trace-id': traceId, 'data-state': 'loading' } }, this.header, this.banner, this.tabs);
+    const back = actions.inVsCode
+      ? null
+      : button('Traces', () => actions.showList(), { icon: 'arrow-left', className: 'back-button', title: 'All traces' });
+    this.header = h(
+      'header',
+      { className: 'trace-header' },
+      back,
+      h('h1', { className: 'trace-name', text: 'Loading trace…' }),
+      this.facts,
+    );
+    this.element = h(
+      'div',
+      { className: 'trace-page', attrs: { 'data-trace-id': traceId, 'data-state': 'loading' } },
+      this.header,
+      this.banner,
+      this.tabs,
+    );
     this.element.addEventListener('keydown', (event) => {
       if (event.key === '/' && !(event.target instanceof HTMLInputElement) && event.target !== this.toolbar.search) {
         event.preventDefault();
@@ -101,7 +119,8 @@ export class TracePage {
       (change) => {
         const touched = changeTouches(change, traceId);
         if (touched === 'updated') this.scheduleRefresh();
-        else if (touched === 'removed') this.showBanner('This trace is no longer stored (evicted or deleted). What you see is the last version received.');
+        else if (touched === 'removed')
+          this.showBanner('This trace is no longer stored (evicted or deleted). What you see is the last version received.');
       },
       () => this.scheduleRefresh(),
     );
@@ -242,7 +261,9 @@ export class TracePage {
     this.breakdownLoaded = true;
     try {
       const breakdown = await this.actions.loadBreakdown(this.traceId);
-      this.breakdownPanel.replaceChildren(breakdown ? breakdownView(breakdown) : h('div', { className: 'muted', text: 'No breakdown for this trace.' }));
+      this.breakdownPanel.replaceChildren(
+        breakdown ? breakdownView(breakdown) : h('div', { className: 'muted', text: 'No breakdown for this trace.' }),
+      );
     } catch (error) {
       this.breakdownLoaded = false;
       this.breakdownPanel.textContent = `Could not load the breakdown: ${error instanceof Error ? error.message : String(error)}`;
@@ -256,10 +277,13 @@ export class TracePage {
     }
     if (this.refreshTimer) return;
     // A big trace takes long to fetch: wait at least twice that between refreshes so the view stays usable.
-    this.refreshTimer = setTimeout(() => {
-      this.refreshTimer = undefined;
-      void this.refresh();
-    }, Math.max(REFRESH_DELAY_MS, 2 * this.lastRefreshMs));
+    this.refreshTimer = setTimeout(
+      () => {
+        this.refreshTimer = undefined;
+        void this.refresh();
+      },
+      Math.max(REFRESH_DELAY_MS, 2 * this.lastRefreshMs),
+    );
   }
 
   /** Reloads a trace that grew, keeping zoom, scroll, collapse state and selection. */

@@ -26,7 +26,10 @@ export class Minimap {
     this.brush = h('div', { className: 'wf-minimap-brush' });
     this.element = h(
       'div',
-      { className: 'wf-minimap', title: 'Whole trace: drag the window to pan, drag elsewhere to zoom to a range, double-click to show all' },
+      {
+        className: 'wf-minimap',
+        title: 'Whole trace: drag the window to pan, drag elsewhere to zoom to a range, double-click to show all',
+      },
       this.canvas,
       this.rowBand,
       this.windowBox,

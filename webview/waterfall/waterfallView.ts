@@ -4,7 +4,13 @@ import { Minimap } from './minimap';
 import { SpanMatches, stepMatch } from './spanSearch';
 import { criticalRows } from './criticalRows';
 import { TimeAxis } from './timeAxis';
-import { buildWaterfallModel, waterfallModelFromLayout, type WaterfallLayout, type WaterfallModel, type WaterfallSpan } from './waterfallModel';
+import {
+  buildWaterfallModel,
+  waterfallModelFromLayout,
+  type WaterfallLayout,
+  type WaterfallModel,
+  type WaterfallSpan,
+} from './waterfallModel';
 import { RowPool } from './rowPool';
 import { ROW_HEIGHT, type RowContext } from './waterfallRowSlot';
 import { rowWindow, scrollToReveal } from './viewport';

@@ -113,7 +113,9 @@ export function countModelCalls(
   }
   // The inherited values are only worked out when something could be inherited (big traces often have none).
   const none = (): (string | undefined)[] => new Array<string | undefined>(n);
-  const usageAbove = silentCalls ? inherit(parent, (i) => (facts[i] && isModelCall(facts[i]) && reportsUsage(facts[i]) ? 'y' : undefined)) : none();
+  const usageAbove = silentCalls
+    ? inherit(parent, (i) => (facts[i] && isModelCall(facts[i]) && reportsUsage(facts[i]) ? 'y' : undefined))
+    : none();
 
   const countsUsage = new Uint8Array(n);
   const countsCall = new Uint8Array(n);

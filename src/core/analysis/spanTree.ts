@@ -23,7 +23,6 @@ export interface SpanTree {
   indexById: Map<string, number>;
 }
 
-
 /** Iterative (no recursion) so a 100,000-deep chain cannot overflow the stack. */
 export function buildSpanTree(spans: readonly OtlpSpan[]): SpanTree {
   const n = spans.length;

@@ -32,7 +32,12 @@ export function buildSpan(trace: StoredTrace, facts: readonly SpanFacts[], analy
 }
 
 /** The full normalized view of one trace, spans in display order. */
-export function buildTraceDetail(trace: StoredTrace, facts: readonly SpanFacts[], summary: TraceSummary, analysis: TraceAnalysis = analyzeTrace(trace, facts)): TraceDetail {
+export function buildTraceDetail(
+  trace: StoredTrace,
+  facts: readonly SpanFacts[],
+  summary: TraceSummary,
+  analysis: TraceAnalysis = analyzeTrace(trace, facts),
+): TraceDetail {
   const { tree, counting, rollups } = analysis;
   const logs = logsBySpan(trace.logs);
   const resources = trace.resources.map((r) => attributesToObject(r.attributes));

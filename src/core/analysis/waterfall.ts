@@ -2,7 +2,13 @@ import type { SpanFacts } from '../genai/spanFacts';
 import type { StoredTrace } from '../store/storedTrace';
 import type { WaterfallRow } from '../../protocol/model';
 import { SPAN_KINDS } from '../../protocol/model';
-import { fromWaterfallColumns, WATERFALL_COLUMNS_FORMAT, WATERFALL_FLAGS, WATERFALL_STATUSES, type WaterfallColumns } from '../../protocol/waterfallColumns';
+import {
+  fromWaterfallColumns,
+  WATERFALL_COLUMNS_FORMAT,
+  WATERFALL_FLAGS,
+  WATERFALL_STATUSES,
+  type WaterfallColumns,
+} from '../../protocol/waterfallColumns';
 import { criticalPathByIndex } from './criticalPath';
 import { analyzeTrace, type TraceAnalysis } from './traceAnalysis';
 
@@ -10,7 +16,11 @@ import { analyzeTrace, type TraceAnalysis } from './traceAnalysis';
  * The waterfall by column, rows in display order, offsets relative to the trace's earliest span
  * start. Built straight from the analysis: a 100,000-span trace never exists as row objects here.
  */
-export function waterfallColumns(trace: StoredTrace, facts: readonly SpanFacts[], analysis: TraceAnalysis = analyzeTrace(trace, facts)): WaterfallColumns {
+export function waterfallColumns(
+  trace: StoredTrace,
+  facts: readonly SpanFacts[],
+  analysis: TraceAnalysis = analyzeTrace(trace, facts),
+): WaterfallColumns {
   const spans = trace.spans;
   const n = spans.length;
   const { tree, counting } = analysis;
@@ -90,6 +100,10 @@ export function waterfallColumns(trace: StoredTrace, facts: readonly SpanFacts[]
 }
 
 /** The same waterfall as row objects (the REST API's default form). */
-export function waterfallRows(trace: StoredTrace, facts: readonly SpanFacts[], analysis: TraceAnalysis = analyzeTrace(trace, facts)): WaterfallRow[] {
+export function waterfallRows(
+  trace: StoredTrace,
+  facts: readonly SpanFacts[],
+  analysis: TraceAnalysis = analyzeTrace(trace, facts),
+): WaterfallRow[] {
   return fromWaterfallColumns(waterfallColumns(trace, facts, analysis));
 }

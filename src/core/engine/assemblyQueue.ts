@@ -118,7 +118,7 @@ export function chunksOf(request: ExportTraceServiceRequest, spans: Map<string, 
   let size = 0;
   for (const resourceSpans of request.resourceSpans) {
     for (const scopeSpans of resourceSpans.scopeSpans) {
-      for (let at = 0; at < scopeSpans.spans.length; ) {
+      for (let at = 0; at < scopeSpans.spans.length;) {
         if (!current || size === ASSEMBLY_CHUNK_SPANS) {
           current = { request: { resourceSpans: [] }, spans: new Map(), invalid };
           chunks.push(current);

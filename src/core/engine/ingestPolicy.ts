@@ -64,7 +64,10 @@ class TruncationNotes {
     const earlier = existing?.value.arrayValue?.values.flatMap((v) => (v.stringValue === undefined ? [] : [v.stringValue])) ?? [];
     const all = [...new Set([...earlier, ...this.paths])];
     const listed = all.length > MAX_LISTED_PATHS ? [...all.slice(0, MAX_LISTED_PATHS), `…and ${all.length - MAX_LISTED_PATHS} more`] : all;
-    const entry: KeyValue = { key: TRUNCATED_ATTRIBUTES_KEY, value: { arrayValue: { values: listed.map((path) => ({ stringValue: path })) } } };
+    const entry: KeyValue = {
+      key: TRUNCATED_ATTRIBUTES_KEY,
+      value: { arrayValue: { values: listed.map((path) => ({ stringValue: path })) } },
+    };
     return [...attributes.filter((kv) => kv.key !== TRUNCATED_ATTRIBUTES_KEY), entry];
   }
 }
@@ -97,8 +100,15 @@ export class IngestPolicy {
     const links = mapSame(span.links, (link, i) => this.link(link, `links[${i}].`, notes));
     const message = span.status.message === undefined ? undefined : this.text(span.status.message, 'status.message', notes);
     const traceState = span.traceState === undefined ? undefined : this.text(span.traceState, 'traceState', notes);
-    if (name === span.name && attributes === span.attributes && events === span.events && links === span.links &&
-        message === span.status.message && traceState === span.traceState && notes.paths.length === 0) {
+    if (
+      name === span.name &&
+      attributes === span.attributes &&
+      events === span.events &&
+      links === span.links &&
+      message === span.status.message &&
+      traceState === span.traceState &&
+      notes.paths.length === 0
+    ) {
       return span;
     }
     const out: OtlpSpan = { ...span, name, attributes: notes.mark(attributes), events, links };
@@ -113,8 +123,13 @@ export class IngestPolicy {
     const body = log.body === undefined ? undefined : this.value(log.body, 'body', { left: this.maxAttributeBytes }, notes);
     const severityText = log.severityText === undefined ? undefined : this.text(log.severityText, 'severityText', notes);
     const eventName = log.eventName === undefined ? undefined : this.text(log.eventName, 'eventName', notes);
-    if (attributes === log.attributes && body === log.body && severityText === log.severityText &&
-        eventName === log.eventName && notes.paths.length === 0) {
+    if (
+      attributes === log.attributes &&
+      body === log.body &&
+      severityText === log.severityText &&
+      eventName === log.eventName &&
+      notes.paths.length === 0
+    ) {
       return log;
     }
     const out: OtlpLogRecord = { ...log, attributes: notes.mark(attributes) };
@@ -184,7 +199,8 @@ export class IngestPolicy {
     const keyLength = kv.key.length;
     if (keyLength * 3 > this.maxAttributeBytes || this.redactor.matches(kv.key)) return false;
     const value = kv.value;
-    if (value.stringValue !== undefined) return value.stringValue.length * 3 <= Math.max(MIN_MAX_ATTRIBUTE_BYTES, this.maxAttributeBytes - keyLength);
+    if (value.stringValue !== undefined)
+      return value.stringValue.length * 3 <= Math.max(MIN_MAX_ATTRIBUTE_BYTES, this.maxAttributeBytes - keyLength);
     if (value.bytesValue !== undefined) return value.bytesValue.length <= this.maxAttributeBytes - keyLength;
     return value.arrayValue === undefined && value.kvlistValue === undefined;
   }

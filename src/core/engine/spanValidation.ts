@@ -31,8 +31,14 @@ export function isSpanId(id: string): boolean {
 }
 
 /** `knownTraceId`: a trace id already found valid (spans of one trace repeat it), so it is not judged again. */
-export function invalidSpanReason(traceId: string, spanId: string, parentSpanId: string | undefined, knownTraceId?: string): string | undefined {
-  if (traceId !== knownTraceId && (!TRACE_ID.test(traceId) || traceId === ZERO_TRACE_ID)) return 'spans with an invalid trace id (need 16 non-zero bytes)';
+export function invalidSpanReason(
+  traceId: string,
+  spanId: string,
+  parentSpanId: string | undefined,
+  knownTraceId?: string,
+): string | undefined {
+  if (traceId !== knownTraceId && (!TRACE_ID.test(traceId) || traceId === ZERO_TRACE_ID))
+    return 'spans with an invalid trace id (need 16 non-zero bytes)';
   if (!SPAN_ID.test(spanId) || spanId === ZERO_SPAN_ID) return 'spans with an invalid span id (need 8 non-zero bytes)';
   if (parentSpanId !== undefined && !SPAN_ID.test(parentSpanId)) return 'spans with an invalid parent span id';
   return undefined;

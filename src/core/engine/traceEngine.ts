@@ -190,7 +190,12 @@ export class TraceEngine implements LoupeApi, IngestSink {
             continue;
           }
           const live = this.traceFor(log.traceId, now);
-          live.addLog(this.policy.log(log), live.internResource(resource, resourceLogs.schemaUrl), live.internScope(scope, scopeLogs.schemaUrl), now);
+          live.addLog(
+            this.policy.log(log),
+            live.internResource(resource, resourceLogs.schemaUrl),
+            live.internScope(scope, scopeLogs.schemaUrl),
+            now,
+          );
           touched.add(live);
         }
       }
@@ -430,4 +435,3 @@ export class TraceEngine implements LoupeApi, IngestSink {
     };
   }
 }
-

@@ -32,7 +32,10 @@ export function failureOfNetworkError(error: unknown): DeliveryFailure {
  * The caller's signal and the time limit as one signal, plus a way to tell which fired.
  * `dispose` clears the timer so nothing is left scheduled after the forward.
  */
-export function deadlineSignal(timeoutMs: number, outer: AbortSignal | undefined): {
+export function deadlineSignal(
+  timeoutMs: number,
+  outer: AbortSignal | undefined,
+): {
   signal: AbortSignal;
   reason: () => DeliveryFailure;
   dispose: () => void;

@@ -42,7 +42,10 @@ export type ForwardResult =
 /** Server text as shown to the user: control characters out, whitespace collapsed, length capped. */
 export function tidyServerText(text: string, maxChars = 500): string {
   // eslint-disable-next-line no-control-regex
-  const clean = text.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim();
+  const clean = text
+    .replace(/[\u0000-\u001f\u007f]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   return clean.length > maxChars ? `${clean.slice(0, maxChars)}…` : clean;
 }
 

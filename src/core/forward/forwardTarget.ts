@@ -66,7 +66,8 @@ const HEADER_VALUE = /^[\t\x20-\x7e\x80-\uffff]*$/;
  * sentence saying what to fix. Accepts any input shape (settings are user-edited JSON).
  */
 export function validateForwardTarget(target: unknown): string | undefined {
-  if (typeof target !== 'object' || target === null || Array.isArray(target)) return 'A forward target must be an object with name, protocol and endpoint.';
+  if (typeof target !== 'object' || target === null || Array.isArray(target))
+    return 'A forward target must be an object with name, protocol and endpoint.';
   const { name, protocol, endpoint, headers, uiUrl } = target as Record<string, unknown>;
   if (typeof name !== 'string' || name.trim() === '') return 'A forward target needs a name.';
   const label = `Forward target "${name}"`;
@@ -81,14 +82,18 @@ export function validateForwardTarget(target: unknown): string | undefined {
   }
   if (url.username || url.password) return `${label}: put credentials in headers, not in the endpoint URL.`;
   if (headers !== undefined) {
-    if (typeof headers !== 'object' || headers === null || Array.isArray(headers)) return `${label}: headers must be an object of name → value strings.`;
+    if (typeof headers !== 'object' || headers === null || Array.isArray(headers))
+      return `${label}: headers must be an object of name → value strings.`;
     for (const [key, value] of Object.entries(headers)) {
       if (typeof value !== 'string') return `${label}: header "${key}" must have a string value.`;
       if (!HEADER_NAME.test(key)) return `${label}: "${key}" is not a valid header name.`;
       if (!HEADER_VALUE.test(value)) return `${label}: header "${key}" holds a control character (e.g. a line break).`;
-      if (protocol === 'otlp-grpc' && !GRPC_METADATA_KEY.test(key.toLowerCase())) return `${label}: "${key}" is not a valid gRPC metadata key.`;
-      if (protocol === 'otlp-grpc' && key.toLowerCase().endsWith('-bin')) return `${label}: binary gRPC metadata ("${key}") is not supported.`;
-      if (protocol === 'otlp-grpc' && RESERVED_GRPC_KEY.test(key.toLowerCase())) return `${label}: "${key}" is set by gRPC itself and cannot be a header.`;
+      if (protocol === 'otlp-grpc' && !GRPC_METADATA_KEY.test(key.toLowerCase()))
+        return `${label}: "${key}" is not a valid gRPC metadata key.`;
+      if (protocol === 'otlp-grpc' && key.toLowerCase().endsWith('-bin'))
+        return `${label}: binary gRPC metadata ("${key}") is not supported.`;
+      if (protocol === 'otlp-grpc' && RESERVED_GRPC_KEY.test(key.toLowerCase()))
+        return `${label}: "${key}" is set by gRPC itself and cannot be a header.`;
     }
   }
   if (uiUrl !== undefined) {

@@ -36,10 +36,15 @@ type Delivery = { sent: true; rejectedSpans?: number; targetMessage?: string } |
  * (another backend's credentials would go to this target), retry a refused connection for most
  * of the time limit, and report a 503 without its status or message.
  */
-export async function forwardTrace(request: ExportTraceServiceRequest, target: ForwardTarget, options: ForwardOptions = {}): Promise<ForwardResult> {
+export async function forwardTrace(
+  request: ExportTraceServiceRequest,
+  target: ForwardTarget,
+  options: ForwardOptions = {},
+): Promise<ForwardResult> {
   const invalid = validateForwardTarget(target);
   if (invalid) return failed({ kind: 'invalid-target', message: invalid });
-  const timeoutMs = Number.isFinite(options.timeoutMs) && (options.timeoutMs ?? 0) > 0 ? (options.timeoutMs as number) : DEFAULT_FORWARD_TIMEOUT_MS;
+  const timeoutMs =
+    Number.isFinite(options.timeoutMs) && (options.timeoutMs ?? 0) > 0 ? (options.timeoutMs as number) : DEFAULT_FORWARD_TIMEOUT_MS;
 
   let spans: ReadableSpan[];
   let body: Uint8Array;
@@ -54,7 +59,9 @@ export async function forwardTrace(request: ExportTraceServiceRequest, target: F
   }
 
   const delivery = await withHardLimit(
-    deliver(body, target, timeoutMs, options.signal).catch((error: unknown) => undelivered({ kind: 'unreachable', detail: errorText(error) }, target)),
+    deliver(body, target, timeoutMs, options.signal).catch((error: unknown) =>
+      undelivered({ kind: 'unreachable', detail: errorText(error) }, target),
+    ),
     timeoutMs + HARD_LIMIT_GRACE_MS,
     target,
   );
@@ -135,10 +142,18 @@ function httpDelivery(outcome: HttpPostOutcome, target: ForwardTarget, otlp: boo
 
 function partialOf(partial: { rejectedSpans: number; message?: string } | undefined): { rejectedSpans?: number; targetMessage?: string } {
   if (!partial) return {};
-  return { ...(partial.rejectedSpans ? { rejectedSpans: partial.rejectedSpans } : {}), ...(partial.message ? { targetMessage: partial.message } : {}) };
+  return {
+    ...(partial.rejectedSpans ? { rejectedSpans: partial.rejectedSpans } : {}),
+    ...(partial.message ? { targetMessage: partial.message } : {}),
+  };
 }
 
-function refused(target: ForwardTarget, status: string, serverMessage: string | undefined, codes: Pick<ForwardError, 'httpStatus' | 'grpcCode'>): Delivery {
+function refused(
+  target: ForwardTarget,
+  status: string,
+  serverMessage: string | undefined,
+  codes: Pick<ForwardError, 'httpStatus' | 'grpcCode'>,
+): Delivery {
   return {
     sent: false,
     error: {
@@ -166,7 +181,10 @@ function undelivered(failure: DeliveryFailure, target: ForwardTarget): Delivery 
 function withHardLimit(delivery: Promise<Delivery>, limitMs: number, target: ForwardTarget): Promise<Delivery> {
   let timer: NodeJS.Timeout | undefined;
   const backstop = new Promise<Delivery>((resolve) => {
-    timer = setTimeout(() => resolve(undelivered({ kind: 'timeout', detail: `no answer within ${formatSeconds(limitMs)}` }, target)), limitMs);
+    timer = setTimeout(
+      () => resolve(undelivered({ kind: 'timeout', detail: `no answer within ${formatSeconds(limitMs)}` }, target)),
+      limitMs,
+    );
   });
   return Promise.race([delivery, backstop]).finally(() => clearTimeout(timer));
 }

@@ -2,11 +2,8 @@ import { Client, credentials, Metadata, status as GrpcStatus, type ServiceError 
 import { passThrough, TRACE_EXPORT_PATH } from '../otlp/grpcServices';
 import { deadlineSignal, formatSeconds, type DeliveryFailure } from './deliveryFailure';
 
-
 export type GrpcExportOutcome =
-  | { answered: { response: Buffer } }
-  | { refused: { code: number; codeName: string; details: string } }
-  | { failed: DeliveryFailure };
+  { answered: { response: Buffer } } | { refused: { code: number; codeName: string; details: string } } | { failed: DeliveryFailure };
 
 export interface GrpcExportOptions {
   address: string;
@@ -16,9 +13,9 @@ export interface GrpcExportOptions {
   signal?: AbortSignal;
 }
 
-
 /** What grpc-js says when it never got a connection up, as opposed to a server answering UNAVAILABLE. */
-const NO_CONNECTION = /No connection established|Name resolution failed|ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|Connection dropped|Failed to connect/i;
+const NO_CONNECTION =
+  /No connection established|Name resolution failed|ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|Connection dropped|Failed to connect/i;
 
 /**
  * One unary `TraceService/Export` call with the request already encoded, on a channel of its own
@@ -29,7 +26,9 @@ export function exportOverGrpc(request: Uint8Array, options: GrpcExportOptions):
   const deadline = deadlineSignal(options.timeoutMs, options.signal);
   // A channel of its own, not grpc-js's shared pool: a connection that failed a moment ago (Jaeger
   // not started yet) must not fail the next forward from its reconnect backoff.
-  const client = new Client(options.address, options.tls ? credentials.createSsl() : credentials.createInsecure(), { 'grpc.use_local_subchannel_pool': 1 });
+  const client = new Client(options.address, options.tls ? credentials.createSsl() : credentials.createInsecure(), {
+    'grpc.use_local_subchannel_pool': 1,
+  });
   return new Promise<GrpcExportOutcome>((resolve) => {
     if (deadline.signal.aborted) return resolve({ failed: deadline.reason() });
     const metadata = new Metadata();
@@ -56,7 +55,8 @@ export function exportOverGrpc(request: Uint8Array, options: GrpcExportOptions):
 function outcomeOfError(error: ServiceError, aborted: DeliveryFailure | undefined, timeoutMs: number): GrpcExportOutcome {
   if (aborted) return { failed: aborted };
   const details = error.details || error.message;
-  if (error.code === GrpcStatus.DEADLINE_EXCEEDED) return { failed: { kind: 'timeout', detail: `no answer within ${formatSeconds(timeoutMs)}` } };
+  if (error.code === GrpcStatus.DEADLINE_EXCEEDED)
+    return { failed: { kind: 'timeout', detail: `no answer within ${formatSeconds(timeoutMs)}` } };
   if (error.code === GrpcStatus.UNAVAILABLE && NO_CONNECTION.test(details)) return { failed: { kind: 'unreachable', detail: details } };
   return { refused: { code: error.code, codeName: GrpcStatus[error.code] ?? 'UNKNOWN', details } };
 }

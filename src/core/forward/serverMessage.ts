@@ -56,7 +56,9 @@ export function partialSuccessOf(contentType: string, body: Uint8Array): { rejec
     let rejected: unknown;
     let message: unknown;
     if (contentType.toLowerCase().includes('json')) {
-      const parsed = JSON.parse(Buffer.from(body).toString('utf8')) as { partialSuccess?: { rejectedSpans?: unknown; errorMessage?: unknown } };
+      const parsed = JSON.parse(Buffer.from(body).toString('utf8')) as {
+        partialSuccess?: { rejectedSpans?: unknown; errorMessage?: unknown };
+      };
       rejected = parsed.partialSuccess?.rejectedSpans;
       message = parsed.partialSuccess?.errorMessage;
     } else {

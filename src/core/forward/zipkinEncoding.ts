@@ -26,7 +26,8 @@ export function zipkinSpansOf(spans: readonly ReadableSpan[]): ZipkinSpanJson[] 
   // The URL is parsed but never contacted: the send step below replaces the exporter's.
   const exporter = new ZipkinExporter({ url: 'http://127.0.0.1/api/v2/spans' });
   const internals = exporter as unknown as { _send?: ZipkinSend };
-  if (typeof internals._send !== 'function') throw new Error('This @opentelemetry/exporter-zipkin version has no send step to take the encoded spans from.');
+  if (typeof internals._send !== 'function')
+    throw new Error('This @opentelemetry/exporter-zipkin version has no send step to take the encoded spans from.');
   let encoded: ZipkinSpanJson[] | undefined;
   internals._send = (zipkinSpans, done) => {
     encoded = zipkinSpans;

@@ -31,7 +31,7 @@ const ALIASES: Record<string, string> = {
   'google.vertex': 'google',
   'google-vertex': 'google',
   gemini: 'google',
-  'google_genai': 'google',
+  google_genai: 'google',
   'google-genai': 'google',
   'aws.bedrock': 'aws-bedrock',
   bedrock: 'aws-bedrock',

@@ -54,7 +54,7 @@ export function readError(status: OtlpStatus | undefined, attrs: AttributeMap, e
     valueNumber(attrs.raw('http.response.status_code')) ??
     valueNumber(attrs.raw('http.status_code')) ??
     (errorType && /^[1-5]\d\d$/.test(errorType) ? Number(errorType) : undefined) ??
-    (code === 2 || error ? httpStatusIn(statusMessage) ?? httpStatusIn(error?.message) : undefined);
+    (code === 2 || error ? (httpStatusIn(statusMessage) ?? httpStatusIn(error?.message)) : undefined);
 
   let spanStatus: SpanStatus = code === 2 ? 'error' : code === 1 ? 'ok' : 'unset';
   if (spanStatus === 'unset' && (errorType || (httpStatus !== undefined && httpStatus >= 400))) spanStatus = 'error';

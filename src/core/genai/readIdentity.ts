@@ -21,7 +21,17 @@ const METADATA_PREFIXES = [
   'langfuse.observation.metadata.',
   'metadata.',
 ];
-const SESSION_NAMES = new Set(['session_id', 'sessionid', 'session', 'conversation_id', 'conversationid', 'thread_id', 'threadid', 'chat_id', 'chatid']);
+const SESSION_NAMES = new Set([
+  'session_id',
+  'sessionid',
+  'session',
+  'conversation_id',
+  'conversationid',
+  'thread_id',
+  'threadid',
+  'chat_id',
+  'chatid',
+]);
 const USER_NAMES = new Set(['user_id', 'userid', 'user', 'end_user_id', 'enduserid']);
 /** Attributes that hold metadata as one JSON string. */
 const METADATA_JSON_KEYS = ['metadata', 'langfuse.trace.metadata', 'langsmith.metadata', 'traceloop.association.properties'];
@@ -29,7 +39,10 @@ const METADATA_JSON_KEYS = ['metadata', 'langfuse.trace.metadata', 'langsmith.me
 const AGENT_NAME_PREFIX = /^(invoke_agent|create_agent|agent run:?|agent:)\s+/i;
 
 function agentFromName(name: string): string | undefined {
-  const stripped = name.replace(AGENT_NAME_PREFIX, '').trim().replace(/^['"]|['"]$/g, '');
+  const stripped = name
+    .replace(AGENT_NAME_PREFIX, '')
+    .trim()
+    .replace(/^['"]|['"]$/g, '');
   return stripped.length > 0 && stripped.length <= 200 ? stripped : undefined;
 }
 

@@ -9,7 +9,12 @@ import { toolDetail } from './toolDetail';
 function genAiEvents(span: StoredSpan, logs: readonly StoredLog[]): GenAiEvent[] {
   const events: GenAiEvent[] = [];
   for (const log of logs) {
-    events.push({ name: log.eventName, time: log.timeUnixNano || log.observedTimeUnixNano, body: log.body, attributes: log.attributes ?? [] });
+    events.push({
+      name: log.eventName,
+      time: log.timeUnixNano || log.observedTimeUnixNano,
+      body: log.body,
+      attributes: log.attributes ?? [],
+    });
   }
   for (const event of span.events ?? []) {
     if (event.name?.startsWith('gen_ai.')) {

@@ -58,7 +58,10 @@ function frameAt(location: string, fn: string | undefined): StackFrame | undefin
   const m = LOCATION.exec(target);
   const filePath = fileUrlToPath(m ? m[1] : target);
   if (!filePath) return undefined;
-  const name = fn?.replace(/^async\s+/, '').replace(/\s+\[as .+\]$/, '').trim();
+  const name = fn
+    ?.replace(/^async\s+/, '')
+    .replace(/\s+\[as .+\]$/, '')
+    .trim();
   return {
     filePath,
     line: m ? Number(m[2]) : undefined,

@@ -1,16 +1,6 @@
 import { OtlpDecodeError } from './decodeError';
 import { MAX_VALUE_DEPTH } from './decodeLimits';
-import {
-  arrayAt,
-  boolAt,
-  bytesAt,
-  doubleAt,
-  fail,
-  int64At,
-  objectAt,
-  stringAt,
-  uint32At,
-} from './jsonFields';
+import { arrayAt, boolAt, bytesAt, doubleAt, fail, int64At, objectAt, stringAt, uint32At } from './jsonFields';
 import type { JsonObject } from './jsonFields';
 import { listItemPath, memberPath } from './jsonPath';
 import type { AnyValue, InstrumentationScope, KeyValue, Resource } from './model';

@@ -35,7 +35,10 @@ function readResourceLogs(raw: unknown, path: string): ResourceLogs {
   const object = objectAt(raw, path);
   const scopeItems = arrayAt(object.scopeLogs ?? object.scope_logs, memberPath(path, '.scopeLogs'));
   // Pre-1.0 senders wrote `instrumentationLibraryLogs` with an `instrumentationLibrary` scope.
-  const legacyItems = arrayAt(object.instrumentationLibraryLogs ?? object.instrumentation_library_logs, memberPath(path, '.instrumentationLibraryLogs'));
+  const legacyItems = arrayAt(
+    object.instrumentationLibraryLogs ?? object.instrumentation_library_logs,
+    memberPath(path, '.instrumentationLibraryLogs'),
+  );
   const scopeLogs: ScopeLogs[] = [];
   for (let index = 0; index < scopeItems.length; index++) {
     scopeLogs.push(readScopeLogs(scopeItems[index], listItemPath(path, '.scopeLogs', index)));
@@ -76,7 +79,12 @@ function readLogRecord(raw: unknown, path: string): OtlpLogRecord {
   if (time !== '0') record.timeUnixNano = time;
   const observed = fixed64At(object.observedTimeUnixNano ?? object.observed_time_unix_nano, memberPath(path, '.observedTimeUnixNano'));
   if (observed !== '0') record.observedTimeUnixNano = observed;
-  const severityNumber = enumAt(object.severityNumber ?? object.severity_number, memberPath(path, '.severityNumber'), SEVERITY_NUMBER_NAMES, 'SeverityNumber');
+  const severityNumber = enumAt(
+    object.severityNumber ?? object.severity_number,
+    memberPath(path, '.severityNumber'),
+    SEVERITY_NUMBER_NAMES,
+    'SeverityNumber',
+  );
   if (severityNumber !== 0) record.severityNumber = severityNumber;
   const severityText = stringAt(object.severityText ?? object.severity_text, memberPath(path, '.severityText'));
   if (severityText !== '') record.severityText = severityText;

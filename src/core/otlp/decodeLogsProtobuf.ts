@@ -17,8 +17,19 @@ const REQUEST_FIELDS = ['', 'resource_logs'];
 const RESOURCE_LOGS_FIELDS = ['', 'resource', 'scope_logs', 'schema_url'];
 const SCOPE_LOGS_FIELDS = ['', 'scope', 'log_records', 'schema_url'];
 const LOG_RECORD_FIELDS = [
-  '', 'time_unix_nano', 'severity_number', 'severity_text', '', 'body', 'attributes',
-  'dropped_attributes_count', 'flags', 'trace_id', 'span_id', 'observed_time_unix_nano', 'event_name',
+  '',
+  'time_unix_nano',
+  'severity_number',
+  'severity_text',
+  '',
+  'body',
+  'attributes',
+  'dropped_attributes_count',
+  'flags',
+  'trace_id',
+  'span_id',
+  'observed_time_unix_nano',
+  'event_name',
 ];
 
 /** Field 1000 of ResourceLogs: the pre-1.0 `instrumentation_library_logs`, laid out like `scope_logs`. */

@@ -2,15 +2,7 @@ import { parseJsonBody, readKeyValuesJson, readResourceJson, readScopeJson } fro
 import type { JsonObject } from './jsonFields';
 import { arrayAt, enumAt, fixed64At, idAt, objectAt, stringAt, uint32At } from './jsonFields';
 import { listItemPath, memberPath, readWithPathsOnFailure } from './jsonPath';
-import type {
-  ExportTraceServiceRequest,
-  OtlpEvent,
-  OtlpLink,
-  OtlpSpan,
-  OtlpStatus,
-  ResourceSpans,
-  ScopeSpans,
-} from './model';
+import type { ExportTraceServiceRequest, OtlpEvent, OtlpLink, OtlpSpan, OtlpStatus, ResourceSpans, ScopeSpans } from './model';
 
 const SPAN_KIND_NAMES: Readonly<Record<string, number>> = {
   SPAN_KIND_UNSPECIFIED: 0,
@@ -49,7 +41,10 @@ function readResourceSpans(raw: unknown, path: string): ResourceSpans {
   const object = objectAt(raw, path);
   const scopeItems = arrayAt(object.scopeSpans ?? object.scope_spans, memberPath(path, '.scopeSpans'));
   // Pre-1.0 senders wrote `instrumentationLibrarySpans` with an `instrumentationLibrary` scope.
-  const legacyItems = arrayAt(object.instrumentationLibrarySpans ?? object.instrumentation_library_spans, memberPath(path, '.instrumentationLibrarySpans'));
+  const legacyItems = arrayAt(
+    object.instrumentationLibrarySpans ?? object.instrumentation_library_spans,
+    memberPath(path, '.instrumentationLibrarySpans'),
+  );
   const scopeSpans: ScopeSpans[] = [];
   for (let index = 0; index < scopeItems.length; index++) {
     scopeSpans.push(readScopeSpans(scopeItems[index], listItemPath(path, '.scopeSpans', index)));
@@ -103,7 +98,10 @@ function readSpan(raw: unknown, path: string): OtlpSpan {
   if (parentSpanId !== '') span.parentSpanId = parentSpanId;
   const flags = uint32At(object.flags, memberPath(path, '.flags'));
   if (flags !== 0) span.flags = flags;
-  const droppedAttributes = uint32At(object.droppedAttributesCount ?? object.dropped_attributes_count, memberPath(path, '.droppedAttributesCount'));
+  const droppedAttributes = uint32At(
+    object.droppedAttributesCount ?? object.dropped_attributes_count,
+    memberPath(path, '.droppedAttributesCount'),
+  );
   if (droppedAttributes !== 0) span.droppedAttributesCount = droppedAttributes;
   const droppedEvents = uint32At(object.droppedEventsCount ?? object.dropped_events_count, memberPath(path, '.droppedEventsCount'));
   if (droppedEvents !== 0) span.droppedEventsCount = droppedEvents;
@@ -123,7 +121,10 @@ function readEvents(raw: unknown, path: string): OtlpEvent[] {
       name: stringAt(object.name, memberPath(itemPath, '.name')),
       attributes: readKeyValuesJson(object.attributes, memberPath(itemPath, '.attributes'), 0),
     };
-    const dropped = uint32At(object.droppedAttributesCount ?? object.dropped_attributes_count, memberPath(itemPath, '.droppedAttributesCount'));
+    const dropped = uint32At(
+      object.droppedAttributesCount ?? object.dropped_attributes_count,
+      memberPath(itemPath, '.droppedAttributesCount'),
+    );
     if (dropped !== 0) event.droppedAttributesCount = dropped;
     events[index] = event;
   }
@@ -143,7 +144,10 @@ function readLinks(raw: unknown, path: string): OtlpLink[] {
     };
     const traceState = stringAt(object.traceState ?? object.trace_state, memberPath(itemPath, '.traceState'));
     if (traceState !== '') link.traceState = traceState;
-    const dropped = uint32At(object.droppedAttributesCount ?? object.dropped_attributes_count, memberPath(itemPath, '.droppedAttributesCount'));
+    const dropped = uint32At(
+      object.droppedAttributesCount ?? object.dropped_attributes_count,
+      memberPath(itemPath, '.droppedAttributesCount'),
+    );
     if (dropped !== 0) link.droppedAttributesCount = dropped;
     const flags = uint32At(object.flags, memberPath(itemPath, '.flags'));
     if (flags !== 0) link.flags = flags;

@@ -18,9 +18,23 @@ const REQUEST_FIELDS = ['', 'resource_spans'];
 const RESOURCE_SPANS_FIELDS = ['', 'resource', 'scope_spans', 'schema_url'];
 const SCOPE_SPANS_FIELDS = ['', 'scope', 'spans', 'schema_url'];
 const SPAN_FIELDS = [
-  '', 'trace_id', 'span_id', 'trace_state', 'parent_span_id', 'name', 'kind', 'start_time_unix_nano',
-  'end_time_unix_nano', 'attributes', 'dropped_attributes_count', 'events', 'dropped_events_count',
-  'links', 'dropped_links_count', 'status', 'flags',
+  '',
+  'trace_id',
+  'span_id',
+  'trace_state',
+  'parent_span_id',
+  'name',
+  'kind',
+  'start_time_unix_nano',
+  'end_time_unix_nano',
+  'attributes',
+  'dropped_attributes_count',
+  'events',
+  'dropped_events_count',
+  'links',
+  'dropped_links_count',
+  'status',
+  'flags',
 ];
 const EVENT_FIELDS = ['', 'time_unix_nano', 'name', 'attributes', 'dropped_attributes_count'];
 const LINK_FIELDS = ['', 'trace_id', 'span_id', 'trace_state', 'attributes', 'dropped_attributes_count', 'flags'];

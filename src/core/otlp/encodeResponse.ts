@@ -13,7 +13,8 @@ const textEncoder = new TextEncoder();
 export function encodeExportResponse(signal: OtlpSignal, format: OtlpWireFormat, partial?: PartialSuccess): Uint8Array {
   const rejected = partial?.rejected ?? 0;
   const errorMessage = partial?.errorMessage ?? '';
-  if (!Number.isSafeInteger(rejected) || rejected < 0) throw new RangeError(`rejected count must be a non-negative integer, got ${rejected}`);
+  if (!Number.isSafeInteger(rejected) || rejected < 0)
+    throw new RangeError(`rejected count must be a non-negative integer, got ${rejected}`);
   const hasPartial = rejected > 0 || errorMessage !== '';
   if (format === 'json') {
     if (!hasPartial) return textEncoder.encode('{}');
@@ -41,7 +42,8 @@ export function encodeExportResponse(signal: OtlpSignal, format: OtlpWireFormat,
  * responses, encoded like the request. `code` is a gRPC status code, e.g. 3 INVALID_ARGUMENT.
  */
 export function encodeErrorStatus(format: OtlpWireFormat, code: number, message: string): Uint8Array {
-  if (!Number.isInteger(code) || code < 0 || code > 0x7fffffff) throw new RangeError(`status code must be a non-negative int32, got ${code}`);
+  if (!Number.isInteger(code) || code < 0 || code > 0x7fffffff)
+    throw new RangeError(`status code must be a non-negative int32, got ${code}`);
   if (format === 'json') {
     const status: { code?: number; message?: string } = {};
     if (code !== 0) status.code = code;

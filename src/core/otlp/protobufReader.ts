@@ -290,8 +290,14 @@ function shortStringSlot(bytes: Uint8Array, start: number, size: number): number
   const last = start + size - 1;
   const mid = start + (size >> 1);
   let hash = Math.imul(size, 0x9e3779b1);
-  hash = Math.imul(hash ^ (bytes[start] | (bytes[start + (size >> 3)] << 8) | (bytes[start + ((size - 1) >> 1)] << 16) | (bytes[mid] << 24)), 0x85ebca6b);
-  hash = Math.imul(hash ^ (bytes[last] | (bytes[start + ((size * 3) >> 2)] << 8) | (bytes[last - (size >> 2)] << 16) | (bytes[start + (size >> 2)] << 24)), 0xc2b2ae35);
+  hash = Math.imul(
+    hash ^ (bytes[start] | (bytes[start + (size >> 3)] << 8) | (bytes[start + ((size - 1) >> 1)] << 16) | (bytes[mid] << 24)),
+    0x85ebca6b,
+  );
+  hash = Math.imul(
+    hash ^ (bytes[last] | (bytes[start + ((size * 3) >> 2)] << 8) | (bytes[last - (size >> 2)] << 16) | (bytes[start + (size >> 2)] << 24)),
+    0xc2b2ae35,
+  );
   return (hash ^ (hash >>> 15)) & (SHORT_STRING_SLOTS - 1);
 }
 

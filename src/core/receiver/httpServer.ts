@@ -114,12 +114,7 @@ export class HttpServer {
 
   private async handleOtlp(request: IncomingMessage, response: ServerResponse, path: string): Promise<void> {
     const method = request.method ?? 'GET';
-    const cors = decideOtlpCors(
-      method,
-      request.headers.origin,
-      request.headers['access-control-request-headers'],
-      this.allowedOrigins,
-    );
+    const cors = decideOtlpCors(method, request.headers.origin, request.headers['access-control-request-headers'], this.allowedOrigins);
     if (cors.answer) {
       const body = cors.answer.message === undefined ? undefined : { error: cors.answer.message };
       const headers = cors.answer.status === 204 ? cors.headers : { ...cors.headers, Connection: 'close' };
@@ -135,12 +130,7 @@ export class HttpServer {
     await handleOtlpExport(request, response, signal, this.options.sink, this.maxRequestBytes, cors.headers);
   }
 
-  private async handleApi(
-    request: IncomingMessage,
-    response: ServerResponse,
-    path: string,
-    query: URLSearchParams,
-  ): Promise<void> {
+  private async handleApi(request: IncomingMessage, response: ServerResponse, path: string, query: URLSearchParams): Promise<void> {
     const api = this.options.api;
     if (api === undefined) return sendJson(response, 404, { error: 'This server has no API.' });
     const method = request.method ?? 'GET';
@@ -195,12 +185,7 @@ function isSameOrigin(request: IncomingMessage): boolean {
   }
 }
 
-function sendJson(
-  response: ServerResponse,
-  status: number,
-  value: unknown,
-  extraHeaders: Record<string, string> = {},
-): void {
+function sendJson(response: ServerResponse, status: number, value: unknown, extraHeaders: Record<string, string> = {}): void {
   const body = value === undefined ? undefined : Buffer.from(JSON.stringify(value));
   response.writeHead(status, {
     ...extraHeaders,

@@ -29,9 +29,7 @@ export function decideOtlpCors(
   const headers: Record<string, string> = { 'Access-Control-Allow-Origin': origin, Vary: 'Origin' };
   if (method !== 'OPTIONS') return { headers };
   const allowHeaders =
-    requestedHeaders !== undefined && TOKEN_LIST.test(requestedHeaders.trim())
-      ? requestedHeaders.trim()
-      : 'Content-Type, Content-Encoding';
+    requestedHeaders !== undefined && TOKEN_LIST.test(requestedHeaders.trim()) ? requestedHeaders.trim() : 'Content-Type, Content-Encoding';
   return {
     headers: {
       ...headers,

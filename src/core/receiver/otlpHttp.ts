@@ -60,10 +60,7 @@ export async function handleOtlpExport(
 
   let partial: PartialSuccess | undefined;
   try {
-    partial =
-      signal === 'traces'
-        ? sink.ingestTraces(decodeTraceRequest(body, format))
-        : sink.ingestLogs(decodeLogsRequest(body, format));
+    partial = signal === 'traces' ? sink.ingestTraces(decodeTraceRequest(body, format)) : sink.ingestLogs(decodeLogsRequest(body, format));
   } catch (error) {
     if (error instanceof OtlpDecodeError) {
       return sendStatus(response, 400, format, RPC_INVALID_ARGUMENT, error.message, extraHeaders);

@@ -99,10 +99,7 @@ function createInflater(contentEncoding: string | undefined): Gunzip | Inflate |
     case 'deflate':
       return createInflate();
     default:
-      throw new RequestBodyError(
-        415,
-        `Content-Encoding "${contentEncoding}" is not supported; use gzip, deflate or none.`,
-      );
+      throw new RequestBodyError(415, `Content-Encoding "${contentEncoding}" is not supported; use gzip, deflate or none.`);
   }
 }
 

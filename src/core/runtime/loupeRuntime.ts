@@ -28,10 +28,7 @@ export interface RuntimeOptions {
   onStoreRecovered?: () => void;
 }
 
-export type ListenerState =
-  | { state: 'stopped' }
-  | { state: 'listening'; port: number }
-  | { state: 'failed'; error: Error };
+export type ListenerState = { state: 'stopped' } | { state: 'listening'; port: number } | { state: 'failed'; error: Error };
 
 export interface ReceiverStatus {
   host: string;

@@ -48,6 +48,8 @@ function describe(operation: PersistenceOperation, path: string, code: string | 
   }[operation];
   const reason = code
     ? `${code} (${ERRNO_MEANINGS[code] ?? (cause instanceof Error ? cause.message : String(cause))})`
-    : cause instanceof Error ? cause.message : String(cause);
+    : cause instanceof Error
+      ? cause.message
+      : String(cause);
   return `Cannot ${verb} ${path}: ${reason}`;
 }

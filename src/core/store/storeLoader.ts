@@ -6,14 +6,7 @@ import type { StoreMeta } from './storeMeta';
 import { defaultStoreMeta, findStoreMetaProblem } from './storeMeta';
 import type { StoredTrace } from './storedTrace';
 import { findStoredTraceProblem } from './storedTraceShape';
-import {
-  corruptFilePath,
-  isTempFileName,
-  isTraceFileName,
-  metaPath,
-  traceFileName,
-  tracesDir,
-} from './storeLayout';
+import { corruptFilePath, isTempFileName, isTraceFileName, metaPath, traceFileName, tracesDir } from './storeLayout';
 import { runConcurrently } from './runConcurrently';
 
 export interface StoreLoadResult {
@@ -94,11 +87,7 @@ async function readTraceFile(
 }
 
 /** Reads and parses a JSON file; a parse failure moves the file aside. Undefined when there is nothing usable. */
-async function readJsonFile(
-  storeDir: string,
-  path: string,
-  problems: string[],
-): Promise<{ value: unknown; bytes: number } | undefined> {
+async function readJsonFile(storeDir: string, path: string, problems: string[]): Promise<{ value: unknown; bytes: number } | undefined> {
   let text: string | null;
   try {
     text = await new TextFile(path).read();

@@ -27,6 +27,7 @@ export function findStoreMetaProblem(value: unknown): string | undefined {
     if (typeof field !== 'number' || !Number.isSafeInteger(field) || field < 0) return `${key} is not a whole number`;
   }
   const spans = value.evictedSpans;
-  if (spans !== undefined && (typeof spans !== 'number' || !Number.isSafeInteger(spans) || spans < 0)) return 'evictedSpans is not a whole number';
+  if (spans !== undefined && (typeof spans !== 'number' || !Number.isSafeInteger(spans) || spans < 0))
+    return 'evictedSpans is not a whole number';
   return undefined;
 }

@@ -63,4 +63,3 @@ function isIndex(value: unknown, length: number): boolean {
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
-

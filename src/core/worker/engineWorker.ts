@@ -2,7 +2,14 @@ import { parentPort } from 'node:worker_threads';
 import { LoupeRuntime, type ListenerState, type ReceiverStatus } from '../runtime/loupeRuntime';
 import { PortUnavailableError } from '../receiver/listenError';
 import { forwardTrace } from '../forward/forwardTrace';
-import { API_METHODS, type CallMessage, type FromWorker, type SerializedListenerState, type SerializedReceiverStatus, type ToWorker } from './workerProtocol';
+import {
+  API_METHODS,
+  type CallMessage,
+  type FromWorker,
+  type SerializedListenerState,
+  type SerializedReceiverStatus,
+  type ToWorker,
+} from './workerProtocol';
 import type { LoupeApi } from '../../protocol/api';
 
 // The engine thread: receivers, decoding, assembly and the store run here, so the thread that

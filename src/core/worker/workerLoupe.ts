@@ -15,7 +15,15 @@ import type { ExportTraceServiceRequest } from '../otlp/model';
 import type { PriceOverride } from '../genai/pricing';
 import type { ForwardTarget } from '../forward/forwardTarget';
 import type { ForwardResult } from '../forward/forwardResult';
-import type { ApiMethod, ControlMethod, EngineMemory, FromWorker, SerializedReceiverStatus, ToWorker, WorkerRuntimeOptions } from './workerProtocol';
+import type {
+  ApiMethod,
+  ControlMethod,
+  EngineMemory,
+  FromWorker,
+  SerializedReceiverStatus,
+  ToWorker,
+  WorkerRuntimeOptions,
+} from './workerProtocol';
 
 export interface WorkerLoupeEvents {
   onStoreError?: (message: string) => void;
@@ -53,7 +61,10 @@ export class WorkerLoupe implements LoupeApi {
   static start(scriptPath: string, options: WorkerRuntimeOptions, events: WorkerLoupeEvents = {}): Promise<WorkerLoupe> {
     // A young generation larger than V8's default (16 MB semi-spaces): ingest keeps most of what it
     // allocates, and fewer, larger scavenges cut the engine thread's CPU per span by a third or more.
-    const worker = new Worker(scriptPath, { name: 'loupe-engine', resourceLimits: { maxYoungGenerationSizeMb: ENGINE_YOUNG_GENERATION_MB } });
+    const worker = new Worker(scriptPath, {
+      name: 'loupe-engine',
+      resourceLimits: { maxYoungGenerationSizeMb: ENGINE_YOUNG_GENERATION_MB },
+    });
     const loupe = new WorkerLoupe(worker, events);
     return new Promise((resolve, reject) => {
       let ready = false;
@@ -99,7 +110,11 @@ export class WorkerLoupe implements LoupeApi {
    * Exports and forwards a stored trace inside the engine thread; null when the trace is unknown.
    * Aborting `signal` stops the delivery (the result is then a `cancelled` failure).
    */
-  forwardTrace(traceId: string, target: ForwardTarget, options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<ForwardResult | null> {
+  forwardTrace(
+    traceId: string,
+    target: ForwardTarget,
+    options: { timeoutMs?: number; signal?: AbortSignal } = {},
+  ): Promise<ForwardResult | null> {
     const { signal, ...rest } = options;
     const { id, result } = this.start('forwardTrace', [traceId, target, rest]) as { id: number; result: Promise<ForwardResult | null> };
     if (signal) {

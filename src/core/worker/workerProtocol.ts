@@ -19,7 +19,8 @@ export interface SerializedReceiverStatus {
 /** Calls the main thread makes; the LoupeApi queries plus control of the listeners. */
 export type ApiMethod = Exclude<keyof LoupeApi, 'subscribe'>;
 
-export type ControlMethod = 'startReceivers' | 'stopReceivers' | 'setPricing' | 'setLimits' | 'flush' | 'close' | 'forwardTrace' | 'cancelForward' | 'memory';
+export type ControlMethod =
+  'startReceivers' | 'stopReceivers' | 'setPricing' | 'setLimits' | 'flush' | 'close' | 'forwardTrace' | 'cancelForward' | 'memory';
 
 /** The engine thread's own heap (the process's RSS is shared by every thread). */
 export interface EngineMemory {

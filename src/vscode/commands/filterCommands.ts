@@ -19,9 +19,16 @@ export function registerFilterCommands(tree: TracesTreeProvider, treeView: vscod
     const current = tree.model.currentFilter[field];
     const items: (vscode.QuickPickItem & { value?: string })[] = [
       { label: `$(clear-all) Any ${field}`, value: undefined },
-      ...values.map((value) => ({ label: value, value, picked: value === current, description: value === current ? 'current' : undefined })),
+      ...values.map((value) => ({
+        label: value,
+        value,
+        picked: value === current,
+        description: value === current ? 'current' : undefined,
+      })),
     ];
-    const chosen = await vscode.window.showQuickPick(items, { placeHolder: values.length ? `Show traces of the ${field}…` : `No trace names a ${field} yet` });
+    const chosen = await vscode.window.showQuickPick(items, {
+      placeHolder: values.length ? `Show traces of the ${field}…` : `No trace names a ${field} yet`,
+    });
     if (chosen) apply({ [field]: chosen.value });
   };
   return [

@@ -59,14 +59,20 @@ async function report(result: ForwardResult | null, target: ForwardTarget): Prom
     return;
   }
   if (!result.ok && result.error.kind === 'cancelled') {
-    void vscode.window.showInformationMessage(inertMessageText(`Forwarding to ${target.name} was cancelled; it may already have received some of the spans.`));
+    void vscode.window.showInformationMessage(
+      inertMessageText(`Forwarding to ${target.name} was cancelled; it may already have received some of the spans.`),
+    );
     return;
   }
   if (!result.ok) {
-    void vscode.window.showErrorMessage(inertMessageText(`Loupe could not forward the trace. ${result.error.message} Nothing was changed locally.`));
+    void vscode.window.showErrorMessage(
+      inertMessageText(`Loupe could not forward the trace. ${result.error.message} Nothing was changed locally.`),
+    );
     return;
   }
-  const partial = result.rejectedSpans ? ` ${target.name} refused ${result.rejectedSpans} of them${result.targetMessage ? `: ${result.targetMessage}` : '.'}` : '';
+  const partial = result.rejectedSpans
+    ? ` ${target.name} refused ${result.rejectedSpans} of them${result.targetMessage ? `: ${result.targetMessage}` : '.'}`
+    : '';
   const message = `Forwarded ${result.spanCount} ${result.spanCount === 1 ? 'span' : 'spans'} to ${target.name}.${partial}`;
   const button = result.traceUrl ? openButtonLabel(target) : undefined;
   const text = inertMessageText(message);

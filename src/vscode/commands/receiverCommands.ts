@@ -37,16 +37,22 @@ export function registerReceiverCommands(deps: ReceiverCommandDeps): vscode.Disp
     const configured = deps.settings().receiver;
     return connection.endpoint() ?? { host: configured.host, httpPort: configured.httpPort || 4318, grpcPort: configured.grpcPort || null };
   };
-  const setInjection = (on: boolean) => vscode.workspace.getConfiguration('loupe').update('env.injectEndpoint', on, vscode.ConfigurationTarget.Global);
+  const setInjection = (on: boolean) =>
+    vscode.workspace.getConfiguration('loupe').update('env.injectEndpoint', on, vscode.ConfigurationTarget.Global);
   return [
     registerSafeCommand('loupe.showTraces', 'show the traces', () => vscode.commands.executeCommand('loupe.traces.focus')),
     registerSafeCommand('loupe.startReceiver', 'start the receiver', async () => {
       const state = await connection.startReceivers();
       if (state.role === 'joined') {
-        void vscode.window.showInformationMessage(`Another VS Code window runs Loupe's receiver (${state.baseUrl}); this window shows its traces and takes over when it closes.`);
+        void vscode.window.showInformationMessage(
+          `Another VS Code window runs Loupe's receiver (${state.baseUrl}); this window shows its traces and takes over when it closes.`,
+        );
       } else if (receiverProblems(state).length === 0 && state.role === 'owner') {
         const at = connection.endpoint();
-        void vscode.window.setStatusBarMessage(`Loupe is receiving on ports ${state.receiver.grpc.state === 'listening' ? state.receiver.grpc.port : '—'} (gRPC) and ${at?.httpPort ?? '—'} (HTTP).`, 5000);
+        void vscode.window.setStatusBarMessage(
+          `Loupe is receiving on ports ${state.receiver.grpc.state === 'listening' ? state.receiver.grpc.port : '—'} (gRPC) and ${at?.httpPort ?? '—'} (HTTP).`,
+          5000,
+        );
       }
       return state;
     }),
@@ -54,12 +60,16 @@ export function registerReceiverCommands(deps: ReceiverCommandDeps): vscode.Disp
     registerSafeCommand('loupe.copyEndpointSetup', 'copy the setup', async () => {
       const text = endpointSetupText(endpoint(), process.platform === 'win32' ? 'powershell' : 'posix');
       await vscode.env.clipboard.writeText(text);
-      void vscode.window.showInformationMessage('Copied the environment variables for Python and Node. Paste them in the terminal that starts your agent.');
+      void vscode.window.showInformationMessage(
+        'Copied the environment variables for Python and Node. Paste them in the terminal that starts your agent.',
+      );
       return text;
     }),
     registerSafeCommand('loupe.enableEndpointInjection', 'turn on the zero-config endpoint', async () => {
       await setInjection(true);
-      void vscode.window.showInformationMessage('New terminals and Node/Python debug sessions now send OpenTelemetry traces to Loupe. Open a new terminal to use it.');
+      void vscode.window.showInformationMessage(
+        'New terminals and Node/Python debug sessions now send OpenTelemetry traces to Loupe. Open a new terminal to use it.',
+      );
     }),
     registerSafeCommand('loupe.disableEndpointInjection', 'turn off the zero-config endpoint', () => setInjection(false)),
     registerSafeCommand('loupe.openReadme', 'open the guide', () =>

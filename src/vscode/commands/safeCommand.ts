@@ -7,7 +7,9 @@ export function registerSafeCommand(id: string, what: string, run: (...args: any
     try {
       return await run(...args);
     } catch (error) {
-      void vscode.window.showErrorMessage(inertMessageText(`Loupe could not ${what}: ${error instanceof Error ? error.message : String(error)}`));
+      void vscode.window.showErrorMessage(
+        inertMessageText(`Loupe could not ${what}: ${error instanceof Error ? error.message : String(error)}`),
+      );
       return undefined;
     }
   });

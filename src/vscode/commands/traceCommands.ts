@@ -28,7 +28,10 @@ export function registerTraceCommands(deps: TraceCommandDeps): vscode.Disposable
       const target = await traceTargetOf(arg, tree, 'Trace to open');
       if (!target) return;
       const fromTree = arg !== undefined;
-      panels.open({ page: 'trace', traceId: target.traceId, ...(target.spanId ? { spanId: target.spanId } : {}) }, { preserveFocus: fromTree });
+      panels.open(
+        { page: 'trace', traceId: target.traceId, ...(target.spanId ? { spanId: target.spanId } : {}) },
+        { preserveFocus: fromTree },
+      );
     }),
     registerSafeCommand('loupe.showOverview', 'show the breakdown', () => panels.open({ page: 'overview' })),
     registerSafeCommand('loupe.revealSource', 'reveal the source', async (arg?: unknown) => {
@@ -36,10 +39,13 @@ export function registerTraceCommands(deps: TraceCommandDeps): vscode.Disposable
       if (!target) return;
       await tree.ensureSpans(target.traceId);
       const span = target.spanId ? tree.model.span(target.traceId, target.spanId) : tree.model.rootSpan(target.traceId);
-      if (!span) throw new Error(target.spanId ? 'the span is no longer stored.' : 'this trace has several root spans; choose one of them.');
+      if (!span)
+        throw new Error(target.spanId ? 'the span is no longer stored.' : 'this trace has several root spans; choose one of them.');
       const location = sourceLocationOf(span);
       if (!location) {
-        void vscode.window.showWarningMessage(inertMessageText(`Span "${span.name}" carries no source location (no code.* attributes and no stack trace with your code).`));
+        void vscode.window.showWarningMessage(
+          inertMessageText(`Span "${span.name}" carries no source location (no code.* attributes and no stack trace with your code).`),
+        );
         return;
       }
       await source.reveal(location, span.name);
@@ -72,7 +78,10 @@ export function registerTraceCommands(deps: TraceCommandDeps): vscode.Disposable
       if (target) await api.deleteTrace(target.traceId);
     }),
     registerSafeCommand('loupe.importOtlp', 'import the file', async (arg?: unknown) => {
-      const uris = arg instanceof vscode.Uri ? [arg] : await vscode.window.showOpenDialog({ canSelectMany: true, filters: { 'OTLP JSON': ['json'] }, openLabel: 'Import' });
+      const uris =
+        arg instanceof vscode.Uri
+          ? [arg]
+          : await vscode.window.showOpenDialog({ canSelectMany: true, filters: { 'OTLP JSON': ['json'] }, openLabel: 'Import' });
       if (!uris?.length) return;
       const imported: string[] = [];
       for (const uri of uris) imported.push(...(await api.importOtlp(await readOtlpJson(uri))));
@@ -80,7 +89,8 @@ export function registerTraceCommands(deps: TraceCommandDeps): vscode.Disposable
       void vscode.window.showInformationMessage(`Imported ${imported.length === 1 ? 'one trace' : `${imported.length} traces`}.`);
       await tree.reload();
       const first = tree.model.summary(imported[0]);
-      if (first && deps.treeView.visible) await deps.treeView.reveal(tree.element({ type: 'trace', traceId: first.traceId }), { select: true, focus: false });
+      if (first && deps.treeView.visible)
+        await deps.treeView.reveal(tree.element({ type: 'trace', traceId: first.traceId }), { select: true, focus: false });
       return imported;
     }),
     registerSafeCommand('loupe.clearAll', 'clear the traces', async () => {

@@ -107,7 +107,11 @@ export class EngineConnection extends DelegatingLoupe {
   endpoint(): LoupeEndpoint | undefined {
     const state = this.current;
     if (state.role === 'owner' && state.receiver.http.state === 'listening') {
-      return { host: this.options.engine.host, httpPort: state.receiver.http.port, grpcPort: state.receiver.grpc.state === 'listening' ? state.receiver.grpc.port : null };
+      return {
+        host: this.options.engine.host,
+        httpPort: state.receiver.http.port,
+        grpcPort: state.receiver.grpc.state === 'listening' ? state.receiver.grpc.port : null,
+      };
     }
     if (state.role === 'joined' && state.health.httpPort) {
       return { host: new URL(state.baseUrl).hostname, httpPort: state.health.httpPort, grpcPort: state.health.grpcPort };
@@ -159,7 +163,11 @@ export class EngineConnection extends DelegatingLoupe {
   }
 
   /** Forwards a stored trace; the owner encodes it in its engine thread. null when the trace is unknown. */
-  async forwardTrace(traceId: string, target: ForwardTarget, options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<ForwardResult | null> {
+  async forwardTrace(
+    traceId: string,
+    target: ForwardTarget,
+    options: { timeoutMs?: number; signal?: AbortSignal } = {},
+  ): Promise<ForwardResult | null> {
     await this.settled();
     const backend = this.backend;
     if (backend?.kind === 'owner') return backend.worker.forwardTrace(traceId, target, options);
@@ -214,7 +222,10 @@ export class EngineConnection extends DelegatingLoupe {
       return;
     }
     const owner = await readOwner(storeDir);
-    const places = [owner?.httpPort ? { host: owner.host, port: owner.httpPort } : undefined, httpPort > 0 ? { host, port: httpPort } : undefined];
+    const places = [
+      owner?.httpPort ? { host: owner.host, port: owner.httpPort } : undefined,
+      httpPort > 0 ? { host, port: httpPort } : undefined,
+    ];
     for (const place of places) {
       if (!place) continue;
       const health = await probeLoupe(urlHost(place.host), place.port, PROBE_TIMEOUT_MS);

@@ -36,9 +36,22 @@ function processAlive(pid: number): boolean {
 function parseRecord(text: string): OwnerRecord | undefined {
   try {
     const value = JSON.parse(text) as Partial<OwnerRecord>;
-    if (typeof value.pid !== 'number' || !Number.isInteger(value.pid) || typeof value.instance !== 'string' || typeof value.host !== 'string') return undefined;
+    if (
+      typeof value.pid !== 'number' ||
+      !Number.isInteger(value.pid) ||
+      typeof value.instance !== 'string' ||
+      typeof value.host !== 'string'
+    )
+      return undefined;
     const port = (p: unknown): number | null => (typeof p === 'number' && Number.isInteger(p) && p > 0 && p < 65_536 ? p : null);
-    return { pid: value.pid, instance: value.instance, host: value.host, httpPort: port(value.httpPort), grpcPort: port(value.grpcPort), since: Number(value.since) || 0 };
+    return {
+      pid: value.pid,
+      instance: value.instance,
+      host: value.host,
+      httpPort: port(value.httpPort),
+      grpcPort: port(value.grpcPort),
+      since: Number(value.since) || 0,
+    };
   } catch {
     return undefined;
   }
@@ -84,7 +97,14 @@ export class OwnerLock {
   /** The lock, or undefined when a live owner holds it (read it with `readOwner`). */
   static async tryAcquire(storeDir: string, host: string, staleMs = OWNER_STALE_MS): Promise<OwnerLock | undefined> {
     await mkdir(storeDir, { recursive: true });
-    const record: OwnerRecord = { pid: process.pid, instance: randomBytes(8).toString('hex'), host, httpPort: null, grpcPort: null, since: Date.now() };
+    const record: OwnerRecord = {
+      pid: process.pid,
+      instance: randomBytes(8).toString('hex'),
+      host,
+      httpPort: null,
+      grpcPort: null,
+      since: Date.now(),
+    };
     for (let attempt = 0; attempt < 3; attempt++) {
       const side = await writeSide(storeDir, record);
       try {

@@ -33,10 +33,15 @@ export class EndpointInjection implements vscode.DebugConfigurationProvider, vsc
     }
     const env = endpointEnvironment(endpoint);
     for (const [name, value] of Object.entries(env)) this.collection.replace(name, value);
-    this.collection.description = new vscode.MarkdownString(`Loupe: sends OpenTelemetry traces to \`${env.OTEL_EXPORTER_OTLP_ENDPOINT}\` (turn off with the \`loupe.env.injectEndpoint\` setting)`);
+    this.collection.description = new vscode.MarkdownString(
+      `Loupe: sends OpenTelemetry traces to \`${env.OTEL_EXPORTER_OTLP_ENDPOINT}\` (turn off with the \`loupe.env.injectEndpoint\` setting)`,
+    );
   }
 
-  resolveDebugConfiguration(_folder: vscode.WorkspaceFolder | undefined, configuration: vscode.DebugConfiguration): vscode.DebugConfiguration {
+  resolveDebugConfiguration(
+    _folder: vscode.WorkspaceFolder | undefined,
+    configuration: vscode.DebugConfiguration,
+  ): vscode.DebugConfiguration {
     if (!this.active || !this.endpoint) return configuration;
     return { ...configuration, env: withEndpointEnvironment(configuration.env, this.endpoint) };
   }

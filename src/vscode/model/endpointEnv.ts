@@ -8,7 +8,7 @@ export interface LoupeEndpoint {
 
 function connectHost(host: string): string {
   const bare = host.replace(/^\[(.*)\]$/, '$1');
-  if (bare === '0.0.0.0' || bare === '' ) return '127.0.0.1';
+  if (bare === '0.0.0.0' || bare === '') return '127.0.0.1';
   if (bare === '::') return '[::1]';
   return bare.includes(':') ? `[${bare}]` : bare;
 }
@@ -26,7 +26,9 @@ export type ShellFlavour = 'posix' | 'powershell';
 /** Lines to paste in a terminal (or a `.env`-sourcing script) before starting the agent. */
 export function endpointSetupText(endpoint: LoupeEndpoint, shell: ShellFlavour): string {
   const env = endpointEnvironment(endpoint);
-  const lines = Object.entries(env).map(([name, value]) => (shell === 'powershell' ? `$env:${name}="${value}"` : `export ${name}=${value}`));
+  const lines = Object.entries(env).map(([name, value]) =>
+    shell === 'powershell' ? `$env:${name}="${value}"` : `export ${name}=${value}`,
+  );
   const grpc = endpoint.grpcPort ? ` (OTLP/gRPC: http://${connectHost(endpoint.host)}:${endpoint.grpcPort})` : '';
   return [`# Send OpenTelemetry traces from Python or Node to Loupe${grpc}`, ...lines, ''].join('\n');
 }

@@ -47,7 +47,13 @@ export function readLoupeSettings(get: Read): SettingsReading {
     problems.push(`loupe.${key} ${problem}; using ${JSON.stringify(fallback)}.`);
     return fallback;
   };
-  const bool = (key: string, fallback: boolean): boolean => setting(key, fallback, (v) => (typeof v === 'boolean' ? undefined : 'must be true or false'), (v) => v as boolean);
+  const bool = (key: string, fallback: boolean): boolean =>
+    setting(
+      key,
+      fallback,
+      (v) => (typeof v === 'boolean' ? undefined : 'must be true or false'),
+      (v) => v as boolean,
+    );
   const port = (key: string, fallback: number): number => setting(key, fallback, checkInteger(0, 65_535), Number);
 
   const settings: LoupeSettings = {
@@ -61,7 +67,9 @@ export function readLoupeSettings(get: Read): SettingsReading {
     store: {
       maxTraces: setting('store.maxTraces', d.store.maxTraces, checkInteger(1, MAX_TRACES_CEILING), Number),
       // 0 means no size limit beyond the trace count.
-      maxMegabytes: setting<number | undefined>('store.maxMegabytes', undefined, checkNumber(0, 1_000_000), (v) => ((v as number) > 0 ? (v as number) : undefined)),
+      maxMegabytes: setting<number | undefined>('store.maxMegabytes', undefined, checkNumber(0, 1_000_000), (v) =>
+        (v as number) > 0 ? (v as number) : undefined,
+      ),
     },
     limits: {
       maxRequestMegabytes: setting('limits.maxRequestMegabytes', d.limits.maxRequestMegabytes, checkNumber(0.001, 4096), Number),
@@ -77,7 +85,9 @@ export function readLoupeSettings(get: Read): SettingsReading {
 
 function checkInteger(min: number, max: number) {
   return (value: unknown): string | undefined =>
-    typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max ? undefined : `must be a whole number from ${min} to ${max} (got ${JSON.stringify(value)})`;
+    typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max
+      ? undefined
+      : `must be a whole number from ${min} to ${max} (got ${JSON.stringify(value)})`;
 }
 
 function checkNumber(min: number, max: number) {
@@ -114,7 +124,8 @@ function checkRedactPattern(value: unknown): string | undefined {
 }
 
 function checkPrice(value: unknown): string | undefined {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'holds an entry that is not an object of model and prices';
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return 'holds an entry that is not an object of model and prices';
   const o = value as Record<string, unknown>;
   const label = typeof o.model === 'string' ? `the entry for "${o.model}"` : 'an entry';
   if (typeof o.model !== 'string' || o.model.trim() === '') return 'holds an entry without a model name';
@@ -123,7 +134,8 @@ function checkPrice(value: unknown): string | undefined {
     const price = o[key];
     const required = key === 'inputPerMTok' || key === 'outputPerMTok';
     if (price === undefined && !required) continue;
-    if (typeof price !== 'number' || !Number.isFinite(price) || price < 0) return `has ${label} whose ${key} is not a price in USD per million tokens`;
+    if (typeof price !== 'number' || !Number.isFinite(price) || price < 0)
+      return `has ${label} whose ${key} is not a price in USD per million tokens`;
   }
   return undefined;
 }

@@ -32,7 +32,10 @@ export function bestSuffixMatch(recordedPath: string, candidates: readonly strin
   for (const candidate of candidates) {
     const length = sharedSuffixLength(recordedPath, candidate);
     if (length === 0) continue;
-    if (length > bestLength || (length === bestLength && best !== undefined && pathSegments(candidate).length < pathSegments(best).length)) {
+    if (
+      length > bestLength ||
+      (length === bestLength && best !== undefined && pathSegments(candidate).length < pathSegments(best).length)
+    ) {
       best = candidate;
       bestLength = length;
     }
@@ -52,7 +55,12 @@ export function sourceLocationOf(span: { code?: CodeLocation; error?: { stacktra
 /** The name to search workspace symbols for: `Agent.run` → `run`, `pkg::mod::f` → `f`, `<lambda>` → none. */
 export function symbolNameOf(functionName: string | undefined): string | undefined {
   if (!functionName) return undefined;
-  const last = functionName.replace(/^(async|new)\s+/, '').split(/\.|::|#|\//).pop()?.trim() ?? '';
+  const last =
+    functionName
+      .replace(/^(async|new)\s+/, '')
+      .split(/\.|::|#|\//)
+      .pop()
+      ?.trim() ?? '';
   return /^[\p{L}_$][\p{L}\p{N}_$]*$/u.test(last) ? last : undefined;
 }
 

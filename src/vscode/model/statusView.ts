@@ -32,7 +32,9 @@ function counts(stats: StoreStats | undefined, todayCostUsd: number): string {
 export function statusView(input: StatusInput): StatusView {
   const { state } = input;
   const env = input.injectingEndpoint ? ' $(terminal)' : '';
-  const envLine = input.injectingEndpoint ? ['New terminals and Node/Python debug sessions get OTEL_EXPORTER_OTLP_ENDPOINT pointing here.'] : [];
+  const envLine = input.injectingEndpoint
+    ? ['New terminals and Node/Python debug sessions get OTEL_EXPORTER_OTLP_ENDPOINT pointing here.']
+    : [];
   const store = input.storeProblem ? [`Traces are kept in memory only: ${input.storeProblem}`] : [];
   const tail = [...envLine, ...store, 'Click to show the traces.'];
   switch (state.role) {
@@ -62,7 +64,9 @@ export function statusView(input: StatusInput): StatusView {
       return {
         text: `$(${exposed ? 'warning' : 'radio-tower'}) Loupe${counts(input.stats, input.todayCostUsd)}${env}`,
         tooltipLines: [
-          ...(exposed ? [`Listening on ${input.host}: other machines on the network can send traces and read yours (prompts included).`] : []),
+          ...(exposed
+            ? [`Listening on ${input.host}: other machines on the network can send traces and read yours (prompts included).`]
+            : []),
           ...listening(input.host, grpc, http),
           'This window owns the receiver and the trace store.',
           ...tail,
@@ -90,7 +94,12 @@ export function statusView(input: StatusInput): StatusView {
     case 'failed':
       return { text: '$(error) Loupe stopped', tooltipLines: [state.message, ...tail], severity: 'error', receiverState: 'failed' };
     case 'closed':
-      return { text: '$(circle-slash) Loupe', tooltipLines: ['Loupe has shut down in this window.'], severity: 'normal', receiverState: 'stopped' };
+      return {
+        text: '$(circle-slash) Loupe',
+        tooltipLines: ['Loupe has shut down in this window.'],
+        severity: 'normal',
+        receiverState: 'stopped',
+      };
   }
 }
 
@@ -98,7 +107,8 @@ function listening(host: string, ...listeners: { state: string; port?: number }[
   const [grpc, http] = listeners;
   const lines: string[] = [];
   if (grpc.state === 'listening') lines.push(`OTLP/gRPC on ${host}:${grpc.port}`);
-  if (http.state === 'listening') lines.push(`OTLP/HTTP and the trace API on http://${host.includes(':') ? `[${host}]` : host}:${http.port}`);
+  if (http.state === 'listening')
+    lines.push(`OTLP/HTTP and the trace API on http://${host.includes(':') ? `[${host}]` : host}:${http.port}`);
   return lines;
 }
 

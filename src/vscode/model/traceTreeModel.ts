@@ -149,7 +149,9 @@ export class TraceTreeModel {
     const loaded = this.loaded.get(ref.traceId);
     const parent = loaded?.spans.get(ref.spanId)?.parentSpanId;
     const single = loaded && singleRoot(loaded);
-    return parent && parent !== single?.spanId ? { type: 'span', traceId: ref.traceId, spanId: parent } : { type: 'trace', traceId: ref.traceId };
+    return parent && parent !== single?.spanId
+      ? { type: 'span', traceId: ref.traceId, spanId: parent }
+      : { type: 'trace', traceId: ref.traceId };
   }
 
   /** The row for a span: the trace row for a single root span. */

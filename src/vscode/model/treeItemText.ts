@@ -68,7 +68,7 @@ export function spanItemText(span: SpanNode): ItemText {
   return {
     label: oneLine(span.name || '(unnamed span)'),
     description: oneLine([...own, subtree].filter((p): p is string => Boolean(p)).join(SEPARATOR)),
-    icon: error ? 'error' : SPAN_KIND_ICONS[span.kind] ?? SPAN_KIND_ICONS.other,
+    icon: error ? 'error' : (SPAN_KIND_ICONS[span.kind] ?? SPAN_KIND_ICONS.other),
     error,
   };
 }
@@ -88,12 +88,20 @@ function row(label: string, value: string | undefined): string | undefined {
 }
 
 function list(values: readonly string[]): string | undefined {
-  return values.length === 0 ? undefined : values.slice(0, 10).map((v) => markdownText(v, 120)).join(', ') + (values.length > 10 ? ` and ${values.length - 10} more` : '');
+  return values.length === 0
+    ? undefined
+    : values
+        .slice(0, 10)
+        .map((v) => markdownText(v, 120))
+        .join(', ') + (values.length > 10 ? ` and ${values.length - 10} more` : '');
 }
 
 function tokenDetail(tokens: { input: number; output: number; cacheRead: number; reasoning: number; total: number }): string | undefined {
   if (tokens.total <= 0) return undefined;
-  const extra = [tokens.cacheRead > 0 ? `${formatCount(tokens.cacheRead)} cached` : '', tokens.reasoning > 0 ? `${formatCount(tokens.reasoning)} reasoning` : ''].filter(Boolean);
+  const extra = [
+    tokens.cacheRead > 0 ? `${formatCount(tokens.cacheRead)} cached` : '',
+    tokens.reasoning > 0 ? `${formatCount(tokens.reasoning)} reasoning` : '',
+  ].filter(Boolean);
   return `${formatCount(tokens.total)} (${formatCount(tokens.input)} in, ${formatCount(tokens.output)} out${extra.length ? `, ${extra.join(', ')}` : ''})`;
 }
 
@@ -111,10 +119,16 @@ export function traceTooltipMarkdown(summary: TraceSummary, now: number): string
     row('Models', list(summary.models)),
     row('Started', `${formatDateTime(summary.startTime)} (${formatAge(summary.startTime, now)})`),
     row('Duration', formatDuration(summary.durationMs)),
-    row('Spans', formatCount(summary.spanCount) + (summary.droppedSpans > 0 ? `, ${formatCount(summary.droppedSpans)} dropped at the span limit` : '')),
+    row(
+      'Spans',
+      formatCount(summary.spanCount) + (summary.droppedSpans > 0 ? `, ${formatCount(summary.droppedSpans)} dropped at the span limit` : ''),
+    ),
     row('Model calls', summary.llmCalls > 0 ? formatCount(summary.llmCalls) : undefined),
     row('Tokens', tokenDetail(summary.tokens)),
-    row('Cost', cost && markdownText(cost) + (summary.unpricedCalls > 0 ? ` (+ ${summary.unpricedCalls} calls without a known price)` : '')),
+    row(
+      'Cost',
+      cost && markdownText(cost) + (summary.unpricedCalls > 0 ? ` (+ ${summary.unpricedCalls} calls without a known price)` : ''),
+    ),
     row('Errors', summary.errorCount > 0 ? formatCount(summary.errorCount) : undefined),
     row('Trace ID', `\`${summary.traceId.replace(/[^0-9a-zA-Z]/g, '')}\``),
   ];
@@ -135,10 +149,16 @@ export function spanTooltipMarkdown(span: SpanNode): string {
     row('Service', markdownText(span.service, 120)),
     row('Duration', formatDuration(span.durationMs)),
     row('Tokens', span.aggregate ? undefined : tokenDetail(span.tokens)),
-    row('Cost', span.costUsd === null ? 'unknown price' : span.costUsd > 0 && !span.aggregate ? markdownText(formatCost(span.costUsd)) : undefined),
+    row(
+      'Cost',
+      span.costUsd === null ? 'unknown price' : span.costUsd > 0 && !span.aggregate ? markdownText(formatCost(span.costUsd)) : undefined,
+    ),
     row('Below and including', span.childIds.length > 0 && span.subtree ? subtreeSummary(span) : undefined),
     row('Source', code),
-    row('Error', span.status === 'error' ? markdownText([span.error?.type, errorText].filter(Boolean).join(': ') || 'failed', 400) : undefined),
+    row(
+      'Error',
+      span.status === 'error' ? markdownText([span.error?.type, errorText].filter(Boolean).join(': ') || 'failed', 400) : undefined,
+    ),
   ];
   return lines.filter((line): line is string => line !== undefined).join('  \n');
 }

@@ -70,7 +70,12 @@ export class TracePanels implements vscode.WebviewPanelSerializer, vscode.Dispos
       this.show(existing, view);
       return existing.panel;
     }
-    const panel = vscode.window.createWebviewPanel(TRACE_PANEL_VIEW_TYPE, this.titleFor(view), { viewColumn: vscode.ViewColumn.Active, preserveFocus }, panelOptions(this.host.extensionUri));
+    const panel = vscode.window.createWebviewPanel(
+      TRACE_PANEL_VIEW_TYPE,
+      this.titleFor(view),
+      { viewColumn: vscode.ViewColumn.Active, preserveFocus },
+      panelOptions(this.host.extensionUri),
+    );
     this.adopt(panel, view);
     return panel;
   }
@@ -162,7 +167,9 @@ export class TracePanels implements vscode.WebviewPanelSerializer, vscode.Dispos
       }
       case 'revealSource':
         await this.host.revealSource(message.location).catch((error: unknown) => {
-          void vscode.window.showErrorMessage(inertMessageText(`Loupe could not open the source: ${error instanceof Error ? error.message : String(error)}`));
+          void vscode.window.showErrorMessage(
+            inertMessageText(`Loupe could not open the source: ${error instanceof Error ? error.message : String(error)}`),
+          );
         });
         return;
       case 'openTrace':

@@ -18,7 +18,9 @@ export async function confirmedBindHost(host: string, state: vscode.Memento): Pr
   if (isLoopbackBind(host)) return host;
   const confirmed = state.get<string[]>(CONFIRMED_HOSTS_KEY, []);
   if (confirmed.includes(host)) {
-    void vscode.window.showWarningMessage(`Loupe listens on ${host}: other machines on the network can send traces and read yours (prompts included).`);
+    void vscode.window.showWarningMessage(
+      `Loupe listens on ${host}: other machines on the network can send traces and read yours (prompts included).`,
+    );
     return host;
   }
   const choice = await vscode.window.showWarningMessage(

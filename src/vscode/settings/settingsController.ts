@@ -6,7 +6,13 @@ import { inertMessageText } from '../model/markdownText';
 import { confirmedBindHost, readSettings } from './configuration';
 
 /** Everything the engine connection needs, from settings and where the extension lives. */
-export function connectionOptionsOf(settings: LoupeSettings, places: EnginePlaces, host: string, extensionPath: string, events: Pick<ConnectionOptions, 'onStoreError' | 'onStoreRecovered'>): ConnectionOptions {
+export function connectionOptionsOf(
+  settings: LoupeSettings,
+  places: EnginePlaces,
+  host: string,
+  extensionPath: string,
+  events: Pick<ConnectionOptions, 'onStoreError' | 'onStoreRecovered'>,
+): ConnectionOptions {
   return {
     workerScript: path.join(extensionPath, 'dist', 'engineWorker.js'),
     engine: engineOptionsOf(settings, places, host),
@@ -41,9 +47,12 @@ export class SettingsController implements vscode.Disposable {
     private readonly onEndpointSettings: () => void,
   ) {
     this.subscription = vscode.workspace.onDidChangeConfiguration((event) => {
-      if (event.affectsConfiguration('loupe')) void this.apply().catch((error: unknown) => {
-        void vscode.window.showErrorMessage(inertMessageText(`Loupe could not apply the new settings: ${error instanceof Error ? error.message : String(error)}`));
-      });
+      if (event.affectsConfiguration('loupe'))
+        void this.apply().catch((error: unknown) => {
+          void vscode.window.showErrorMessage(
+            inertMessageText(`Loupe could not apply the new settings: ${error instanceof Error ? error.message : String(error)}`),
+          );
+        });
     });
   }
 

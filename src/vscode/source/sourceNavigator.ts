@@ -8,9 +8,7 @@ import { baseName, bestSuffixMatch, bestSymbol, describeMissingSource, symbolNam
 const MAX_CANDIDATES = 200;
 
 /** Where a location was found, or why not (for messages and tests). */
-export type RevealOutcome =
-  | { found: 'file' | 'mapped' | 'symbol'; uri: vscode.Uri; line: number }
-  | { found: false; message: string };
+export type RevealOutcome = { found: 'file' | 'mapped' | 'symbol'; uri: vscode.Uri; line: number } | { found: false; message: string };
 
 function globEscape(name: string): string {
   return name.replace(/[[\]{}*?!]/g, (c) => `[${c}]`);
@@ -62,7 +60,9 @@ export class SourceNavigator {
 
   private async direct(filePath: string): Promise<vscode.Uri | undefined> {
     const folders = vscode.workspace.workspaceFolders ?? [];
-    const uris = path.isAbsolute(filePath) ? [vscode.Uri.file(filePath)] : folders.map((folder) => vscode.Uri.joinPath(folder.uri, filePath));
+    const uris = path.isAbsolute(filePath)
+      ? [vscode.Uri.file(filePath)]
+      : folders.map((folder) => vscode.Uri.joinPath(folder.uri, filePath));
     for (const uri of uris) if (await isFile(uri)) return uri;
     return undefined;
   }

@@ -24,7 +24,10 @@ export class LoupeStatusBar implements vscode.Disposable {
     const unsubscribeChanges = connection.subscribe((change) => {
       this.stats = change.stats;
     });
-    this.disposables.push(tree.onDidLoad(() => this.refresh()), { dispose: () => (unsubscribeState(), unsubscribeChanges()) });
+    this.disposables.push(
+      tree.onDidLoad(() => this.refresh()),
+      { dispose: () => (unsubscribeState(), unsubscribeChanges()) },
+    );
     this.refresh();
     this.item.show();
   }
@@ -60,7 +63,11 @@ export class LoupeStatusBar implements vscode.Disposable {
     tooltip.isTrusted = false;
     this.item.tooltip = tooltip;
     this.item.backgroundColor =
-      view.severity === 'error' ? new vscode.ThemeColor('statusBarItem.errorBackground') : view.severity === 'warning' ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+      view.severity === 'error'
+        ? new vscode.ThemeColor('statusBarItem.errorBackground')
+        : view.severity === 'warning'
+          ? new vscode.ThemeColor('statusBarItem.warningBackground')
+          : undefined;
     void vscode.commands.executeCommand('setContext', 'loupe.receiverState', view.receiverState);
   }
 

@@ -97,7 +97,11 @@ export class TracesTreeProvider implements vscode.TreeDataProvider<TraceTreeElem
       if (!summary) return new vscode.TreeItem('(gone)');
       const text = traceItemText(summary, Date.now());
       const loadedRows = this.model.needsSpans(element.traceId) ? undefined : this.model.childrenOf(element);
-      const item = this.item(element, text, loadedRows?.length === 0 ? vscode.TreeItemCollapsibleState.None : vscode.TreeItemCollapsibleState.Collapsed);
+      const item = this.item(
+        element,
+        text,
+        loadedRows?.length === 0 ? vscode.TreeItemCollapsibleState.None : vscode.TreeItemCollapsibleState.Collapsed,
+      );
       item.contextValue = `loupe.trace${summary.errorCount > 0 ? '.error' : ''}`;
       item.tooltip = untrustedMarkdown(traceTooltipMarkdown(summary, Date.now()));
       item.command = { command: 'loupe.openTrace', title: 'Open Trace', arguments: [element] };
@@ -106,7 +110,11 @@ export class TracesTreeProvider implements vscode.TreeDataProvider<TraceTreeElem
     const span = this.model.span(element.traceId, element.spanId);
     if (!span) return new vscode.TreeItem('(gone)');
     const text = spanItemText(span);
-    const item = this.item(element, text, span.childIds.length > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+    const item = this.item(
+      element,
+      text,
+      span.childIds.length > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
+    );
     item.contextValue = `loupe.span.${span.kind}${sourceLocationOf(span) ? '.source' : ''}`;
     item.tooltip = untrustedMarkdown(spanTooltipMarkdown(span));
     item.command = { command: 'loupe.openTrace', title: 'Open Trace', arguments: [element] };
@@ -120,7 +128,9 @@ export class TracesTreeProvider implements vscode.TreeDataProvider<TraceTreeElem
         await this.ensureSpans(element.traceId);
         this.loadedAt.set(element.traceId, Date.now());
       } catch (error) {
-        void vscode.window.showErrorMessage(inertMessageText(`Loupe could not load the spans of this trace: ${error instanceof Error ? error.message : String(error)}`));
+        void vscode.window.showErrorMessage(
+          inertMessageText(`Loupe could not load the spans of this trace: ${error instanceof Error ? error.message : String(error)}`),
+        );
         return [];
       }
     }

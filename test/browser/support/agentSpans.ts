@@ -7,7 +7,9 @@ import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 export function agentTracerProvider(baseUrl: string, service = 'weather-agent'): TracerProvider {
   return new TracerProvider({
     resource: resourceFromAttributes({ 'service.name': service }),
-    spanProcessors: [new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url: `${baseUrl}/v1/traces` }), scheduledDelayMillis: 20 })],
+    spanProcessors: [
+      new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url: `${baseUrl}/v1/traces` }), scheduledDelayMillis: 20 }),
+    ],
   });
 }
 
@@ -44,7 +46,8 @@ export async function sendAgentTrace(provider: TracerProvider, name = 'invoke_ag
   const tracer = provider.getTracer('loupe-browser-test');
   const root = tracer.startSpan(name, { attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'weather' } });
   const rootContext = trace.setSpan(context.active(), root);
-  const child = (spanName: string, attributes: Attributes, parent: Context = rootContext): Span => tracer.startSpan(spanName, { attributes }, parent);
+  const child = (spanName: string, attributes: Attributes, parent: Context = rootContext): Span =>
+    tracer.startSpan(spanName, { attributes }, parent);
 
   const llm = child('chat gpt-4o-mini', {
     'gen_ai.operation.name': 'chat',
@@ -73,7 +76,8 @@ export async function sendAgentTrace(provider: TracerProvider, name = 'invoke_ag
   tool.end();
   const failing = child('execute_tool get_forecast', { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'get_forecast' });
   const error = new Error('forecast service unavailable');
-  error.stack = 'Error: forecast service unavailable\n    at getForecast (/workspace/agent/tools/forecast.ts:17:11)\n    at async runTool (/workspace/node_modules/agent-kit/dist/index.js:88:5)';
+  error.stack =
+    'Error: forecast service unavailable\n    at getForecast (/workspace/agent/tools/forecast.ts:17:11)\n    at async runTool (/workspace/node_modules/agent-kit/dist/index.js:88:5)';
   failing.recordException(error);
   failing.setStatus({ code: SpanStatusCode.ERROR, message: 'forecast service unavailable' });
   await sleep(5);
@@ -84,7 +88,9 @@ export async function sendAgentTrace(provider: TracerProvider, name = 'invoke_ag
     'gen_ai.request.model': 'gpt-4o-mini',
     'gen_ai.usage.input_tokens': 510,
     'gen_ai.usage.output_tokens': 64,
-    'gen_ai.output.messages': JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content: 'It is 18 °C and clear in Paris.' }], finish_reason: 'stop' }]),
+    'gen_ai.output.messages': JSON.stringify([
+      { role: 'assistant', parts: [{ type: 'text', content: 'It is 18 °C and clear in Paris.' }], finish_reason: 'stop' },
+    ]),
   });
   await sleep(12);
   answer.end();
@@ -103,7 +109,11 @@ export async function sendAgentTrace(provider: TracerProvider, name = 'invoke_ag
 export async function growTrace(provider: TracerProvider, parent: Context, count: number, name = 'late step'): Promise<void> {
   const tracer = provider.getTracer('loupe-browser-test');
   for (let i = 0; i < count; i++) {
-    const span = tracer.startSpan(`${name} ${i}`, { attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'late' } }, parent);
+    const span = tracer.startSpan(
+      `${name} ${i}`,
+      { attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'late' } },
+      parent,
+    );
     await sleep(2);
     span.end();
   }

@@ -85,10 +85,14 @@ export function syntheticTraceRequest(options: SyntheticTraceOptions): { request
     for (let t = 0; t < 2 && spans.length < total; t++) {
       const toolUs = stepUs * 0.15 * (0.5 + rand());
       const failed = rand() < 0.01;
-      const tool = add(`execute_tool search_${t}`, step, cursor, toolUs, [
-        str('gen_ai.operation.name', 'execute_tool'),
-        str('gen_ai.tool.name', `search_${t}`),
-      ], failed);
+      const tool = add(
+        `execute_tool search_${t}`,
+        step,
+        cursor,
+        toolUs,
+        [str('gen_ai.operation.name', 'execute_tool'), str('gen_ai.tool.name', `search_${t}`)],
+        failed,
+      );
       if (spans.length < total) add('GET /search', tool, cursor + toolUs * 0.1, toolUs * 0.8, [str('http.request.method', 'GET')]);
       cursor += toolUs * 1.05;
     }

@@ -24,17 +24,27 @@ function percentile(sorted: readonly number[], q: number): number {
  * (ten rows each frame, so every frame re-fills pooled rows; back to the top at the end), recording
  * frame-to-frame times.
  */
-export async function measureWaterfall(page: Page, baseUrl: string, traceId: string, spans: number, frames = 300): Promise<WaterfallTiming> {
+export async function measureWaterfall(
+  page: Page,
+  baseUrl: string,
+  traceId: string,
+  spans: number,
+  frames = 300,
+): Promise<WaterfallTiming> {
   await page.goto(`${baseUrl}/`);
   await page.waitForSelector('.list-page[data-state=ready]');
   await page.evaluate((id) => {
     (window as unknown as { __t0: number }).__t0 = performance.now();
     location.hash = `#/trace/${id}`;
   }, traceId);
-  await page.waitForFunction(() => document.querySelectorAll('.wf-row:not([hidden])').length > 10 || document.querySelector('.trace-page[data-state=ready]'), undefined, {
-    polling: 'raf',
-    timeout: 120_000,
-  });
+  await page.waitForFunction(
+    () => document.querySelectorAll('.wf-row:not([hidden])').length > 10 || document.querySelector('.trace-page[data-state=ready]'),
+    undefined,
+    {
+      polling: 'raf',
+      timeout: 120_000,
+    },
+  );
   const firstRowsMs = await page.evaluate(() => performance.now() - (window as unknown as { __t0: number }).__t0);
   await page.waitForSelector('.trace-page[data-state=ready]', { timeout: 120_000 });
   // Let the post-render work (details, critical path) settle before measuring scrolling.

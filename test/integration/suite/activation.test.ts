@@ -13,7 +13,21 @@ describe('extension activation', () => {
 
   it('registers the Loupe commands', async () => {
     const commands = await vscode.commands.getCommands(true);
-    for (const id of ['loupe.showTraces', 'loupe.openTrace', 'loupe.revealSource', 'loupe.forwardTrace', 'loupe.copyTraceId', 'loupe.exportTrace', 'loupe.deleteTrace', 'loupe.importOtlp', 'loupe.clearAll', 'loupe.startReceiver', 'loupe.stopReceiver', 'loupe.filterText', 'loupe.clearFilter']) {
+    for (const id of [
+      'loupe.showTraces',
+      'loupe.openTrace',
+      'loupe.revealSource',
+      'loupe.forwardTrace',
+      'loupe.copyTraceId',
+      'loupe.exportTrace',
+      'loupe.deleteTrace',
+      'loupe.importOtlp',
+      'loupe.clearAll',
+      'loupe.startReceiver',
+      'loupe.stopReceiver',
+      'loupe.filterText',
+      'loupe.clearFilter',
+    ]) {
       assert.ok(commands.includes(id), `${id} is not registered`);
     }
   });

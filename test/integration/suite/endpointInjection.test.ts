@@ -29,7 +29,10 @@ describe('zero-config endpoint', () => {
     const terminal = vscode.window.createTerminal({
       name: 'loupe env check',
       shellPath: '/bin/sh',
-      shellArgs: ['-c', `printf '%s %s' "$OTEL_EXPORTER_OTLP_ENDPOINT" "$OTEL_EXPORTER_OTLP_PROTOCOL" > "${out}.tmp" && mv "${out}.tmp" "${out}"`],
+      shellArgs: [
+        '-c',
+        `printf '%s %s' "$OTEL_EXPORTER_OTLP_ENDPOINT" "$OTEL_EXPORTER_OTLP_PROTOCOL" > "${out}.tmp" && mv "${out}.tmp" "${out}"`,
+      ],
     });
     const written = await waitFor(() => existsSync(out) && readFileSync(out, 'utf8'), 'the terminal to write its environment', 20_000);
     terminal.dispose();
@@ -37,10 +40,20 @@ describe('zero-config endpoint', () => {
   });
 
   it('adds the endpoint to Node and Python launch configurations, keeping their own values', () => {
-    const node = api.injection.resolveDebugConfiguration(undefined, { type: 'node', request: 'launch', name: 'agent', env: { DEBUG: '1' } });
+    const node = api.injection.resolveDebugConfiguration(undefined, {
+      type: 'node',
+      request: 'launch',
+      name: 'agent',
+      env: { DEBUG: '1' },
+    });
     assert.equal(node.env.OTEL_EXPORTER_OTLP_ENDPOINT, `http://127.0.0.1:${listeningPorts(api).httpPort}`);
     assert.equal(node.env.DEBUG, '1');
-    const python = api.injection.resolveDebugConfiguration(undefined, { type: 'debugpy', request: 'launch', name: 'agent', env: { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' } });
+    const python = api.injection.resolveDebugConfiguration(undefined, {
+      type: 'debugpy',
+      request: 'launch',
+      name: 'agent',
+      env: { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' },
+    });
     assert.equal(python.env.OTEL_EXPORTER_OTLP_ENDPOINT, 'http://collector:4318');
   });
 

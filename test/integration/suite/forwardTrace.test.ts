@@ -28,7 +28,12 @@ describe('Forward Trace…', () => {
     await vscode.workspace.getConfiguration('loupe').update(
       'forward.targets',
       [
-        { name: 'Test Jaeger (gRPC)', protocol: 'otlp-grpc', endpoint: `http://127.0.0.1:${targetPorts.grpc}`, uiUrl: 'http://127.0.0.1:16686/trace/{traceId}' },
+        {
+          name: 'Test Jaeger (gRPC)',
+          protocol: 'otlp-grpc',
+          endpoint: `http://127.0.0.1:${targetPorts.grpc}`,
+          uiUrl: 'http://127.0.0.1:16686/trace/{traceId}',
+        },
         { name: 'Test collector (HTTP)', protocol: 'otlp-http', endpoint: `http://127.0.0.1:${targetPorts.http}` },
         { name: 'Nobody home', protocol: 'otlp-http', endpoint: 'http://127.0.0.1:9' },
       ],
@@ -49,7 +54,11 @@ describe('Forward Trace…', () => {
     const result = await vscode.commands.executeCommand<ForwardResult>('loupe.forwardTrace', row, 'Test Jaeger (gRPC)');
     assert.deepEqual(result, { ok: true, spanCount: 3, traceUrl: `http://127.0.0.1:16686/trace/${run.traceId}` });
     const arrived = await target.engine.getTrace(run.traceId);
-    assert.deepEqual(arrived?.spans.map((s) => s.name).sort(), ['chat gpt-4o-mini', 'execute_tool get_weather', 'invoke_agent weather (forward)']);
+    assert.deepEqual(arrived?.spans.map((s) => s.name).sort(), [
+      'chat gpt-4o-mini',
+      'execute_tool get_weather',
+      'invoke_agent weather (forward)',
+    ]);
     assert.equal(arrived?.spans.find((s) => s.spanId === run.llmSpanId)?.tokens.total, 457);
   });
 

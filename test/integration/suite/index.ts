@@ -15,12 +15,12 @@ export function run(): Promise<void> {
     reporter: process.env.LOUPE_TEST_RESULTS ? ResultsFileReporter : 'spec',
   });
   // The build puts each bundled test file beside this one.
-  for (const file of readdirSync(__dirname).filter((name) => name.endsWith('.test.js')).sort()) {
+  for (const file of readdirSync(__dirname)
+    .filter((name) => name.endsWith('.test.js'))
+    .sort()) {
     mocha.addFile(path.join(__dirname, file));
   }
   return new Promise((resolve, reject) => {
-    mocha.run((failures) =>
-      failures > 0 ? reject(new Error(`${failures} integration test(s) failed`)) : resolve(),
-    );
+    mocha.run((failures) => (failures > 0 ? reject(new Error(`${failures} integration test(s) failed`)) : resolve()));
   });
 }

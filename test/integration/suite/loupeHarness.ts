@@ -18,7 +18,11 @@ export async function loupe(): Promise<LoupeExtensionApi> {
 }
 
 /** Polls until `probe` gives a value; bounded, with the wait's purpose in the failure. */
-export async function waitFor<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, what: string, timeoutMs = 15_000): Promise<T> {
+export async function waitFor<T>(
+  probe: () => T | undefined | false | Promise<T | undefined | false>,
+  what: string,
+  timeoutMs = 15_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -46,7 +50,10 @@ export function agentProvider(api: LoupeExtensionApi, transport: Transport, serv
     transport === 'http'
       ? new ProtoTraceExporter({ url: `http://127.0.0.1:${ports.httpPort}/v1/traces` })
       : new GrpcTraceExporter({ url: `http://127.0.0.1:${ports.grpcPort}` });
-  return new TracerProvider({ resource: resourceFromAttributes({ 'service.name': service }), spanProcessors: [new SimpleSpanProcessor({ exporter })] });
+  return new TracerProvider({
+    resource: resourceFromAttributes({ 'service.name': service }),
+    spanProcessors: [new SimpleSpanProcessor({ exporter })],
+  });
 }
 
 export interface SentRun {
@@ -60,7 +67,9 @@ export interface SentRun {
 /** An agent run: invoke_agent → chat (tokens, code location on another machine) → execute_tool (failed). */
 export async function sendRun(provider: TracerProvider, name: string, extra: Attributes = {}): Promise<SentRun> {
   const tracer = provider.getTracer('loupe-integration');
-  const root = tracer.startSpan(name, { attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'weather', ...extra } });
+  const root = tracer.startSpan(name, {
+    attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'weather', ...extra },
+  });
   const parent = trace.setSpan(context.active(), root);
   const llm = tracer.startSpan(
     'chat gpt-4o-mini',
@@ -81,15 +90,28 @@ export async function sendRun(provider: TracerProvider, name: string, extra: Att
     parent,
   );
   llm.end();
-  const tool = tracer.startSpan('execute_tool get_weather', { attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'get_weather' } }, parent);
+  const tool = tracer.startSpan(
+    'execute_tool get_weather',
+    { attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'get_weather' } },
+    parent,
+  );
   tool.setStatus({ code: SpanStatusCode.ERROR, message: 'weather service unavailable' });
   tool.end();
   root.end();
   await provider.forceFlush();
-  return { traceId: root.spanContext().traceId, rootSpanId: root.spanContext().spanId, llmSpanId: llm.spanContext().spanId, toolSpanId: tool.spanContext().spanId, spanCount: 3 };
+  return {
+    traceId: root.spanContext().traceId,
+    rootSpanId: root.spanContext().spanId,
+    llmSpanId: llm.spanContext().spanId,
+    toolSpanId: tool.spanContext().spanId,
+    spanCount: 3,
+  };
 }
 
 /** Waits until the Traces view's model holds the trace with at least `spanCount` spans. */
 export function traceInTree(api: LoupeExtensionApi, traceId: string, spanCount: number): Promise<void> {
-  return waitFor(() => (api.tree.model.summary(traceId)?.spanCount ?? 0) >= spanCount, `trace ${traceId} with ${spanCount} spans in the tree`).then(() => undefined);
+  return waitFor(
+    () => (api.tree.model.summary(traceId)?.spanCount ?? 0) >= spanCount,
+    `trace ${traceId} with ${spanCount} spans in the tree`,
+  ).then(() => undefined);
 }

@@ -2,8 +2,7 @@ import { appendFileSync, writeFileSync } from 'node:fs';
 import Mocha from 'mocha';
 import type { IntegrationEvent } from '../integrationEvents';
 
-const { EVENT_RUN_BEGIN, EVENT_RUN_END, EVENT_TEST_PASS, EVENT_TEST_FAIL, EVENT_TEST_PENDING } =
-  Mocha.Runner.constants;
+const { EVENT_RUN_BEGIN, EVENT_RUN_END, EVENT_TEST_PASS, EVENT_TEST_FAIL, EVENT_TEST_PENDING } = Mocha.Runner.constants;
 
 /**
  * Writes one JSON line per mocha event to the file named by LOUPE_TEST_RESULTS: the extension host's
@@ -18,9 +17,7 @@ export class ResultsFileReporter extends Mocha.reporters.Base {
     const record = (event: IntegrationEvent): void => appendFileSync(resultsPath, JSON.stringify(event) + '\n');
 
     runner.once(EVENT_RUN_BEGIN, () => record({ event: 'start', total: runner.total }));
-    runner.on(EVENT_TEST_PASS, (test) =>
-      record({ event: 'pass', fullTitle: test.fullTitle(), durationMs: test.duration ?? 0 }),
-    );
+    runner.on(EVENT_TEST_PASS, (test) => record({ event: 'pass', fullTitle: test.fullTitle(), durationMs: test.duration ?? 0 }));
     runner.on(EVENT_TEST_PENDING, (test) => record({ event: 'pending', fullTitle: test.fullTitle() }));
     runner.on(EVENT_TEST_FAIL, (test, error: Error) =>
       record({

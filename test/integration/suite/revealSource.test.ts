@@ -26,9 +26,19 @@ describe('Reveal Source', () => {
   });
 
   it('opens the workspace file whose path suffix matches a path recorded on another machine, at the line', async () => {
-    await vscode.commands.executeCommand('loupe.revealSource', api.tree.element({ type: 'span', traceId: run.traceId, spanId: run.llmSpanId }));
-    const editor = await waitFor(() => vscode.window.activeTextEditor?.document.uri.fsPath.endsWith('weather.py') && vscode.window.activeTextEditor, 'an editor on weather.py');
-    assert.equal(editor.document.uri.fsPath, path.join(folder, 'agent', 'tools', 'weather.py'), 'the longest suffix wins over other/weather.py');
+    await vscode.commands.executeCommand(
+      'loupe.revealSource',
+      api.tree.element({ type: 'span', traceId: run.traceId, spanId: run.llmSpanId }),
+    );
+    const editor = await waitFor(
+      () => vscode.window.activeTextEditor?.document.uri.fsPath.endsWith('weather.py') && vscode.window.activeTextEditor,
+      'an editor on weather.py',
+    );
+    assert.equal(
+      editor.document.uri.fsPath,
+      path.join(folder, 'agent', 'tools', 'weather.py'),
+      'the longest suffix wins over other/weather.py',
+    );
     assert.equal(editor.selection.active.line, 5, 'line 6, zero-based');
     assert.match(editor.document.lineAt(5).text, /^def get_weather/);
   });
@@ -48,13 +58,20 @@ describe('Reveal Source', () => {
     const planner = vscode.Uri.file(path.join(folder, 'agent', 'planner.ts'));
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(planner));
     const ready = await waitFor(
-      async () => ((await vscode.commands.executeCommand<vscode.SymbolInformation[]>('vscode.executeWorkspaceSymbolProvider', 'planTrip')) ?? []).length > 0,
+      async () =>
+        ((await vscode.commands.executeCommand<vscode.SymbolInformation[]>('vscode.executeWorkspaceSymbolProvider', 'planTrip')) ?? [])
+          .length > 0,
       'a workspace symbol provider that knows planTrip',
       30_000,
     ).catch(() => false);
     if (!ready) this.skip();
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    const outcome = await api.source.reveal({ filePath: '/opt/build/dist/planner.js', line: 120, function: 'Planner.planTrip', source: 'stacktrace' });
+    const outcome = await api.source.reveal({
+      filePath: '/opt/build/dist/planner.js',
+      line: 120,
+      function: 'Planner.planTrip',
+      source: 'stacktrace',
+    });
     assert.equal(outcome.found, 'symbol');
     assert.equal(vscode.window.activeTextEditor?.document.uri.fsPath, planner.fsPath);
     assert.equal(vscode.window.activeTextEditor?.selection.active.line, 4, 'the line of planTrip');

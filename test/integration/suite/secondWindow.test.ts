@@ -43,7 +43,10 @@ describe('a second window joins the first', () => {
       await new Promise((resolve) => setTimeout(resolve, 300));
       const run = await sendRun(provider, 'invoke_agent weather (two windows)');
       await traceInTree(api, run.traceId, 3);
-      await waitFor(() => changes.some((c) => c.upserted.some((s) => s.traceId === run.traceId && s.spanCount === 3)), 'the change in the second window');
+      await waitFor(
+        () => changes.some((c) => c.upserted.some((s) => s.traceId === run.traceId && s.spanCount === 3)),
+        'the change in the second window',
+      );
       assert.equal((await second.getTrace(run.traceId))?.spans.length, 3);
       // The Traces view lists with its own limit, which the REST API must accept.
       const tree = new TracesTreeProvider(second);

@@ -26,7 +26,10 @@ describe('settings applied while running', () => {
     const config = vscode.workspace.getConfiguration('loupe');
     await config.update('receiver.httpPort', 0, vscode.ConfigurationTarget.Workspace);
     await config.update('pricing', undefined, vscode.ConfigurationTarget.Global);
-    await waitFor(() => api.connection.state.role === 'owner' && api.connection.state.receiver.http.state === 'listening' || undefined, 'the receiver back on a free port');
+    await waitFor(
+      () => (api.connection.state.role === 'owner' && api.connection.state.receiver.http.state === 'listening') || undefined,
+      'the receiver back on a free port',
+    );
     await api.connection.clear();
   });
 
@@ -45,7 +48,9 @@ describe('settings applied while running', () => {
 
   it('prices from loupe.pricing apply to spans that arrive afterwards, without a restart', async () => {
     const before = api.connection.endpoint()?.httpPort;
-    await vscode.workspace.getConfiguration('loupe').update('pricing', [{ model: 'gpt-4o-mini', inputPerMTok: 1000, outputPerMTok: 2000 }], vscode.ConfigurationTarget.Global);
+    await vscode.workspace
+      .getConfiguration('loupe')
+      .update('pricing', [{ model: 'gpt-4o-mini', inputPerMTok: 1000, outputPerMTok: 2000 }], vscode.ConfigurationTarget.Global);
     await waitFor(() => api.settings.settings.pricing.length === 1, 'the new prices');
     const provider = agentProvider(api, 'http');
     const run = await sendRun(provider, 'invoke_agent weather (priced)');

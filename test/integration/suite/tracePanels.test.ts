@@ -8,7 +8,9 @@ import { fromWaterfallColumns, type WaterfallColumns } from '../../../src/protoc
 import { agentProvider, loupe, sendRun, traceInTree, waitFor, type SentRun } from './loupeHarness';
 
 function loupeWebviewTabs(): vscode.Tab[] {
-  return vscode.window.tabGroups.all.flatMap((group) => group.tabs).filter((tab) => tab.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith('loupe.trace'));
+  return vscode.window.tabGroups.all
+    .flatMap((group) => group.tabs)
+    .filter((tab) => tab.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith('loupe.trace'));
 }
 
 describe('trace panels', () => {
@@ -37,7 +39,11 @@ describe('trace panels', () => {
     waitFor(
       () =>
         exchanges.find(
-          (e) => e.request.method === method && (e.request.params as { traceId?: string }).traceId === traceId && (!spanId || (e.request.params as { spanId?: string }).spanId === spanId) && e.response.ok,
+          (e) =>
+            e.request.method === method &&
+            (e.request.params as { traceId?: string }).traceId === traceId &&
+            (!spanId || (e.request.params as { spanId?: string }).spanId === spanId) &&
+            e.response.ok,
         ),
       `the panel to ask for ${method} of ${traceId}${spanId ? `/${spanId}` : ''}`,
       30_000,
@@ -54,12 +60,19 @@ describe('trace panels', () => {
   });
 
   it('selecting a span shows its details: the page asks for that span and gets its messages', async () => {
-    await vscode.commands.executeCommand('loupe.openTrace', api.tree.element({ type: 'span', traceId: run.traceId, spanId: run.llmSpanId }));
+    await vscode.commands.executeCommand(
+      'loupe.openTrace',
+      api.tree.element({ type: 'span', traceId: run.traceId, spanId: run.llmSpanId }),
+    );
     assert.equal(loupeWebviewTabs().length, 1, 'the trace reuses its panel');
     const exchange = await waitFor(
       () =>
-        exchanges.find((e) => e.request.method === 'getSpan' && (e.request.params as { spanId?: string }).spanId === run.llmSpanId && e.response.ok) ??
-        exchanges.find((e) => e.request.method === 'getTrace' && (e.request.params as { traceId?: string }).traceId === run.traceId && e.response.ok),
+        exchanges.find(
+          (e) => e.request.method === 'getSpan' && (e.request.params as { spanId?: string }).spanId === run.llmSpanId && e.response.ok,
+        ) ??
+        exchanges.find(
+          (e) => e.request.method === 'getTrace' && (e.request.params as { traceId?: string }).traceId === run.traceId && e.response.ok,
+        ),
       'the details of the selected span',
       30_000,
     );
@@ -77,7 +90,11 @@ describe('trace panels', () => {
     await api.panels.deserializeWebviewPanel(panel, { view: { page: 'overview' }, listQuery: {} });
     assert.equal(api.panels.panelFor({ page: 'overview' }), panel);
     assert.equal(panel.title, 'Loupe: All Traces');
-    await waitFor(() => exchanges.slice(before).find((e) => e.request.method === 'overallBreakdown' && e.response.ok), 'the restored page to load its view', 30_000);
+    await waitFor(
+      () => exchanges.slice(before).find((e) => e.request.method === 'overallBreakdown' && e.response.ok),
+      'the restored page to load its view',
+      30_000,
+    );
     // A saved state that is not a view restores the overview rather than failing.
     const odd = vscode.window.createWebviewPanel('loupe.trace', 'odd', vscode.ViewColumn.Active, {});
     await api.panels.deserializeWebviewPanel(odd, { view: { page: 'trace', traceId: '<script>' } });

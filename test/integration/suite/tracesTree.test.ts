@@ -50,7 +50,10 @@ describe('Traces view with spans from the OpenTelemetry SDK', () => {
     // The trace row stands for its single root span (invoke_agent): its children come next.
     const trace = api.tree.element({ type: 'trace', traceId: overHttp.traceId });
     const children = await api.tree.getChildren(trace);
-    assert.deepEqual(children.map((c) => c.id).sort(), [overHttp.llmSpanId, overHttp.toolSpanId].map((id) => `span:${overHttp.traceId}:${id}`).sort());
+    assert.deepEqual(
+      children.map((c) => c.id).sort(),
+      [overHttp.llmSpanId, overHttp.toolSpanId].map((id) => `span:${overHttp.traceId}:${id}`).sort(),
+    );
     assert.equal(api.tree.getParent(children[0]), trace);
     assert.equal(api.tree.model.rootSpan(overHttp.traceId)?.spanId, overHttp.rootSpanId);
     const llm = api.tree.getTreeItem(children.find((c) => c.id.endsWith(overHttp.llmSpanId))!);
@@ -78,7 +81,10 @@ describe('Traces view with spans from the OpenTelemetry SDK', () => {
 
   it('filters by errors and by text, and clears the filter', async () => {
     await vscode.commands.executeCommand('loupe.filterText', '(grpc)');
-    assert.deepEqual(api.tree.model.visibleTraces().map((s) => s.traceId), [overGrpc.traceId]);
+    assert.deepEqual(
+      api.tree.model.visibleTraces().map((s) => s.traceId),
+      [overGrpc.traceId],
+    );
     assert.match(api.treeView.description ?? '', /Filtered: "\(grpc\)"/);
     await vscode.commands.executeCommand('loupe.clearFilter');
     assert.ok(api.tree.model.visibleTraces().length >= 3);
@@ -128,7 +134,9 @@ describe('import and export of OTLP JSON', () => {
 
   it('imports a capture from elsewhere, exports it again, and the export imports back to the same spans', async () => {
     const extension = vscode.extensions.getExtension(EXTENSION_ID)!;
-    const capture = vscode.Uri.file(path.join(extension.extensionPath, 'test', 'fixtures', 'otlp', 'd-vercel-ai-sdk-with-code-location.otlp.json'));
+    const capture = vscode.Uri.file(
+      path.join(extension.extensionPath, 'test', 'fixtures', 'otlp', 'd-vercel-ai-sdk-with-code-location.otlp.json'),
+    );
     const imported = await vscode.commands.executeCommand<string[]>('loupe.importOtlp', capture);
     assert.ok(imported && imported.length > 0);
     const traceId = imported[0];
@@ -144,7 +152,10 @@ describe('import and export of OTLP JSON', () => {
     await waitFor(() => !api.tree.model.summary(traceId), 'the deleted trace to leave the view');
     await vscode.commands.executeCommand('loupe.importOtlp', file);
     const after = await waitFor(() => api.connection.getTrace(traceId), 'the re-imported trace');
-    assert.deepEqual(after.spans.map((s) => [s.spanId, s.name, s.tokens.total]), before!.spans.map((s) => [s.spanId, s.name, s.tokens.total]));
+    assert.deepEqual(
+      after.spans.map((s) => [s.spanId, s.name, s.tokens.total]),
+      before!.spans.map((s) => [s.spanId, s.name, s.tokens.total]),
+    );
   });
 
   it('refuses a file that is not an OTLP export with a message, storing nothing', async () => {

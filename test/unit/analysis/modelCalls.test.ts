@@ -7,16 +7,43 @@ function flags(specs: Parameters<typeof buildTrace>[0]) {
   const { trace, facts } = buildTrace(specs);
   const c = countModelCalls(trace.spans, facts);
   const byId = (arr: Uint8Array) => Object.fromEntries(trace.spans.map((s, i) => [s.spanId, arr[i]]));
-  return { usage: byId(c.countsUsage), call: byId(c.countsCall), unpriced: byId(c.unpriced), aggregate: byId(c.aggregate), summary: summarizeTrace(trace, facts), counting: c, trace };
+  return {
+    usage: byId(c.countsUsage),
+    call: byId(c.countsCall),
+    unpriced: byId(c.unpriced),
+    aggregate: byId(c.aggregate),
+    summary: summarizeTrace(trace, facts),
+    counting: c,
+    trace,
+  };
 }
 
 describe('counting model calls once', () => {
   it('counts AI SDK steps, not the generateText span that sums them', () => {
     const f = flags([
-      { spanId: 'gen', name: 'ai.generateText', attributes: { 'ai.operationId': 'ai.generateText', 'ai.model.id': 'gpt-4o-mini', 'ai.usage.inputTokens': 84, 'ai.usage.outputTokens': 24 } },
-      { spanId: 'step1', parentSpanId: 'gen', name: 'ai.generateText.doGenerate', attributes: { 'ai.model.id': 'gpt-4o-mini', 'ai.usage.inputTokens': 42, 'ai.usage.outputTokens': 12 } },
+      {
+        spanId: 'gen',
+        name: 'ai.generateText',
+        attributes: {
+          'ai.operationId': 'ai.generateText',
+          'ai.model.id': 'gpt-4o-mini',
+          'ai.usage.inputTokens': 84,
+          'ai.usage.outputTokens': 24,
+        },
+      },
+      {
+        spanId: 'step1',
+        parentSpanId: 'gen',
+        name: 'ai.generateText.doGenerate',
+        attributes: { 'ai.model.id': 'gpt-4o-mini', 'ai.usage.inputTokens': 42, 'ai.usage.outputTokens': 12 },
+      },
       { spanId: 'tool', parentSpanId: 'gen', name: 'ai.toolCall', attributes: { 'ai.toolCall.name': 'x' } },
-      { spanId: 'step2', parentSpanId: 'gen', name: 'ai.generateText.doGenerate', attributes: { 'ai.model.id': 'gpt-4o-mini', 'ai.usage.inputTokens': 42, 'ai.usage.outputTokens': 12 } },
+      {
+        spanId: 'step2',
+        parentSpanId: 'gen',
+        name: 'ai.generateText.doGenerate',
+        attributes: { 'ai.model.id': 'gpt-4o-mini', 'ai.usage.inputTokens': 42, 'ai.usage.outputTokens': 12 },
+      },
     ]);
     assert.deepEqual(f.usage, { gen: 0, step1: 1, tool: 0, step2: 1 });
     assert.deepEqual(f.call, { gen: 0, step1: 1, tool: 0, step2: 1 });
@@ -27,7 +54,16 @@ describe('counting model calls once', () => {
 
   it('finds aggregates no convention marks: an LLM span wrapping an instrumented client call', () => {
     const f = flags([
-      { spanId: 'lc', name: 'ChatOpenAI', attributes: { 'openinference.span.kind': 'LLM', 'llm.model_name': 'gpt-4o', 'llm.token_count.prompt': 10, 'llm.token_count.completion': 5 } },
+      {
+        spanId: 'lc',
+        name: 'ChatOpenAI',
+        attributes: {
+          'openinference.span.kind': 'LLM',
+          'llm.model_name': 'gpt-4o',
+          'llm.token_count.prompt': 10,
+          'llm.token_count.completion': 5,
+        },
+      },
       { spanId: 'oa', parentSpanId: 'lc', name: 'chat gpt-4o', attributes: chat('gpt-4o', 10, 5) },
     ]);
     assert.deepEqual(f.usage, { lc: 0, oa: 1 });
@@ -37,7 +73,13 @@ describe('counting model calls once', () => {
   });
 
   it('counts an aggregate whose steps have not arrived (or never will)', () => {
-    const f = flags([{ spanId: 'gen', name: 'ai.generateText', attributes: { 'ai.model.id': 'gpt-4o-mini', 'ai.usage.inputTokens': 84, 'ai.usage.outputTokens': 24 } }]);
+    const f = flags([
+      {
+        spanId: 'gen',
+        name: 'ai.generateText',
+        attributes: { 'ai.model.id': 'gpt-4o-mini', 'ai.usage.inputTokens': 84, 'ai.usage.outputTokens': 24 },
+      },
+    ]);
     assert.deepEqual(f.usage, { gen: 1 });
     assert.equal(f.summary.tokens.total, 108);
     assert.equal(f.summary.llmCalls, 1);
@@ -45,7 +87,11 @@ describe('counting model calls once', () => {
 
   it('takes usage from the aggregate when its streamed step reported none, without calling it unpriced', () => {
     const f = flags([
-      { spanId: 'st', name: 'ai.streamText', attributes: { 'ai.model.id': 'gpt-4o-mini', 'ai.usage.inputTokens': 42, 'ai.usage.outputTokens': 12 } },
+      {
+        spanId: 'st',
+        name: 'ai.streamText',
+        attributes: { 'ai.model.id': 'gpt-4o-mini', 'ai.usage.inputTokens': 42, 'ai.usage.outputTokens': 12 },
+      },
       { spanId: 'ds', parentSpanId: 'st', name: 'ai.streamText.doStream', attributes: { 'ai.model.id': 'gpt-4o-mini' } },
     ]);
     assert.deepEqual(f.usage, { st: 1, ds: 0 });
@@ -61,7 +107,12 @@ describe('counting model calls once', () => {
     const f = flags([
       { spanId: 'root', name: 'run' },
       { spanId: 'stream', parentSpanId: 'root', attributes: { 'openinference.span.kind': 'LLM', 'llm.model_name': 'gpt-4o' } },
-      { spanId: 'fail', parentSpanId: 'root', attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'gpt-4o', 'error.type': 'BadRequestError' }, status: { code: 2 } },
+      {
+        spanId: 'fail',
+        parentSpanId: 'root',
+        attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'gpt-4o', 'error.type': 'BadRequestError' },
+        status: { code: 2 },
+      },
       { spanId: 'unknown', parentSpanId: 'root', attributes: chat('in-house-7b', 5, 5) },
     ]);
     assert.deepEqual(f.call, { root: 0, stream: 1, fail: 1, unknown: 1 });
@@ -73,8 +124,22 @@ describe('counting model calls once', () => {
 
   it('does not count agent, chain or tool spans even when they carry usage', () => {
     const f = flags([
-      { spanId: 'agent', name: 'invoke_agent a', attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'a', 'gen_ai.usage.input_tokens': 100, 'gen_ai.usage.output_tokens': 10 } },
-      { spanId: 'step', parentSpanId: 'agent', name: 'step 1', attributes: { 'gen_ai.operation.name': 'agent_step', 'gen_ai.usage.input_tokens': 100, 'gen_ai.usage.output_tokens': 10 } },
+      {
+        spanId: 'agent',
+        name: 'invoke_agent a',
+        attributes: {
+          'gen_ai.operation.name': 'invoke_agent',
+          'gen_ai.agent.name': 'a',
+          'gen_ai.usage.input_tokens': 100,
+          'gen_ai.usage.output_tokens': 10,
+        },
+      },
+      {
+        spanId: 'step',
+        parentSpanId: 'agent',
+        name: 'step 1',
+        attributes: { 'gen_ai.operation.name': 'agent_step', 'gen_ai.usage.input_tokens': 100, 'gen_ai.usage.output_tokens': 10 },
+      },
       { spanId: 'c1', parentSpanId: 'step', attributes: chat('gpt-4o-mini', 60, 5) },
       { spanId: 'c2', parentSpanId: 'step', attributes: chat('gpt-4o-mini', 40, 5) },
     ]);
@@ -109,7 +174,10 @@ describe('counting model calls once', () => {
     assert.deepEqual(sessionOf, { root: 's1', planner: 's1', p1: 's1', writer: 's1', w1: 's1', free: undefined });
     const byAgent = Object.fromEntries((f.summary.byAgent ?? []).map((u) => [u.key, [u.calls, u.tokens.total]]));
     assert.deepEqual(byAgent, { planner: [1, 11], writer: [1, 22] });
-    assert.deepEqual(f.summary.bySession?.map((u) => [u.key, u.calls, u.tokens.total]), [['s1', 2, 33]]);
+    assert.deepEqual(
+      f.summary.bySession?.map((u) => [u.key, u.calls, u.tokens.total]),
+      [['s1', 2, 33]],
+    );
     const byModel = Object.fromEntries((f.summary.byModel ?? []).map((u) => [u.key, [u.calls, u.tokens.total]]));
     assert.deepEqual(byModel, { 'gpt-4o': [1, 11], 'gpt-4o-mini': [2, 24] });
   });
@@ -125,6 +193,6 @@ describe('counting model calls once', () => {
     const summary = summarizeTrace(trace, facts);
     assert.equal(summary.llmCalls, 1, 'only the innermost call counts; every other span is an aggregate');
     assert.equal(summary.tokens.total, 11);
-    assert.ok(performance.now() - start < 15_000, "linear; a quadratic walk over 100,000 nested spans would take minutes");
+    assert.ok(performance.now() - start < 15_000, 'linear; a quadratic walk over 100,000 nested spans would take minutes');
   });
 });

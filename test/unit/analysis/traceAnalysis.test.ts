@@ -11,10 +11,32 @@ function agentRun(traceId?: string, session = 'sess-1') {
   return buildTrace(
     [
       { spanId: 'root', name: 'request', startMs: 0, endMs: 100, attributes: { 'session.id': session, 'user.id': 'u1' } },
-      { spanId: 'agent', parentSpanId: 'root', name: 'invoke_agent helper', startMs: 10, endMs: 90, attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'helper' } },
+      {
+        spanId: 'agent',
+        parentSpanId: 'root',
+        name: 'invoke_agent helper',
+        startMs: 10,
+        endMs: 90,
+        attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'helper' },
+      },
       { spanId: 'c1', parentSpanId: 'agent', name: 'chat gpt-4o-mini', startMs: 10, endMs: 40, attributes: chat('gpt-4o-mini', 42, 12) },
-      { spanId: 'tool', parentSpanId: 'agent', name: 'execute_tool lookup', startMs: 40, endMs: 50, status: { code: 2, message: 'timeout' }, attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'lookup' } },
-      { spanId: 'c2', parentSpanId: 'agent', name: 'chat gpt-4o-mini', startMs: 60, endMs: 80, attributes: chat('gpt-4o-mini', 50, 20, { 'gen_ai.response.finish_reasons': 'stop' }) },
+      {
+        spanId: 'tool',
+        parentSpanId: 'agent',
+        name: 'execute_tool lookup',
+        startMs: 40,
+        endMs: 50,
+        status: { code: 2, message: 'timeout' },
+        attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'lookup' },
+      },
+      {
+        spanId: 'c2',
+        parentSpanId: 'agent',
+        name: 'chat gpt-4o-mini',
+        startMs: 60,
+        endMs: 80,
+        attributes: chat('gpt-4o-mini', 50, 20, { 'gen_ai.response.finish_reasons': 'stop' }),
+      },
     ],
     traceId,
   );
@@ -25,7 +47,10 @@ describe('trace detail', () => {
     const { trace, facts } = agentRun();
     const detail = buildTraceDetail(trace, facts, summarizeTrace(trace, facts));
     const byId = Object.fromEntries(detail.spans.map((s) => [s.spanId, s]));
-    assert.deepEqual(detail.spans.map((s) => s.spanId), ['root', 'agent', 'c1', 'tool', 'c2']);
+    assert.deepEqual(
+      detail.spans.map((s) => s.spanId),
+      ['root', 'agent', 'c1', 'tool', 'c2'],
+    );
     const agent = byId.agent.rollup!;
     assert.equal(agent.durationMs, 80);
     // Children cover 10–50 and 60–80 of 10–90: 20 ms of the agent's own time.
@@ -94,10 +119,43 @@ describe('trace summary', () => {
 describe('waterfall rows', () => {
   it('marks the critical path, aggregates, tools, agents and errors', () => {
     const { trace, facts } = buildTrace([
-      { spanId: 'gen', name: 'ai.generateText', startMs: 0, endMs: 100, attributes: { 'ai.model.id': 'gpt-4o-mini', 'ai.usage.inputTokens': 84, 'ai.usage.outputTokens': 24, 'ai.telemetry.functionId': 'bot' } },
-      { spanId: 's1', parentSpanId: 'gen', name: 'ai.generateText.doGenerate', startMs: 0, endMs: 40, attributes: { 'ai.model.id': 'gpt-4o-mini', 'ai.usage.inputTokens': 42, 'ai.usage.outputTokens': 12 } },
-      { spanId: 't', parentSpanId: 'gen', name: 'ai.toolCall', startMs: 40, endMs: 50, status: { code: 2, message: 'bad args' }, attributes: { 'ai.toolCall.name': 'lookup' } },
-      { spanId: 's2', parentSpanId: 'gen', name: 'ai.generateText.doGenerate', startMs: 50, endMs: 100, attributes: { 'ai.model.id': 'gpt-4o-mini', 'ai.usage.inputTokens': 42, 'ai.usage.outputTokens': 12 } },
+      {
+        spanId: 'gen',
+        name: 'ai.generateText',
+        startMs: 0,
+        endMs: 100,
+        attributes: {
+          'ai.model.id': 'gpt-4o-mini',
+          'ai.usage.inputTokens': 84,
+          'ai.usage.outputTokens': 24,
+          'ai.telemetry.functionId': 'bot',
+        },
+      },
+      {
+        spanId: 's1',
+        parentSpanId: 'gen',
+        name: 'ai.generateText.doGenerate',
+        startMs: 0,
+        endMs: 40,
+        attributes: { 'ai.model.id': 'gpt-4o-mini', 'ai.usage.inputTokens': 42, 'ai.usage.outputTokens': 12 },
+      },
+      {
+        spanId: 't',
+        parentSpanId: 'gen',
+        name: 'ai.toolCall',
+        startMs: 40,
+        endMs: 50,
+        status: { code: 2, message: 'bad args' },
+        attributes: { 'ai.toolCall.name': 'lookup' },
+      },
+      {
+        spanId: 's2',
+        parentSpanId: 'gen',
+        name: 'ai.generateText.doGenerate',
+        startMs: 50,
+        endMs: 100,
+        attributes: { 'ai.model.id': 'gpt-4o-mini', 'ai.usage.inputTokens': 42, 'ai.usage.outputTokens': 12 },
+      },
     ]);
     const rows = Object.fromEntries(waterfallRows(trace, facts).map((r) => [r.spanId, r]));
     assert.equal(rows.gen.aggregate, true);

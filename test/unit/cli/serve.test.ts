@@ -55,7 +55,10 @@ describe('loupe serve (the real process)', function () {
     const list = await getJson(serve.httpPort, '/api/traces');
     assert.deepEqual(list.body.map((t: any) => t.traceId).sort(), [viaGrpc, viaHttp].sort());
     const detail = await getJson(serve.httpPort, `/api/traces/${viaGrpc}`);
-    assert.deepEqual(detail.body.spans.map((s: any) => s.name), ['agent run', 'step']);
+    assert.deepEqual(
+      detail.body.spans.map((s: any) => s.name),
+      ['agent run', 'step'],
+    );
     assert.equal(detail.body.spans[0].service, 'grpc-agent');
 
     serve.child.kill('SIGTERM');

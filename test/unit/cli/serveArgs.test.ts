@@ -14,7 +14,19 @@ describe('loupe command line', () => {
   });
 
   it('reads every flag', () => {
-    const parsed = parseCli(['serve', '--host', '0.0.0.0', '--grpc-port', '0', '--http-port=9999', '--store', '/tmp/s', '--max-traces', '5', '--open']);
+    const parsed = parseCli([
+      'serve',
+      '--host',
+      '0.0.0.0',
+      '--grpc-port',
+      '0',
+      '--http-port=9999',
+      '--store',
+      '/tmp/s',
+      '--max-traces',
+      '5',
+      '--open',
+    ]);
     assert.deepEqual(parsed, {
       command: 'serve',
       options: { host: '0.0.0.0', grpcPort: 0, httpPort: 9999, storeDir: '/tmp/s', maxTraces: 5, open: true },

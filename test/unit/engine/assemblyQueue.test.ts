@@ -35,7 +35,9 @@ function request(perScope: number): { request: ExportTraceServiceRequest; counts
 function flatten(requests: ExportTraceServiceRequest[]): string[] {
   return requests.flatMap((r) =>
     r.resourceSpans.flatMap((rs) =>
-      rs.scopeSpans.flatMap((ss) => ss.spans.map((s) => JSON.stringify([rs.resource, rs.schemaUrl, ss.scope, ss.schemaUrl, s.spanId, s.name]))),
+      rs.scopeSpans.flatMap((ss) =>
+        ss.spans.map((s) => JSON.stringify([rs.resource, rs.schemaUrl, ss.scope, ss.schemaUrl, s.spanId, s.name])),
+      ),
     ),
   );
 }
@@ -85,12 +87,15 @@ describe('AssemblyQueue', () => {
 
   it('lets other work run between chunks of a long queue, and drains it all on demand', async () => {
     const assembled: number[] = [];
-    const queue = new AssemblyQueue((r) => {
-      // About 2 ms of work per chunk, so one turn's budget holds a few chunks only.
-      const until = performance.now() + 2;
-      while (performance.now() < until);
-      assembled.push(flatten([r]).length);
-    }, () => undefined);
+    const queue = new AssemblyQueue(
+      (r) => {
+        // About 2 ms of work per chunk, so one turn's budget holds a few chunks only.
+        const until = performance.now() + 2;
+        while (performance.now() < until);
+        assembled.push(flatten([r]).length);
+      },
+      () => undefined,
+    );
     const { request: big, counts } = request(300);
     queue.push(big, counts);
     assert.equal(queue.queuedSpans(), 900);
@@ -104,7 +109,10 @@ describe('AssemblyQueue', () => {
       setImmediate(probe);
     });
     assert.ok(interleaved > 0 && interleaved < assembled.length, `other work ran after ${interleaved} of ${assembled.length} chunks`);
-    assert.equal(assembled.reduce((a, b) => a + b, 0), 900);
+    assert.equal(
+      assembled.reduce((a, b) => a + b, 0),
+      900,
+    );
 
     const more = request(100);
     queue.push(more.request, more.counts);

@@ -79,7 +79,10 @@ describe('TraceEngine answers senders before assembling their spans', () => {
     engine.ingestTraces(traceRequest([span(t, id, undefined, 'first', 0, 1)]));
     engine.ingestTraces(traceRequest([span(t, id, undefined, 'second', 0, 1)]));
     const detail = await engine.getTrace(t);
-    assert.deepEqual(detail?.spans.map((s) => s.name), ['second']);
+    assert.deepEqual(
+      detail?.spans.map((s) => s.name),
+      ['second'],
+    );
   });
 
   it('assembles before answering when many spans already wait', async () => {

@@ -29,7 +29,10 @@ describe('TraceEngine with a store folder', () => {
     try {
       // `version` counts changes within one run; everything else must come back as it was.
       const after = (await second.getTrace(t))!;
-      assert.deepEqual({ ...after, summary: { ...after.summary, version: 0 } }, { ...before!, summary: { ...before!.summary, version: 0 } });
+      assert.deepEqual(
+        { ...after, summary: { ...after.summary, version: 0 } },
+        { ...before!, summary: { ...before!.summary, version: 0 } },
+      );
       const strip = (list: TraceSummary[]) => list.map(({ version: _version, ...rest }) => rest);
       assert.deepEqual(strip(await second.listTraces()), strip(listBefore));
       assert.equal((await second.stats()).spans, 2);
@@ -45,7 +48,13 @@ describe('TraceEngine with a store folder', () => {
       first.ingestTraces(traceRequest([span(t, hexId(8), undefined, t, 0, 1)]));
       await first.flush();
     }
-    assert.deepEqual(await traceFiles(), ids.slice(1).map((t) => `${t}.json`).sort());
+    assert.deepEqual(
+      await traceFiles(),
+      ids
+        .slice(1)
+        .map((t) => `${t}.json`)
+        .sort(),
+    );
     await first.close();
 
     const second = await open(2);

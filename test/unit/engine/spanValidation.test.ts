@@ -6,7 +6,11 @@ describe('span validation', () => {
   it('judges every span, a trace id repeated by the spans before it included', () => {
     const a = hexId(16);
     const b = hexId(16);
-    const good = [span(a, hexId(8), undefined, 'a1', 0, 1), span(a, hexId(8), undefined, 'a2', 0, 1), span(b, hexId(8), undefined, 'b1', 0, 1)];
+    const good = [
+      span(a, hexId(8), undefined, 'a1', 0, 1),
+      span(a, hexId(8), undefined, 'a2', 0, 1),
+      span(b, hexId(8), undefined, 'b1', 0, 1),
+    ];
     const badSpanId = span(a, '0'.repeat(16), undefined, 'zero span id', 0, 1);
     const badParent = span(a, hexId(8), 'xyz', 'bad parent', 0, 1);
     const zeroTrace = span(ZERO_TRACE_ID, hexId(8), undefined, 'zero trace', 0, 1);
@@ -16,7 +20,13 @@ describe('span validation', () => {
 
     const { rejections, spans, total, invalid } = validateSpans(request);
     assert.equal(total, 3);
-    assert.deepEqual([...spans], [[a, 2], [b, 1]]);
+    assert.deepEqual(
+      [...spans],
+      [
+        [a, 2],
+        [b, 1],
+      ],
+    );
     assert.equal(rejections.count, 5);
     assert.deepEqual(new Set(invalid), new Set([badSpanId, badParent, zeroTrace, shortTrace, upperTrace]));
     assert.match(rejections.result()!.errorMessage, /3 spans with an invalid trace id/);

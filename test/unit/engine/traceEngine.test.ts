@@ -26,9 +26,19 @@ describe('TraceEngine', () => {
     assert.equal(summary.durationMs, 50);
 
     const rows = (await engine.waterfall(t))!;
-    assert.deepEqual(rows.map((r) => [r.name, r.depth, r.offsetMs]), [['root', 0, 0], ['child', 1, 10], ['grandchild', 2, 20]]);
+    assert.deepEqual(
+      rows.map((r) => [r.name, r.depth, r.offsetMs]),
+      [
+        ['root', 0, 0],
+        ['child', 1, 10],
+        ['grandchild', 2, 20],
+      ],
+    );
     const detail = (await engine.getTrace(t))!;
-    assert.deepEqual(detail.spans.map((s) => s.parentSpanId), [undefined, root, child]);
+    assert.deepEqual(
+      detail.spans.map((s) => s.parentSpanId),
+      [undefined, root, child],
+    );
     assert.equal(detail.spans[0].rollup!.spanCount, 3);
     assert.equal(detail.spans[0].rollup!.selfTimeMs, 20);
   });
@@ -41,7 +51,13 @@ describe('TraceEngine', () => {
     assert.equal(summary.name, 'root', 'a true root names the trace, not an orphan');
     assert.equal(summary.orphanCount, 1);
     const rows = (await engine.waterfall(t))!;
-    assert.deepEqual(rows.map((r) => [r.name, r.depth, r.orphan]), [['root', 0, false], ['lost-parent', 0, true]]);
+    assert.deepEqual(
+      rows.map((r) => [r.name, r.depth, r.orphan]),
+      [
+        ['root', 0, false],
+        ['lost-parent', 0, true],
+      ],
+    );
   });
 
   it('replaces a span sent twice instead of duplicating it', async () => {
@@ -60,7 +76,11 @@ describe('TraceEngine', () => {
     engine = await TraceEngine.open();
     const t = hexId(16);
     const result = engine.ingestTraces(
-      traceRequest([span(t, hexId(8), undefined, 'good', 0, 1), span('abc', hexId(8), undefined, 'bad trace', 0, 1), span(t, '0000000000000000', undefined, 'zero span', 0, 1)]),
+      traceRequest([
+        span(t, hexId(8), undefined, 'good', 0, 1),
+        span('abc', hexId(8), undefined, 'bad trace', 0, 1),
+        span(t, '0000000000000000', undefined, 'zero span', 0, 1),
+      ]),
     );
     assert.equal(result?.rejected, 2);
     assert.match(result!.errorMessage, /invalid trace id/);
@@ -73,14 +93,30 @@ describe('TraceEngine', () => {
     engine = await TraceEngine.open();
     const t = hexId(16);
     const s = hexId(8);
-    engine.ingestLogs(logsRequest([{ traceId: t, spanId: s, eventName: 'gen_ai.user.message', body: { stringValue: 'early' }, attributes: [], timeUnixNano: '1795279085000000000' }]));
+    engine.ingestLogs(
+      logsRequest([
+        {
+          traceId: t,
+          spanId: s,
+          eventName: 'gen_ai.user.message',
+          body: { stringValue: 'early' },
+          attributes: [],
+          timeUnixNano: '1795279085000000000',
+        },
+      ]),
+    );
     assert.equal((await engine.listTraces()).length, 0, 'a trace with only logs is not listed');
     assert.equal(await engine.getTrace(t), undefined);
     engine.ingestTraces(traceRequest([span(t, s, undefined, 'chat', 0, 5)]));
-    engine.ingestLogs(logsRequest([{ traceId: t, spanId: s, body: { stringValue: 'late' }, attributes: [str('event.name', 'gen_ai.choice')] }]));
+    engine.ingestLogs(
+      logsRequest([{ traceId: t, spanId: s, body: { stringValue: 'late' }, attributes: [str('event.name', 'gen_ai.choice')] }]),
+    );
     engine.ingestLogs(logsRequest([{ body: { stringValue: 'no trace context' }, attributes: [] }]));
     const detail = (await engine.getTrace(t))!;
-    assert.deepEqual(detail.spans[0].logs.map((l) => l.body), ['early', 'late']);
+    assert.deepEqual(
+      detail.spans[0].logs.map((l) => l.body),
+      ['early', 'late'],
+    );
     assert.equal(detail.spans[0].logs[0].eventName, 'gen_ai.user.message');
   });
 
@@ -133,11 +169,26 @@ describe('TraceEngine', () => {
     const failing = span(b, hexId(8), undefined, 'beta run', 5, 6);
     failing.status = { code: 2, message: 'boom' };
     engine.ingestTraces(traceRequest([failing], 'svc-b'));
-    assert.deepEqual((await engine.listTraces()).map((s) => s.name), ['beta run', 'alpha run']);
-    assert.deepEqual((await engine.listTraces({ service: 'SVC-A' })).map((s) => s.name), ['alpha run']);
-    assert.deepEqual((await engine.listTraces({ status: 'error' })).map((s) => s.name), ['beta run']);
-    assert.deepEqual((await engine.listTraces({ q: 'ALPHA' })).map((s) => s.name), ['alpha run']);
-    assert.deepEqual((await engine.listTraces({ limit: 1 })).map((s) => s.name), ['beta run']);
+    assert.deepEqual(
+      (await engine.listTraces()).map((s) => s.name),
+      ['beta run', 'alpha run'],
+    );
+    assert.deepEqual(
+      (await engine.listTraces({ service: 'SVC-A' })).map((s) => s.name),
+      ['alpha run'],
+    );
+    assert.deepEqual(
+      (await engine.listTraces({ status: 'error' })).map((s) => s.name),
+      ['beta run'],
+    );
+    assert.deepEqual(
+      (await engine.listTraces({ q: 'ALPHA' })).map((s) => s.name),
+      ['alpha run'],
+    );
+    assert.deepEqual(
+      (await engine.listTraces({ limit: 1 })).map((s) => s.name),
+      ['beta run'],
+    );
   });
 
   it('exports a trace as OTLP that imports back into an equal trace', async () => {
@@ -153,7 +204,10 @@ describe('TraceEngine', () => {
       assert.deepEqual(await other.importOtlp(exported), [t]);
       const a = (await engine.getTrace(t))!;
       const b = (await other.getTrace(t))!;
-      assert.deepEqual(b.spans.map((s) => [s.spanId, s.name, s.service, s.attributes]), a.spans.map((s) => [s.spanId, s.name, s.service, s.attributes]));
+      assert.deepEqual(
+        b.spans.map((s) => [s.spanId, s.name, s.service, s.attributes]),
+        a.spans.map((s) => [s.spanId, s.name, s.service, s.attributes]),
+      );
     } finally {
       await other.close();
     }
@@ -180,8 +234,14 @@ describe('TraceEngine', () => {
     const child = hexId(8);
     engine.ingestTraces(traceRequest([span(t, root, undefined, 'root', 0, 10), span(t, child, root, 'child', 2, 4, [str('k', 'v')])]));
     const detail = (await engine.getTrace(t))!;
-    assert.deepEqual(await engine.span(t, child), detail.spans.find((s) => s.spanId === child));
-    assert.deepEqual(await engine.span(t, root), detail.spans.find((s) => s.spanId === root));
+    assert.deepEqual(
+      await engine.span(t, child),
+      detail.spans.find((s) => s.spanId === child),
+    );
+    assert.deepEqual(
+      await engine.span(t, root),
+      detail.spans.find((s) => s.spanId === root),
+    );
     assert.equal(await engine.span(t, hexId(8)), undefined);
     assert.equal(await engine.span(hexId(16), root), undefined);
   });
@@ -194,7 +254,10 @@ describe('TraceEngine', () => {
     assert.equal((await engine.waterfall(t))!.length, 1);
     assert.equal((await engine.span(t, root))!.rollup!.spanCount, 1);
     engine.ingestTraces(traceRequest([span(t, hexId(8), root, 'late child', 1, 2)]));
-    assert.deepEqual((await engine.waterfall(t))!.map((r) => r.name), ['root', 'late child']);
+    assert.deepEqual(
+      (await engine.waterfall(t))!.map((r) => r.name),
+      ['root', 'late child'],
+    );
     assert.equal((await engine.span(t, root))!.rollup!.spanCount, 2);
     assert.strictEqual(await engine.waterfall(t), await engine.waterfall(t), 'an unchanged trace reuses its rows');
   });
@@ -205,7 +268,10 @@ describe('TraceEngine', () => {
     engine.ingestTraces(traceRequest([span(a, hexId(8), undefined, 'a', 0, 1), span(b, hexId(8), undefined, 'b', 0, 1)]));
     assert.equal(await engine.deleteTrace(a), true);
     assert.equal(await engine.deleteTrace(a), false);
-    assert.deepEqual((await engine.listTraces()).map((s) => s.traceId), [b]);
+    assert.deepEqual(
+      (await engine.listTraces()).map((s) => s.traceId),
+      [b],
+    );
     await engine.clear();
     assert.deepEqual(await engine.listTraces(), []);
     assert.equal((await engine.health()).spans, 0);

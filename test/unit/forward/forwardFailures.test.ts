@@ -73,7 +73,9 @@ describe('forward failures: clear errors within a bounded time, nothing retried,
         try {
           const controller = new AbortController();
           setTimeout(() => controller.abort(), 100);
-          const { result, ms } = await timed(() => forwardTrace(trace, targetAt(protocol, hole.port), { timeoutMs: 10_000, signal: controller.signal }));
+          const { result, ms } = await timed(() =>
+            forwardTrace(trace, targetAt(protocol, hole.port), { timeoutMs: 10_000, signal: controller.signal }),
+          );
           strictEqual(errorOf(result).kind, 'cancelled');
           ok(ms < 100 + SLACK_MS, `took ${Math.round(ms)} ms`);
           const already = await forwardTrace(trace, targetAt(protocol, hole.port), { signal: AbortSignal.abort() });
@@ -88,12 +90,32 @@ describe('forward failures: clear errors within a bounded time, nothing retried,
   describe('HTTP answers (OTLP/HTTP and Zipkin)', () => {
     const rpcStatus = otlpType('RpcStatus');
     const answers: { status: number; type: string; body: Buffer; expected: string | undefined }[] = [
-      { status: 400, type: 'application/x-protobuf', body: Buffer.from(rpcStatus.encode(rpcStatus.fromObject({ code: 3, message: 'span 7 has no name' })).finish()), expected: 'span 7 has no name' },
-      { status: 400, type: 'application/json', body: Buffer.from(JSON.stringify({ code: 3, message: 'bad trace id' })), expected: 'bad trace id' },
-      { status: 401, type: 'application/json', body: Buffer.from(JSON.stringify({ error: 'missing api key' })), expected: 'missing api key' },
+      {
+        status: 400,
+        type: 'application/x-protobuf',
+        body: Buffer.from(rpcStatus.encode(rpcStatus.fromObject({ code: 3, message: 'span 7 has no name' })).finish()),
+        expected: 'span 7 has no name',
+      },
+      {
+        status: 400,
+        type: 'application/json',
+        body: Buffer.from(JSON.stringify({ code: 3, message: 'bad trace id' })),
+        expected: 'bad trace id',
+      },
+      {
+        status: 401,
+        type: 'application/json',
+        body: Buffer.from(JSON.stringify({ error: 'missing api key' })),
+        expected: 'missing api key',
+      },
       { status: 413, type: 'text/plain', body: Buffer.from('request entity too large\n'), expected: 'request entity too large' },
       { status: 503, type: 'text/plain', body: Buffer.from('upstream overloaded'), expected: 'upstream overloaded' },
-      { status: 502, type: 'text/html', body: Buffer.from('<html><head><style>p{}</style></head><body><h1>502 Bad Gateway</h1><p>nginx</p></body></html>'), expected: '502 Bad Gateway nginx' },
+      {
+        status: 502,
+        type: 'text/html',
+        body: Buffer.from('<html><head><style>p{}</style></head><body><h1>502 Bad Gateway</h1><p>nginx</p></body></html>'),
+        expected: '502 Bad Gateway nginx',
+      },
       { status: 500, type: 'application/x-protobuf', body: Buffer.from([0xff, 0xff, 0xff]), expected: undefined },
       { status: 404, type: 'text/plain', body: Buffer.alloc(0), expected: undefined },
     ];
@@ -201,11 +223,20 @@ describe('forward failures: clear errors within a bounded time, nothing retried,
     it('an invalid target is refused with the reason, without touching the network', async () => {
       const port = await closedPort();
       const cases: [unknown, RegExp][] = [
-        [{ name: 'x', protocol: 'jaeger-thrift', endpoint: `http://127.0.0.1:${port}` }, /protocol must be one of otlp-grpc, otlp-http, zipkin/],
+        [
+          { name: 'x', protocol: 'jaeger-thrift', endpoint: `http://127.0.0.1:${port}` },
+          /protocol must be one of otlp-grpc, otlp-http, zipkin/,
+        ],
         [{ name: 'x', protocol: 'otlp-http', endpoint: '127.0.0.1:4318' }, /endpoint must be an http:\/\/ or https:\/\/ URL/],
         [{ name: 'x', protocol: 'otlp-http', endpoint: 'ftp://example.test' }, /endpoint must be an http/],
-        [{ name: 'x', protocol: 'otlp-grpc', endpoint: `http://127.0.0.1:${port}/v1/traces` }, /a gRPC endpoint is just scheme, host and port/],
-        [{ name: 'x', protocol: 'zipkin', endpoint: `http://127.0.0.1:${port}`, headers: { 'X-Token': 'a\r\nInjected: 1' } }, /control character/],
+        [
+          { name: 'x', protocol: 'otlp-grpc', endpoint: `http://127.0.0.1:${port}/v1/traces` },
+          /a gRPC endpoint is just scheme, host and port/,
+        ],
+        [
+          { name: 'x', protocol: 'zipkin', endpoint: `http://127.0.0.1:${port}`, headers: { 'X-Token': 'a\r\nInjected: 1' } },
+          /control character/,
+        ],
         [{ name: '', protocol: 'zipkin', endpoint: `http://127.0.0.1:${port}` }, /needs a name/],
       ];
       for (const [target, reason] of cases) {

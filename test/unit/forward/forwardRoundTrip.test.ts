@@ -39,7 +39,12 @@ describe('forwarding a stored trace to a second Loupe', () => {
     const grpcPort = await receivers.grpc.start();
     const httpPort = await receivers.http.start();
     targets['otlp-grpc'] = { name: 'second Loupe (gRPC)', protocol: 'otlp-grpc', endpoint: `http://127.0.0.1:${grpcPort}` };
-    targets['otlp-http'] = { name: 'second Loupe (HTTP)', protocol: 'otlp-http', endpoint: `http://127.0.0.1:${httpPort}`, uiUrl: `http://127.0.0.1:${httpPort}/#/trace/{traceId}` };
+    targets['otlp-http'] = {
+      name: 'second Loupe (HTTP)',
+      protocol: 'otlp-http',
+      endpoint: `http://127.0.0.1:${httpPort}`,
+      uiUrl: `http://127.0.0.1:${httpPort}/#/trace/{traceId}`,
+    };
 
     sdkOriginal = await sdkTraceRequest();
     source.ingestTraces(sdkOriginal);
@@ -91,13 +96,18 @@ describe('forwarding a stored trace to a second Loupe', () => {
       const structured = byName.get('retrieve documents');
       const value = (key: string) => structured?.attributes.find((attribute) => attribute.key === key)?.value;
       deepStrictEqual(value('a.bytes'), { bytesValue: Buffer.from([0, 1, 2, 253, 254, 255]).toString('base64') });
-      deepStrictEqual(value('a.mixed'), { arrayValue: { values: [{ intValue: '1' }, { stringValue: 'two' }, { boolValue: true }, { doubleValue: 2.5 }] } });
+      deepStrictEqual(value('a.mixed'), {
+        arrayValue: { values: [{ intValue: '1' }, { stringValue: 'two' }, { boolValue: true }, { doubleValue: 2.5 }] },
+      });
       strictEqual(value('a.map')?.kvlistValue?.values.length, 4);
       deepStrictEqual(value('a.null'), {});
       strictEqual(value('a.negative_big')?.intValue, '-9007199254740991');
 
       const resource = received.resourceSpans[0];
-      strictEqual(resource.resource?.attributes.find((attribute) => attribute.key === 'service.name')?.value.stringValue, 'agent-under-test');
+      strictEqual(
+        resource.resource?.attributes.find((attribute) => attribute.key === 'service.name')?.value.stringValue,
+        'agent-under-test',
+      );
       deepStrictEqual(resource.scopeSpans[0].scope, { name: 'loupe-test', version: '1.2.3' });
     });
   }

@@ -27,7 +27,12 @@ describe('forward targets', () => {
 
   it('accepts usable targets', () => {
     const usable = [
-      { name: 'Tempo', protocol: 'otlp-grpc', endpoint: 'https://tempo.example.test:443', headers: { authorization: 'Basic abc', 'x-scope-orgid': 'team-1' } },
+      {
+        name: 'Tempo',
+        protocol: 'otlp-grpc',
+        endpoint: 'https://tempo.example.test:443',
+        headers: { authorization: 'Basic abc', 'x-scope-orgid': 'team-1' },
+      },
       { name: 'v6', protocol: 'otlp-grpc', endpoint: 'http://[::1]:14317/' },
       { name: 'collector', protocol: 'otlp-http', endpoint: 'https://otel.example.test/otlp', headers: { 'X-Api-Key': 'k' } },
       { name: 'Zipkin', protocol: 'zipkin', endpoint: 'http://zipkin:9411', uiUrl: 'http://zipkin:9411/zipkin/' },
@@ -40,19 +45,55 @@ describe('forward targets', () => {
       [undefined, 'A forward target must be an object with name, protocol and endpoint.'],
       [['x'], 'A forward target must be an object with name, protocol and endpoint.'],
       [{ protocol: 'zipkin', endpoint: 'http://z' }, 'A forward target needs a name.'],
-      [{ name: 'J', protocol: 'grpc', endpoint: 'http://j' }, 'Forward target "J": protocol must be one of otlp-grpc, otlp-http, zipkin (got "grpc").'],
+      [
+        { name: 'J', protocol: 'grpc', endpoint: 'http://j' },
+        'Forward target "J": protocol must be one of otlp-grpc, otlp-http, zipkin (got "grpc").',
+      ],
       [{ name: 'J', protocol: 'otlp-http' }, 'Forward target "J": endpoint is missing.'],
-      [{ name: 'J', protocol: 'otlp-http', endpoint: 'localhost:4318' }, 'Forward target "J": endpoint must be an http:// or https:// URL (got "localhost:4318").'],
-      [{ name: 'J', protocol: 'otlp-grpc', endpoint: 'http://j:14317/v1/traces' }, 'Forward target "J": a gRPC endpoint is just scheme, host and port, e.g. http://localhost:14317 (got a path "/v1/traces").'],
-      [{ name: 'J', protocol: 'otlp-http', endpoint: 'http://user:pw@j' }, 'Forward target "J": put credentials in headers, not in the endpoint URL.'],
-      [{ name: 'J', protocol: 'otlp-http', endpoint: 'http://j', headers: 'a=b' }, 'Forward target "J": headers must be an object of name → value strings.'],
-      [{ name: 'J', protocol: 'otlp-http', endpoint: 'http://j', headers: { a: 1 } }, 'Forward target "J": header "a" must have a string value.'],
-      [{ name: 'J', protocol: 'otlp-http', endpoint: 'http://j', headers: { 'bad name': 'x' } }, 'Forward target "J": "bad name" is not a valid header name.'],
-      [{ name: 'J', protocol: 'otlp-http', endpoint: 'http://j', headers: { a: 'x\ny' } }, 'Forward target "J": header "a" holds a control character (e.g. a line break).'],
-      [{ name: 'J', protocol: 'otlp-grpc', endpoint: 'http://j', headers: { 'a!': 'x' } }, 'Forward target "J": "a!" is not a valid gRPC metadata key.'],
-      [{ name: 'J', protocol: 'otlp-grpc', endpoint: 'http://j', headers: { 'trace-bin': 'x' } }, 'Forward target "J": binary gRPC metadata ("trace-bin") is not supported.'],
-      [{ name: 'J', protocol: 'otlp-grpc', endpoint: 'http://j', headers: { 'grpc-timeout': '1S' } }, 'Forward target "J": "grpc-timeout" is set by gRPC itself and cannot be a header.'],
-      [{ name: 'J', protocol: 'zipkin', endpoint: 'http://j', uiUrl: 'javascript:alert(1)' }, 'Forward target "J": uiUrl must be an http:// or https:// URL, with {traceId} where the trace id goes.'],
+      [
+        { name: 'J', protocol: 'otlp-http', endpoint: 'localhost:4318' },
+        'Forward target "J": endpoint must be an http:// or https:// URL (got "localhost:4318").',
+      ],
+      [
+        { name: 'J', protocol: 'otlp-grpc', endpoint: 'http://j:14317/v1/traces' },
+        'Forward target "J": a gRPC endpoint is just scheme, host and port, e.g. http://localhost:14317 (got a path "/v1/traces").',
+      ],
+      [
+        { name: 'J', protocol: 'otlp-http', endpoint: 'http://user:pw@j' },
+        'Forward target "J": put credentials in headers, not in the endpoint URL.',
+      ],
+      [
+        { name: 'J', protocol: 'otlp-http', endpoint: 'http://j', headers: 'a=b' },
+        'Forward target "J": headers must be an object of name → value strings.',
+      ],
+      [
+        { name: 'J', protocol: 'otlp-http', endpoint: 'http://j', headers: { a: 1 } },
+        'Forward target "J": header "a" must have a string value.',
+      ],
+      [
+        { name: 'J', protocol: 'otlp-http', endpoint: 'http://j', headers: { 'bad name': 'x' } },
+        'Forward target "J": "bad name" is not a valid header name.',
+      ],
+      [
+        { name: 'J', protocol: 'otlp-http', endpoint: 'http://j', headers: { a: 'x\ny' } },
+        'Forward target "J": header "a" holds a control character (e.g. a line break).',
+      ],
+      [
+        { name: 'J', protocol: 'otlp-grpc', endpoint: 'http://j', headers: { 'a!': 'x' } },
+        'Forward target "J": "a!" is not a valid gRPC metadata key.',
+      ],
+      [
+        { name: 'J', protocol: 'otlp-grpc', endpoint: 'http://j', headers: { 'trace-bin': 'x' } },
+        'Forward target "J": binary gRPC metadata ("trace-bin") is not supported.',
+      ],
+      [
+        { name: 'J', protocol: 'otlp-grpc', endpoint: 'http://j', headers: { 'grpc-timeout': '1S' } },
+        'Forward target "J": "grpc-timeout" is set by gRPC itself and cannot be a header.',
+      ],
+      [
+        { name: 'J', protocol: 'zipkin', endpoint: 'http://j', uiUrl: 'javascript:alert(1)' },
+        'Forward target "J": uiUrl must be an http:// or https:// URL, with {traceId} where the trace id goes.',
+      ],
     ];
     for (const [target, message] of cases) strictEqual(validateForwardTarget(target), message);
   });

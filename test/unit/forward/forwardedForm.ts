@@ -49,7 +49,11 @@ function spanForm(span: OtlpSpan): OtlpSpan {
     endTimeUnixNano: span.endTimeUnixNano,
     attributes: attributesForm(span.attributes),
     events: span.events.map((event) => {
-      const formed: OtlpSpan['events'][number] = { timeUnixNano: event.timeUnixNano, name: event.name, attributes: attributesForm(event.attributes) };
+      const formed: OtlpSpan['events'][number] = {
+        timeUnixNano: event.timeUnixNano,
+        name: event.name,
+        attributes: attributesForm(event.attributes),
+      };
       if (event.droppedAttributesCount) formed.droppedAttributesCount = event.droppedAttributesCount;
       return formed;
     }),

@@ -82,18 +82,26 @@ describe('forwarding to an independent OTLP receiver (grpc-js / node:http + prot
   });
 
   it('over HTTP: a full /v1/traces URL is used as it is', async () => {
-    const result = await forwardTrace(original, { name: 'full URL', protocol: 'otlp-http', endpoint: `http://127.0.0.1:${http.port}/v1/traces` });
+    const result = await forwardTrace(original, {
+      name: 'full URL',
+      protocol: 'otlp-http',
+      endpoint: `http://127.0.0.1:${http.port}/v1/traces`,
+    });
     ok(result.ok);
     strictEqual(http.requests[0].url, '/v1/traces');
   });
 
   it('reports spans the receiver refused in a partial success', async () => {
     const response = otlpType('ExportTraceServiceResponse');
-    httpAnswer = Buffer.from(response.encode(response.fromObject({ partialSuccess: { rejectedSpans: 2, errorMessage: 'spans older than 7 days' } })).finish());
+    httpAnswer = Buffer.from(
+      response.encode(response.fromObject({ partialSuccess: { rejectedSpans: 2, errorMessage: 'spans older than 7 days' } })).finish(),
+    );
     const result = await forwardTrace(original, { name: 'picky', protocol: 'otlp-http', endpoint: `http://127.0.0.1:${http.port}` });
     deepStrictEqual(result, { ok: true, spanCount: SDK_SPAN_COUNT, rejectedSpans: 2, targetMessage: 'spans older than 7 days' });
 
-    httpAnswer = Buffer.from(response.encode(response.fromObject({ partialSuccess: { rejectedSpans: SDK_SPAN_COUNT, errorMessage: 'quota exceeded' } })).finish());
+    httpAnswer = Buffer.from(
+      response.encode(response.fromObject({ partialSuccess: { rejectedSpans: SDK_SPAN_COUNT, errorMessage: 'quota exceeded' } })).finish(),
+    );
     const refused = await forwardTrace(original, { name: 'picky', protocol: 'otlp-http', endpoint: `http://127.0.0.1:${http.port}` });
     ok(!refused.ok);
     strictEqual(refused.error.kind, 'rejected');

@@ -101,7 +101,12 @@ describe('stored spans as SDK ReadableSpans', () => {
 
   it('gives a span with a parent from another process a remote parent context', () => {
     const remote = onlySpan(requestOf({ parentSpanId: '00f067aa0ba902b7', flags: 0x301 }));
-    deepStrictEqual(remote.parentSpanContext, { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: '00f067aa0ba902b7', traceFlags: 1, isRemote: true });
+    deepStrictEqual(remote.parentSpanContext, {
+      traceId: '0af7651916cd43dd8448eb211c80319c',
+      spanId: '00f067aa0ba902b7',
+      traceFlags: 1,
+      isRemote: true,
+    });
     strictEqual(onlySpan(requestOf({ parentSpanId: '00f067aa0ba902b7', flags: 0x101 })).parentSpanContext?.isRemote, false);
     strictEqual(onlySpan(requestOf({})).parentSpanContext, undefined);
     strictEqual(onlySpan(requestOf({ flags: 1 })).spanContext().traceFlags, 1);
@@ -118,7 +123,17 @@ describe('stored spans as SDK ReadableSpans', () => {
   it('turns values the encoder cannot hold exactly into exact text, and flattens structure in text style', () => {
     const attributes = [
       { key: 'big', value: { intValue: '9223372036854775807' } },
-      { key: 'map', value: { kvlistValue: { values: [{ key: 'n', value: { intValue: '1' } }, { key: 'b', value: { bytesValue: 'AQI=' } }] } } },
+      {
+        key: 'map',
+        value: {
+          kvlistValue: {
+            values: [
+              { key: 'n', value: { intValue: '1' } },
+              { key: 'b', value: { bytesValue: 'AQI=' } },
+            ],
+          },
+        },
+      },
       { key: 'list', value: { arrayValue: { values: [{ stringValue: 'a' }, { boolValue: true }] } } },
       { key: '__proto__', value: { stringValue: 'plain key' } },
     ];
@@ -138,7 +153,10 @@ describe('stored spans as SDK ReadableSpans', () => {
     throws(() => toReadableSpans(requestOf({ parentSpanId: '00' })), /invalid parent span id/);
     throws(() => toReadableSpans(requestOf({ startTimeUnixNano: '-1' })), /invalid start time/);
     throws(() => toReadableSpans(requestOf({ endTimeUnixNano: '18446744073709551616' })), /invalid end time/);
-    throws(() => toReadableSpans(requestOf({ links: [{ traceId: 'a', spanId: 'b7ad6b7169203331', attributes: [] }] })), /invalid linked trace id/);
+    throws(
+      () => toReadableSpans(requestOf({ links: [{ traceId: 'a', spanId: 'b7ad6b7169203331', attributes: [] }] })),
+      /invalid linked trace id/,
+    );
   });
 
   it('accepts upper-case hex ids and sends them lower-case', () => {

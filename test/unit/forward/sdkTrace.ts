@@ -29,21 +29,25 @@ export async function sdkTraceRequest(): Promise<ExportTraceServiceRequest> {
   const tracer = provider.getTracer('loupe-test', '1.2.3', { schemaUrl: 'https://opentelemetry.io/schemas/1.30.0' });
   emitSampleSpans(tracer);
   const sameTrace = trace.setSpanContext(context.active(), { ...REMOTE_PARENT, traceFlags: TraceFlags.SAMPLED, isRemote: true });
-  const structured = tracer.startSpan('retrieve documents', {
-    kind: SpanKind.CLIENT,
-    startTime: [1_700_000_002, 1],
-    attributes: {
-      'a.map': { model: 'gpt-4o', usage: { input: 3, output: 4.5 }, tags: ['x', 'y'], ok: false },
-      'a.bytes': new Uint8Array([0, 1, 2, 253, 254, 255]),
-      'a.mixed': [1, 'two', true, 2.5],
-      'a.nested': [[1, 2], ['x'], [{ deep: 'value' }]],
-      'a.empty_list': [],
-      'a.empty_map': {},
-      'a.with_null': ['x', null, 'z'],
-      'a.null': null,
-      'a.negative_big': -9_007_199_254_740_991,
+  const structured = tracer.startSpan(
+    'retrieve documents',
+    {
+      kind: SpanKind.CLIENT,
+      startTime: [1_700_000_002, 1],
+      attributes: {
+        'a.map': { model: 'gpt-4o', usage: { input: 3, output: 4.5 }, tags: ['x', 'y'], ok: false },
+        'a.bytes': new Uint8Array([0, 1, 2, 253, 254, 255]),
+        'a.mixed': [1, 'two', true, 2.5],
+        'a.nested': [[1, 2], ['x'], [{ deep: 'value' }]],
+        'a.empty_list': [],
+        'a.empty_map': {},
+        'a.with_null': ['x', null, 'z'],
+        'a.null': null,
+        'a.negative_big': -9_007_199_254_740_991,
+      },
     },
-  }, sameTrace);
+    sameTrace,
+  );
   structured.addEvent('chunk', { 'chunk.bytes': new Uint8Array([9, 8]), 'chunk.meta': { n: 1 } }, [1_700_000_002, 5]);
   structured.setStatus({ code: SpanStatusCode.ERROR, message: 'index unavailable' });
   structured.end([1_700_000_002, 999_999_999]);

@@ -98,18 +98,15 @@ type GrpcResponder = (call: GrpcCall) => { error: Partial<ServerErrorResponse> }
 export function startGrpcCapture(respond: GrpcResponder = () => ({ response: Buffer.alloc(0) })): Promise<GrpcCapture> {
   const calls: GrpcCall[] = [];
   const server = new Server();
-  server.addService(
-    rawExportService(TRACE_EXPORT_PATH),
-    {
-      Export: (call: ServerUnaryCall<Buffer, Buffer>, callback: sendUnaryData<Buffer>) => {
-        const captured = { request: call.request, metadata: call.metadata };
-        calls.push(captured);
-        const answer = respond(captured);
-        if ('error' in answer) callback(answer.error);
-        else callback(null, answer.response);
-      },
+  server.addService(rawExportService(TRACE_EXPORT_PATH), {
+    Export: (call: ServerUnaryCall<Buffer, Buffer>, callback: sendUnaryData<Buffer>) => {
+      const captured = { request: call.request, metadata: call.metadata };
+      calls.push(captured);
+      const answer = respond(captured);
+      if ('error' in answer) callback(answer.error);
+      else callback(null, answer.response);
     },
-  );
+  });
   return new Promise((resolve, reject) => {
     server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (error, port) => {
       if (error) return reject(error);
@@ -118,7 +115,10 @@ export function startGrpcCapture(respond: GrpcResponder = () => ({ response: Buf
   });
 }
 
-function listen(server: { listen(port: number, host: string, callback: () => void): unknown; address(): AddressInfo | string | null }): Promise<number> {
+function listen(server: {
+  listen(port: number, host: string, callback: () => void): unknown;
+  address(): AddressInfo | string | null;
+}): Promise<number> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
 }
 

@@ -6,7 +6,21 @@ import { startHttpCapture, type HttpCapture } from './testServers';
 
 const KINDS: Record<number, string | undefined> = { 0: undefined, 1: undefined, 2: 'SERVER', 3: 'CLIENT', 4: 'PRODUCER', 5: 'CONSUMER' };
 const HEX16 = /^[0-9a-f]{16}$/;
-const ZIPKIN_FIELDS = new Set(['traceId', 'id', 'parentId', 'name', 'kind', 'timestamp', 'duration', 'debug', 'shared', 'localEndpoint', 'remoteEndpoint', 'annotations', 'tags']);
+const ZIPKIN_FIELDS = new Set([
+  'traceId',
+  'id',
+  'parentId',
+  'name',
+  'kind',
+  'timestamp',
+  'duration',
+  'debug',
+  'shared',
+  'localEndpoint',
+  'remoteEndpoint',
+  'annotations',
+  'tags',
+]);
 
 /** Checks one span against the Zipkin v2 span model (zipkin2-api.yaml), field by field. */
 function assertZipkinV2Span(span: Record<string, unknown>): void {
@@ -20,7 +34,8 @@ function assertZipkinV2Span(span: Record<string, unknown>): void {
   ok(Number.isSafeInteger(span.duration) && (span.duration as number) >= 0, 'duration: microseconds');
   const endpoint = span.localEndpoint as { serviceName?: unknown };
   ok(typeof endpoint?.serviceName === 'string' && endpoint.serviceName !== '', 'localEndpoint.serviceName');
-  for (const [key, value] of Object.entries(span.tags as Record<string, unknown>)) strictEqual(typeof value, 'string', `tag ${key} is a string`);
+  for (const [key, value] of Object.entries(span.tags as Record<string, unknown>))
+    strictEqual(typeof value, 'string', `tag ${key} is a string`);
   for (const annotation of (span.annotations as { timestamp: unknown; value: unknown }[] | undefined) ?? []) {
     ok(Number.isSafeInteger(annotation.timestamp), 'annotation timestamp: microseconds');
     strictEqual(typeof annotation.value, 'string');
@@ -51,7 +66,11 @@ describe('forwarding to Zipkin (v2 JSON)', () => {
       headers: { 'X-Tenant': 'loupe' },
       uiUrl: `http://127.0.0.1:${zipkin.port}/zipkin/traces/{traceId}`,
     });
-    deepStrictEqual(result, { ok: true, spanCount: SDK_SPAN_COUNT, traceUrl: `http://127.0.0.1:${zipkin.port}/zipkin/traces/${SDK_TRACE_ID}` });
+    deepStrictEqual(result, {
+      ok: true,
+      spanCount: SDK_SPAN_COUNT,
+      traceUrl: `http://127.0.0.1:${zipkin.port}/zipkin/traces/${SDK_TRACE_ID}`,
+    });
     strictEqual(zipkin.requests.length, 1);
     const [request] = zipkin.requests;
     strictEqual(request.url, '/api/v2/spans');
@@ -60,7 +79,9 @@ describe('forwarding to Zipkin (v2 JSON)', () => {
 
     const posted = JSON.parse(request.body.toString('utf8')) as Record<string, unknown>[];
     strictEqual(posted.length, SDK_SPAN_COUNT);
-    const stored = new Map<string, OtlpSpan>(original.resourceSpans.flatMap((group) => group.scopeSpans.flatMap((scope) => scope.spans)).map((span) => [span.spanId, span]));
+    const stored = new Map<string, OtlpSpan>(
+      original.resourceSpans.flatMap((group) => group.scopeSpans.flatMap((scope) => scope.spans)).map((span) => [span.spanId, span]),
+    );
     for (const span of posted) {
       assertZipkinV2Span(span);
       const source = stored.get(span.id as string) ?? fail(`span ${String(span.id)} was not in the trace`);
@@ -69,7 +90,7 @@ describe('forwarding to Zipkin (v2 JSON)', () => {
       strictEqual(span.name, source.name);
       strictEqual(span.kind, KINDS[source.kind]);
       strictEqual(span.timestamp, micros(source.startTimeUnixNano));
-      strictEqual(span.duration, Math.round((Number(BigInt(source.endTimeUnixNano) - BigInt(source.startTimeUnixNano)) / 1000)));
+      strictEqual(span.duration, Math.round(Number(BigInt(source.endTimeUnixNano) - BigInt(source.startTimeUnixNano)) / 1000));
       deepStrictEqual(span.localEndpoint, { serviceName: SDK_SERVICE_NAME });
       const tags = span.tags as Record<string, string>;
       for (const { key } of source.attributes) ok(key in tags, `attribute ${key} is a tag`);
@@ -107,19 +128,36 @@ describe('forwarding to Zipkin (v2 JSON)', () => {
       startTimeUnixNano: '1700000000000000000',
       endTimeUnixNano: '1700000000500000000',
       attributes: [],
-      events: [{ name: 'exception', timeUnixNano: '1700000000400000000', attributes: [{ key: 'exception.message', value: { stringValue: 'boom' } }] }],
+      events: [
+        {
+          name: 'exception',
+          timeUnixNano: '1700000000400000000',
+          attributes: [{ key: 'exception.message', value: { stringValue: 'boom' } }],
+        },
+      ],
       links: [],
       status: { code: 2 },
     };
     const withoutException: OtlpSpan = { ...span, spanId: 'b7ad6b7169203332', events: [] };
     const request: ExportTraceServiceRequest = { resourceSpans: [{ scopeSpans: [{ spans: [span, withoutException] }] }] };
-    const result = await forwardTrace(request, { name: 'Zipkin', protocol: 'zipkin', endpoint: `http://127.0.0.1:${zipkin.port}/api/v2/spans` });
+    const result = await forwardTrace(request, {
+      name: 'Zipkin',
+      protocol: 'zipkin',
+      endpoint: `http://127.0.0.1:${zipkin.port}/api/v2/spans`,
+    });
     ok(result.ok);
-    const posted = JSON.parse(zipkin.requests[0].body.toString('utf8')) as { id: string; tags: Record<string, string>; localEndpoint: unknown }[];
-    deepStrictEqual(posted.map((zipkinSpan) => [zipkinSpan.id, zipkinSpan.tags.error, zipkinSpan.tags['otel.status_code']]), [
-      ['b7ad6b7169203331', 'boom', 'ERROR'],
-      ['b7ad6b7169203332', '', 'ERROR'],
-    ]);
+    const posted = JSON.parse(zipkin.requests[0].body.toString('utf8')) as {
+      id: string;
+      tags: Record<string, string>;
+      localEndpoint: unknown;
+    }[];
+    deepStrictEqual(
+      posted.map((zipkinSpan) => [zipkinSpan.id, zipkinSpan.tags.error, zipkinSpan.tags['otel.status_code']]),
+      [
+        ['b7ad6b7169203331', 'boom', 'ERROR'],
+        ['b7ad6b7169203332', '', 'ERROR'],
+      ],
+    );
     // No service.name anywhere: the exporter's documented fallback.
     deepStrictEqual(posted[0].localEndpoint, { serviceName: 'OpenTelemetry Service' });
   });

@@ -49,10 +49,27 @@ const cases: Case[] = [
   { label: 'Traceloop ≤0.22 chat', name: 'openai.chat', attributes: { 'llm.request.type': 'chat' }, otelKind: 3, kind: 'llm' },
   { label: 'Traceloop ≤0.22 completion', attributes: { 'llm.request.type': 'completion' }, kind: 'llm' },
   { label: 'Traceloop ≤0.22 embedding', attributes: { 'llm.request.type': 'embedding' }, kind: 'embedding' },
-  { label: 'Traceloop ≥0.25 chat', name: 'openai.chat', attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.system': 'openai' }, kind: 'llm' },
+  {
+    label: 'Traceloop ≥0.25 chat',
+    name: 'openai.chat',
+    attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.system': 'openai' },
+    kind: 'llm',
+  },
   // Vercel AI SDK v4–v6
-  { label: 'AI SDK generateText', name: 'ai.generateText', attributes: { 'ai.operationId': 'ai.generateText' }, kind: 'llm', aggregate: true },
-  { label: 'AI SDK doGenerate', name: 'ai.generateText.doGenerate', attributes: { 'ai.operationId': 'ai.generateText.doGenerate' }, kind: 'llm', aggregate: false },
+  {
+    label: 'AI SDK generateText',
+    name: 'ai.generateText',
+    attributes: { 'ai.operationId': 'ai.generateText' },
+    kind: 'llm',
+    aggregate: true,
+  },
+  {
+    label: 'AI SDK doGenerate',
+    name: 'ai.generateText.doGenerate',
+    attributes: { 'ai.operationId': 'ai.generateText.doGenerate' },
+    kind: 'llm',
+    aggregate: false,
+  },
   { label: 'AI SDK streamText', name: 'ai.streamText', kind: 'llm', aggregate: true },
   { label: 'AI SDK doStream', name: 'ai.streamText.doStream', kind: 'llm', aggregate: false },
   { label: 'AI SDK generateObject', attributes: { 'ai.operationId': 'ai.generateObject' }, kind: 'llm', aggregate: true },
@@ -63,7 +80,12 @@ const cases: Case[] = [
   // Vercel AI SDK v7 (@ai-sdk/otel)
   { label: 'AI SDK v7 invoke_agent', name: 'invoke_agent weather', attributes: { 'gen_ai.operation.name': 'invoke_agent' }, kind: 'agent' },
   { label: 'AI SDK v7 chat', name: 'chat gpt-4o-mini', attributes: { 'gen_ai.operation.name': 'chat' }, kind: 'llm' },
-  { label: 'AI SDK v7 execute_tool', name: 'execute_tool get_weather', attributes: { 'gen_ai.operation.name': 'execute_tool' }, kind: 'tool' },
+  {
+    label: 'AI SDK v7 execute_tool',
+    name: 'execute_tool get_weather',
+    attributes: { 'gen_ai.operation.name': 'execute_tool' },
+    kind: 'tool',
+  },
   // Langfuse
   { label: 'Langfuse generation', attributes: { 'langfuse.observation.type': 'generation' }, kind: 'llm' },
   { label: 'Langfuse agent', attributes: { 'langfuse.observation.type': 'agent' }, kind: 'agent' },
@@ -81,7 +103,11 @@ const cases: Case[] = [
   { label: 'LangSmith prompt', attributes: { 'langsmith.span.kind': 'prompt' }, kind: 'chain' },
   { label: 'LangSmith parser', attributes: { 'langsmith.span.kind': 'parser' }, kind: 'chain' },
   // Implicit signals and names, last resort
-  { label: 'model + usage, no kind attribute', attributes: { 'gen_ai.request.model': 'gpt-4o', 'gen_ai.usage.input_tokens': 3 }, kind: 'llm' },
+  {
+    label: 'model + usage, no kind attribute',
+    attributes: { 'gen_ai.request.model': 'gpt-4o', 'gen_ai.usage.input_tokens': 3 },
+    kind: 'llm',
+  },
   { label: 'gen_ai.tool.name only', attributes: { 'gen_ai.tool.name': 'search' }, kind: 'tool' },
   { label: 'name "chat gpt-4o"', name: 'chat gpt-4o', kind: 'llm' },
   { label: 'name "ChatOpenAI"', name: 'ChatOpenAI', kind: 'llm' },
@@ -94,7 +120,13 @@ const cases: Case[] = [
   { label: 'plain HTTP span', name: 'GET /api/users', otelKind: 3, kind: 'other' },
   { label: 'name "chat message received" is not a model call', name: 'chat message received', kind: 'other' },
   { label: 'name "POST /v1/chat/completions" is an HTTP span', name: 'POST /v1/chat/completions', otelKind: 3, kind: 'other' },
-  { label: 'CLIENT span kind alone is not an LLM call', name: 'POST', otelKind: 3, attributes: { 'http.request.method': 'POST' }, kind: 'other' },
+  {
+    label: 'CLIENT span kind alone is not an LLM call',
+    name: 'POST',
+    otelKind: 3,
+    attributes: { 'http.request.method': 'POST' },
+    kind: 'other',
+  },
   // Precedence: a convention attribute beats the name
   { label: 'OpenInference beats name', name: 'chat gpt-4o', attributes: { 'openinference.span.kind': 'CHAIN' }, kind: 'chain' },
   { label: 'unknown operation falls through to name', name: 'chat x', attributes: { 'gen_ai.operation.name': 'frobnicate' }, kind: 'llm' },

@@ -35,11 +35,53 @@ describe('convention shapes: whole traces', () => {
       },
     });
     const t = understand([
-      { spanId: 'agent', name: 'invoke_agent weather', attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'weather', 'gen_ai.conversation.id': 'conv-7', 'gen_ai.usage.input_tokens': 84, 'gen_ai.usage.output_tokens': 24 } },
-      { spanId: 'step1', parentSpanId: 'agent', name: 'step 1', attributes: { 'gen_ai.operation.name': 'agent_step', 'gen_ai.usage.input_tokens': 42, 'gen_ai.usage.output_tokens': 12 } },
-      chat('c1', 'step1', 42, JSON.stringify([{ role: 'assistant', parts: [{ type: 'tool_call', id: 'call-1', name: 'get_weather', arguments: { city: 'Paris' } }], finish_reason: 'tool_calls' }])),
-      { spanId: 'tool', parentSpanId: 'step1', name: 'execute_tool get_weather', attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'get_weather', 'gen_ai.tool.call.id': 'call-1', 'gen_ai.tool.call.arguments': weatherArgs, 'gen_ai.tool.call.result': weatherResult } },
-      { spanId: 'step2', parentSpanId: 'agent', name: 'step 2', attributes: { 'gen_ai.operation.name': 'agent_step', 'gen_ai.usage.input_tokens': 42, 'gen_ai.usage.output_tokens': 12 } },
+      {
+        spanId: 'agent',
+        name: 'invoke_agent weather',
+        attributes: {
+          'gen_ai.operation.name': 'invoke_agent',
+          'gen_ai.agent.name': 'weather',
+          'gen_ai.conversation.id': 'conv-7',
+          'gen_ai.usage.input_tokens': 84,
+          'gen_ai.usage.output_tokens': 24,
+        },
+      },
+      {
+        spanId: 'step1',
+        parentSpanId: 'agent',
+        name: 'step 1',
+        attributes: { 'gen_ai.operation.name': 'agent_step', 'gen_ai.usage.input_tokens': 42, 'gen_ai.usage.output_tokens': 12 },
+      },
+      chat(
+        'c1',
+        'step1',
+        42,
+        JSON.stringify([
+          {
+            role: 'assistant',
+            parts: [{ type: 'tool_call', id: 'call-1', name: 'get_weather', arguments: { city: 'Paris' } }],
+            finish_reason: 'tool_calls',
+          },
+        ]),
+      ),
+      {
+        spanId: 'tool',
+        parentSpanId: 'step1',
+        name: 'execute_tool get_weather',
+        attributes: {
+          'gen_ai.operation.name': 'execute_tool',
+          'gen_ai.tool.name': 'get_weather',
+          'gen_ai.tool.call.id': 'call-1',
+          'gen_ai.tool.call.arguments': weatherArgs,
+          'gen_ai.tool.call.result': weatherResult,
+        },
+      },
+      {
+        spanId: 'step2',
+        parentSpanId: 'agent',
+        name: 'step 2',
+        attributes: { 'gen_ai.operation.name': 'agent_step', 'gen_ai.usage.input_tokens': 42, 'gen_ai.usage.output_tokens': 12 },
+      },
       chat('c2', 'step2', 42, JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content: 'Sunny.' }], finish_reason: 'stop' }])),
     ]);
     assert.equal(t.span('agent').kind, 'agent');
@@ -48,8 +90,18 @@ describe('convention shapes: whole traces', () => {
     assert.equal(t.summary.llmCalls, 2);
     assert.deepEqual(t.summary.agents, ['weather']);
     assert.deepEqual(t.summary.sessions, ['conv-7']);
-    assert.deepEqual(t.span('c1').messages.output[0].parts[0], { type: 'tool_call', id: 'call-1', name: 'get_weather', arguments: { city: 'Paris' } });
-    assert.deepEqual(t.span('tool').tool, { name: 'get_weather', callId: 'call-1', arguments: { city: 'Paris' }, result: { city: 'Paris', temp_c: 22 } });
+    assert.deepEqual(t.span('c1').messages.output[0].parts[0], {
+      type: 'tool_call',
+      id: 'call-1',
+      name: 'get_weather',
+      arguments: { city: 'Paris' },
+    });
+    assert.deepEqual(t.span('tool').tool, {
+      name: 'get_weather',
+      callId: 'call-1',
+      arguments: { city: 'Paris' },
+      result: { city: 'Paris', temp_c: 22 },
+    });
     assert.equal(t.span('c2').agentName, 'weather');
     assert.equal(t.span('agent').rollup?.modelCalls, 2);
   });
@@ -57,8 +109,22 @@ describe('convention shapes: whole traces', () => {
   it('OpenLLMetry (Traceloop) ≤0.22, Python: workflow → task → openai.chat with indexed prompt keys', () => {
     const assoc = { 'traceloop.association.properties.session_id': 's-py', 'traceloop.association.properties.user_id': 'u-py' };
     const t = understand([
-      { spanId: 'wf', name: 'weather.workflow', attributes: { 'traceloop.span.kind': 'workflow', 'traceloop.entity.name': 'weather', 'traceloop.workflow.name': 'weather', ...assoc } },
-      { spanId: 'agent', parentSpanId: 'wf', name: 'forecaster.agent', attributes: { 'traceloop.span.kind': 'agent', 'traceloop.entity.name': 'forecaster', ...assoc } },
+      {
+        spanId: 'wf',
+        name: 'weather.workflow',
+        attributes: {
+          'traceloop.span.kind': 'workflow',
+          'traceloop.entity.name': 'weather',
+          'traceloop.workflow.name': 'weather',
+          ...assoc,
+        },
+      },
+      {
+        spanId: 'agent',
+        parentSpanId: 'wf',
+        name: 'forecaster.agent',
+        attributes: { 'traceloop.span.kind': 'agent', 'traceloop.entity.name': 'forecaster', ...assoc },
+      },
       {
         spanId: 'llm',
         parentSpanId: 'agent',
@@ -82,7 +148,18 @@ describe('convention shapes: whole traces', () => {
           ...assoc,
         },
       },
-      { spanId: 'tool', parentSpanId: 'agent', name: 'get_weather.tool', attributes: { 'traceloop.span.kind': 'tool', 'traceloop.entity.name': 'get_weather', 'traceloop.entity.input': '{"args":[],"kwargs":{"city":"Paris"}}', 'traceloop.entity.output': weatherResult, ...assoc } },
+      {
+        spanId: 'tool',
+        parentSpanId: 'agent',
+        name: 'get_weather.tool',
+        attributes: {
+          'traceloop.span.kind': 'tool',
+          'traceloop.entity.name': 'get_weather',
+          'traceloop.entity.input': '{"args":[],"kwargs":{"city":"Paris"}}',
+          'traceloop.entity.output': weatherResult,
+          ...assoc,
+        },
+      },
     ]);
     const llm = t.span('llm');
     assert.equal(llm.kind, 'llm');
@@ -91,13 +168,18 @@ describe('convention shapes: whole traces', () => {
     assert.equal(llm.tokens.total, 120);
     assert.equal(llm.costSource, 'pricing');
     assert.equal(llm.finishReason, 'tool_calls');
-    assert.deepEqual(llm.messages.output[0].parts, [{ type: 'tool_call', id: 'call-1', name: 'get_weather', arguments: { city: 'Paris' } }]);
+    assert.deepEqual(llm.messages.output[0].parts, [
+      { type: 'tool_call', id: 'call-1', name: 'get_weather', arguments: { city: 'Paris' } },
+    ]);
     assert.equal(t.span('wf').kind, 'chain');
     assert.equal(t.span('agent').agentName, 'forecaster');
     assert.equal(t.span('tool').toolName, 'get_weather');
     assert.deepEqual(t.span('tool').tool?.arguments, { args: [], kwargs: { city: 'Paris' } });
     assert.deepEqual([t.summary.sessions, t.summary.users], [['s-py'], ['u-py']]);
-    assert.deepEqual(t.summary.byAgent?.map((a) => [a.key, a.calls]), [['forecaster', 1]]);
+    assert.deepEqual(
+      t.summary.byAgent?.map((a) => [a.key, a.calls]),
+      [['forecaster', 1]],
+    );
   });
 
   it('OpenLLMetry ≥0.25: OTel keys with Traceloop cache key names', () => {
@@ -130,11 +212,49 @@ describe('convention shapes: whole traces', () => {
       'llm.output_messages.0.message.role': 'assistant',
       'llm.output_messages.0.message.content': 'Hello',
     };
-    const usage = { 'llm.token_count.prompt': 42, 'llm.token_count.completion': 12, 'llm.token_count.total': 54, 'llm.token_count.prompt_details.cache_read': 8 };
+    const usage = {
+      'llm.token_count.prompt': 42,
+      'llm.token_count.completion': 12,
+      'llm.token_count.total': 54,
+      'llm.token_count.prompt_details.cache_read': 8,
+    };
     const t = understand([
-      { spanId: 'chain', name: 'RunnableSequence', attributes: { 'openinference.span.kind': 'CHAIN', metadata: '{"thread_id":"thread-9","user_id":"u-9"}', 'input.value': '{"question":"Hi"}', 'input.mime_type': 'application/json' } },
-      { spanId: 'lc', parentSpanId: 'chain', name: 'ChatOpenAI', attributes: { 'openinference.span.kind': 'LLM', 'llm.model_name': 'gpt-4o-mini', 'llm.provider': 'openai', 'llm.system': 'openai', metadata: '{"thread_id":"thread-9"}', ...usage, ...flat } },
-      { spanId: 'oa', parentSpanId: 'lc', name: 'ChatCompletion', attributes: { 'openinference.span.kind': 'LLM', 'llm.model_name': 'gpt-4o-mini-2024-07-18', 'llm.system': 'openai', ...usage, ...flat } },
+      {
+        spanId: 'chain',
+        name: 'RunnableSequence',
+        attributes: {
+          'openinference.span.kind': 'CHAIN',
+          metadata: '{"thread_id":"thread-9","user_id":"u-9"}',
+          'input.value': '{"question":"Hi"}',
+          'input.mime_type': 'application/json',
+        },
+      },
+      {
+        spanId: 'lc',
+        parentSpanId: 'chain',
+        name: 'ChatOpenAI',
+        attributes: {
+          'openinference.span.kind': 'LLM',
+          'llm.model_name': 'gpt-4o-mini',
+          'llm.provider': 'openai',
+          'llm.system': 'openai',
+          metadata: '{"thread_id":"thread-9"}',
+          ...usage,
+          ...flat,
+        },
+      },
+      {
+        spanId: 'oa',
+        parentSpanId: 'lc',
+        name: 'ChatCompletion',
+        attributes: {
+          'openinference.span.kind': 'LLM',
+          'llm.model_name': 'gpt-4o-mini-2024-07-18',
+          'llm.system': 'openai',
+          ...usage,
+          ...flat,
+        },
+      },
     ]);
     assert.equal(t.summary.tokens.total, 54);
     assert.equal(t.summary.llmCalls, 1);
@@ -172,19 +292,55 @@ describe('convention shapes: whole traces', () => {
   it('OpenAI Agents SDK via OpenInference: agent → response → function tool', () => {
     const t = understand([
       { spanId: 'agent', name: 'Weather agent', attributes: { 'openinference.span.kind': 'AGENT', 'graph.node.id': 'Weather agent' } },
-      { spanId: 'resp', parentSpanId: 'agent', name: 'response', attributes: { 'openinference.span.kind': 'LLM', 'llm.model_name': 'gpt-4.1-2025-04-14', 'llm.provider': 'openai', 'llm.token_count.prompt': 200, 'llm.token_count.completion': 30, 'llm.token_count.completion_details.reasoning': 10, 'output.value': JSON.stringify({ object: 'response', output: [{ type: 'function_call', call_id: 'call-1', name: 'get_weather', arguments: weatherArgs }] }), 'output.mime_type': 'application/json' } },
-      { spanId: 'fn', parentSpanId: 'agent', name: 'get_weather', attributes: { 'openinference.span.kind': 'TOOL', 'tool.name': 'get_weather', 'input.value': weatherArgs, 'output.value': weatherResult } },
+      {
+        spanId: 'resp',
+        parentSpanId: 'agent',
+        name: 'response',
+        attributes: {
+          'openinference.span.kind': 'LLM',
+          'llm.model_name': 'gpt-4.1-2025-04-14',
+          'llm.provider': 'openai',
+          'llm.token_count.prompt': 200,
+          'llm.token_count.completion': 30,
+          'llm.token_count.completion_details.reasoning': 10,
+          'output.value': JSON.stringify({
+            object: 'response',
+            output: [{ type: 'function_call', call_id: 'call-1', name: 'get_weather', arguments: weatherArgs }],
+          }),
+          'output.mime_type': 'application/json',
+        },
+      },
+      {
+        spanId: 'fn',
+        parentSpanId: 'agent',
+        name: 'get_weather',
+        attributes: {
+          'openinference.span.kind': 'TOOL',
+          'tool.name': 'get_weather',
+          'input.value': weatherArgs,
+          'output.value': weatherResult,
+        },
+      },
     ]);
     assert.equal(t.span('resp').agentName, 'Weather agent');
     assert.equal(t.span('resp').tokens.reasoning, 10);
-    assert.deepEqual(t.span('resp').messages.output, [{ role: 'assistant', parts: [{ type: 'tool_call', id: 'call-1', name: 'get_weather', arguments: { city: 'Paris' } }] }]);
+    assert.deepEqual(t.span('resp').messages.output, [
+      { role: 'assistant', parts: [{ type: 'tool_call', id: 'call-1', name: 'get_weather', arguments: { city: 'Paris' } }] },
+    ]);
     assert.deepEqual(t.span('fn').tool, { name: 'get_weather', arguments: { city: 'Paris' }, result: { city: 'Paris', temp_c: 22 } });
-    assert.deepEqual(t.summary.byAgent?.map((a) => [a.key, a.calls, a.tokens.total]), [['Weather agent', 1, 230]]);
+    assert.deepEqual(
+      t.summary.byAgent?.map((a) => [a.key, a.calls, a.tokens.total]),
+      [['Weather agent', 1, 230]],
+    );
   });
 
   it('Langfuse: generation with usage_details and cost_details JSON, session and user', () => {
     const t = understand([
-      { spanId: 'root', name: 'handle-request', attributes: { 'langfuse.observation.type': 'span', 'langfuse.session.id': 'lf-s', 'langfuse.user.id': 'lf-u' } },
+      {
+        spanId: 'root',
+        name: 'handle-request',
+        attributes: { 'langfuse.observation.type': 'span', 'langfuse.session.id': 'lf-s', 'langfuse.user.id': 'lf-u' },
+      },
       {
         spanId: 'gen',
         parentSpanId: 'root',
@@ -209,7 +365,18 @@ describe('convention shapes: whole traces', () => {
 
   it('Pydantic Logfire: operation.cost on the model call', () => {
     const t = understand([
-      { spanId: 'llm', name: 'Chat Completion with gpt-4o', attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.system': 'openai', 'gen_ai.request.model': 'gpt-4o', 'gen_ai.usage.input_tokens': 10, 'gen_ai.usage.output_tokens': 5, 'operation.cost': 0.0001 } },
+      {
+        spanId: 'llm',
+        name: 'Chat Completion with gpt-4o',
+        attributes: {
+          'gen_ai.operation.name': 'chat',
+          'gen_ai.system': 'openai',
+          'gen_ai.request.model': 'gpt-4o',
+          'gen_ai.usage.input_tokens': 10,
+          'gen_ai.usage.output_tokens': 5,
+          'operation.cost': 0.0001,
+        },
+      },
     ]);
     assert.deepEqual([t.span('llm').costUsd, t.span('llm').costSource], [0.0001, 'span']);
   });

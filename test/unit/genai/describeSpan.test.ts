@@ -33,7 +33,12 @@ describe('model and provider', () => {
   const cases: Array<[string, SpanSpec['attributes'], Partial<SpanFacts>]> = [
     [
       'OTel: request and response model both kept, response shown',
-      { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'gpt-4o-mini', 'gen_ai.response.model': 'gpt-4o-mini-2024-07-18', 'gen_ai.provider.name': 'openai' },
+      {
+        'gen_ai.operation.name': 'chat',
+        'gen_ai.request.model': 'gpt-4o-mini',
+        'gen_ai.response.model': 'gpt-4o-mini-2024-07-18',
+        'gen_ai.provider.name': 'openai',
+      },
       { model: 'gpt-4o-mini-2024-07-18', requestModel: 'gpt-4o-mini', responseModel: 'gpt-4o-mini-2024-07-18', provider: 'openai' },
     ],
     [
@@ -48,7 +53,13 @@ describe('model and provider', () => {
     ],
     [
       'OpenInference llm.model_name + llm.provider over llm.system',
-      { 'openinference.span.kind': 'LLM', 'llm.model_name': 'gpt-4o', 'llm.provider': 'azure', 'llm.system': 'openai', 'llm.invocation_parameters': '{"model":"gpt-4o-deploy"}' },
+      {
+        'openinference.span.kind': 'LLM',
+        'llm.model_name': 'gpt-4o',
+        'llm.provider': 'azure',
+        'llm.system': 'openai',
+        'llm.invocation_parameters': '{"model":"gpt-4o-deploy"}',
+      },
       { model: 'gpt-4o', responseModel: 'gpt-4o', requestModel: 'gpt-4o-deploy', provider: 'azure' },
     ],
     [
@@ -58,7 +69,12 @@ describe('model and provider', () => {
     ],
     [
       'AI SDK ai.model.id / ai.response.model / ai.model.provider',
-      { 'ai.operationId': 'ai.generateText.doGenerate', 'ai.model.id': 'gpt-4o-mini', 'ai.response.model': 'gpt-4o-mini-2024-07-18', 'ai.model.provider': 'openai.chat' },
+      {
+        'ai.operationId': 'ai.generateText.doGenerate',
+        'ai.model.id': 'gpt-4o-mini',
+        'ai.response.model': 'gpt-4o-mini-2024-07-18',
+        'ai.model.provider': 'openai.chat',
+      },
       { model: 'gpt-4o-mini-2024-07-18', requestModel: 'gpt-4o-mini', provider: 'openai' },
     ],
     [
@@ -82,19 +98,69 @@ describe('model and provider', () => {
 
 describe('agents, sessions and users', () => {
   const cases: Array<[string, SpanSpec, Partial<SpanFacts>]> = [
-    ['OTel gen_ai.agent.name + gen_ai.conversation.id', { attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'planner', 'gen_ai.conversation.id': 'conv-1' } }, { agentName: 'planner', sessionId: 'conv-1' }],
-    ['OTel invoke_agent named only in the span name', { name: 'invoke_agent Weather Bot', attributes: { 'gen_ai.operation.name': 'invoke_agent' } }, { agentName: 'Weather Bot' }],
-    ['OpenInference AGENT span is named after its agent', { name: 'weather-agent', attributes: { 'openinference.span.kind': 'AGENT', 'session.id': 's', 'user.id': 'u' } }, { agentName: 'weather-agent', sessionId: 's', userId: 'u' }],
-    ['OpenInference metadata JSON string', { attributes: { 'openinference.span.kind': 'LLM', metadata: '{"session_id":"s-9","user_id":"u-9"}' } }, { sessionId: 's-9', userId: 'u-9' }],
+    [
+      'OTel gen_ai.agent.name + gen_ai.conversation.id',
+      { attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'planner', 'gen_ai.conversation.id': 'conv-1' } },
+      { agentName: 'planner', sessionId: 'conv-1' },
+    ],
+    [
+      'OTel invoke_agent named only in the span name',
+      { name: 'invoke_agent Weather Bot', attributes: { 'gen_ai.operation.name': 'invoke_agent' } },
+      { agentName: 'Weather Bot' },
+    ],
+    [
+      'OpenInference AGENT span is named after its agent',
+      { name: 'weather-agent', attributes: { 'openinference.span.kind': 'AGENT', 'session.id': 's', 'user.id': 'u' } },
+      { agentName: 'weather-agent', sessionId: 's', userId: 'u' },
+    ],
+    [
+      'OpenInference metadata JSON string',
+      { attributes: { 'openinference.span.kind': 'LLM', metadata: '{"session_id":"s-9","user_id":"u-9"}' } },
+      { sessionId: 's-9', userId: 'u-9' },
+    ],
     ['OpenInference metadata with thread_id (LangGraph)', { attributes: { metadata: '{"thread_id":"t-1"}' } }, { sessionId: 't-1' }],
     ['broken metadata JSON is ignored', { attributes: { metadata: '{"session_id":' } }, { sessionId: undefined }],
-    ['Traceloop agent entity + association properties', { attributes: { 'traceloop.span.kind': 'agent', 'traceloop.entity.name': 'researcher', 'traceloop.association.properties.session_id': 'ts', 'traceloop.association.properties.user_id': 'tu' } }, { agentName: 'researcher', sessionId: 'ts', userId: 'tu' }],
-    ['Traceloop association camelCase', { attributes: { 'traceloop.association.properties.sessionId': 'cs', 'traceloop.association.properties.userId': 'cu' } }, { sessionId: 'cs', userId: 'cu' }],
-    ['AI SDK functionId + telemetry metadata', { attributes: { 'ai.operationId': 'ai.generateText', 'ai.telemetry.functionId': 'weather-agent', 'ai.telemetry.metadata.sessionId': 'sess-123', 'ai.telemetry.metadata.userId': 'user-42' } }, { agentName: 'weather-agent', sessionId: 'sess-123', userId: 'user-42' }],
+    [
+      'Traceloop agent entity + association properties',
+      {
+        attributes: {
+          'traceloop.span.kind': 'agent',
+          'traceloop.entity.name': 'researcher',
+          'traceloop.association.properties.session_id': 'ts',
+          'traceloop.association.properties.user_id': 'tu',
+        },
+      },
+      { agentName: 'researcher', sessionId: 'ts', userId: 'tu' },
+    ],
+    [
+      'Traceloop association camelCase',
+      { attributes: { 'traceloop.association.properties.sessionId': 'cs', 'traceloop.association.properties.userId': 'cu' } },
+      { sessionId: 'cs', userId: 'cu' },
+    ],
+    [
+      'AI SDK functionId + telemetry metadata',
+      {
+        attributes: {
+          'ai.operationId': 'ai.generateText',
+          'ai.telemetry.functionId': 'weather-agent',
+          'ai.telemetry.metadata.sessionId': 'sess-123',
+          'ai.telemetry.metadata.userId': 'user-42',
+        },
+      },
+      { agentName: 'weather-agent', sessionId: 'sess-123', userId: 'user-42' },
+    ],
     ['AI SDK metadata with conversationId', { attributes: { 'ai.telemetry.metadata.conversationId': 'c-7' } }, { sessionId: 'c-7' }],
-    ['Langfuse session and user', { attributes: { 'langfuse.session.id': 'ls', 'langfuse.user.id': 'lu' } }, { sessionId: 'ls', userId: 'lu' }],
+    [
+      'Langfuse session and user',
+      { attributes: { 'langfuse.session.id': 'ls', 'langfuse.user.id': 'lu' } },
+      { sessionId: 'ls', userId: 'lu' },
+    ],
     ['Langfuse agent observation', { name: 'triage', attributes: { 'langfuse.observation.type': 'agent' } }, { agentName: 'triage' }],
-    ['LangSmith flattened metadata', { attributes: { 'langsmith.metadata.session_id': 'lss', 'langsmith.metadata.user_id': 'lsu' } }, { sessionId: 'lss', userId: 'lsu' }],
+    [
+      'LangSmith flattened metadata',
+      { attributes: { 'langsmith.metadata.session_id': 'lss', 'langsmith.metadata.user_id': 'lsu' } },
+      { sessionId: 'lss', userId: 'lsu' },
+    ],
     ['Logfire agent_name', { attributes: { agent_name: 'support' } }, { agentName: 'support' }],
     ['numeric ids become strings', { attributes: { 'session.id': 42, 'user.id': 7 } }, { sessionId: '42', userId: '7' }],
     ['a plain span has none', { name: 'GET /', attributes: {} }, { agentName: undefined, sessionId: undefined, userId: undefined }],
@@ -124,14 +190,21 @@ describe('call details', () => {
   it('recognizes streamed calls', () => {
     assert.equal(facts({ name: 'ai.streamText.doStream', attributes: { 'ai.response.msToFirstChunk': 40.5 } }).streaming, true);
     assert.equal(facts({ name: 'ai.streamText.doStream', attributes: { 'ai.response.msToFirstChunk': 40.5 } }).timeToFirstTokenMs, 40.5);
-    assert.equal(facts({ attributes: { 'openinference.span.kind': 'LLM', 'llm.invocation_parameters': '{"stream": true}' } }).streaming, true);
+    assert.equal(
+      facts({ attributes: { 'openinference.span.kind': 'LLM', 'llm.invocation_parameters': '{"stream": true}' } }).streaming,
+      true,
+    );
     assert.equal(facts({ attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.request.stream': false } }).streaming, false);
     assert.equal(facts({ attributes: { 'llm.request.type': 'chat', 'llm.is_streaming': true } }).streaming, true);
   });
 
   it('names the tool a tool span ran, from every convention', () => {
     const tools: Array<[SpanSpec, string, string | undefined]> = [
-      [{ attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'search', 'gen_ai.tool.call.id': 'c1' } }, 'search', 'c1'],
+      [
+        { attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'search', 'gen_ai.tool.call.id': 'c1' } },
+        'search',
+        'c1',
+      ],
       [{ name: 'execute_tool lookup', attributes: { 'gen_ai.operation.name': 'execute_tool' } }, 'lookup', undefined],
       [{ name: 'ai.toolCall', attributes: { 'ai.toolCall.name': 'get_weather', 'ai.toolCall.id': 'call-1' } }, 'get_weather', 'call-1'],
       [{ name: 'get_weather', attributes: { 'openinference.span.kind': 'TOOL' } }, 'get_weather', undefined],

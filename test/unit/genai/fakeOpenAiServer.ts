@@ -89,7 +89,14 @@ function chatCompletion(body: Json, response: ServerResponse, n: number): void {
       created,
       model: RESPONSE_MODEL,
       system_fingerprint: 'fp_fake',
-      choices: [{ index: 0, message: { role: 'assistant', content: turn.content, refusal: null, tool_calls: turn.toolCalls }, logprobs: null, finish_reason: turn.finish }],
+      choices: [
+        {
+          index: 0,
+          message: { role: 'assistant', content: turn.content, refusal: null, tool_calls: turn.toolCalls },
+          logprobs: null,
+          finish_reason: turn.finish,
+        },
+      ],
       usage: chatUsage(),
     });
     return;
@@ -108,7 +115,9 @@ function chatCompletion(body: Json, response: ServerResponse, n: number): void {
   chunk({}, turn.finish);
   const options = body.stream_options as Json | undefined;
   if (options?.include_usage) {
-    response.write(`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model: RESPONSE_MODEL, choices: [], usage: chatUsage() })}\n\n`);
+    response.write(
+      `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model: RESPONSE_MODEL, choices: [], usage: chatUsage() })}\n\n`,
+    );
   }
   response.end('data: [DONE]\n\n');
 }
@@ -118,7 +127,11 @@ function embeddings(body: Json, response: ServerResponse): void {
   send(response, 200, {
     object: 'list',
     model: body.model,
-    data: inputs.map((_, index) => ({ object: 'embedding', index, embedding: [0.1, 0.2, 0.3, 0.4, -0.1, -0.2, 0.05, 0.9].map((v) => v + index / 100) })),
+    data: inputs.map((_, index) => ({
+      object: 'embedding',
+      index,
+      embedding: [0.1, 0.2, 0.3, 0.4, -0.1, -0.2, 0.05, 0.9].map((v) => v + index / 100),
+    })),
     usage: { prompt_tokens: inputs.length * EMBEDDING_TOKENS_PER_INPUT, total_tokens: inputs.length * EMBEDDING_TOKENS_PER_INPUT },
   });
 }
@@ -129,8 +142,25 @@ function responsesApi(body: Json, response: ServerResponse, n: number): void {
   const answered = input.some((item) => item.type === 'function_call_output');
   const output =
     hasTools && !answered
-      ? [{ type: 'function_call', id: `fc-${n}`, call_id: TOOL_CALL_ID, name: 'get_weather', arguments: '{"city":"Paris"}', status: 'completed' }]
-      : [{ type: 'message', id: `msg-${n}`, status: 'completed', role: 'assistant', content: [{ type: 'output_text', text: answered ? WEATHER_ANSWER : GREETING, annotations: [] }] }];
+      ? [
+          {
+            type: 'function_call',
+            id: `fc-${n}`,
+            call_id: TOOL_CALL_ID,
+            name: 'get_weather',
+            arguments: '{"city":"Paris"}',
+            status: 'completed',
+          },
+        ]
+      : [
+          {
+            type: 'message',
+            id: `msg-${n}`,
+            status: 'completed',
+            role: 'assistant',
+            content: [{ type: 'output_text', text: answered ? WEATHER_ANSWER : GREETING, annotations: [] }],
+          },
+        ];
   send(response, 200, {
     id: `resp-${n}`,
     object: 'response',

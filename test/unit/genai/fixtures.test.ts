@@ -28,7 +28,12 @@ function leafModelCalls(trace: StoredTrace, facts: SpanFacts[]): number[] {
 function expectedCost(trace: StoredTrace, facts: SpanFacts[], i: number): number {
   const f = facts[i];
   if (f.tokens.total === 0) return 0;
-  const usage = { input_tokens: f.tokens.input, output_tokens: f.tokens.output, cache_read_tokens: f.tokens.cacheRead, cache_write_tokens: f.tokens.cacheWrite };
+  const usage = {
+    input_tokens: f.tokens.input,
+    output_tokens: f.tokens.output,
+    cache_read_tokens: f.tokens.cacheRead,
+    cache_write_tokens: f.tokens.cacheWrite,
+  };
   const timestamp = new Date(nanosToMs(trace.spans[i].startTimeUnixNano));
   const priced = calcPrice(usage, f.model!, { providerId: f.provider, timestamp }) ?? calcPrice(usage, f.model!, { timestamp });
   assert.ok(priced, `genai-prices prices ${f.model}`);
@@ -72,7 +77,12 @@ describe('real captures', () => {
       assert.equal(span.responseModel, 'gpt-4o-mini-2024-07-18');
     }
     const toolTurn = chats.find((s) => s.finishReason === 'tool_calls')!;
-    assert.deepEqual(toolTurn.messages.output[0].parts[0], { type: 'tool_call', id: 'call-mwqmtboc4', name: 'get_weather', arguments: { city: 'Paris' } });
+    assert.deepEqual(toolTurn.messages.output[0].parts[0], {
+      type: 'tool_call',
+      id: 'call-mwqmtboc4',
+      name: 'get_weather',
+      arguments: { city: 'Paris' },
+    });
     const failed = detail.spans.find((s) => s.status === 'error')!;
     assert.equal(failed.httpStatus, 400);
     assert.equal(failed.error?.type, 'BadRequestError');
@@ -89,10 +99,17 @@ describe('real captures', () => {
       assert.deepEqual(summary.sessions, ['sess-123']);
       assert.deepEqual(summary.users, ['user-42']);
       if (summary.name === 'weather-agent') {
-        assert.deepEqual(summary.byAgent?.map((a) => [a.key, a.calls, a.tokens.total]), [['weather-agent', 2, 108]]);
+        assert.deepEqual(
+          summary.byAgent?.map((a) => [a.key, a.calls, a.tokens.total]),
+          [['weather-agent', 2, 108]],
+        );
         const detail = buildTraceDetail(trace, facts, summary);
         const tool = detail.spans.find((s) => s.kind === 'tool')!;
-        assert.deepEqual(tool.tool, { name: 'get_weather', arguments: { city: 'Paris' }, result: { city: 'Paris', temp_c: 22, sky: 'sunny' } });
+        assert.deepEqual(tool.tool, {
+          name: 'get_weather',
+          arguments: { city: 'Paris' },
+          result: { city: 'Paris', temp_c: 22, sky: 'sunny' },
+        });
       } else {
         // The streamed call and the embedding report no usage: unpriced, never $0.
         assert.equal(summary.unpricedCalls, 2);
@@ -123,7 +140,14 @@ describe('real captures', () => {
     const all = traces.flatMap((trace) => factsOf(trace, pricing));
     const located = all.filter((f) => f.code);
     assert.ok(located.length > 0);
-    for (const f of located) assert.deepEqual(f.code, { filePath: '/home/dev/agent-app/scripts/d-vercel-ai-sdk.js', line: 23, column: 44, function: 'run', source: 'attributes' });
+    for (const f of located)
+      assert.deepEqual(f.code, {
+        filePath: '/home/dev/agent-app/scripts/d-vercel-ai-sdk.js',
+        line: 23,
+        column: 44,
+        function: 'run',
+        source: 'attributes',
+      });
     const plain = loadFixtureTraces('d-vercel-ai-sdk.otlp.json').flatMap((trace) => factsOf(trace, pricing));
     const failed = plain.filter((f) => f.status === 'error');
     assert.equal(failed.length, 2);

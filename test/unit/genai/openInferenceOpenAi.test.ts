@@ -11,7 +11,11 @@ import { LiveLoupeTelemetry } from './liveLoupeTelemetry';
 
 const WEATHER_TOOL = {
   type: 'function' as const,
-  function: { name: 'get_weather', description: 'Weather for a city', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } },
+  function: {
+    name: 'get_weather',
+    description: 'Weather for a city',
+    parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+  },
 };
 
 describe('real library: @arizeai/openinference-instrumentation-openai → Loupe gRPC receiver → engine', function () {
@@ -32,13 +36,18 @@ describe('real library: @arizeai/openinference-instrumentation-openai → Loupe 
     const client = new openaiModule.OpenAI({ apiKey: 'sk-test', baseURL, maxRetries: 0 });
     const tracer = loupe.tracer('weather-app');
 
-    const getWeather = traceTool(async (args: { city: string }) => ({ city: args.city, temp_c: 22, sky: 'sunny' }), { name: 'get_weather', tracer });
+    const getWeather = traceTool(async (args: { city: string }) => ({ city: args.city, temp_c: 22, sky: 'sunny' }), {
+      name: 'get_weather',
+      tracer,
+    });
     const weatherAgent = traceAgent(
       async (question: string) => {
         const ask = { role: 'user' as const, content: question };
         const first = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [ask], tools: [WEATHER_TOOL] });
         const call = first.choices[0].message;
-        const result = await getWeather(JSON.parse(call.tool_calls![0].type === 'function' ? call.tool_calls![0].function.arguments : '{}'));
+        const result = await getWeather(
+          JSON.parse(call.tool_calls![0].type === 'function' ? call.tool_calls![0].function.arguments : '{}'),
+        );
         const second = await client.chat.completions.create({
           model: 'gpt-4o-mini',
           messages: [ask, call, { role: 'tool', tool_call_id: TOOL_CALL_ID, content: JSON.stringify(result) }],
@@ -97,7 +106,14 @@ describe('real library: @arizeai/openinference-instrumentation-openai → Loupe 
 
   it('reads tokens with cached input and prices the cached part at the cached rate', () => {
     const hello = llmCalls()[0];
-    assert.deepEqual(hello.tokens, { input: USAGE.input, output: USAGE.output, cacheRead: USAGE.cached, cacheWrite: 0, reasoning: 0, total: USAGE.input + USAGE.output });
+    assert.deepEqual(hello.tokens, {
+      input: USAGE.input,
+      output: USAGE.output,
+      cacheRead: USAGE.cached,
+      cacheWrite: 0,
+      reasoning: 0,
+      total: USAGE.input + USAGE.output,
+    });
     assert.equal(hello.model, RESPONSE_MODEL);
     assert.equal(hello.provider, 'openai');
     const expected = calcPrice(
@@ -110,13 +126,20 @@ describe('real library: @arizeai/openinference-instrumentation-openai → Loupe 
 
   it('reads flattened messages, tool calls and tool results', () => {
     const hello = llmCalls()[0];
-    assert.deepEqual(hello.messages.input.map((m) => m.role), ['system', 'user']);
+    assert.deepEqual(
+      hello.messages.input.map((m) => m.role),
+      ['system', 'user'],
+    );
     assert.deepEqual(hello.messages.output, [{ role: 'assistant', parts: [{ type: 'text', content: GREETING }], finishReason: 'stop' }]);
     const agent = byName('weather-agent')[0];
     const [first, second] = spans.filter((s) => s.kind === 'llm' && s.parentSpanId === agent.spanId);
-    assert.deepEqual(first.messages.output[0].parts, [{ type: 'tool_call', id: TOOL_CALL_ID, name: 'get_weather', arguments: { city: 'Paris' } }]);
+    assert.deepEqual(first.messages.output[0].parts, [
+      { type: 'tool_call', id: TOOL_CALL_ID, name: 'get_weather', arguments: { city: 'Paris' } },
+    ]);
     assert.equal(first.finishReason, 'tool_calls');
-    assert.deepEqual(second.messages.input.at(-1)?.parts, [{ type: 'tool_result', id: TOOL_CALL_ID, result: { city: 'Paris', temp_c: 22, sky: 'sunny' } }]);
+    assert.deepEqual(second.messages.input.at(-1)?.parts, [
+      { type: 'tool_result', id: TOOL_CALL_ID, result: { city: 'Paris', temp_c: 22, sky: 'sunny' } },
+    ]);
   });
 
   it('reads the tool span and the agent span', () => {
@@ -160,8 +183,13 @@ describe('real library: @arizeai/openinference-instrumentation-openai → Loupe 
     const agent = summary.byAgent?.find((a) => a.key === 'weather-agent');
     assert.equal(agent?.calls, 2);
     assert.equal(agent?.tokens.total, 2 * (USAGE.input + USAGE.output));
-    const counted = llmCalls().concat(spans.filter((s) => s.kind === 'embedding')).filter((s) => s.usageReported);
-    assert.equal(summary.tokens.total, counted.reduce((sum, s) => sum + s.tokens.total, 0));
+    const counted = llmCalls()
+      .concat(spans.filter((s) => s.kind === 'embedding'))
+      .filter((s) => s.usageReported);
+    assert.equal(
+      summary.tokens.total,
+      counted.reduce((sum, s) => sum + s.tokens.total, 0),
+    );
     for (const span of spans.filter((s) => s.kind !== 'other')) {
       assert.equal(span.sessionId, 'sess-oi');
       assert.equal(span.userId, 'user-oi');

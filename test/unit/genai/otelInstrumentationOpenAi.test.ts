@@ -5,12 +5,26 @@ import { calcPrice } from '@pydantic/genai-prices';
 import { OpenAIInstrumentation } from '@opentelemetry/instrumentation-openai';
 import type OpenAIType from 'openai';
 import type { Span } from '../../../src/protocol/model';
-import { FakeOpenAiServer, otherOpenAiCalls, ERROR_MODEL, GREETING, RESPONSE_MODEL, TOOL_CALL_ID, USAGE, WEATHER_ANSWER, EMBEDDING_TOKENS_PER_INPUT } from './fakeOpenAiServer';
+import {
+  FakeOpenAiServer,
+  otherOpenAiCalls,
+  ERROR_MODEL,
+  GREETING,
+  RESPONSE_MODEL,
+  TOOL_CALL_ID,
+  USAGE,
+  WEATHER_ANSWER,
+  EMBEDDING_TOKENS_PER_INPUT,
+} from './fakeOpenAiServer';
 import { LiveLoupeTelemetry } from './liveLoupeTelemetry';
 
 const WEATHER_TOOL = {
   type: 'function' as const,
-  function: { name: 'get_weather', description: 'Weather for a city', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } },
+  function: {
+    name: 'get_weather',
+    description: 'Weather for a city',
+    parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+  },
 };
 
 function priceOf(input: number, output: number, model: string, at: number, cacheRead = 0): number {
@@ -27,7 +41,10 @@ function instrumentedOpenAi(instrumentation: OpenAIInstrumentation): typeof Open
   const module = createRequire(__filename)('openai') as { OpenAI: typeof OpenAIType };
   const proto = module.OpenAI.Chat.Completions.prototype as unknown as { create: { __wrapped?: boolean } };
   if (!proto.create.__wrapped) instrumentation.getModuleDefinitions()[0].patch?.(module);
-  assert.ok((module.OpenAI.Chat.Completions.prototype as unknown as { create: { __wrapped?: boolean } }).create.__wrapped, 'openai is instrumented');
+  assert.ok(
+    (module.OpenAI.Chat.Completions.prototype as unknown as { create: { __wrapped?: boolean } }).create.__wrapped,
+    'openai is instrumented',
+  );
   return module.OpenAI;
 }
 
@@ -116,15 +133,27 @@ describe('real library: @opentelemetry/instrumentation-openai → Loupe receiver
     ]);
     assert.deepEqual(hello.messages.output, [{ role: 'assistant', parts: [{ type: 'text', content: GREETING }], finishReason: 'stop' }]);
     assert.equal(toolTurn.finishReason, 'tool_calls');
-    assert.deepEqual(toolTurn.messages.output[0].parts, [{ type: 'tool_call', id: TOOL_CALL_ID, name: 'get_weather', arguments: { city: 'Paris' } }]);
-    assert.deepEqual(answer.messages.input.at(-1), { role: 'tool', parts: [{ type: 'tool_result', id: TOOL_CALL_ID, result: { temp_c: 22, sky: 'sunny' } }] });
+    assert.deepEqual(toolTurn.messages.output[0].parts, [
+      { type: 'tool_call', id: TOOL_CALL_ID, name: 'get_weather', arguments: { city: 'Paris' } },
+    ]);
+    assert.deepEqual(answer.messages.input.at(-1), {
+      role: 'tool',
+      parts: [{ type: 'tool_result', id: TOOL_CALL_ID, result: { temp_c: 22, sky: 'sunny' } }],
+    });
     assert.equal(answer.messages.output[0].parts[0].type === 'text' && answer.messages.output[0].parts[0].content, WEATHER_ANSWER);
     assert.deepEqual(streamed.messages.output[0].parts, [{ type: 'text', content: GREETING }]);
     assert.ok(streamed.logs.length >= 2, 'log records are attached to their span');
   });
 
   it('reads the Responses API call through its operation details event', () => {
-    const responses = calls().find((s) => s.messages.input.some((m) => m.role === 'system' && m.parts.some((p) => p.type === 'text' && p.content === 'Be brief.')) && s.operation === 'chat' && s.messages.input.length === 2 && s.messages.input[1].parts[0].type === 'text' && s.messages.input[1].parts[0].content === 'Say hi via the Responses API');
+    const responses = calls().find(
+      (s) =>
+        s.messages.input.some((m) => m.role === 'system' && m.parts.some((p) => p.type === 'text' && p.content === 'Be brief.')) &&
+        s.operation === 'chat' &&
+        s.messages.input.length === 2 &&
+        s.messages.input[1].parts[0].type === 'text' &&
+        s.messages.input[1].parts[0].content === 'Say hi via the Responses API',
+    );
     assert.ok(responses, 'the Responses API span has its messages');
     assert.deepEqual(responses.messages.output[0].parts, [{ type: 'text', content: GREETING }]);
   });
@@ -150,8 +179,14 @@ describe('real library: @opentelemetry/instrumentation-openai → Loupe receiver
     const [summary] = await loupe.engine.listTraces({});
     assert.equal(summary.traceId, traceId);
     const counted = calls().filter((s) => s.status !== 'error');
-    assert.equal(summary.tokens.total, counted.reduce((sum, s) => sum + s.tokens.total, 0));
-    near(summary.costUsd, counted.reduce((sum, s) => sum + (s.costUsd ?? 0), 0));
+    assert.equal(
+      summary.tokens.total,
+      counted.reduce((sum, s) => sum + s.tokens.total, 0),
+    );
+    near(
+      summary.costUsd,
+      counted.reduce((sum, s) => sum + (s.costUsd ?? 0), 0),
+    );
     assert.equal(summary.llmCalls, 7);
     assert.equal(summary.errorCount, 1);
     assert.deepEqual(summary.sessions, ['sess-otel']);

@@ -19,7 +19,17 @@ class TraceBuilder {
   private trace(traceId: string): StoredTrace {
     let t = this.traces.get(traceId);
     if (!t) {
-      t = { traceId, seq: this.traces.size + 1, receivedAt: 0, updatedAt: 0, resources: [], scopes: [], spans: [], logs: [], droppedSpans: 0 };
+      t = {
+        traceId,
+        seq: this.traces.size + 1,
+        receivedAt: 0,
+        updatedAt: 0,
+        resources: [],
+        scopes: [],
+        spans: [],
+        logs: [],
+        droppedSpans: 0,
+      };
       this.traces.set(traceId, t);
     }
     return t;

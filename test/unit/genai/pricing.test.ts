@@ -30,35 +30,45 @@ describe('PriceBook', () => {
   it('prices a known model like @pydantic/genai-prices, cached tokens at the cached rate', () => {
     const price = book.priceCall(tokens(42, 12, 8), ['gpt-4o-mini-2024-07-18'], 'openai', T);
     assert.equal(price.source, 'pricing');
-    approx(price.costUsd, expected(42, 12, "gpt-4o-mini-2024-07-18", "openai", 8));
+    approx(price.costUsd, expected(42, 12, 'gpt-4o-mini-2024-07-18', 'openai', 8));
     const uncached = book.priceCall(tokens(42, 12), ['gpt-4o-mini-2024-07-18'], 'openai', T);
     assert.ok(uncached.costUsd! > price.costUsd!, 'cache reads are cheaper than fresh input');
   });
 
   it('prices cache writes for Anthropic models', () => {
     const price = book.priceCall(tokens(4740, 255, 0, 4735), ['claude-sonnet-4-20250514'], 'anthropic', T);
-    approx(price.costUsd, expected(4740, 255, "claude-sonnet-4-20250514", "anthropic", 0, 4735));
+    approx(price.costUsd, expected(4740, 255, 'claude-sonnet-4-20250514', 'anthropic', 0, 4735));
   });
 
   it('retries by model alone when the provider id is unknown to the catalog', () => {
     const price = book.priceCall(tokens(42, 12), ['gpt-4o-mini'], 'fakecompat', T);
     assert.equal(price.source, 'pricing');
-    approx(price.costUsd, expected(42, 12, "gpt-4o-mini"));
+    approx(price.costUsd, expected(42, 12, 'gpt-4o-mini'));
   });
 
   it('falls back from the response model to the request model', () => {
     const price = book.priceCall(tokens(10, 10), ['my-finetune-xyz', 'gpt-4o'], 'openai', T);
-    approx(price.costUsd, expected(10, 10, "gpt-4o", "openai"));
+    approx(price.costUsd, expected(10, 10, 'gpt-4o', 'openai'));
   });
 
   it('answers each call for its own model and provider when consecutive calls alternate', () => {
     const alternating = new PriceBook();
     const calls: [string, string | undefined][] = [
-      ['gpt-4o', 'openai'], ['gpt-4o', 'openai'], ['gpt-4o-mini', 'openai'], ['totally-unknown-model-9000', 'nobody'],
-      ['gpt-4o', 'openai'], ['claude-3-5-sonnet-latest', 'anthropic'], ['gpt-4o', undefined], ['totally-unknown-model-9000', 'nobody'],
+      ['gpt-4o', 'openai'],
+      ['gpt-4o', 'openai'],
+      ['gpt-4o-mini', 'openai'],
+      ['totally-unknown-model-9000', 'nobody'],
+      ['gpt-4o', 'openai'],
+      ['claude-3-5-sonnet-latest', 'anthropic'],
+      ['gpt-4o', undefined],
+      ['totally-unknown-model-9000', 'nobody'],
     ];
     for (const [model, provider] of calls) {
-      assert.deepEqual(alternating.priceCall(tokens(100, 50), [model], provider, T), new PriceBook().priceCall(tokens(100, 50), [model], provider, T), `${provider}/${model}`);
+      assert.deepEqual(
+        alternating.priceCall(tokens(100, 50), [model], provider, T),
+        new PriceBook().priceCall(tokens(100, 50), [model], provider, T),
+        `${provider}/${model}`,
+      );
     }
   });
 
@@ -128,7 +138,7 @@ describe('span cost', () => {
   it('computes cost from usage, model and provider', () => {
     const c = cost({ ...chat, 'gen_ai.usage.input_tokens': 42, 'gen_ai.usage.output_tokens': 12 });
     assert.equal(c.costSource, 'pricing');
-    approx(c.costUsd, expected(42, 12, "gpt-4o-mini", "openai"));
+    approx(c.costUsd, expected(42, 12, 'gpt-4o-mini', 'openai'));
   });
 
   const carried: Array<[string, PlainAttributes, number]> = [

@@ -125,7 +125,11 @@ const cases: Array<{ label: string; attributes: PlainAttributes; expected: Token
   { label: 'no usage at all', attributes: { 'gen_ai.request.model': 'gpt-4o' }, expected: undefined },
   { label: 'broken usage_details JSON', attributes: { 'langfuse.observation.usage_details': '{"input": 3,' }, expected: undefined },
   { label: 'negative counts are ignored', attributes: { 'gen_ai.usage.input_tokens': -5 }, expected: undefined },
-  { label: 'zero tokens are still reported usage', attributes: { 'gen_ai.usage.input_tokens': 0, 'gen_ai.usage.output_tokens': 0 }, expected: tokens(0, 0) },
+  {
+    label: 'zero tokens are still reported usage',
+    attributes: { 'gen_ai.usage.input_tokens': 0, 'gen_ai.usage.output_tokens': 0 },
+    expected: tokens(0, 0),
+  },
 ];
 
 describe('token usage', () => {

@@ -7,7 +7,11 @@ function detail(spec: SpanSpec, logs: LogSpec[] = []) {
   return spanDetail(makeSpan(spec), logs.map(makeLog), NO_CONTEXT);
 }
 
-const text = (role: string, content: string, extra: Partial<Message> = {}): Message => ({ role, parts: [{ type: 'text', content }], ...extra });
+const text = (role: string, content: string, extra: Partial<Message> = {}): Message => ({
+  role,
+  parts: [{ type: 'text', content }],
+  ...extra,
+});
 
 const WEATHER_CALL = { type: 'tool_call' as const, id: 'call-1', name: 'get_weather', arguments: { city: 'Paris' } };
 const WEATHER_RESULT = { type: 'tool_result' as const, id: 'call-1', result: { temp_c: 22 } };
@@ -24,7 +28,14 @@ describe('messages: OpenTelemetry GenAI', () => {
           { role: 'tool', parts: [{ type: 'tool_call_response', id: 'call-1', result: '{"temp_c":22}' }] },
         ]),
         'gen_ai.output.messages': JSON.stringify([
-          { role: 'assistant', parts: [{ type: 'reasoning', content: 'Use the tool result.' }, { type: 'text', content: 'Sunny.' }], finish_reason: 'stop' },
+          {
+            role: 'assistant',
+            parts: [
+              { type: 'reasoning', content: 'Use the tool result.' },
+              { type: 'text', content: 'Sunny.' },
+            ],
+            finish_reason: 'stop',
+          },
         ]),
       },
     });
@@ -35,7 +46,14 @@ describe('messages: OpenTelemetry GenAI', () => {
       { role: 'tool', parts: [WEATHER_RESULT] },
     ]);
     assert.deepEqual(d.messages.output, [
-      { role: 'assistant', parts: [{ type: 'reasoning', content: 'Use the tool result.' }, { type: 'text', content: 'Sunny.' }], finishReason: 'stop' },
+      {
+        role: 'assistant',
+        parts: [
+          { type: 'reasoning', content: 'Use the tool result.' },
+          { type: 'text', content: 'Sunny.' },
+        ],
+        finishReason: 'stop',
+      },
     ]);
   });
 
@@ -54,10 +72,22 @@ describe('messages: OpenTelemetry GenAI', () => {
 
   it('reads the older gen_ai log events, ordered by time, event name in either place', () => {
     const d = detail({ attributes: { 'gen_ai.operation.name': 'chat' } }, [
-      { attributes: { 'event.name': 'gen_ai.choice' }, timeMs: 9, body: { index: 0, finish_reason: 'tool_calls', message: { tool_calls: [{ id: 'call-2', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Rome"}' } }] } } },
+      {
+        attributes: { 'event.name': 'gen_ai.choice' },
+        timeMs: 9,
+        body: {
+          index: 0,
+          finish_reason: 'tool_calls',
+          message: { tool_calls: [{ id: 'call-2', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Rome"}' } }] },
+        },
+      },
       { eventName: 'gen_ai.system.message', timeMs: 1, body: { content: 'You are terse.' } },
       { attributes: { 'event.name': 'gen_ai.user.message' }, timeMs: 2, body: { content: 'Weather?' } },
-      { eventName: 'gen_ai.assistant.message', timeMs: 3, body: { tool_calls: [{ id: 'call-1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }] } },
+      {
+        eventName: 'gen_ai.assistant.message',
+        timeMs: 3,
+        body: { tool_calls: [{ id: 'call-1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }] },
+      },
       { eventName: 'gen_ai.tool.message', timeMs: 4, body: { id: 'call-1', content: '{"temp_c":22}' } },
     ]);
     assert.deepEqual(d.messages.input, [
@@ -67,14 +97,29 @@ describe('messages: OpenTelemetry GenAI', () => {
       { role: 'tool', parts: [WEATHER_RESULT] },
     ]);
     assert.deepEqual(d.messages.output, [
-      { role: 'assistant', parts: [{ type: 'tool_call', id: 'call-2', name: 'get_weather', arguments: { city: 'Rome' } }], finishReason: 'tool_calls' },
+      {
+        role: 'assistant',
+        parts: [{ type: 'tool_call', id: 'call-2', name: 'get_weather', arguments: { city: 'Rome' } }],
+        finishReason: 'tool_calls',
+      },
     ]);
   });
 
   it('reads gen_ai.client.inference.operation.details log records', () => {
     const d = detail({ attributes: { 'gen_ai.operation.name': 'chat' } }, [
-      { eventName: 'gen_ai.client.inference.operation.details', attributes: { 'gen_ai.input.messages': [{ role: 'user', parts: [{ type: 'text', content: 'Hi' }] }] } },
-      { eventName: 'gen_ai.client.inference.operation.details', timeMs: 5, attributes: { 'gen_ai.output.messages': JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content: 'Yo' }], finish_reason: 'stop' }]) } },
+      {
+        eventName: 'gen_ai.client.inference.operation.details',
+        attributes: { 'gen_ai.input.messages': [{ role: 'user', parts: [{ type: 'text', content: 'Hi' }] }] },
+      },
+      {
+        eventName: 'gen_ai.client.inference.operation.details',
+        timeMs: 5,
+        attributes: {
+          'gen_ai.output.messages': JSON.stringify([
+            { role: 'assistant', parts: [{ type: 'text', content: 'Yo' }], finish_reason: 'stop' },
+          ]),
+        },
+      },
     ]);
     assert.deepEqual(d.messages.input, [text('user', 'Hi')]);
     assert.deepEqual(d.messages.output, [text('assistant', 'Yo', { finishReason: 'stop' })]);
@@ -85,7 +130,11 @@ describe('messages: OpenTelemetry GenAI', () => {
       attributes: { 'gen_ai.operation.name': 'chat' },
       events: [
         { name: 'gen_ai.content.prompt', attributes: { 'gen_ai.prompt': JSON.stringify([{ role: 'user', content: 'Ping' }]) } },
-        { name: 'gen_ai.content.completion', timeMs: 3, attributes: { 'gen_ai.completion': JSON.stringify([{ role: 'assistant', content: 'Pong' }]) } },
+        {
+          name: 'gen_ai.content.completion',
+          timeMs: 3,
+          attributes: { 'gen_ai.completion': JSON.stringify([{ role: 'assistant', content: 'Pong' }]) },
+        },
       ],
     });
     assert.deepEqual(d.messages.input, [text('user', 'Ping')]);
@@ -99,7 +148,11 @@ describe('messages: events on the span', () => {
       attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.system': 'az.ai.inference' },
       events: [
         { name: 'gen_ai.user.message', timeMs: 1, attributes: { 'gen_ai.event.content': '{"role":"user","content":"Ping"}' } },
-        { name: 'gen_ai.choice', timeMs: 2, attributes: { 'gen_ai.event.content': '{"finish_reason":"stop","index":0,"message":{"content":"Pong"}}' } },
+        {
+          name: 'gen_ai.choice',
+          timeMs: 2,
+          attributes: { 'gen_ai.event.content': '{"finish_reason":"stop","index":0,"message":{"content":"Pong"}}' },
+        },
       ],
     });
     assert.deepEqual(d.messages.input, [text('user', 'Ping')]);
@@ -149,7 +202,11 @@ describe('messages: OpenInference', () => {
         'input.value': '{"messages":[]}',
       },
     });
-    assert.deepEqual(d.messages.input, [text('user', 'Weather?'), { role: 'assistant', parts: [WEATHER_CALL] }, { role: 'tool', parts: [WEATHER_RESULT] }]);
+    assert.deepEqual(d.messages.input, [
+      text('user', 'Weather?'),
+      { role: 'assistant', parts: [WEATHER_CALL] },
+      { role: 'tool', parts: [WEATHER_RESULT] },
+    ]);
     assert.deepEqual(d.messages.output, [text('assistant', 'Sunny.', { finishReason: 'stop' })]);
   });
 
@@ -169,7 +226,9 @@ describe('messages: OpenInference', () => {
 
   it('reads a Chat Completions response body in output.value', () => {
     const body = { choices: [{ index: 0, message: { role: 'assistant', content: 'Hi there' }, finish_reason: 'stop' }] };
-    const d = detail({ attributes: { 'openinference.span.kind': 'LLM', 'output.value': JSON.stringify(body), 'output.mime_type': 'application/json' } });
+    const d = detail({
+      attributes: { 'openinference.span.kind': 'LLM', 'output.value': JSON.stringify(body), 'output.mime_type': 'application/json' },
+    });
     assert.deepEqual(d.messages.output, [text('assistant', 'Hi there', { finishReason: 'stop' })]);
   });
 });

@@ -5,7 +5,11 @@ import { truncationMarker } from '../../../src/core/engine/ingestPolicy';
 import { makeSpan, NO_CONTEXT, type SpanSpec } from './spanBuilder';
 
 const detail = (spec: SpanSpec) => spanDetail(makeSpan(spec), [], NO_CONTEXT);
-const text = (role: string, content: string, extra: Partial<Message> = {}): Message => ({ role, parts: [{ type: 'text', content }], ...extra });
+const text = (role: string, content: string, extra: Partial<Message> = {}): Message => ({
+  role,
+  parts: [{ type: 'text', content }],
+  ...extra,
+});
 const WEATHER_CALL = { type: 'tool_call' as const, id: 'call-1', name: 'get_weather', arguments: { city: 'Paris' } };
 
 describe('messages: Vercel AI SDK', () => {
@@ -17,7 +21,12 @@ describe('messages: Vercel AI SDK', () => {
           { role: 'system', content: 'You are a weather bot.' },
           { role: 'user', content: [{ type: 'text', text: 'Weather?' }] },
           { role: 'assistant', content: [{ type: 'tool-call', toolCallId: 'call-1', toolName: 'get_weather', input: { city: 'Paris' } }] },
-          { role: 'tool', content: [{ type: 'tool-result', toolCallId: 'call-1', toolName: 'get_weather', output: { type: 'json', value: { temp_c: 22 } } }] },
+          {
+            role: 'tool',
+            content: [
+              { type: 'tool-result', toolCallId: 'call-1', toolName: 'get_weather', output: { type: 'json', value: { temp_c: 22 } } },
+            ],
+          },
         ]),
         'ai.response.text': 'Sunny.',
         'ai.response.reasoning': 'The tool said 22.',
@@ -31,7 +40,14 @@ describe('messages: Vercel AI SDK', () => {
       { role: 'tool', parts: [{ type: 'tool_result', id: 'call-1', result: { temp_c: 22 } }] },
     ]);
     assert.deepEqual(d.messages.output, [
-      { role: 'assistant', parts: [{ type: 'reasoning', content: 'The tool said 22.' }, { type: 'text', content: 'Sunny.' }], finishReason: 'stop' },
+      {
+        role: 'assistant',
+        parts: [
+          { type: 'reasoning', content: 'The tool said 22.' },
+          { type: 'text', content: 'Sunny.' },
+        ],
+        finishReason: 'stop',
+      },
     ]);
   });
 
@@ -49,7 +65,11 @@ describe('messages: Vercel AI SDK', () => {
     });
     assert.deepEqual(d.messages.input, [text('system', 'Be brief.'), text('user', 'Weather?')]);
     assert.deepEqual(d.messages.output, [
-      { role: 'assistant', parts: [WEATHER_CALL, { type: 'tool_call', id: 'call-2', name: 'get_time', arguments: { tz: 'CET' } }], finishReason: 'tool_calls' },
+      {
+        role: 'assistant',
+        parts: [WEATHER_CALL, { type: 'tool_call', id: 'call-2', name: 'get_time', arguments: { tz: 'CET' } }],
+        finishReason: 'tool_calls',
+      },
     ]);
   });
 
@@ -59,7 +79,13 @@ describe('messages: Vercel AI SDK', () => {
       attributes: {
         'gen_ai.operation.name': 'chat',
         'gen_ai.input.messages': JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: 'Hi' }] }]),
-        'gen_ai.output.messages': JSON.stringify([{ role: 'assistant', parts: [{ type: 'tool_call', id: 'call-1', name: 'get_weather', arguments: '{"city":"Paris"}' }], finish_reason: 'tool_calls' }]),
+        'gen_ai.output.messages': JSON.stringify([
+          {
+            role: 'assistant',
+            parts: [{ type: 'tool_call', id: 'call-1', name: 'get_weather', arguments: '{"city":"Paris"}' }],
+            finish_reason: 'tool_calls',
+          },
+        ]),
       },
     });
     assert.deepEqual(d.messages.output, [{ role: 'assistant', parts: [WEATHER_CALL], finishReason: 'tool_calls' }]);
@@ -69,7 +95,12 @@ describe('messages: Vercel AI SDK', () => {
 describe('messages: LangSmith, Langfuse and provider shapes', () => {
   it('reads LangSmith gen_ai.prompt / gen_ai.completion JSON with serialized LangChain messages', () => {
     const human = { lc: 1, type: 'constructor', id: ['langchain', 'schema', 'messages', 'HumanMessage'], kwargs: { content: 'Hi' } };
-    const ai = { lc: 1, type: 'constructor', id: ['langchain', 'schema', 'messages', 'AIMessage'], kwargs: { content: 'Hello', tool_calls: [{ id: 'call-1', name: 'get_weather', args: { city: 'Paris' } }] } };
+    const ai = {
+      lc: 1,
+      type: 'constructor',
+      id: ['langchain', 'schema', 'messages', 'AIMessage'],
+      kwargs: { content: 'Hello', tool_calls: [{ id: 'call-1', name: 'get_weather', args: { city: 'Paris' } }] },
+    };
     const d = detail({
       attributes: {
         'langsmith.span.kind': 'llm',
@@ -105,7 +136,15 @@ describe('messages: LangSmith, Langfuse and provider shapes', () => {
             { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'call-1', content: '{"temp_c":22}' }] },
           ],
         }),
-        'output.value': JSON.stringify({ type: 'message', role: 'assistant', content: [{ type: 'thinking', thinking: 'Hmm.' }, { type: 'text', text: 'Sunny.' }], stop_reason: 'end_turn' }),
+        'output.value': JSON.stringify({
+          type: 'message',
+          role: 'assistant',
+          content: [
+            { type: 'thinking', thinking: 'Hmm.' },
+            { type: 'text', text: 'Sunny.' },
+          ],
+          stop_reason: 'end_turn',
+        }),
       },
     });
     assert.deepEqual(d.messages.input, [
@@ -114,7 +153,16 @@ describe('messages: LangSmith, Langfuse and provider shapes', () => {
       { role: 'assistant', parts: [WEATHER_CALL] },
       { role: 'user', parts: [{ type: 'tool_result', id: 'call-1', result: { temp_c: 22 } }] },
     ]);
-    assert.deepEqual(d.messages.output, [{ role: 'assistant', parts: [{ type: 'reasoning', content: 'Hmm.' }, { type: 'text', content: 'Sunny.' }], finishReason: 'stop' }]);
+    assert.deepEqual(d.messages.output, [
+      {
+        role: 'assistant',
+        parts: [
+          { type: 'reasoning', content: 'Hmm.' },
+          { type: 'text', content: 'Sunny.' },
+        ],
+        finishReason: 'stop',
+      },
+    ]);
   });
 
   it('reads Gemini contents (model role, functionCall, functionResponse)', () => {
@@ -171,7 +219,9 @@ describe('messages: bad input', () => {
     assert.deepEqual(d.messages.input.slice(0, 2), [text('system', 'Be brief.'), text('user', 'Hi "there" [1]')]);
     assert.equal(d.messages.input.length, 3);
     const tail = d.messages.input[2].parts[0];
-    assert.ok(tail.type === 'other' && typeof tail.content === 'string' && tail.content.endsWith(truncationMarker(Buffer.byteLength(full))));
+    assert.ok(
+      tail.type === 'other' && typeof tail.content === 'string' && tail.content.endsWith(truncationMarker(Buffer.byteLength(full))),
+    );
   });
 
   it('keeps broken JSON as text', () => {
@@ -185,14 +235,26 @@ describe('messages: bad input', () => {
     const d = detail({ attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.input.messages': huge } });
     assert.equal(d.messages.input.length, 1);
     assert.equal(d.messages.input[0].parts[0].type, 'text');
-    assert.ok(performance.now() - start < 3000, "a refused parse returns at once; only a stall (seconds) fails this");
+    assert.ok(performance.now() - start < 3000, 'a refused parse returns at once; only a stall (seconds) fails this');
   });
 
   it('survives deeply nested JSON and odd shapes', () => {
     const deep = '['.repeat(5000) + ']'.repeat(5000);
-    assert.doesNotThrow(() => detail({ attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.input.messages': deep, 'gen_ai.output.messages': '42' } }));
-    assert.doesNotThrow(() => detail({ attributes: { 'llm.input_messages.99999999.message.role': 'user', 'llm.input_messages.x.y': 1, 'llm.input_messages.0': 'z' } }));
-    const odd = detail({ attributes: { 'openinference.span.kind': 'LLM', 'llm.input_messages.0.message.role': 'user', 'llm.input_messages.0.message.content': 'Hi' } });
+    assert.doesNotThrow(() =>
+      detail({ attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.input.messages': deep, 'gen_ai.output.messages': '42' } }),
+    );
+    assert.doesNotThrow(() =>
+      detail({
+        attributes: { 'llm.input_messages.99999999.message.role': 'user', 'llm.input_messages.x.y': 1, 'llm.input_messages.0': 'z' },
+      }),
+    );
+    const odd = detail({
+      attributes: {
+        'openinference.span.kind': 'LLM',
+        'llm.input_messages.0.message.role': 'user',
+        'llm.input_messages.0.message.content': 'Hi',
+      },
+    });
     assert.deepEqual(odd.messages.input, [text('user', 'Hi')]);
   });
 });

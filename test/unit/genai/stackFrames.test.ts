@@ -36,7 +36,13 @@ describe('parseStackFrames', () => {
     assert.equal(frames[1].isUserCode, false);
     assert.equal(frames[3].function, 'OpenAIChatLanguageModel.doGenerate');
     assert.equal(frames[4].filePath, '/home/dev/agent-app/node_modules/ai/dist/index.js');
-    assert.deepEqual(frames[5], { filePath: '/home/dev/agent-app/src/agent.ts', line: 41, column: 18, function: 'runAgent', isUserCode: true });
+    assert.deepEqual(frames[5], {
+      filePath: '/home/dev/agent-app/src/agent.ts',
+      line: 41,
+      column: 18,
+      function: 'runAgent',
+      isUserCode: true,
+    });
     assert.deepEqual(frames[6], { filePath: '/home/dev/agent-app/src/main.mjs', line: 7, column: 3, function: 'main', isUserCode: true });
   });
 
@@ -69,7 +75,9 @@ describe('parseStackFrames', () => {
   });
 
   it('reads Firefox/Safari frames and eval frames', () => {
-    const frames = parseStackFrames('handler@http://localhost:3000/app.js:12:9\n    at eval (eval at compile (/srv/app/x.js:5:3), <anonymous>:1:1)');
+    const frames = parseStackFrames(
+      'handler@http://localhost:3000/app.js:12:9\n    at eval (eval at compile (/srv/app/x.js:5:3), <anonymous>:1:1)',
+    );
     assert.deepEqual(frames[0], { filePath: 'http://localhost:3000/app.js', line: 12, column: 9, function: 'handler', isUserCode: true });
     assert.equal(frames[1].filePath, '/srv/app/x.js');
     assert.equal(frames[1].line, 5);
@@ -79,7 +87,10 @@ describe('parseStackFrames', () => {
     assert.deepEqual(parseStackFrames(''), []);
     assert.deepEqual(parseStackFrames('just a message'), []);
     assert.deepEqual(parseStackFrames(undefined as never), []);
-    assert.deepEqual(parseStackFrames('    at Array.map (<anonymous>)').map((f) => f.isUserCode), [false]);
+    assert.deepEqual(
+      parseStackFrames('    at Array.map (<anonymous>)').map((f) => f.isUserCode),
+      [false],
+    );
   });
 
   it('stays fast on a huge stack', () => {
@@ -87,7 +98,7 @@ describe('parseStackFrames', () => {
     const start = performance.now();
     const frames = parseStackFrames(huge);
     assert.ok(frames.length <= 500);
-    assert.ok(performance.now() - start < 5000, "linear in the capped text; a quadratic parse would take minutes");
+    assert.ok(performance.now() - start < 5000, 'linear in the capped text; a quadratic parse would take minutes');
   });
 
   it('classifies runtime, dependency and user files', () => {

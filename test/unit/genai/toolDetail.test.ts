@@ -6,12 +6,24 @@ import { makeSpan, NO_CONTEXT, type SpanSpec } from './spanBuilder';
 const cases: Array<[string, SpanSpec, Span['tool']]> = [
   [
     'OTel execute_tool',
-    { name: 'execute_tool get_weather', attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'get_weather', 'gen_ai.tool.call.id': 'c1', 'gen_ai.tool.call.arguments': '{"city":"Paris"}', 'gen_ai.tool.call.result': '{"temp_c":22}' } },
+    {
+      name: 'execute_tool get_weather',
+      attributes: {
+        'gen_ai.operation.name': 'execute_tool',
+        'gen_ai.tool.name': 'get_weather',
+        'gen_ai.tool.call.id': 'c1',
+        'gen_ai.tool.call.arguments': '{"city":"Paris"}',
+        'gen_ai.tool.call.result': '{"temp_c":22}',
+      },
+    },
     { name: 'get_weather', callId: 'c1', arguments: { city: 'Paris' }, result: { temp_c: 22 } },
   ],
   [
     'OTel structured arguments',
-    { name: 'execute_tool add', attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.call.arguments': { a: 1, b: 2 }, 'gen_ai.tool.call.result': 3 } },
+    {
+      name: 'execute_tool add',
+      attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.call.arguments': { a: 1, b: 2 }, 'gen_ai.tool.call.result': 3 },
+    },
     { name: 'add', arguments: { a: 1, b: 2 }, result: 3 },
   ],
   [
@@ -21,7 +33,16 @@ const cases: Array<[string, SpanSpec, Span['tool']]> = [
   ],
   [
     'AI SDK v5/v6 ai.toolCall',
-    { name: 'ai.toolCall', attributes: { 'ai.operationId': 'ai.toolCall', 'ai.toolCall.name': 'get_weather', 'ai.toolCall.id': 'call-1', 'ai.toolCall.args': '{"city":"Paris"}', 'ai.toolCall.result': '{"temp_c":22}' } },
+    {
+      name: 'ai.toolCall',
+      attributes: {
+        'ai.operationId': 'ai.toolCall',
+        'ai.toolCall.name': 'get_weather',
+        'ai.toolCall.id': 'call-1',
+        'ai.toolCall.args': '{"city":"Paris"}',
+        'ai.toolCall.result': '{"temp_c":22}',
+      },
+    },
     { name: 'get_weather', callId: 'call-1', arguments: { city: 'Paris' }, result: { temp_c: 22 } },
   ],
   [
@@ -31,12 +52,27 @@ const cases: Array<[string, SpanSpec, Span['tool']]> = [
   ],
   [
     'Traceloop tool entity',
-    { name: 'fetch_page.tool', attributes: { 'traceloop.span.kind': 'tool', 'traceloop.entity.name': 'fetch_page', 'traceloop.entity.input': '{"args":["https://x"],"kwargs":{}}', 'traceloop.entity.output': '"<html>"' } },
+    {
+      name: 'fetch_page.tool',
+      attributes: {
+        'traceloop.span.kind': 'tool',
+        'traceloop.entity.name': 'fetch_page',
+        'traceloop.entity.input': '{"args":["https://x"],"kwargs":{}}',
+        'traceloop.entity.output': '"<html>"',
+      },
+    },
     { name: 'fetch_page', arguments: { args: ['https://x'], kwargs: {} }, result: '"<html>"' },
   ],
   [
     'Langfuse tool observation',
-    { name: 'search', attributes: { 'langfuse.observation.type': 'tool', 'langfuse.observation.input': '{"q":"loupe"}', 'langfuse.observation.output': '["a","b"]' } },
+    {
+      name: 'search',
+      attributes: {
+        'langfuse.observation.type': 'tool',
+        'langfuse.observation.input': '{"q":"loupe"}',
+        'langfuse.observation.output': '["a","b"]',
+      },
+    },
     { name: 'search', arguments: { q: 'loupe' }, result: ['a', 'b'] },
   ],
   [

@@ -3,7 +3,16 @@ import { calcPrice } from '@pydantic/genai-prices';
 import { createOpenAI } from '@ai-sdk/openai';
 import { embed, embedMany, generateText, jsonSchema, stepCountIs, streamText, tool, type TelemetrySettings } from 'ai';
 import type { Span, TraceDetail, TraceSummary } from '../../../src/protocol/model';
-import { ERROR_MODEL, FakeOpenAiServer, GREETING, RESPONSE_MODEL, TOOL_CALL_ID, USAGE, WEATHER_ANSWER, EMBEDDING_TOKENS_PER_INPUT } from './fakeOpenAiServer';
+import {
+  ERROR_MODEL,
+  FakeOpenAiServer,
+  GREETING,
+  RESPONSE_MODEL,
+  TOOL_CALL_ID,
+  USAGE,
+  WEATHER_ANSWER,
+  EMBEDDING_TOKENS_PER_INPUT,
+} from './fakeOpenAiServer';
 import { LiveLoupeTelemetry } from './liveLoupeTelemetry';
 
 const CALL_TOKENS = USAGE.input + USAGE.output;
@@ -69,16 +78,33 @@ describe('real library: Vercel AI SDK 6 with @ai-sdk/openai 3 → Loupe receiver
       });
     });
     await record('stream', 3, async () => {
-      const result = streamText({ model: openai.chat('gpt-4o-mini'), prompt: 'Stream a greeting', experimental_telemetry: telemetry('greeter') });
+      const result = streamText({
+        model: openai.chat('gpt-4o-mini'),
+        prompt: 'Stream a greeting',
+        experimental_telemetry: telemetry('greeter'),
+      });
       assert.equal(await result.text, GREETING);
     });
     await record('embeddings', 5, async () => {
-      await embed({ model: openai.embedding('text-embedding-3-small'), value: 'hello world', experimental_telemetry: telemetry('embedder') });
-      await embedMany({ model: openai.embedding('text-embedding-3-small'), values: ['a', 'b'], experimental_telemetry: telemetry('embedder') });
+      await embed({
+        model: openai.embedding('text-embedding-3-small'),
+        value: 'hello world',
+        experimental_telemetry: telemetry('embedder'),
+      });
+      await embedMany({
+        model: openai.embedding('text-embedding-3-small'),
+        values: ['a', 'b'],
+        experimental_telemetry: telemetry('embedder'),
+      });
     });
     await record('failing', 3, async () => {
       await assert.rejects(
-        generateText({ model: openai.chat(ERROR_MODEL), prompt: 'fail please', maxRetries: 0, experimental_telemetry: telemetry('failing') }),
+        generateText({
+          model: openai.chat(ERROR_MODEL),
+          prompt: 'fail please',
+          maxRetries: 0,
+          experimental_telemetry: telemetry('failing'),
+        }),
       );
     });
   });
@@ -119,20 +145,31 @@ describe('real library: Vercel AI SDK 6 with @ai-sdk/openai 3 → Loupe receiver
     ]);
     assert.equal(first.finishReason, 'tool_calls');
     assert.deepEqual(first.messages.output, [
-      { role: 'assistant', parts: [{ type: 'tool_call', id: TOOL_CALL_ID, name: 'get_weather', arguments: { city: 'Paris' } }], finishReason: 'tool_calls' },
+      {
+        role: 'assistant',
+        parts: [{ type: 'tool_call', id: TOOL_CALL_ID, name: 'get_weather', arguments: { city: 'Paris' } }],
+        finishReason: 'tool_calls',
+      },
     ]);
     assert.deepEqual(second.messages.input.at(-1), {
       role: 'tool',
       parts: [{ type: 'tool_result', id: TOOL_CALL_ID, result: { city: 'Paris', temp_c: 22, sky: 'sunny' } }],
     });
-    assert.deepEqual(second.messages.output, [{ role: 'assistant', parts: [{ type: 'text', content: WEATHER_ANSWER }], finishReason: 'stop' }]);
+    assert.deepEqual(second.messages.output, [
+      { role: 'assistant', parts: [{ type: 'text', content: WEATHER_ANSWER }], finishReason: 'stop' },
+    ]);
   });
 
   it('reads the tool span', () => {
     const [call] = runs['chat-tools'].named('ai.toolCall');
     assert.equal(call.kind, 'tool');
     assert.equal(call.toolName, 'get_weather');
-    assert.deepEqual(call.tool, { name: 'get_weather', callId: TOOL_CALL_ID, arguments: { city: 'Paris' }, result: { city: 'Paris', temp_c: 22, sky: 'sunny' } });
+    assert.deepEqual(call.tool, {
+      name: 'get_weather',
+      callId: TOOL_CALL_ID,
+      arguments: { city: 'Paris' },
+      result: { city: 'Paris', temp_c: 22, sky: 'sunny' },
+    });
   });
 
   it('takes agent, session and user from telemetry settings', () => {
@@ -155,7 +192,9 @@ describe('real library: Vercel AI SDK 6 with @ai-sdk/openai 3 → Loupe receiver
     const steps = named('ai.generateText.doGenerate');
     assert.equal(steps.length, 2);
     for (const step of steps) assert.equal(step.provider, 'openai');
-    assert.deepEqual(steps[0].messages.output[0].parts, [{ type: 'tool_call', id: TOOL_CALL_ID, name: 'get_weather', arguments: { city: 'Paris' } }]);
+    assert.deepEqual(steps[0].messages.output[0].parts, [
+      { type: 'tool_call', id: TOOL_CALL_ID, name: 'get_weather', arguments: { city: 'Paris' } },
+    ]);
     assert.equal(summary.tokens.total, 2 * CALL_TOKENS);
     assert.equal(summary.llmCalls, 2);
     assert.deepEqual(named('ai.toolCall')[0].tool?.result, { city: 'Paris', temp_c: 22, sky: 'sunny' });

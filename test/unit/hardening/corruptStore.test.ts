@@ -52,9 +52,15 @@ describe('loupe serve with a damaged store (the real process)', function () {
     const lines = warnings(serve.output());
     assert.equal(lines.length, 3, serve.output());
     for (const damaged of [sent[2], sent[5]]) {
-      assert.ok(lines.some((line) => new RegExp(`traces/${damaged.traceId}\\.json\\.corrupt-\\d{4}-`).test(line)), `a warning names ${damaged.traceId}`);
+      assert.ok(
+        lines.some((line) => new RegExp(`traces/${damaged.traceId}\\.json\\.corrupt-\\d{4}-`).test(line)),
+        `a warning names ${damaged.traceId}`,
+      );
     }
-    assert.ok(lines.some((line) => /meta\.json\.corrupt-\d{4}-/.test(line)), 'a warning names the meta file');
+    assert.ok(
+      lines.some((line) => /meta\.json\.corrupt-\d{4}-/.test(line)),
+      'a warning names the meta file',
+    );
 
     const names = await readdir(join(store, 'traces'));
     assert.equal(names.filter((name) => name.includes('.corrupt-')).length, 2);
@@ -65,7 +71,9 @@ describe('loupe serve with a damaged store (the real process)', function () {
     assert.equal(loaded.traces, 8);
     assert.equal(loaded.spans, 24);
     for (const trace of intact) {
-      const detail = (await (await fetch(`http://127.0.0.1:${serve.httpPort}/api/traces/${trace.traceId}`)).json()) as { spans: { name: string }[] };
+      const detail = (await (await fetch(`http://127.0.0.1:${serve.httpPort}/api/traces/${trace.traceId}`)).json()) as {
+        spans: { name: string }[];
+      };
       assert.deepEqual(detail.spans.map((s) => s.name).sort(), [...trace.spanNames].sort());
     }
 

@@ -61,9 +61,19 @@ describe('IngestPolicy: value limits', () => {
   it('shortens strings inside arrays and key-value lists, and drops entries past the budget', () => {
     const nested: KeyValue = {
       key: 'payload',
-      value: { kvlistValue: { values: [str('inner', 'x'.repeat(5_000)), { key: 'list', value: { arrayValue: { values: [{ stringValue: 'y'.repeat(5_000) }] } } }] } },
+      value: {
+        kvlistValue: {
+          values: [
+            str('inner', 'x'.repeat(5_000)),
+            { key: 'list', value: { arrayValue: { values: [{ stringValue: 'y'.repeat(5_000) }] } } },
+          ],
+        },
+      },
     };
-    const many: KeyValue = { key: 'tags', value: { arrayValue: { values: Array.from({ length: 10_000 }, (_, i) => ({ stringValue: `tag-${i}` })) } } };
+    const many: KeyValue = {
+      key: 'tags',
+      value: { arrayValue: { values: Array.from({ length: 10_000 }, (_, i) => ({ stringValue: `tag-${i}` })) } },
+    };
     const out = policy.span(aSpan([nested, many]));
     const payload = attr(out.attributes, 'payload')!.kvlistValue!.values;
     assert.match(payload[0].value.stringValue!, /…\[truncated by Loupe: 5000 bytes\]$/);
@@ -86,11 +96,23 @@ describe('IngestPolicy: value limits', () => {
     input.events = [{ timeUnixNano: '1', name: long, attributes: [str('gen_ai.prompt', long)] }];
     input.links = [{ traceId: hexId(16), spanId: hexId(8), attributes: [str('note', long)] }];
     const out = policy.span(input);
-    for (const text of [out.name, out.status.message!, out.events[0].name, out.events[0].attributes[0].value.stringValue!, out.links[0].attributes[0].value.stringValue!]) {
+    for (const text of [
+      out.name,
+      out.status.message!,
+      out.events[0].name,
+      out.events[0].attributes[0].value.stringValue!,
+      out.links[0].attributes[0].value.stringValue!,
+    ]) {
       assert.ok(bytes(text) <= MAX && text.endsWith(truncationMarker(3_000)));
     }
     assert.equal(out.status.code, 2);
-    assert.deepEqual(truncatedPaths(out.attributes), ['name', 'events[0].name', 'events[0].gen_ai.prompt', 'links[0].note', 'status.message']);
+    assert.deepEqual(truncatedPaths(out.attributes), [
+      'name',
+      'events[0].name',
+      'events[0].gen_ai.prompt',
+      'links[0].note',
+      'status.message',
+    ]);
   });
 
   it('shortens log bodies (text and structured) and log attributes', () => {
@@ -139,11 +161,21 @@ describe('IngestPolicy: value limits', () => {
   it('keeps a top-level value exactly up to its budget (the limit less the key), text and binary alike', () => {
     for (const key of ['k', 'gen_ai.prompt', 'x'.repeat(300)]) {
       const limit = Math.max(MIN_MAX_ATTRIBUTE_BYTES, MAX - key.length);
-      for (const text of ['a'.repeat(limit), 'a'.repeat(limit + 1), 'é'.repeat(limit >> 1), 'é'.repeat((limit >> 1) + 1), 'a'.repeat(Math.floor(limit / 3))]) {
+      for (const text of [
+        'a'.repeat(limit),
+        'a'.repeat(limit + 1),
+        'é'.repeat(limit >> 1),
+        'é'.repeat((limit >> 1) + 1),
+        'a'.repeat(Math.floor(limit / 3)),
+      ]) {
         const kept = policy.span(aSpan([str(key, text)]));
         const shortened = attr(kept.attributes, key)!.stringValue!;
         if (bytes(text) <= limit) assert.equal(shortened, text, `${key}: ${bytes(text)} bytes of ${limit} kept whole`);
-        else assert.ok(shortened.endsWith(truncationMarker(bytes(text))) && bytes(shortened) <= limit, `${key}: ${bytes(text)} bytes cut to ${limit}`);
+        else
+          assert.ok(
+            shortened.endsWith(truncationMarker(bytes(text))) && bytes(shortened) <= limit,
+            `${key}: ${bytes(text)} bytes cut to ${limit}`,
+          );
       }
       for (const size of [MAX - key.length, MAX - key.length + 1]) {
         const base64 = 'A'.repeat(size);
@@ -154,7 +186,12 @@ describe('IngestPolicy: value limits', () => {
   });
 
   it('is idempotent: a shortened span sent again (a re-import) comes back the same', () => {
-    const once = policy.span(aSpan([str('a', 'é'.repeat(3_000)), { key: 'l', value: { arrayValue: { values: Array.from({ length: 500 }, () => ({ stringValue: 'abcdef' })) } } }]));
+    const once = policy.span(
+      aSpan([
+        str('a', 'é'.repeat(3_000)),
+        { key: 'l', value: { arrayValue: { values: Array.from({ length: 500 }, () => ({ stringValue: 'abcdef' })) } } },
+      ]),
+    );
     const twice = policy.span(once);
     assert.deepEqual(twice, once);
   });
@@ -173,7 +210,14 @@ describe('IngestPolicy: redaction', () => {
     const input = aSpan([
       str('http.request.header.authorization', `Bearer ${secret}`),
       { key: 'http.request.header.x-api-key', value: { arrayValue: { values: [{ stringValue: secret }] } } },
-      { key: 'request', value: { kvlistValue: { values: [{ key: 'headers', value: { kvlistValue: { values: [str('Cookie', `session=${secret}`), str('Accept', 'json')] } } }] } } },
+      {
+        key: 'request',
+        value: {
+          kvlistValue: {
+            values: [{ key: 'headers', value: { kvlistValue: { values: [str('Cookie', `session=${secret}`), str('Accept', 'json')] } } }],
+          },
+        },
+      },
       int('gen_ai.usage.input_tokens', 42),
       int('llm.token_count.total', 54),
     ]);
@@ -191,7 +235,10 @@ describe('IngestPolicy: redaction', () => {
   });
 
   it('masks credentials in log attributes, structured bodies, resources and scopes', () => {
-    const record = policy.log({ body: { kvlistValue: { values: [str('api_key', secret), str('content', 'hi')] } }, attributes: [str('set-cookie', secret)] });
+    const record = policy.log({
+      body: { kvlistValue: { values: [str('api_key', secret), str('content', 'hi')] } },
+      attributes: [str('set-cookie', secret)],
+    });
     const resource = policy.resource({ attributes: [str('service.name', 'svc'), str('OPENAI_API_KEY', secret)] });
     const scope = policy.scope({ name: 'lib', attributes: [str('token', secret)] });
     assert.ok(!JSON.stringify([record, resource, scope]).includes(secret));
@@ -215,8 +262,14 @@ describe('TraceEngine applies the ingest policy', () => {
     engine = await TraceEngine.open({ ingest: { maxAttributeBytes: 4096 } });
     const t = hexId(16);
     const prompt = JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: 'w'.repeat(10 * 1024 * 1024) }] }]);
-    engine.ingestTraces(traceRequest([span(t, hexId(8), undefined, 'chat gpt-4o', 0, 5, [str('gen_ai.input.messages', prompt), str('api_key', 'sk-secret-1')])]));
-    engine.ingestLogs(logsRequest([{ traceId: t, body: { stringValue: 'l'.repeat(1_000_000) }, attributes: [str('authorization', 'sk-secret-2')] }]));
+    engine.ingestTraces(
+      traceRequest([
+        span(t, hexId(8), undefined, 'chat gpt-4o', 0, 5, [str('gen_ai.input.messages', prompt), str('api_key', 'sk-secret-1')]),
+      ]),
+    );
+    engine.ingestLogs(
+      logsRequest([{ traceId: t, body: { stringValue: 'l'.repeat(1_000_000) }, attributes: [str('authorization', 'sk-secret-2')] }]),
+    );
     const detail = (await engine.getTrace(t))!;
     const text = JSON.stringify(detail);
     assert.ok(text.length < 100_000, `the detail is ${text.length} characters`);

@@ -29,7 +29,10 @@ describe('loupe serve under a burst of spans with eviction active', function () 
     assert.equal(counts.unaccounted, 0, context);
     assert.equal(stats.traces + stats.evictedTraces, report.sentTraces, context);
     assert.ok(stats.evictedTraces > report.sentTraces / 2, `eviction was active: ${context}`);
-    assert.ok(stats.rejectedSpans > 0 && stats.rejectedSpans === report.rejectedReported, `rejections were reported to the senders: ${context}`);
+    assert.ok(
+      stats.rejectedSpans > 0 && stats.rejectedSpans === report.rejectedReported,
+      `rejections were reported to the senders: ${context}`,
+    );
     assert.ok(stats.traces <= 50, context);
     assert.ok(report.healthLatenciesMs.length > 0 && Math.max(...report.healthLatenciesMs) < 2_000, `health answered slowly: ${context}`);
   });

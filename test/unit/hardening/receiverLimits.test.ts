@@ -38,7 +38,10 @@ describe('limits and partial success end to end (real engine behind both receive
   });
 
   /** Sends a trace request over one transport; resolves with the partial success it was answered. */
-  async function exportTraces(transport: Transport, request: ExportTraceServiceRequest): Promise<{ rejected: number; errorMessage: string }> {
+  async function exportTraces(
+    transport: Transport,
+    request: ExportTraceServiceRequest,
+  ): Promise<{ rejected: number; errorMessage: string }> {
     if (transport === 'grpc') {
       const { error, response } = await client.call(TRACE_EXPORT_PATH, toProtobuf(request));
       assert.equal(error, null);
@@ -92,7 +95,13 @@ describe('limits and partial success end to end (real engine behind both receive
     const { error, response } = await client.call(LOGS_EXPORT_PATH, toProtobuf(request));
     assert.equal(error, null);
     assert.equal(readExportResponse('logs', 'protobuf', response!).rejected, 2);
-    const reply = await send({ port: httpPort, method: 'POST', path: '/v1/logs', headers: { 'Content-Type': 'application/json' }, body: toJson(request) });
+    const reply = await send({
+      port: httpPort,
+      method: 'POST',
+      path: '/v1/logs',
+      headers: { 'Content-Type': 'application/json' },
+      body: toJson(request),
+    });
     assert.equal(reply.status, 200);
     assert.equal(readExportResponse('logs', 'json', reply.body).rejected, 2);
   });
@@ -129,7 +138,9 @@ describe('limits and partial success end to end (real engine behind both receive
       new ProtoExporter({ url: `http://127.0.0.1:${httpPort}/v1/traces` }),
     ]) {
       const provider = new TracerProvider({ spanProcessors: [new BatchSpanProcessor({ exporter })] });
-      const llm = provider.getTracer('hardening').startSpan('chat gpt-4o', { attributes: { 'gen_ai.prompt': prompt, 'gen_ai.request.model': 'gpt-4o' } });
+      const llm = provider
+        .getTracer('hardening')
+        .startSpan('chat gpt-4o', { attributes: { 'gen_ai.prompt': prompt, 'gen_ai.request.model': 'gpt-4o' } });
       llm.end();
       traceIds.push(llm.spanContext().traceId);
       await provider.forceFlush();
@@ -141,7 +152,10 @@ describe('limits and partial success end to end (real engine behind both receive
       assert.equal(response.status, 200);
       assert.ok(text.length < 200_000, `the trace detail is ${text.length} characters`);
       const detail = JSON.parse(text) as { spans: { attributes: Record<string, unknown> }[] };
-      assert.match(String(detail.spans[0].attributes['gen_ai.prompt']), /^Tell me everything\. .*…\[truncated by Loupe: 10485760 bytes\]$/s);
+      assert.match(
+        String(detail.spans[0].attributes['gen_ai.prompt']),
+        /^Tell me everything\. .*…\[truncated by Loupe: 10485760 bytes\]$/s,
+      );
       assert.deepEqual(detail.spans[0].attributes[TRUNCATED_ATTRIBUTES_KEY], ['gen_ai.prompt']);
       assert.equal(detail.spans[0].attributes['gen_ai.request.model'], 'gpt-4o');
     }
@@ -154,7 +168,13 @@ describe('limits and partial success end to end (real engine behind both receive
     httpPort = await http.start();
     client = new RawGrpcClient(await grpc.start());
     const big = traceRequest([span(hexId(16), hexId(8), undefined, 'x'.repeat(100 * 1024), 0, 1)]);
-    const reply = await send({ port: httpPort, method: 'POST', path: '/v1/traces', headers: { 'Content-Type': 'application/x-protobuf' }, body: toProtobuf(big) });
+    const reply = await send({
+      port: httpPort,
+      method: 'POST',
+      path: '/v1/traces',
+      headers: { 'Content-Type': 'application/x-protobuf' },
+      body: toProtobuf(big),
+    });
     assert.equal(reply.status, 413);
     const { error } = await client.call(TRACE_EXPORT_PATH, toProtobuf(big));
     assert.equal(error?.code, GrpcStatus.RESOURCE_EXHAUSTED);

@@ -14,7 +14,18 @@ describe('loupe serve under hostile network traffic (seeded fuzz, both receivers
   let serve: ServeProcess | undefined;
   before(async () => {
     store = await mkdtemp(join(tmpdir(), 'loupe-fuzz-'));
-    serve = await startServe(['--grpc-port', '0', '--http-port', '0', '--store', store, '--max-traces', '100000', '--max-request-mb', String(MAX_REQUEST_MB)]);
+    serve = await startServe([
+      '--grpc-port',
+      '0',
+      '--http-port',
+      '0',
+      '--store',
+      store,
+      '--max-traces',
+      '100000',
+      '--max-request-mb',
+      String(MAX_REQUEST_MB),
+    ]);
   });
   after(async () => {
     if (serve && serve.child.exitCode === null) serve.child.kill('SIGKILL');

@@ -41,12 +41,25 @@ describe('loupe.redact end to end: secrets never reach the store, the REST API o
   });
 
   it('masks credentials in spans, events, resources, log records and nested lists from real SDK clients', async () => {
-    serve = await startServe(['--grpc-port', '0', '--http-port', '0', '--store', store, '--redact', 'customer.ssn', '--redact', '/^internal\\..*\\.pin$/']);
+    serve = await startServe([
+      '--grpc-port',
+      '0',
+      '--http-port',
+      '0',
+      '--store',
+      store,
+      '--redact',
+      'customer.ssn',
+      '--redact',
+      '/^internal\\..*\\.pin$/',
+    ]);
     const base = `http://127.0.0.1:${serve.httpPort}`;
 
     const provider = new TracerProvider({
       resource: resourceFromAttributes({ 'service.name': 'redact-agent', 'deployment.api_token': SECRETS[0] }),
-      spanProcessors: [new BatchSpanProcessor({ exporter: new GrpcExporter({ url: `http://127.0.0.1:${serve.grpcPort}` }), scheduledDelayMillis: 10 })],
+      spanProcessors: [
+        new BatchSpanProcessor({ exporter: new GrpcExporter({ url: `http://127.0.0.1:${serve.grpcPort}` }), scheduledDelayMillis: 10 }),
+      ],
     });
     const tracer = provider.getTracer('redact-test');
     const llm = tracer.startSpan('chat gpt-4o', {
@@ -86,11 +99,19 @@ describe('loupe.redact end to end: secrets never reach the store, the REST API o
       span(nestedTrace, hexId(8), undefined, 'http call', 0, 5, [
         {
           key: 'http.request',
-          value: { kvlistValue: { values: [{ key: 'headers', value: { kvlistValue: { values: [str('Cookie', SECRETS[7]), str('X-Api-Key', SECRETS[8])] } } }] } },
+          value: {
+            kvlistValue: {
+              values: [{ key: 'headers', value: { kvlistValue: { values: [str('Cookie', SECRETS[7]), str('X-Api-Key', SECRETS[8])] } } }],
+            },
+          },
         },
       ]),
     ]);
-    const posted = await fetch(`${base}/v1/traces`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: toJson(nested).toString() });
+    const posted = await fetch(`${base}/v1/traces`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: toJson(nested).toString(),
+    });
     assert.equal(posted.status, 200);
 
     const reads: string[] = [];
@@ -106,7 +127,9 @@ describe('loupe.redact end to end: secrets never reach the store, the REST API o
     const searched = (await (await fetch(`${base}/api/traces?q=${SECRETS[2]}`)).json()) as unknown[];
     assert.deepEqual(searched, [], 'a secret cannot even be searched for');
 
-    const detail = (await (await fetch(`${base}/api/traces/${traceId}`)).json()) as { spans: { attributes: Record<string, unknown>; events: { attributes: Record<string, unknown> }[]; tokens: { input: number } }[] };
+    const detail = (await (await fetch(`${base}/api/traces/${traceId}`)).json()) as {
+      spans: { attributes: Record<string, unknown>; events: { attributes: Record<string, unknown> }[]; tokens: { input: number } }[];
+    };
     const [llmSpan] = detail.spans;
     assert.equal(llmSpan.attributes['openai.api_key'], '[redacted]');
     assert.equal(llmSpan.attributes['http.request.header.authorization'], '[redacted]');
@@ -120,7 +143,10 @@ describe('loupe.redact end to end: secrets never reach the store, the REST API o
     serve.child.kill('SIGTERM');
     assert.equal(await serve.exited, 0, serve.output());
     const files = await filesUnder(store);
-    assert.ok(files.some((file) => file.text.includes('[redacted]')), 'the traces were written');
+    assert.ok(
+      files.some((file) => file.text.includes('[redacted]')),
+      'the traces were written',
+    );
     for (const file of files) assertNoSecret(file.path, file.text);
     assertNoSecret('the process output', serve.output());
   });

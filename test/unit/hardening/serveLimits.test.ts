@@ -53,7 +53,13 @@ describe('loupe serve --max-request-mb (the real process)', function () {
 
   it('refuses a larger request with 413 and RESOURCE_EXHAUSTED, raw or gzip-inflated, and keeps serving', async () => {
     const big = sized(1024 * 1024 + 10);
-    const reply = await send({ port: serve!.httpPort, method: 'POST', path: '/v1/traces', headers: { 'Content-Type': 'application/x-protobuf' }, body: big });
+    const reply = await send({
+      port: serve!.httpPort,
+      method: 'POST',
+      path: '/v1/traces',
+      headers: { 'Content-Type': 'application/x-protobuf' },
+      body: big,
+    });
     assert.equal(reply.status, 413);
     const inflated = await send({
       port: serve!.httpPort,
@@ -72,7 +78,13 @@ describe('loupe serve --max-request-mb (the real process)', function () {
     } finally {
       client.close();
     }
-    const ok = await send({ port: serve!.httpPort, method: 'POST', path: '/v1/traces', headers: { 'Content-Type': 'application/x-protobuf' }, body: sized(900 * 1024) });
+    const ok = await send({
+      port: serve!.httpPort,
+      method: 'POST',
+      path: '/v1/traces',
+      headers: { 'Content-Type': 'application/x-protobuf' },
+      body: sized(900 * 1024),
+    });
     assert.equal(ok.status, 200, ok.text);
     const health = (await (await fetch(`http://127.0.0.1:${serve!.httpPort}/api/health`)).json()) as { spans: number };
     assert.equal(health.spans, 2, 'only the requests within the limit were stored');

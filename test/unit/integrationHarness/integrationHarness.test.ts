@@ -26,9 +26,7 @@ describe('integration harness', () => {
 
   it('leaves the tests path out of the payload for interactive UI checks', () => {
     const url = new URL(workbenchUrl(server, { workspace: '/ws', extensionDevelopmentPath: '/repo' }));
-    assert.deepEqual(JSON.parse(url.searchParams.get('payload')!), [
-      ['extensionDevelopmentPath', 'vscode-remote://127.0.0.1:41234/repo'],
-    ]);
+    assert.deepEqual(JSON.parse(url.searchParams.get('payload')!), [['extensionDevelopmentPath', 'vscode-remote://127.0.0.1:41234/repo']]);
   });
 
   it('summarizes reporter events mocha-style and ignores a torn last line', () => {

@@ -21,7 +21,10 @@ function assertRefused(body: Uint8Array | string, format: OtlpWireFormat, messag
 
 /** `field` as a length-delimited member around `inner`. */
 function wrap(field: number, inner: Uint8Array): Uint8Array {
-  return protobuf.Writer.create().uint32((field << 3) | 2).bytes(inner).finish();
+  return protobuf.Writer.create()
+    .uint32((field << 3) | 2)
+    .bytes(inner)
+    .finish();
 }
 
 /** A trace request whose one span is `spanBytes`. */
@@ -37,7 +40,13 @@ function nestedValueRequest(levels: number): { protobuf: Uint8Array; json: strin
     value = wrap(5, wrap(1, value));
     json = `{"arrayValue":{"values":[${json}]}}`;
   }
-  const keyValue = Buffer.concat([protobuf.Writer.create().uint32((1 << 3) | 2).string('deep').finish(), wrap(2, value)]);
+  const keyValue = Buffer.concat([
+    protobuf.Writer.create()
+      .uint32((1 << 3) | 2)
+      .string('deep')
+      .finish(),
+    wrap(2, value),
+  ]);
   return {
     protobuf: requestWithSpan(wrap(9, keyValue)),
     json: `{"resourceSpans":[{"scopeSpans":[{"spans":[{"attributes":[{"key":"deep","value":${json}}]}]}]}]}`,
@@ -56,7 +65,11 @@ describe('OTLP decoding refuses malformed protobuf with OtlpDecodeError', () => 
 
   it('refuses a varint longer than 10 bytes', () => {
     assertRefused(Uint8Array.from([0x10, ...new Array(10).fill(0xff), 0x01]), 'protobuf', /varint longer than 10 bytes/);
-    assertRefused(Uint8Array.from([0x10, ...new Array(12).fill(0x80), 0x00, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]), 'protobuf', /varint longer than 10 bytes/);
+    assertRefused(
+      Uint8Array.from([0x10, ...new Array(12).fill(0x80), 0x00, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
+      'protobuf',
+      /varint longer than 10 bytes/,
+    );
   });
 
   it('refuses lengths beyond the buffer or the enclosing message, without allocating them', () => {
@@ -64,7 +77,11 @@ describe('OTLP decoding refuses malformed protobuf with OtlpDecodeError', () => 
     assertRefused(Uint8Array.from([0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f]), 'protobuf', /length 4294967295 runs past/);
     assertRefused(Uint8Array.from([0x0a, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01]), 'protobuf', /length prefix too long/);
     // A ResourceSpans of 3 bytes whose scope_spans claims 10: inside the buffer, outside its parent.
-    assertRefused(Uint8Array.from([0x0a, 0x03, 0x12, 0x0a, 0x00, ...new Array(12).fill(0)]), 'protobuf', /length 10 runs past the end of its message/);
+    assertRefused(
+      Uint8Array.from([0x0a, 0x03, 0x12, 0x0a, 0x00, ...new Array(12).fill(0)]),
+      'protobuf',
+      /length 10 runs past the end of its message/,
+    );
   });
 
   it('refuses a field whose value runs past the end of its message', () => {
@@ -73,9 +90,15 @@ describe('OTLP decoding refuses malformed protobuf with OtlpDecodeError', () => 
   });
 
   it('refuses a known field sent with the wrong wire type, naming it', () => {
-    const nameAsVarint = protobuf.Writer.create().uint32((5 << 3) | 0).uint32(7).finish();
+    const nameAsVarint = protobuf.Writer.create()
+      .uint32((5 << 3) | 0)
+      .uint32(7)
+      .finish();
     assertRefused(requestWithSpan(nameAsVarint), 'protobuf', /Span\.name \(field 5\) has unexpected wire type varint/);
-    const startAsFixed32 = protobuf.Writer.create().uint32((7 << 3) | 5).fixed32(1).finish();
+    const startAsFixed32 = protobuf.Writer.create()
+      .uint32((7 << 3) | 5)
+      .fixed32(1)
+      .finish();
     assertRefused(requestWithSpan(startAsFixed32), 'protobuf', /Span\.start_time_unix_nano \(field 7\) has unexpected wire type fixed32/);
     assertRefused(Uint8Array.from([0x08, 0x01]), 'protobuf', /ExportTraceServiceRequest\.resource_spans/);
     assertRefused(Uint8Array.from([0x08, 0x01]), 'protobuf', /ExportLogsServiceRequest\.resource_logs/, 'logs');
@@ -96,13 +119,23 @@ describe('OTLP decoding refuses malformed protobuf with OtlpDecodeError', () => 
     assert.deepStrictEqual(fromProtobuf, decodeTraceRequest(Buffer.from(atLimit.json), 'json'));
     const beyond = nestedValueRequest(MAX_VALUE_DEPTH + 1);
     assertRefused(beyond.protobuf, 'protobuf', /nested deeper than 64 levels/);
-    assertRefused(beyond.json, 'json', /attributes\[0\]\.value(\.arrayValue\.values\[0\]){65}: expected values nested at most 64 levels deep/);
+    assertRefused(
+      beyond.json,
+      'json',
+      /attributes\[0\]\.value(\.arrayValue\.values\[0\]){65}: expected values nested at most 64 levels deep/,
+    );
   });
 
   it('refuses nesting bombs of 200,000 levels quickly, without exhausting the stack', () => {
     const levels = 200_000;
     const started = performance.now();
-    const keyValue = Buffer.concat([protobuf.Writer.create().uint32((1 << 3) | 2).string('k').finish(), wrap(2, arrayBomb(levels))]);
+    const keyValue = Buffer.concat([
+      protobuf.Writer.create()
+        .uint32((1 << 3) | 2)
+        .string('k')
+        .finish(),
+      wrap(2, arrayBomb(levels)),
+    ]);
     assertRefused(requestWithSpan(wrap(9, keyValue)), 'protobuf', /nested deeper than 64 levels/);
     const json = span(`"attributes":[{"key":"k","value":${'{"arrayValue":{"values":['.repeat(levels)}${']}}'.repeat(levels)}}]`);
     assertRefused(json, 'json', /nested at most 64 levels/);
@@ -149,7 +182,10 @@ describe('OTLP decoding refuses malformed JSON with OtlpDecodeError', () => {
       ['{"resourceSpans":{}}', /^resourceSpans: expected an array$/],
       ['{"resourceSpans":[7]}', /^resourceSpans\[0\]: expected an object$/],
       ['{"resourceSpans":[{"resource":{"attributes":{}}}]}', /^resourceSpans\[0\]\.resource\.attributes: expected an array$/],
-      ['{"resourceSpans":[{"scopeSpans":[{"scope":{"name":5}}]}]}', /^resourceSpans\[0\]\.scopeSpans\[0\]\.scope\.name: expected a string$/],
+      [
+        '{"resourceSpans":[{"scopeSpans":[{"scope":{"name":5}}]}]}',
+        /^resourceSpans\[0\]\.scopeSpans\[0\]\.scope\.name: expected a string$/,
+      ],
       [span('"name":["x"]'), /spans\[0\]\.name: expected a string$/],
       [span('"kind":"SPAN_KIND_BOGUS"'), /spans\[0\]\.kind: expected a SpanKind number or name$/],
       [span('"kind":1.5'), /spans\[0\]\.kind: expected a SpanKind number or name$/],
@@ -179,7 +215,12 @@ describe('OTLP decoding refuses malformed JSON with OtlpDecodeError', () => {
 
   it('names the field path in logs too', () => {
     const record = (fields: string) => `{"resourceLogs":[{"scopeLogs":[{"logRecords":[${fields}]}]}]}`;
-    assertRefused(record('{"severityNumber":"LOUD"}'), 'json', /^resourceLogs\[0\]\.scopeLogs\[0\]\.logRecords\[0\]\.severityNumber: expected a SeverityNumber number or name$/, 'logs');
+    assertRefused(
+      record('{"severityNumber":"LOUD"}'),
+      'json',
+      /^resourceLogs\[0\]\.scopeLogs\[0\]\.logRecords\[0\]\.severityNumber: expected a SeverityNumber number or name$/,
+      'logs',
+    );
     assertRefused(record('{},{"body":{"stringValue":3}}'), 'json', /logRecords\[1\]\.body\.stringValue: expected a string$/, 'logs');
     assertRefused(record('{"spanId":"not hex"}'), 'json', /logRecords\[0\]\.spanId: expected a hex string$/, 'logs');
     assertRefused(record('{"observedTimeUnixNano":{}}'), 'json', /logRecords\[0\]\.observedTimeUnixNano: expected an integer$/, 'logs');

@@ -38,7 +38,11 @@ function seedCorpus(random: SeededRandom): Seed[] {
     const signal: Signal = name.includes('-logs') ? 'logs' : 'traces';
     const decoded = signal === 'traces' ? decodeTraceRequest(bytes, 'json') : decodeLogsRequest(bytes, 'json');
     seeds.push({ signal, format: 'json', bytes });
-    seeds.push({ signal, format: 'protobuf', bytes: encodeProtobuf(signal === 'traces' ? 'ExportTraceServiceRequest' : 'ExportLogsServiceRequest', decoded) });
+    seeds.push({
+      signal,
+      format: 'protobuf',
+      bytes: encodeProtobuf(signal === 'traces' ? 'ExportTraceServiceRequest' : 'ExportLogsServiceRequest', decoded),
+    });
   }
   return seeds;
 }
@@ -82,21 +86,57 @@ function mutateBytes(random: SeededRandom, bytes: Uint8Array, other: Uint8Array)
 
 function randomJsonValue(random: SeededRandom, depth: number): unknown {
   switch (random.int(depth > 2 ? 7 : 10)) {
-    case 0: return null;
-    case 1: return random.chance(0.5);
-    case 2: return random.pick([0, -1, 1.5, 2 ** 64, -(2 ** 70), 1e308, 4294967296]);
-    case 3: return random.pick(['', 'NaN', 'Infinity', 'SPAN_KIND_CLIENT', 'STATUS_CODE_ERROR', '12', '-9223372036854775809', 'zz', 'AAECAwQFBgcICQoLDA0ODw==', '0af7651916cd43dd']);
-    case 4: return '😀'.repeat(random.int(5));
-    case 5: return random.pick(['stringValue', 'intValue', 'arrayValue', 'kvlistValue', 'bytesValue', 'doubleValue']);
-    case 6: return {};
-    case 7: return Array.from({ length: random.int(4) }, () => randomJsonValue(random, depth + 1));
-    case 8: return Object.fromEntries(Array.from({ length: random.int(4) }, () => [
-      random.pick(['values', 'key', 'value', 'stringValue', 'intValue', 'kvlistValue', 'arrayValue', 'spans', 'scopeSpans', 'logRecords', 'traceId', 'body']),
-      randomJsonValue(random, depth + 1),
-    ]));
+    case 0:
+      return null;
+    case 1:
+      return random.chance(0.5);
+    case 2:
+      return random.pick([0, -1, 1.5, 2 ** 64, -(2 ** 70), 1e308, 4294967296]);
+    case 3:
+      return random.pick([
+        '',
+        'NaN',
+        'Infinity',
+        'SPAN_KIND_CLIENT',
+        'STATUS_CODE_ERROR',
+        '12',
+        '-9223372036854775809',
+        'zz',
+        'AAECAwQFBgcICQoLDA0ODw==',
+        '0af7651916cd43dd',
+      ]);
+    case 4:
+      return '😀'.repeat(random.int(5));
+    case 5:
+      return random.pick(['stringValue', 'intValue', 'arrayValue', 'kvlistValue', 'bytesValue', 'doubleValue']);
+    case 6:
+      return {};
+    case 7:
+      return Array.from({ length: random.int(4) }, () => randomJsonValue(random, depth + 1));
+    case 8:
+      return Object.fromEntries(
+        Array.from({ length: random.int(4) }, () => [
+          random.pick([
+            'values',
+            'key',
+            'value',
+            'stringValue',
+            'intValue',
+            'kvlistValue',
+            'arrayValue',
+            'spans',
+            'scopeSpans',
+            'logRecords',
+            'traceId',
+            'body',
+          ]),
+          randomJsonValue(random, depth + 1),
+        ]),
+      );
     default: {
       let nested: unknown = random.pick([{ stringValue: 'x' }, 1, 'x']);
-      for (let level = random.int(100); level > 0; level--) nested = random.chance(0.5) ? { arrayValue: { values: [nested] } } : { kvlistValue: { values: [{ key: 'k', value: nested }] } };
+      for (let level = random.int(100); level > 0; level--)
+        nested = random.chance(0.5) ? { arrayValue: { values: [nested] } } : { kvlistValue: { values: [{ key: 'k', value: nested }] } };
       return nested;
     }
   }
@@ -108,7 +148,8 @@ function mutateJsonShape(random: SeededRandom, bytes: Uint8Array): Uint8Array {
   const containers: [Record<string, unknown> | unknown[], string | number][] = [];
   const visit = (node: unknown) => {
     if (Array.isArray(node)) node.forEach((item, index) => (containers.push([node, index]), visit(item)));
-    else if (typeof node === 'object' && node !== null) for (const [key, item] of Object.entries(node)) (containers.push([node as Record<string, unknown>, key]), visit(item));
+    else if (typeof node === 'object' && node !== null)
+      for (const [key, item] of Object.entries(node)) (containers.push([node as Record<string, unknown>, key]), visit(item));
   };
   visit(root);
   if (containers.length === 0) return Buffer.from(JSON.stringify(randomJsonValue(random, 0)));

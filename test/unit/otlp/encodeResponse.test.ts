@@ -1,10 +1,5 @@
 import { strict as assert } from 'node:assert';
-import {
-  JsonLogsSerializer,
-  JsonTraceSerializer,
-  ProtobufLogsSerializer,
-  ProtobufTraceSerializer,
-} from '@opentelemetry/otlp-transformer';
+import { JsonLogsSerializer, JsonTraceSerializer, ProtobufLogsSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { encodeErrorStatus, encodeExportResponse } from '../../../src/core/otlp/encodeResponse';
 import { otlpType } from './protobufjsOtlpSchema';
 
@@ -55,7 +50,10 @@ describe('OTLP export responses', () => {
     assert.deepStrictEqual(type.toObject(type.decode(encodeExportResponse('traces', 'protobuf', partial)), LONG_OPTIONS), {
       partialSuccess: { errorMessage: partial.errorMessage },
     });
-    assert.equal(Buffer.from(encodeExportResponse('traces', 'json', partial)).toString(), '{"partialSuccess":{"errorMessage":"attribute values were truncated"}}');
+    assert.equal(
+      Buffer.from(encodeExportResponse('traces', 'json', partial)).toString(),
+      '{"partialSuccess":{"errorMessage":"attribute values were truncated"}}',
+    );
   });
 
   it('refuses a rejected count that is not a non-negative integer', () => {
@@ -68,7 +66,10 @@ describe('OTLP/HTTP error bodies (google.rpc.Status)', () => {
   it('encodes code and message in protobuf, as protobufjs reads them', () => {
     const type = otlpType('RpcStatus');
     const body = encodeErrorStatus('protobuf', 3, 'invalid protobuf: truncated varint (at byte 17) — ünïcode');
-    assert.deepStrictEqual(type.toObject(type.decode(body)), { code: 3, message: 'invalid protobuf: truncated varint (at byte 17) — ünïcode' });
+    assert.deepStrictEqual(type.toObject(type.decode(body)), {
+      code: 3,
+      message: 'invalid protobuf: truncated varint (at byte 17) — ünïcode',
+    });
     assert.deepStrictEqual(type.toObject(type.decode(encodeErrorStatus('protobuf', 8, ''))), { code: 8 });
   });
 

@@ -8,8 +8,26 @@ function halves(value: bigint): [lo: number, hi: number] {
 }
 
 describe('64-bit integers to exact decimal text', () => {
-  const edges = [0n, 1n, 2n ** 32n - 1n, 2n ** 32n, 2n ** 53n - 1n, 2n ** 53n, 2n ** 53n + 1n, 0x1fffffn << 32n, (0x200000n << 32n) - 1n,
-    0x200000n << 32n, 10n ** 16n, 10n ** 16n - 1n, 10n ** 19n, 2n ** 63n - 1n, 2n ** 63n, 2n ** 64n - 1n, 1795279085016000000n, 9999999n << 24n];
+  const edges = [
+    0n,
+    1n,
+    2n ** 32n - 1n,
+    2n ** 32n,
+    2n ** 53n - 1n,
+    2n ** 53n,
+    2n ** 53n + 1n,
+    0x1fffffn << 32n,
+    (0x200000n << 32n) - 1n,
+    0x200000n << 32n,
+    10n ** 16n,
+    10n ** 16n - 1n,
+    10n ** 19n,
+    2n ** 63n - 1n,
+    2n ** 63n,
+    2n ** 64n - 1n,
+    1795279085016000000n,
+    9999999n << 24n,
+  ];
 
   it('matches BigInt for edge values and 20,000 random ones, unsigned and signed', () => {
     const random = new SeededRandom(7);
@@ -21,7 +39,7 @@ describe('64-bit integers to exact decimal text', () => {
     }
   });
 
-  it('reads negative two\'s-complement values', () => {
+  it("reads negative two's-complement values", () => {
     assert.equal(signedDecimal(...halves(-1n)), '-1');
     assert.equal(signedDecimal(...halves(-(2n ** 63n))), '-9223372036854775808');
     assert.equal(signedDecimal(...halves(-(2n ** 32n))), '-4294967296');

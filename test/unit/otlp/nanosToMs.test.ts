@@ -24,7 +24,14 @@ describe('nanosToMs', () => {
   it('keeps the old reading of what is not a plain digit string', () => {
     assert.equal(nanosToMs(undefined), 0);
     assert.equal(nanosToMs(''), 0);
-    for (const odd of ['-1763700000123456789', '1763700000123.456789', ' 1763700000123456', '17637000001234567890123', '1e21', 'abcdefghij']) {
+    for (const odd of [
+      '-1763700000123456789',
+      '1763700000123.456789',
+      ' 1763700000123456',
+      '17637000001234567890123',
+      '1e21',
+      'abcdefghij',
+    ]) {
       assert.ok(Object.is(nanosToMs(odd), bySlices(odd)), odd);
     }
   });

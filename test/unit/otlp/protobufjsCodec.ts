@@ -104,7 +104,10 @@ export function encodeShuffled(typeName: string, object: Record<string, unknown>
     const pieces = items.map((item) => {
       if (field.resolvedType instanceof protobuf.Type) {
         const inner = encodeShuffled(field.resolvedType.name, item as Record<string, unknown>, random, unknownRate);
-        return protobuf.Writer.create().uint32((field.id << 3) | 2).bytes(inner).finish();
+        return protobuf.Writer.create()
+          .uint32((field.id << 3) | 2)
+          .bytes(inner)
+          .finish();
       }
       return type.encode(type.fromObject({ [field.name]: item })).finish();
     });

@@ -37,7 +37,8 @@ function assertAllDecodersAgree(request: ExportTraceServiceRequest): void {
 
 function nestedArrays(levels: number): AnyValue {
   let value: AnyValue = { stringValue: 'bottom' };
-  for (let level = 0; level < levels; level++) value = level % 2 ? { arrayValue: { values: [value] } } : { kvlistValue: { values: [{ key: 'k', value }] } };
+  for (let level = 0; level < levels; level++)
+    value = level % 2 ? { arrayValue: { values: [value] } } : { kvlistValue: { values: [{ key: 'k', value }] } };
   return value;
 }
 
@@ -70,7 +71,14 @@ describe('OTLP protobuf decoding cross-checked with protobufjs', () => {
         { bytesValue: Buffer.alloc(70_000, 0xab).toString('base64') },
         { kvlistValue: { values: [] } },
         { arrayValue: { values: [] } },
-        { kvlistValue: { values: [{ key: 'empty', value: {} }, { key: 'list', value: { arrayValue: { values: [{}, { boolValue: false }] } } }] } },
+        {
+          kvlistValue: {
+            values: [
+              { key: 'empty', value: {} },
+              { key: 'list', value: { arrayValue: { values: [{}, { boolValue: false }] } } },
+            ],
+          },
+        },
         nestedArrays(10),
         // protobufjs stops at 100 nested messages (protoc's limit), about 37 value levels here.
         nestedArrays(30),
@@ -84,13 +92,24 @@ describe('OTLP protobuf decoding cross-checked with protobufjs', () => {
   });
 
   it('keeps int64 exact beyond 2^53 and at both ends of the range, and fixed64 times up to 2^64-1', () => {
-    const ints = ['9007199254740993', '-9007199254740993', '9223372036854775807', '-9223372036854775808', '-1', '4294967296', '-4294967297'];
+    const ints = [
+      '9007199254740993',
+      '-9007199254740993',
+      '9223372036854775807',
+      '-9223372036854775808',
+      '-1',
+      '4294967296',
+      '-4294967297',
+    ];
     const request = requestWithValues(ints.map((intValue) => ({ intValue })));
     request.resourceSpans[0].scopeSpans[0].spans[0].startTimeUnixNano = '9007199254740993';
     assertAllDecodersAgree(request);
     const decoded = decodeTraceRequest(encode('ExportTraceServiceRequest', request), 'protobuf');
     const span = decoded.resourceSpans[0].scopeSpans[0].spans[0];
-    assert.deepStrictEqual(span.attributes.map((kv) => kv.value.intValue), ints);
+    assert.deepStrictEqual(
+      span.attributes.map((kv) => kv.value.intValue),
+      ints,
+    );
     assert.equal(span.endTimeUnixNano, '18446744073709551615');
   });
 
@@ -105,7 +124,9 @@ describe('OTLP protobuf decoding cross-checked with protobufjs', () => {
   it('decodes empty messages at every level to their defaults', () => {
     assert.deepStrictEqual(decodeTraceRequest(new Uint8Array(0), 'protobuf'), { resourceSpans: [] });
     assert.deepStrictEqual(decodeLogsRequest(new Uint8Array(0), 'protobuf'), { resourceLogs: [] });
-    const emptySpan = otlpType('ExportTraceServiceRequest').encode({ resourceSpans: [{ scopeSpans: [{ spans: [{}] }, {}] }, {}] }).finish();
+    const emptySpan = otlpType('ExportTraceServiceRequest')
+      .encode({ resourceSpans: [{ scopeSpans: [{ spans: [{}] }, {}] }, {}] })
+      .finish();
     const expectedSpan: OtlpSpan = {
       traceId: '',
       spanId: '',
@@ -121,8 +142,12 @@ describe('OTLP protobuf decoding cross-checked with protobufjs', () => {
     const expected = { resourceSpans: [{ scopeSpans: [{ spans: [expectedSpan] }, { spans: [] }] }, { scopeSpans: [] }] };
     assert.deepStrictEqual(decodeTraceRequest(emptySpan, 'protobuf'), expected);
     assert.deepStrictEqual(decodeWithProtobufjs('ExportTraceServiceRequest', emptySpan), expected);
-    const emptyRecord = otlpType('ExportLogsServiceRequest').encode({ resourceLogs: [{ scopeLogs: [{ logRecords: [{ body: {} }] }] }] }).finish();
-    assert.deepStrictEqual(decodeLogsRequest(emptyRecord, 'protobuf'), { resourceLogs: [{ scopeLogs: [{ logRecords: [{ attributes: [] }] }] }] });
+    const emptyRecord = otlpType('ExportLogsServiceRequest')
+      .encode({ resourceLogs: [{ scopeLogs: [{ logRecords: [{ body: {} }] }] }] })
+      .finish();
+    assert.deepStrictEqual(decodeLogsRequest(emptyRecord, 'protobuf'), {
+      resourceLogs: [{ scopeLogs: [{ logRecords: [{ attributes: [] }] }] }],
+    });
   });
 
   it('decodes huge but valid strings and keys', () => {
@@ -141,11 +166,28 @@ describe('OTLP protobuf decoding cross-checked with protobufjs', () => {
       anyValue.encode({ stringValue: 'first' }).finish(),
       anyValue.encode(anyValue.fromObject({ intValue: '5' })).finish(),
     ]);
-    const keyValue = protobuf.Writer.create().uint32((1 << 3) | 2).string('k').uint32((2 << 3) | 2).bytes(twoMembers).finish();
-    const span = protobuf.Writer.create().uint32((9 << 3) | 2).bytes(keyValue).finish();
-    const scopeSpans = protobuf.Writer.create().uint32((2 << 3) | 2).bytes(span).finish();
-    const resourceSpans = protobuf.Writer.create().uint32((2 << 3) | 2).bytes(scopeSpans).finish();
-    const request = protobuf.Writer.create().uint32((1 << 3) | 2).bytes(resourceSpans).finish();
+    const keyValue = protobuf.Writer.create()
+      .uint32((1 << 3) | 2)
+      .string('k')
+      .uint32((2 << 3) | 2)
+      .bytes(twoMembers)
+      .finish();
+    const span = protobuf.Writer.create()
+      .uint32((9 << 3) | 2)
+      .bytes(keyValue)
+      .finish();
+    const scopeSpans = protobuf.Writer.create()
+      .uint32((2 << 3) | 2)
+      .bytes(span)
+      .finish();
+    const resourceSpans = protobuf.Writer.create()
+      .uint32((2 << 3) | 2)
+      .bytes(scopeSpans)
+      .finish();
+    const request = protobuf.Writer.create()
+      .uint32((1 << 3) | 2)
+      .bytes(resourceSpans)
+      .finish();
     const decoded = decodeTraceRequest(request, 'protobuf');
     assert.deepStrictEqual(decoded.resourceSpans[0].scopeSpans[0].spans[0].attributes, [{ key: 'k', value: { intValue: '5' } }]);
   });
@@ -180,10 +222,24 @@ describe('OTLP protobuf decoding cross-checked with protobufjs', () => {
       [...Buffer.from('x'.repeat(100)), 0xf0, 0x9f, 0x98],
     ].map((bytes) => Uint8Array.from(bytes));
     for (const bytes of samples) {
-      const keyValue = protobuf.Writer.create().uint32((1 << 3) | 2).bytes(bytes).uint32((2 << 3) | 2).bytes(otlpType('AnyValue').encode({ stringValue: 'v' }).finish()).finish();
-      const resource = protobuf.Writer.create().uint32((1 << 3) | 2).bytes(keyValue).finish();
-      const resourceSpans = protobuf.Writer.create().uint32((1 << 3) | 2).bytes(resource).finish();
-      const request = protobuf.Writer.create().uint32((1 << 3) | 2).bytes(resourceSpans).finish();
+      const keyValue = protobuf.Writer.create()
+        .uint32((1 << 3) | 2)
+        .bytes(bytes)
+        .uint32((2 << 3) | 2)
+        .bytes(otlpType('AnyValue').encode({ stringValue: 'v' }).finish())
+        .finish();
+      const resource = protobuf.Writer.create()
+        .uint32((1 << 3) | 2)
+        .bytes(keyValue)
+        .finish();
+      const resourceSpans = protobuf.Writer.create()
+        .uint32((1 << 3) | 2)
+        .bytes(resource)
+        .finish();
+      const request = protobuf.Writer.create()
+        .uint32((1 << 3) | 2)
+        .bytes(resourceSpans)
+        .finish();
       const decoded = decodeTraceRequest(request, 'protobuf');
       const key = decoded.resourceSpans[0].resource?.attributes[0].key;
       assert.equal(key, new TextDecoder().decode(bytes), `bytes ${Buffer.from(bytes).toString('hex')}`);

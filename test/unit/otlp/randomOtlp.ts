@@ -52,7 +52,18 @@ export class SeededRandom {
 }
 
 const KEY_POOL = ['gen_ai.request.model', 'service.name', 'llm.input_messages.0.message.content', 'a', '', 'ключ', 'キー', 'emoji.😀'];
-const TEXT_POOL = ['', 'chat', 'gpt-4o-mini', 'héllo wörld', '世界', '😀 emoji', 'tab\tnew\nline', '\u0000nul', 'x'.repeat(64), 'y'.repeat(65)];
+const TEXT_POOL = [
+  '',
+  'chat',
+  'gpt-4o-mini',
+  'héllo wörld',
+  '世界',
+  '😀 emoji',
+  'tab\tnew\nline',
+  '\u0000nul',
+  'x'.repeat(64),
+  'y'.repeat(65),
+];
 
 export function randomText(random: SeededRandom): string {
   switch (random.int(4)) {
@@ -65,7 +76,10 @@ export function randomText(random: SeededRandom): string {
     case 2: {
       let text = '';
       const length = random.int(80);
-      for (let index = 0; index < length; index++) text += String.fromCodePoint(random.pick([0x20 + random.int(95), 0xa0 + random.int(0x700), 0x4e00 + random.int(500), 0x1f600 + random.int(50)]));
+      for (let index = 0; index < length; index++)
+        text += String.fromCodePoint(
+          random.pick([0x20 + random.int(95), 0xa0 + random.int(0x700), 0x4e00 + random.int(500), 0x1f600 + random.int(50)]),
+        );
       return text;
     }
     default:
@@ -164,12 +178,20 @@ function randomSpan(random: SeededRandom, traceId: string): OtlpSpan {
     endTimeUnixNano: randomTime(random),
     attributes: randomKeyValues(random, 8),
     events: Array.from({ length: random.int(3) }, () => {
-      const event: OtlpSpan['events'][number] = { timeUnixNano: randomTime(random), name: randomText(random), attributes: randomKeyValues(random, 3) };
+      const event: OtlpSpan['events'][number] = {
+        timeUnixNano: randomTime(random),
+        name: randomText(random),
+        attributes: randomKeyValues(random, 3),
+      };
       randomCount(random, event);
       return event;
     }),
     links: Array.from({ length: random.int(3) }, () => {
-      const link: OtlpSpan['links'][number] = { traceId: randomHex(random, 16), spanId: randomHex(random, 8), attributes: randomKeyValues(random, 2) };
+      const link: OtlpSpan['links'][number] = {
+        traceId: randomHex(random, 16),
+        spanId: randomHex(random, 8),
+        attributes: randomKeyValues(random, 2),
+      };
       if (random.chance(0.5)) link.traceState = 'vendor=value';
       if (random.chance(0.5)) link.flags = 1 + random.int(0x3ff);
       randomCount(random, link);

@@ -1,20 +1,7 @@
 import { strict as assert } from 'node:assert';
-import {
-  ROOT_CONTEXT,
-  SeverityNumber,
-  SpanKind,
-  SpanStatusCode,
-  TraceFlags,
-  createTraceState,
-  trace,
-} from '@opentelemetry/api';
+import { ROOT_CONTEXT, SeverityNumber, SpanKind, SpanStatusCode, TraceFlags, createTraceState, trace } from '@opentelemetry/api';
 import type { Attributes, Link } from '@opentelemetry/api';
-import {
-  JsonLogsSerializer,
-  JsonTraceSerializer,
-  ProtobufLogsSerializer,
-  ProtobufTraceSerializer,
-} from '@opentelemetry/otlp-transformer';
+import { JsonLogsSerializer, JsonTraceSerializer, ProtobufLogsSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
@@ -32,7 +19,7 @@ const LONG_TEXT = 'prompt ⟨with unicode⟩ 😀 '.repeat(4000);
  * left to the protobufjs cross-check: the SDK's JSON serializer writes them as `null`.
  */
 const EVERY_VALUE_TYPE: Attributes = {
-  'str': 'hello',
+  str: 'hello',
   'str.empty': '',
   'str.unicode': 'héllo 世界 😀',
   'str.long': LONG_TEXT,
@@ -44,7 +31,7 @@ const EVERY_VALUE_TYPE: Attributes = {
   'int.beyond32': 2 ** 40 + 3,
   'int.beyond53': 2 ** 60,
   'int.negative.beyond53': -(2 ** 60),
-  'double': 3.25,
+  double: 3.25,
   'double.negative': -0.000123,
   'double.huge': 1.5e300,
   'array.string': ['a', '', 'c'],
@@ -55,8 +42,8 @@ const EVERY_VALUE_TYPE: Attributes = {
   'array.mixed': ['a', 1, 2.5, true],
   'array.with.null': ['a', null, 'c'],
   'array.nested': [[1, 2], ['x'], []],
-  'bytes': BYTES,
-  'map': { model: 'gpt-4o', tokens: { input: 12, output: 3 }, tags: ['x', 'y'], raw: BYTES },
+  bytes: BYTES,
+  map: { model: 'gpt-4o', tokens: { input: 12, output: 3 }, tags: ['x', 'y'], raw: BYTES },
   'map.empty': {},
 };
 
@@ -159,7 +146,10 @@ describe('OTLP decoding cross-checked with the OpenTelemetry JS SDK', () => {
     assert.deepStrictEqual(attribute(root, 'array.with.null'), {
       arrayValue: { values: [{ stringValue: 'a' }, {}, { stringValue: 'c' }] },
     });
-    assert.deepStrictEqual(root.events.map((event) => event.name), ['started', 'no attributes']);
+    assert.deepStrictEqual(
+      root.events.map((event) => event.name),
+      ['started', 'no attributes'],
+    );
 
     const linked = findSpan(spans, 'child 0');
     assert.equal(linked.kind, 1);
@@ -181,15 +171,18 @@ describe('OTLP decoding cross-checked with the OpenTelemetry JS SDK', () => {
     assert.equal(crowded.droppedLinksCount, 2);
 
     const scopes = fromProtobuf.resourceSpans[0].scopeSpans;
-    assert.deepStrictEqual(scopes.map((scope) => scope.scope), [
-      { name: 'cross-check-scope', version: '1.2.3' },
-      { name: 'second-scope' },
-    ]);
+    assert.deepStrictEqual(
+      scopes.map((scope) => scope.scope),
+      [{ name: 'cross-check-scope', version: '1.2.3' }, { name: 'second-scope' }],
+    );
     assert.equal(scopes[1].schemaUrl, 'https://opentelemetry.io/schemas/1.26.0');
-    assert.deepStrictEqual(fromProtobuf.resourceSpans[0].resource?.attributes.find((kv) => kv.key === 'service.instance.id'), {
-      key: 'service.instance.id',
-      value: { intValue: '7' },
-    });
+    assert.deepStrictEqual(
+      fromProtobuf.resourceSpans[0].resource?.attributes.find((kv) => kv.key === 'service.instance.id'),
+      {
+        key: 'service.instance.id',
+        value: { intValue: '7' },
+      },
+    );
   });
 
   it('decodes logs from the protobuf and JSON serializers to the same canonical form', async () => {

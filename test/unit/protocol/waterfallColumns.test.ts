@@ -37,12 +37,23 @@ describe('waterfall columns', () => {
     const t = hexId(16);
     const root = hexId(8);
     const chat = hexId(8);
-    const failing = span(t, hexId(8), chat, 'execute_tool search', 3, 5, [str('gen_ai.operation.name', 'execute_tool'), str('gen_ai.tool.name', 'search')]);
+    const failing = span(t, hexId(8), chat, 'execute_tool search', 3, 5, [
+      str('gen_ai.operation.name', 'execute_tool'),
+      str('gen_ai.tool.name', 'search'),
+    ]);
     failing.status = { code: 2, message: '<img src=x onerror=alert(1)>' };
     await engine.importOtlp(
       traceRequest([
-        span(t, root, undefined, 'invoke_agent planner', 0, 10, [str('gen_ai.operation.name', 'invoke_agent'), str('gen_ai.agent.name', 'planner')]),
-        span(t, chat, root, 'chat gpt-4o', 1, 6, [str('gen_ai.operation.name', 'chat'), str('gen_ai.request.model', 'gpt-4o'), int('gen_ai.usage.input_tokens', 40), int('gen_ai.usage.output_tokens', 2)]),
+        span(t, root, undefined, 'invoke_agent planner', 0, 10, [
+          str('gen_ai.operation.name', 'invoke_agent'),
+          str('gen_ai.agent.name', 'planner'),
+        ]),
+        span(t, chat, root, 'chat gpt-4o', 1, 6, [
+          str('gen_ai.operation.name', 'chat'),
+          str('gen_ai.request.model', 'gpt-4o'),
+          int('gen_ai.usage.input_tokens', 40),
+          int('gen_ai.usage.output_tokens', 2),
+        ]),
         failing,
         span(t, hexId(8), hexId(8), 'late child of a parent never received', 7, 9),
       ]),
@@ -85,9 +96,12 @@ describe('waterfall columns', () => {
   });
 
   it('refuses what is not columns with a message that says what is wrong', async () => {
-    const good = JSON.parse((await engine.waterfallColumns((await engine.importOtlp(traceRequest([span(hexId(16), hexId(8), undefined, 'only', 0, 1)])))[0]))!) as WaterfallColumns;
+    const good = JSON.parse(
+      (await engine.waterfallColumns((await engine.importOtlp(traceRequest([span(hexId(16), hexId(8), undefined, 'only', 0, 1)])))[0]))!,
+    ) as WaterfallColumns;
     good.count = 0;
-    for (const key of Object.keys(good) as (keyof WaterfallColumns)[]) if (Array.isArray(good[key])) (good as unknown as Record<string, unknown[]>)[key] = [];
+    for (const key of Object.keys(good) as (keyof WaterfallColumns)[])
+      if (Array.isArray(good[key])) (good as unknown as Record<string, unknown[]>)[key] = [];
     const cases: [unknown, RegExp][] = [
       [null, /not an object/],
       [[], /format/],
@@ -98,6 +112,10 @@ describe('waterfall columns', () => {
       [{ ...good, missingParent: {} }, /missingParent/],
     ];
     assert.deepEqual(fromWaterfallColumns(good), []);
-    for (const [value, message] of cases) assert.throws(() => fromWaterfallColumns(value), (e: unknown) => e instanceof WaterfallColumnsError && message.test(e.message));
+    for (const [value, message] of cases)
+      assert.throws(
+        () => fromWaterfallColumns(value),
+        (e: unknown) => e instanceof WaterfallColumnsError && message.test(e.message),
+      );
   });
 });

@@ -85,7 +85,13 @@ describe('HttpServer exposure', () => {
         strictEqual(reply.status, 403, `${host} ${path}`);
       }
     }
-    const posted = await send({ port, method: 'POST', path: '/v1/traces', headers: { Host: 'evil.example', 'Content-Type': 'application/json' }, body: validJson });
+    const posted = await send({
+      port,
+      method: 'POST',
+      path: '/v1/traces',
+      headers: { Host: 'evil.example', 'Content-Type': 'application/json' },
+      body: validJson,
+    });
     strictEqual(posted.status, 403);
     strictEqual((await engine.stats()).spans, 0);
   });
@@ -132,7 +138,11 @@ describe('HttpServer exposure', () => {
       port,
       method: 'OPTIONS',
       path: '/v1/traces',
-      headers: { Origin: 'http://localhost:5173', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type' },
+      headers: {
+        Origin: 'http://localhost:5173',
+        'Access-Control-Request-Method': 'POST',
+        'Access-Control-Request-Headers': 'content-type',
+      },
     });
     strictEqual(listed.status, 204);
     strictEqual(listed.headers['access-control-allow-origin'], 'http://localhost:5173');

@@ -24,9 +24,10 @@ function canonicalAnyValue(value: unknown): unknown {
     return { arrayValue: { values } };
   }
   if ('kvlistValue' in any) {
-    const values = ((any.kvlistValue as { values?: { key: string; value: unknown }[] }).values ?? []).map(
-      ({ key, value: inner }) => ({ key, value: canonicalAnyValue(inner) }),
-    );
+    const values = ((any.kvlistValue as { values?: { key: string; value: unknown }[] }).values ?? []).map(({ key, value: inner }) => ({
+      key,
+      value: canonicalAnyValue(inner),
+    }));
     return { kvlistValue: { values } };
   }
   return { ...any };
@@ -49,7 +50,9 @@ interface ScopeLike {
 export function spansById(requests: readonly unknown[]): Map<string, unknown> {
   const out = new Map<string, unknown>();
   for (const request of requests) {
-    const { resourceSpans: allResourceSpans = [] } = request as { resourceSpans?: (ResourceLike & { scopeSpans?: (ScopeLike & { spans?: { spanId: string }[] })[] })[] };
+    const { resourceSpans: allResourceSpans = [] } = request as {
+      resourceSpans?: (ResourceLike & { scopeSpans?: (ScopeLike & { spans?: { spanId: string }[] })[] })[];
+    };
     for (const resourceSpans of allResourceSpans) {
       for (const scopeSpans of resourceSpans.scopeSpans ?? []) {
         for (const span of scopeSpans.spans ?? []) {
@@ -75,7 +78,9 @@ export function spansById(requests: readonly unknown[]): Map<string, unknown> {
 export function logRecordsOf(requests: readonly unknown[]): unknown[] {
   const out: unknown[] = [];
   for (const request of requests) {
-    const { resourceLogs: allResourceLogs = [] } = request as { resourceLogs?: (ResourceLike & { scopeLogs?: (ScopeLike & { logRecords?: unknown[] })[] })[] };
+    const { resourceLogs: allResourceLogs = [] } = request as {
+      resourceLogs?: (ResourceLike & { scopeLogs?: (ScopeLike & { logRecords?: unknown[] })[] })[];
+    };
     for (const resourceLogs of allResourceLogs) {
       for (const scopeLogs of resourceLogs.scopeLogs ?? []) {
         for (const record of scopeLogs.logRecords ?? []) {

@@ -6,9 +6,7 @@ import { RecordingSink } from './recordingSink';
 import { send } from './httpClient';
 import { sdkTraceRequest, TRUNCATED_PROTOBUF } from './otlpPayloads';
 
-const RpcStatus = new protobuf.Type('Status')
-  .add(new protobuf.Field('code', 1, 'int32'))
-  .add(new protobuf.Field('message', 2, 'string'));
+const RpcStatus = new protobuf.Type('Status').add(new protobuf.Field('code', 1, 'int32')).add(new protobuf.Field('message', 2, 'string'));
 
 const PROTOBUF = { 'Content-Type': 'application/x-protobuf' };
 const JSON_TYPE = { 'Content-Type': 'application/json' };
@@ -207,7 +205,13 @@ describe('OTLP/HTTP size limits', () => {
     try {
       const rssBefore = process.memoryUsage().rss;
       const started = performance.now();
-      const reply = await send({ port: port2, method: 'POST', path: '/v1/traces', headers: { ...PROTOBUF, 'Content-Encoding': 'gzip' }, body: bomb });
+      const reply = await send({
+        port: port2,
+        method: 'POST',
+        path: '/v1/traces',
+        headers: { ...PROTOBUF, 'Content-Encoding': 'gzip' },
+        body: bomb,
+      });
       const elapsed = performance.now() - started;
       strictEqual(reply.status, 413);
       ok(elapsed < 2_000, `took ${elapsed.toFixed(0)} ms`);

@@ -57,7 +57,8 @@ function hostileProtobuf(random: () => number, valid: Buffer): Buffer {
       return valid.subarray(0, Math.floor(random() * valid.length));
     case 2: {
       const copy = Buffer.from(valid);
-      for (let flips = 1 + Math.floor(random() * 4); flips > 0; flips--) copy[Math.floor(random() * copy.length)] ^= 1 << Math.floor(random() * 8);
+      for (let flips = 1 + Math.floor(random() * 4); flips > 0; flips--)
+        copy[Math.floor(random() * copy.length)] ^= 1 << Math.floor(random() * 8);
       return copy;
     }
     case 3:
@@ -66,7 +67,8 @@ function hostileProtobuf(random: () => number, valid: Buffer): Buffer {
     case 4: {
       // resource_spans > scope_spans > spans nested in themselves many times over.
       let inner = Buffer.from([0x0a, 0x00]);
-      for (let depth = 0; depth < 2_000 && inner.length < LIMIT / 2; depth++) inner = Buffer.concat([Buffer.from([0x0a]), varint(inner.length), inner]);
+      for (let depth = 0; depth < 2_000 && inner.length < LIMIT / 2; depth++)
+        inner = Buffer.concat([Buffer.from([0x0a]), varint(inner.length), inner]);
       return inner;
     }
     case 5:
@@ -98,7 +100,11 @@ function hostileJson(random: () => number, valid: Buffer): Buffer {
     case 3:
       return Buffer.from(text.replace(/"traceId":"[0-9a-f]+"/, '"traceId":"not-hex"'));
     case 4:
-      return Buffer.concat([Buffer.from('{"resourceSpans":[{"resource":{"attributes":[{"key":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}]}}]}')]);
+      return Buffer.concat([
+        Buffer.from('{"resourceSpans":[{"resource":{"attributes":[{"key":"'),
+        Buffer.from([0xff, 0xfe]),
+        Buffer.from('"}]}}]}'),
+      ]);
     default:
       return Buffer.from(JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [{ name: 7, kind: 'x', attributes: {} }] }] }] }));
   }
@@ -149,7 +155,13 @@ describe('receivers under hostile traffic', function () {
         const twist = random();
         if (twist < 0.1) headers['Content-Type'] = 'text/plain';
         else if (twist < 0.2) headers['Content-Encoding'] = 'gzip';
-        const reply = await send({ port: httpPort, method: 'POST', path: '/v1/traces', headers, body: twist >= 0.2 && twist < 0.3 ? gzipSync(body) : body });
+        const reply = await send({
+          port: httpPort,
+          method: 'POST',
+          path: '/v1/traces',
+          headers,
+          body: twist >= 0.2 && twist < 0.3 ? gzipSync(body) : body,
+        });
         statuses.set(reply.status, (statuses.get(reply.status) ?? 0) + 1);
         ok([200, 400, 413, 415].includes(reply.status), `status ${reply.status}: ${reply.text}`);
       }
@@ -172,7 +184,14 @@ describe('receivers under hostile traffic', function () {
     const valid = await validRequests(60);
     const call = (body: Buffer) =>
       new Promise<ServiceError | null>((resolve) => {
-        grpcClient.makeUnaryRequest(TRACE_EXPORT, (b: Buffer) => b, (b: Buffer) => b, body, { deadline: Date.now() + 10_000 }, (error) => resolve(error));
+        grpcClient.makeUnaryRequest(
+          TRACE_EXPORT,
+          (b: Buffer) => b,
+          (b: Buffer) => b,
+          body,
+          { deadline: Date.now() + 10_000 },
+          (error) => resolve(error),
+        );
       });
     for (const request of valid) {
       for (let bad = 0; bad < 8; bad++) {

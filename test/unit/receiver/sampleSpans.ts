@@ -53,7 +53,15 @@ export function emitSampleSpans(tracer: Tracer): void {
       startTime: [1_700_000_000, 200_000_000],
       attributes: { 'gen_ai.request.model': 'gpt-4o', 'gen_ai.usage.input_tokens': 120, 'gen_ai.usage.output_tokens': 30 },
       links: [
-        { context: { traceId: 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', spanId: 'bbbbbbbbbbbbbbbb', traceFlags: 1, traceState: new TraceState('k=v') }, attributes: { 'link.kind': 'follows', 'link.n': 2 } },
+        {
+          context: {
+            traceId: 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa',
+            spanId: 'bbbbbbbbbbbbbbbb',
+            traceFlags: 1,
+            traceState: new TraceState('k=v'),
+          },
+          attributes: { 'link.kind': 'follows', 'link.n': 2 },
+        },
         { context: { traceId: 'cccccccccccccccccccccccccccccccc', spanId: 'dddddddddddddddd', traceFlags: 0 } },
       ],
     },
@@ -64,7 +72,11 @@ export function emitSampleSpans(tracer: Tracer): void {
   llm.setStatus({ code: SpanStatusCode.OK });
   llm.end([1_700_000_000, 400_000_999]);
 
-  const tool = tracer.startSpan('execute_tool calculator', { kind: SpanKind.INTERNAL, startTime: [1_700_000_000, 410_000_000] }, rootContext);
+  const tool = tracer.startSpan(
+    'execute_tool calculator',
+    { kind: SpanKind.INTERNAL, startTime: [1_700_000_000, 410_000_000] },
+    rootContext,
+  );
   tool.setAttribute('gen_ai.tool.name', 'calculator');
   tool.recordException(new TypeError('division by zero'), [1_700_000_000, 420_000_000]);
   tool.setStatus({ code: SpanStatusCode.ERROR, message: 'tool failed: division by zero' });

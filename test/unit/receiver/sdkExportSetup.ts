@@ -14,7 +14,10 @@ export type ExporterClasses<E> = Record<Transport, new (config: { url: string; c
  * Both receivers on free loopback ports for the enclosing `describe`, recording into one sink,
  * and a real SDK exporter of the given classes pointed at the right one.
  */
-export function receiversUnderTest<E>(signal: 'traces' | 'logs', classes: ExporterClasses<E>): {
+export function receiversUnderTest<E>(
+  signal: 'traces' | 'logs',
+  classes: ExporterClasses<E>,
+): {
   sink: RecordingSink;
   exporterFor(transport: Transport, gzip: boolean): E;
 } {

@@ -36,7 +36,13 @@ describe('REST API over the real engine', () => {
     loupe = await startLoupe();
     sentSpans = await sendSampleRun(loupe.port);
     const fixture = await readFixture('a-otel-instrumentation-openai.otlp.json');
-    const posted = await send({ port: loupe.port, method: 'POST', path: '/v1/traces', headers: { 'Content-Type': 'application/json' }, body: fixture });
+    const posted = await send({
+      port: loupe.port,
+      method: 'POST',
+      path: '/v1/traces',
+      headers: { 'Content-Type': 'application/json' },
+      body: fixture,
+    });
     strictEqual(posted.status, 200, posted.text);
   });
   after(() => loupe.stop());
@@ -56,7 +62,19 @@ describe('REST API over the real engine', () => {
     strictEqual(reply.headers['access-control-allow-origin'], undefined);
     const traces = json<TraceSummary[]>(reply);
     strictEqual(traces.length, 2);
-    for (const key of ['traceId', 'name', 'service', 'startTime', 'durationMs', 'spanCount', 'errorCount', 'tokens', 'costUsd', 'agents', 'models']) {
+    for (const key of [
+      'traceId',
+      'name',
+      'service',
+      'startTime',
+      'durationMs',
+      'spanCount',
+      'errorCount',
+      'tokens',
+      'costUsd',
+      'agents',
+      'models',
+    ]) {
       ok(key in traces[0], key);
     }
     ok(traces[0].updatedTime >= traces[1].updatedTime || traces[0].startTime >= traces[1].startTime);
@@ -68,7 +86,10 @@ describe('REST API over the real engine', () => {
 
   it('filters by service, status, text and limit, and ignores unknown parameters', async () => {
     const byService = json<TraceSummary[]>(await get('/api/traces?service=agent-under-test'));
-    deepStrictEqual(byService.map((t) => t.traceId), [SAMPLE_TRACE]);
+    deepStrictEqual(
+      byService.map((t) => t.traceId),
+      [SAMPLE_TRACE],
+    );
     const errors = json<TraceSummary[]>(await get('/api/traces?status=error'));
     ok(errors.some((t) => t.traceId === SAMPLE_TRACE));
     ok(errors.every((t) => t.errorCount > 0));
@@ -78,7 +99,17 @@ describe('REST API over the real engine', () => {
   });
 
   it('answers bad list queries with 400 and a JSON error', async () => {
-    for (const query of ['limit=0', 'limit=10001', 'limit=abc', 'limit=1.5', 'limit=-3', 'limit=1e3', 'status=ok', 'status=ERROR', `q=${'x'.repeat(1001)}`]) {
+    for (const query of [
+      'limit=0',
+      'limit=10001',
+      'limit=abc',
+      'limit=1.5',
+      'limit=-3',
+      'limit=1e3',
+      'status=ok',
+      'status=ERROR',
+      `q=${'x'.repeat(1001)}`,
+    ]) {
       const reply = await get(`/api/traces?${query}`);
       strictEqual(reply.status, 400, query);
       ok(json<{ error: string }>(reply).error.length > 0, query);
@@ -147,7 +178,12 @@ describe('REST API over the real engine', () => {
       strictEqual(reply.status, 400, id);
       match(json<{ error: string }>(reply).error, /not a trace id/);
     }
-    for (const path of [`/api/traces/${UNKNOWN_TRACE}`, `/api/traces/${UNKNOWN_TRACE}/waterfall`, `/api/traces/${UNKNOWN_TRACE}/breakdown`, `/api/traces/${UNKNOWN_TRACE}/otlp`]) {
+    for (const path of [
+      `/api/traces/${UNKNOWN_TRACE}`,
+      `/api/traces/${UNKNOWN_TRACE}/waterfall`,
+      `/api/traces/${UNKNOWN_TRACE}/breakdown`,
+      `/api/traces/${UNKNOWN_TRACE}/otlp`,
+    ]) {
       const reply = await get(path);
       strictEqual(reply.status, 404, path);
       match(json<{ error: string }>(reply).error, new RegExp(UNKNOWN_TRACE));
@@ -166,7 +202,13 @@ describe('REST API over the real engine', () => {
       ['POST', '/api/traces/stream', 'GET'],
     ];
     for (const [method, path, allow] of cases) {
-      const reply = await send({ port: loupe.port, method, path, headers: { 'Content-Type': 'application/json' }, body: method === 'GET' ? undefined : '{}' });
+      const reply = await send({
+        port: loupe.port,
+        method,
+        path,
+        headers: { 'Content-Type': 'application/json' },
+        body: method === 'GET' ? undefined : '{}',
+      });
       strictEqual(reply.status, 405, `${method} ${path}`);
       strictEqual(reply.headers.allow, allow);
     }
@@ -175,9 +217,18 @@ describe('REST API over the real engine', () => {
   describe('changes', () => {
     it('POST /api/import adds an OTLP/JSON capture and returns its trace ids', async () => {
       const body = await readFixture('b-openinference-openai.otlp.json');
-      const reply = await send({ port: loupe.port, method: 'POST', path: '/api/import', headers: { 'Content-Type': 'application/json; charset=utf-8' }, body });
+      const reply = await send({
+        port: loupe.port,
+        method: 'POST',
+        path: '/api/import',
+        headers: { 'Content-Type': 'application/json; charset=utf-8' },
+        body,
+      });
       strictEqual(reply.status, 200, reply.text);
-      deepStrictEqual(json<{ traceIds: string[] }>(reply).traceIds.sort(), ['628692898248566a20d533804adb83d0', 'bcf329b17d2f5d82a5db06c81517579b']);
+      deepStrictEqual(json<{ traceIds: string[] }>(reply).traceIds.sort(), [
+        '628692898248566a20d533804adb83d0',
+        'bcf329b17d2f5d82a5db06c81517579b',
+      ]);
       strictEqual(json<TraceDetail>(await get('/api/traces/bcf329b17d2f5d82a5db06c81517579b')).traceId, 'bcf329b17d2f5d82a5db06c81517579b');
     });
 
@@ -187,7 +238,13 @@ describe('REST API over the real engine', () => {
         const reply = await send({ port: loupe.port, method: 'POST', path: '/api/import', headers: { 'Content-Type': type }, body });
         strictEqual(reply.status, 415, type);
       }
-      const broken = await send({ port: loupe.port, method: 'POST', path: '/api/import', headers: { 'Content-Type': 'application/json' }, body: '{"resourceSpans": 7}' });
+      const broken = await send({
+        port: loupe.port,
+        method: 'POST',
+        path: '/api/import',
+        headers: { 'Content-Type': 'application/json' },
+        body: '{"resourceSpans": 7}',
+      });
       strictEqual(broken.status, 400);
       ok(json<{ error: string }>(broken).error.length > 0);
       strictEqual(json<TraceSummary[]>(await get('/api/traces?service=capture-d-vercel-ai-sdk')).length, 0);

@@ -30,13 +30,24 @@ describe('REST router (no sockets)', () => {
     const engine = await TraceEngine.open({});
     try {
       const body = await readFixture('a-otel-instrumentation-openai.otlp.json');
-      const imported = await handleApiRequest(engine, { method: 'POST', path: '/api/import', query: new URLSearchParams(), contentType: 'application/json', body });
+      const imported = await handleApiRequest(engine, {
+        method: 'POST',
+        path: '/api/import',
+        query: new URLSearchParams(),
+        contentType: 'application/json',
+        body,
+      });
       strictEqual(imported.status, 200);
       deepStrictEqual(JSON.parse(imported.body ?? ''), { traceIds: ['26e4b63182623d02ea487c9de9dc1903'] });
       const list = await handleApiRequest(engine, { method: 'GET', path: '/api/traces/', query: new URLSearchParams('limit=5') });
       strictEqual(list.status, 200);
       strictEqual((JSON.parse(list.body ?? '') as unknown[]).length, 1);
-      const missingBody = await handleApiRequest(engine, { method: 'POST', path: '/api/import', query: new URLSearchParams(), contentType: 'application/json' });
+      const missingBody = await handleApiRequest(engine, {
+        method: 'POST',
+        path: '/api/import',
+        query: new URLSearchParams(),
+        contentType: 'application/json',
+      });
       strictEqual(missingBody.status, 400);
     } finally {
       await engine.close();

@@ -15,7 +15,18 @@ describe('safeRelativePath', () => {
   });
 
   it('refuses anything that could leave it', () => {
-    for (const path of ['/../package.json', '/%2e%2e/package.json', '/..%2fpackage.json', '/a/%2E%2E/%2E%2E/x', '/..\\x', '/%5c..%5cx', '/a%00.js', '/%E0%A4%A', '//etc/passwd', '/./x']) {
+    for (const path of [
+      '/../package.json',
+      '/%2e%2e/package.json',
+      '/..%2fpackage.json',
+      '/a/%2E%2E/%2E%2E/x',
+      '/..\\x',
+      '/%5c..%5cx',
+      '/a%00.js',
+      '/%E0%A4%A',
+      '//etc/passwd',
+      '/./x',
+    ]) {
       strictEqual(safeRelativePath(path), undefined, path);
     }
   });
@@ -54,7 +65,14 @@ describe('static UI serving', () => {
     strictEqual(reply.headers['content-type'], 'text/html; charset=utf-8');
     match(reply.text, /Loupe UI/);
     strictEqual(reply.headers['content-security-policy'], CONTENT_SECURITY_POLICY);
-    for (const directive of ["default-src 'none'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:", "font-src 'self'", "connect-src 'self'"]) {
+    for (const directive of [
+      "default-src 'none'",
+      "script-src 'self'",
+      "style-src 'self'",
+      "img-src 'self' data:",
+      "font-src 'self'",
+      "connect-src 'self'",
+    ]) {
       ok(CONTENT_SECURITY_POLICY.includes(directive), directive);
     }
     strictEqual(reply.headers['x-content-type-options'], 'nosniff');
@@ -87,7 +105,14 @@ describe('static UI serving', () => {
   });
 
   it('refuses traversal attempts, raw and encoded', async () => {
-    for (const path of ['/../package.json', '/%2e%2e/package.json', '/%2e%2e%2f%2e%2e%2fpackage.json', '/assets/../../secret.txt', '/..%5csecret.txt', '/assets/%2e%2e/%2e%2e/secret.txt']) {
+    for (const path of [
+      '/../package.json',
+      '/%2e%2e/package.json',
+      '/%2e%2e%2f%2e%2e%2fpackage.json',
+      '/assets/../../secret.txt',
+      '/..%5csecret.txt',
+      '/assets/%2e%2e/%2e%2e/secret.txt',
+    ]) {
       const reply = await send({ port, path });
       ok(reply.status === 400 || reply.status === 404, `${path}: ${reply.status}`);
       ok(!reply.text.includes('top secret') && !reply.text.includes('"name"'), path);

@@ -28,7 +28,13 @@ function changesIn(text: string): TraceChange[] {
 
 function openStream(port: number): Promise<StreamClient> {
   return new Promise((resolve, reject) => {
-    const request = httpRequest({ host: '127.0.0.1', port, path: '/api/traces/stream', agent: false, headers: { Accept: 'text/event-stream' } });
+    const request = httpRequest({
+      host: '127.0.0.1',
+      port,
+      path: '/api/traces/stream',
+      agent: false,
+      headers: { Accept: 'text/event-stream' },
+    });
     request.on('error', reject);
     request.on('response', (response) => {
       let received = '';
@@ -40,20 +46,20 @@ function openStream(port: number): Promise<StreamClient> {
       });
       response.on('error', () => undefined);
       const waitFor = (test: (text: string) => boolean, timeoutMs = 5_000) =>
-          new Promise<void>((done, fail) => {
-            const check = () => {
-              if (!test(received)) return;
-              waiters.delete(check);
-              clearTimeout(timer);
-              done();
-            };
-            const timer = setTimeout(() => {
-              waiters.delete(check);
-              fail(new Error(`timed out; received so far:\n${received}`));
-            }, timeoutMs);
-            waiters.add(check);
-            check();
-          });
+        new Promise<void>((done, fail) => {
+          const check = () => {
+            if (!test(received)) return;
+            waiters.delete(check);
+            clearTimeout(timer);
+            done();
+          };
+          const timer = setTimeout(() => {
+            waiters.delete(check);
+            fail(new Error(`timed out; received so far:\n${received}`));
+          }, timeoutMs);
+          waiters.add(check);
+          check();
+        });
       resolve({
         response,
         request,
@@ -67,7 +73,10 @@ function openStream(port: number): Promise<StreamClient> {
             .filter((lines) => lines.some((line) => line.startsWith('event: ')))
             .map((lines) => ({
               event: lines.find((line) => line.startsWith('event: '))!.slice(7),
-              data: lines.filter((line) => line.startsWith('data: ')).map((line) => line.slice(6)).join('\n'),
+              data: lines
+                .filter((line) => line.startsWith('data: '))
+                .map((line) => line.slice(6))
+                .join('\n'),
             })),
       });
     });

@@ -33,7 +33,10 @@ describe('TracePersistence.load with damaged files', () => {
     await writeFile(join(traces, 'notes.txt'), 'left alone');
 
     const loaded = await new TracePersistence(dir).load();
-    assert.deepEqual(loaded.traces.map((t) => t.traceId), [0, 6].map(sampleTraceId));
+    assert.deepEqual(
+      loaded.traces.map((t) => t.traceId),
+      [0, 6].map(sampleTraceId),
+    );
     assert.deepEqual(loaded.traces[1], sampleTrace(6, 3), 'intact traces load unchanged');
     assert.equal(loaded.problems.length, damaged.size, loaded.problems.join('\n'));
     const problemFor = (i: number): string => loaded.problems.find((p) => p.includes(sampleTraceId(i))) ?? '';
@@ -97,7 +100,10 @@ describe('TracePersistence.load with damaged files', () => {
     assert.equal(loaded.removedTempFiles, 3);
     assert.deepEqual(loaded.traces, [sampleTrace(0, 3), sampleTrace(1, 3)]);
     assert.equal(loaded.meta.evictedTraces, 2);
-    assert.deepEqual((await readdir(traces)).sort(), [0, 1].map((i) => `${sampleTraceId(i)}.json`));
+    assert.deepEqual(
+      (await readdir(traces)).sort(),
+      [0, 1].map((i) => `${sampleTraceId(i)}.json`),
+    );
     assert.deepEqual((await readdir(dir)).sort(), ['meta.json', 'traces']);
   });
 

@@ -48,7 +48,10 @@ describe('TracePersistence', () => {
 
     const loaded = await make(dir).load();
     assert.deepEqual(loaded.problems, []);
-    assert.deepEqual(loaded.traces, [...traces].sort((a, b) => a.seq - b.seq));
+    assert.deepEqual(
+      loaded.traces,
+      [...traces].sort((a, b) => a.seq - b.seq),
+    );
     assert.deepEqual(loaded.meta, { version: 1, nextSeq: 20, evictedTraces: 4 });
     assert.ok(loaded.bytesOnDisk > 0);
   });
@@ -77,7 +80,10 @@ describe('TracePersistence', () => {
     await waitUntil(() => writes.length > 0, 5000, 'the coalesced write');
     await sleep(300);
 
-    assert.deepEqual(writes.map((w) => [w.kind, w.traceId]), [['trace', trace.traceId]]);
+    assert.deepEqual(
+      writes.map((w) => [w.kind, w.traceId]),
+      [['trace', trace.traceId]],
+    );
     assert.equal(serialized.count, 1);
     assert.equal(persistence.counters.traceWrites, 1);
     const onDisk = JSON.parse(await readFile(traceFile(dir, 1), 'utf8')) as StoredTrace;
@@ -141,7 +147,10 @@ describe('TracePersistence', () => {
     persistence.markDirty(sampleTrace(2, 4)); // the trace came back before the delete ran
     await persistence.flush();
     const loaded = await make(dir).load();
-    assert.deepEqual(loaded.traces.map((t) => [t.traceId, t.spans.length]), [[sampleTraceId(2), 4]]);
+    assert.deepEqual(
+      loaded.traces.map((t) => [t.traceId, t.spans.length]),
+      [[sampleTraceId(2), 4]],
+    );
   });
 
   it('removes a trace whose write is in progress once that write ends', async () => {
@@ -171,7 +180,10 @@ describe('TracePersistence', () => {
     await persistence.flush();
     assert.deepEqual(await readdir(join(dir, 'traces')), [`${sampleTraceId(7)}.json`]);
     const loaded = await make(dir).load();
-    assert.deepEqual(loaded.traces.map((t) => t.traceId), [sampleTraceId(7)]);
+    assert.deepEqual(
+      loaded.traces.map((t) => t.traceId),
+      [sampleTraceId(7)],
+    );
     assert.equal(loaded.meta.evictedTraces, 9, 'meta is kept');
   });
 
@@ -240,7 +252,10 @@ describe('TracePersistence', () => {
     assert.equal((await readdir(join(dir, 'traces'))).length, 4);
     const loaded = await make(dir).load();
     assert.deepEqual(loaded.problems, []);
-    assert.deepEqual(loaded.traces.map((t) => t.traceId), odd.map((t) => t.traceId));
+    assert.deepEqual(
+      loaded.traces.map((t) => t.traceId),
+      odd.map((t) => t.traceId),
+    );
     persistence.remove('../../escape');
     await persistence.flush();
     assert.equal((await readdir(join(dir, 'traces'))).length, 3);

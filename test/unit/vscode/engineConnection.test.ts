@@ -89,7 +89,10 @@ describe('engine connection: one window owns the store, others join and take ove
   });
 
   it('takes over a store whose owner process is gone', async () => {
-    await writeFile(join(store, OWNER_FILE_NAME), JSON.stringify({ pid: 2 ** 22 + 12345, instance: 'gone', host: '127.0.0.1', httpPort: 9, grpcPort: null, since: 1 }));
+    await writeFile(
+      join(store, OWNER_FILE_NAME),
+      JSON.stringify({ pid: 2 ** 22 + 12345, instance: 'gone', host: '127.0.0.1', httpPort: 9, grpcPort: null, since: 1 }),
+    );
     const connection = connect(options());
     await connection.settled();
     assert.equal(role(connection), 'owner');
@@ -139,7 +142,11 @@ describe('engine connection: one window owns the store, others join and take ove
       await connection.settled();
       assert.equal(role(connection), 'joined');
       assert.equal((await connection.listTraces())[0].name, 'served');
-      const result = await connection.forwardTrace(t, { name: 'target', protocol: 'otlp-http', endpoint: `http://127.0.0.1:${targetHttp}` });
+      const result = await connection.forwardTrace(t, {
+        name: 'target',
+        protocol: 'otlp-http',
+        endpoint: `http://127.0.0.1:${targetHttp}`,
+      });
       assert.deepEqual(result, { ok: true, spanCount: 1 });
       assert.equal((await target.engine.getTrace(t))?.spans[0].name, 'served');
     } finally {

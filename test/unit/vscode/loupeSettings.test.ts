@@ -45,11 +45,17 @@ describe('loupe.* settings', () => {
     const { settings, problems } = reading({
       redact: ['x-tenant-*', '', '/[unclosed/'],
       pricing: [{ model: 'my-model', inputPerMTok: 1, outputPerMTok: 2 }, { model: 'bad', inputPerMTok: -1, outputPerMTok: 2 }, 'nope'],
-      'forward.targets': [{ name: 'Tempo', protocol: 'otlp-http', endpoint: 'http://localhost:4318' }, { name: 'Broken', protocol: 'carrier-pigeon', endpoint: 'x' }],
+      'forward.targets': [
+        { name: 'Tempo', protocol: 'otlp-http', endpoint: 'http://localhost:4318' },
+        { name: 'Broken', protocol: 'carrier-pigeon', endpoint: 'x' },
+      ],
     });
     assert.deepEqual(settings.redact, ['x-tenant-*']);
     assert.deepEqual(settings.pricing, [{ model: 'my-model', inputPerMTok: 1, outputPerMTok: 2 }]);
-    assert.deepEqual(settings.forwardTargets.map((t) => t.name), ['Tempo']);
+    assert.deepEqual(
+      settings.forwardTargets.map((t) => t.name),
+      ['Tempo'],
+    );
     assert.equal(problems.length, 5);
     assert.ok(problems.some((p) => p.includes('protocol must be one of')));
   });
@@ -66,9 +72,22 @@ describe('loupe.* settings', () => {
 
   it('tells which changes restart the engine and which apply live', () => {
     const base = reading({}).settings;
-    assert.deepEqual(settingsEffect(base, reading({ 'receiver.httpPort': 5318 }).settings), { restartEngine: true, limits: false, pricing: false, endpoint: true });
-    assert.deepEqual(settingsEffect(base, reading({ 'store.maxTraces': 50 }).settings), { restartEngine: false, limits: true, pricing: false, endpoint: false });
-    assert.deepEqual(settingsEffect(base, reading({ pricing: [{ model: 'm', inputPerMTok: 1, outputPerMTok: 1 }] }).settings).pricing, true);
+    assert.deepEqual(settingsEffect(base, reading({ 'receiver.httpPort': 5318 }).settings), {
+      restartEngine: true,
+      limits: false,
+      pricing: false,
+      endpoint: true,
+    });
+    assert.deepEqual(settingsEffect(base, reading({ 'store.maxTraces': 50 }).settings), {
+      restartEngine: false,
+      limits: true,
+      pricing: false,
+      endpoint: false,
+    });
+    assert.deepEqual(
+      settingsEffect(base, reading({ pricing: [{ model: 'm', inputPerMTok: 1, outputPerMTok: 1 }] }).settings).pricing,
+      true,
+    );
     assert.deepEqual(settingsEffect(base, reading({ 'env.injectEndpoint': true }).settings).endpoint, true);
     assert.equal(settingsEffect(base, reading({ redact: ['x'] }).settings).restartEngine, true);
   });

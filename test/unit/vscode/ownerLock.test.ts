@@ -20,7 +20,10 @@ describe('store owner lock', () => {
   it('publishes ports, and frees the store on release for the next owner', async () => {
     const first = (await OwnerLock.tryAcquire(dir, '127.0.0.1'))!;
     await first.update({ host: '127.0.0.1', httpPort: 4318, grpcPort: 4317 });
-    assert.deepEqual({ ...(await readOwner(dir)), since: 0, instance: '' }, { pid: process.pid, instance: '', host: '127.0.0.1', httpPort: 4318, grpcPort: 4317, since: 0 });
+    assert.deepEqual(
+      { ...(await readOwner(dir)), since: 0, instance: '' },
+      { pid: process.pid, instance: '', host: '127.0.0.1', httpPort: 4318, grpcPort: 4317, since: 0 },
+    );
     assert.equal(await OwnerLock.tryAcquire(dir, '127.0.0.1'), undefined, 'held by a live process');
     await first.release();
     assert.equal(await readOwner(dir), undefined);
@@ -28,7 +31,10 @@ describe('store owner lock', () => {
   });
 
   it('takes over a record left by a process that is gone, or one that cannot be read', async () => {
-    await writeFile(join(dir, OWNER_FILE_NAME), JSON.stringify({ pid: 2 ** 22 + 4321, instance: 'gone', host: '127.0.0.1', httpPort: 4318, grpcPort: 4317, since: 1 }));
+    await writeFile(
+      join(dir, OWNER_FILE_NAME),
+      JSON.stringify({ pid: 2 ** 22 + 4321, instance: 'gone', host: '127.0.0.1', httpPort: 4318, grpcPort: 4317, since: 1 }),
+    );
     const taken = await OwnerLock.tryAcquire(dir, '127.0.0.1');
     assert.ok(taken);
     assert.equal((await readOwner(dir))?.pid, process.pid);
@@ -41,7 +47,10 @@ describe('store owner lock', () => {
   it('takes over a record untouched for longer than the heartbeat allows, even if its pid is alive', async () => {
     // After a crash and a reboot, the recorded pid may belong to an unrelated program.
     const file = join(dir, OWNER_FILE_NAME);
-    await writeFile(file, JSON.stringify({ pid: process.pid, instance: 'abandoned', host: '127.0.0.1', httpPort: 4318, grpcPort: 4317, since: 1 }));
+    await writeFile(
+      file,
+      JSON.stringify({ pid: process.pid, instance: 'abandoned', host: '127.0.0.1', httpPort: 4318, grpcPort: 4317, since: 1 }),
+    );
     assert.equal(await OwnerLock.tryAcquire(dir, '127.0.0.1'), undefined, 'recently touched: a live owner');
     const old = new Date(Date.now() - 10 * 60_000);
     await utimes(file, old, old);
@@ -54,7 +63,10 @@ describe('store owner lock', () => {
   it('release leaves another owner’s record alone', async () => {
     const first = (await OwnerLock.tryAcquire(dir, '127.0.0.1'))!;
     // Another window's record replaced ours (it judged ours stale).
-    await writeFile(join(dir, OWNER_FILE_NAME), JSON.stringify({ pid: process.pid, instance: 'other', host: '127.0.0.1', httpPort: null, grpcPort: null, since: 2 }));
+    await writeFile(
+      join(dir, OWNER_FILE_NAME),
+      JSON.stringify({ pid: process.pid, instance: 'other', host: '127.0.0.1', httpPort: null, grpcPort: null, since: 2 }),
+    );
     await first.release();
     assert.equal((await readOwner(dir))?.instance, 'other');
   });

@@ -11,7 +11,13 @@ const listening = (grpc: number, http: number): ConnectionState => ({
 
 describe('status bar view', () => {
   it('shows the owner listening with counts, today’s cost and the endpoint injection', () => {
-    const view = statusView({ state: listening(4317, 4318), host: '127.0.0.1', stats: STATS, todayCostUsd: 0.4213, injectingEndpoint: true });
+    const view = statusView({
+      state: listening(4317, 4318),
+      host: '127.0.0.1',
+      stats: STATS,
+      todayCostUsd: 0.4213,
+      injectingEndpoint: true,
+    });
     assert.equal(view.text, '$(radio-tower) Loupe 12 traces · 340 spans · $0.4213 today $(terminal)');
     assert.equal(view.receiverState, 'listening');
     assert.equal(view.severity, 'normal');
@@ -28,9 +34,17 @@ describe('status bar view', () => {
   });
 
   it('turns red on a busy port and names it, with the message that says the way out', () => {
-    const message = 'Port 4318 is already in use by another program. Stop it, or set loupe.receiver.httpPort (CLI: --http-port) to another port; 0 picks a free one.';
+    const message =
+      'Port 4318 is already in use by another program. Stop it, or set loupe.receiver.httpPort (CLI: --http-port) to another port; 0 picks a free one.';
     const view = statusView({
-      state: { role: 'owner', receiver: { host: '127.0.0.1', grpc: { state: 'listening', port: 4317 }, http: { state: 'failed', message, name: 'PortUnavailableError', port: 4318, failure: 'in-use' } } },
+      state: {
+        role: 'owner',
+        receiver: {
+          host: '127.0.0.1',
+          grpc: { state: 'listening', port: 4317 },
+          http: { state: 'failed', message, name: 'PortUnavailableError', port: 4318, failure: 'in-use' },
+        },
+      },
       host: '127.0.0.1',
       todayCostUsd: 0,
       injectingEndpoint: false,
@@ -42,18 +56,54 @@ describe('status bar view', () => {
   });
 
   it('tells stopped, joined, lost and waiting apart', () => {
-    const stopped = statusView({ state: { role: 'owner', receiver: { host: '127.0.0.1', grpc: { state: 'stopped' }, http: { state: 'stopped' } } }, host: '127.0.0.1', stats: STATS, todayCostUsd: 0, injectingEndpoint: false });
+    const stopped = statusView({
+      state: { role: 'owner', receiver: { host: '127.0.0.1', grpc: { state: 'stopped' }, http: { state: 'stopped' } } },
+      host: '127.0.0.1',
+      stats: STATS,
+      todayCostUsd: 0,
+      injectingEndpoint: false,
+    });
     assert.equal(stopped.text, '$(debug-pause) Loupe stopped 12 traces · 340 spans');
     assert.equal(stopped.receiverState, 'stopped');
-    const health = { status: 'ok' as const, version: '1', grpcPort: 4317, httpPort: 4318, traces: 1, spans: 2, product: 'loupe' as const, pid: 4242 };
-    const joined = statusView({ state: { role: 'joined', baseUrl: 'http://127.0.0.1:4318', health, streamLost: false }, host: '127.0.0.1', todayCostUsd: 0, injectingEndpoint: false });
+    const health = {
+      status: 'ok' as const,
+      version: '1',
+      grpcPort: 4317,
+      httpPort: 4318,
+      traces: 1,
+      spans: 2,
+      product: 'loupe' as const,
+      pid: 4242,
+    };
+    const joined = statusView({
+      state: { role: 'joined', baseUrl: 'http://127.0.0.1:4318', health, streamLost: false },
+      host: '127.0.0.1',
+      todayCostUsd: 0,
+      injectingEndpoint: false,
+    });
     assert.equal(joined.text, '$(plug) Loupe (joined)');
     assert.match(joined.tooltipLines[0], /process 4242.*takes over when it closes/);
-    const lost = statusView({ state: { role: 'joined', baseUrl: 'http://127.0.0.1:4318', health, streamLost: true }, host: '127.0.0.1', todayCostUsd: 0, injectingEndpoint: false });
+    const lost = statusView({
+      state: { role: 'joined', baseUrl: 'http://127.0.0.1:4318', health, streamLost: true },
+      host: '127.0.0.1',
+      todayCostUsd: 0,
+      injectingEndpoint: false,
+    });
     assert.equal(lost.severity, 'warning');
-    const waiting = statusView({ state: { role: 'waiting', message: 'Another VS Code window keeps…' }, host: '127.0.0.1', todayCostUsd: 0, injectingEndpoint: false });
+    const waiting = statusView({
+      state: { role: 'waiting', message: 'Another VS Code window keeps…' },
+      host: '127.0.0.1',
+      todayCostUsd: 0,
+      injectingEndpoint: false,
+    });
     assert.equal(waiting.text, '$(watch) Loupe (waiting)');
-    const storeDown = statusView({ state: listening(1, 2), host: '127.0.0.1', todayCostUsd: 0, injectingEndpoint: false, storeProblem: 'disk full' });
+    const storeDown = statusView({
+      state: listening(1, 2),
+      host: '127.0.0.1',
+      todayCostUsd: 0,
+      injectingEndpoint: false,
+      storeProblem: 'disk full',
+    });
     assert.equal(storeDown.severity, 'warning');
     assert.ok(storeDown.tooltipLines.some((line) => line.includes('memory only: disk full')));
   });

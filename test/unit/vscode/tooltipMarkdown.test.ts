@@ -84,8 +84,18 @@ describe('tree tooltips render span text inert', () => {
       }
       // What the user reads is the original text (flattened, hidden characters made visible).
       const shown = render(markdownText(payload, 10_000)).replace(/<\/?p>\n?/g, '');
-      const decoded = shown.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
-      const expected = payload.replace(/[\r\n]+/g, ' ').replace(/[\u200B\u2060\uFEFF\u202A-\u202E\u2066-\u2069]/g, (c) => `⟪U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}⟫`);
+      const decoded = shown
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&quot;/g, '"')
+        .replace(/&#39;/g, "'")
+        .replace(/&amp;/g, '&');
+      const expected = payload
+        .replace(/[\r\n]+/g, ' ')
+        .replace(
+          /[\u200B\u2060\uFEFF\u202A-\u202E\u2066-\u2069]/g,
+          (c) => `⟪U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}⟫`,
+        );
       assert.equal(decoded.trim(), expected.trim());
     });
   }
@@ -94,7 +104,10 @@ describe('tree tooltips render span text inert', () => {
     const markdown = spanTooltipMarkdown(hostileSpan(hugePayload()));
     assert.ok(markdown.length < 10_000, `tooltip is ${markdown.length} characters`);
     assert.match(render(markdown), /1,000,\d+ characters/);
-    assert.deepEqual(tagsIn(render(markdown)).filter((tag) => !ALLOWED_TAGS.has(tag)), []);
+    assert.deepEqual(
+      tagsIn(render(markdown)).filter((tag) => !ALLOWED_TAGS.has(tag)),
+      [],
+    );
   });
 
   it('makes bidi overrides and zero-width characters visible', () => {

@@ -28,9 +28,18 @@ function agentRun(traceId: string, startMs: number, agent = 'planner') {
       int('gen_ai.usage.output_tokens', output),
     ]);
   const spans = [
-    span(traceId, root, undefined, `invoke_agent ${agent}`, startMs, startMs + 1000, [str('gen_ai.operation.name', 'invoke_agent'), str('gen_ai.agent.name', agent)]),
+    span(traceId, root, undefined, `invoke_agent ${agent}`, startMs, startMs + 1000, [
+      str('gen_ai.operation.name', 'invoke_agent'),
+      str('gen_ai.agent.name', agent),
+    ]),
     llm(llm1, root, startMs + 10, 1000, 200),
-    failed(span(traceId, tool, root, 'execute_tool get_weather', startMs + 200, startMs + 500, [str('gen_ai.operation.name', 'execute_tool'), str('gen_ai.tool.name', 'get_weather')]), 'timeout'),
+    failed(
+      span(traceId, tool, root, 'execute_tool get_weather', startMs + 200, startMs + 500, [
+        str('gen_ai.operation.name', 'execute_tool'),
+        str('gen_ai.tool.name', 'get_weather'),
+      ]),
+      'timeout',
+    ),
     llm(llm2, tool, startMs + 250, 500, 100),
   ];
   return { spans, ids: { root, llm1, tool, llm2 } };
@@ -64,12 +73,20 @@ describe('Traces view model', () => {
     assert.equal(model.needsSpans(older), false);
     // One root span: the trace row stands for it and shows its children.
     const top = model.childrenOf({ type: 'trace', traceId: older })!;
-    assert.deepEqual(top.map((r) => (r as { spanId: string }).spanId), [a.ids.llm1, a.ids.tool], 'children by start time');
+    assert.deepEqual(
+      top.map((r) => (r as { spanId: string }).spanId),
+      [a.ids.llm1, a.ids.tool],
+      'children by start time',
+    );
     assert.equal(model.rootSpan(older)?.spanId, a.ids.root);
     const llm2: TreeNodeRef = { type: 'span', traceId: older, spanId: a.ids.llm2 };
     assert.deepEqual(model.parentOf(llm2), { type: 'span', traceId: older, spanId: a.ids.tool });
     assert.deepEqual(model.parentOf(top[0]), { type: 'trace', traceId: older });
-    assert.deepEqual(model.pathTo(older, a.ids.llm2).map(nodeIdOf), [`trace:${older}`, `span:${older}:${a.ids.tool}`, `span:${older}:${a.ids.llm2}`]);
+    assert.deepEqual(model.pathTo(older, a.ids.llm2).map(nodeIdOf), [
+      `trace:${older}`,
+      `span:${older}:${a.ids.tool}`,
+      `span:${older}:${a.ids.llm2}`,
+    ]);
     assert.deepEqual(model.pathTo(older, a.ids.root).map(nodeIdOf), [`trace:${older}`]);
     assert.deepEqual(model.rowOf(older, a.ids.root), { type: 'trace', traceId: older });
 
@@ -106,10 +123,16 @@ describe('Traces view model', () => {
     engine.ingestTraces(traceRequest(agentRun(t2, 9000).spans));
     const added = (await engine.listTraces()).find((s) => s.traceId === t2)!;
     assert.equal(model.applyChange(change([added])).rootChanged, true);
-    assert.deepEqual(model.visibleTraces().map((s) => s.traceId), [t2, t1]);
+    assert.deepEqual(
+      model.visibleTraces().map((s) => s.traceId),
+      [t2, t1],
+    );
 
     assert.equal(model.applyChange(change([], [t1])).rootChanged, true);
-    assert.deepEqual(model.visibleTraces().map((s) => s.traceId), [t2]);
+    assert.deepEqual(
+      model.visibleTraces().map((s) => s.traceId),
+      [t2],
+    );
     assert.equal(model.span(t1, 'x'), undefined);
     model.applyChange(change([], [], true));
     assert.deepEqual(model.visibleTraces(), []);

@@ -17,11 +17,16 @@ function importingVscode(files: string[]): string[] {
 
 describe('where vscode may be imported', () => {
   it('only under src/vscode/: the engine, the protocol, the CLI and the UI run without VS Code', () => {
-    const outside = importingVscode([...sourcesUnder('src'), ...sourcesUnder('webview')]).filter((file) => !file.startsWith(join('src', 'vscode')));
+    const outside = importingVscode([...sourcesUnder('src'), ...sourcesUnder('webview')]).filter(
+      (file) => !file.startsWith(join('src', 'vscode')),
+    );
     assert.deepEqual(outside, []);
   });
 
   it('not in the extension’s pure core (src/vscode/model, src/vscode/engine), which the unit tests run in plain Node', () => {
-    assert.deepEqual(importingVscode([...sourcesUnder(join('src', 'vscode', 'model')), ...sourcesUnder(join('src', 'vscode', 'engine'))]), []);
+    assert.deepEqual(
+      importingVscode([...sourcesUnder(join('src', 'vscode', 'model')), ...sourcesUnder(join('src', 'vscode', 'engine'))]),
+      [],
+    );
   });
 });

@@ -1,36 +1,66 @@
 import { strict as assert } from 'node:assert';
 import type { BreakdownRow } from '../../../src/protocol/model';
-import {
-  LATENCY_COLUMNS,
-  USAGE_COLUMNS,
-  nextSortOrder,
-  sortBreakdownRows,
-  topRows,
-} from '../../../webview/breakdown/breakdownTable';
+import { LATENCY_COLUMNS, USAGE_COLUMNS, nextSortOrder, sortBreakdownRows, topRows } from '../../../webview/breakdown/breakdownTable';
 
 function row(key: string, selfMs: number, extra: Partial<BreakdownRow> = {}): BreakdownRow {
-  return { key, count: 1, totalMs: selfMs, selfMs, p50Ms: selfMs, p95Ms: selfMs, p99Ms: selfMs, share: selfMs / 100, tokens: 0, costUsd: 0, errorCount: 0, ...extra };
+  return {
+    key,
+    count: 1,
+    totalMs: selfMs,
+    selfMs,
+    p50Ms: selfMs,
+    p95Ms: selfMs,
+    p99Ms: selfMs,
+    share: selfMs / 100,
+    tokens: 0,
+    costUsd: 0,
+    errorCount: 0,
+    ...extra,
+  };
 }
 
-const ROWS = [row('tool', 20, { count: 4 }), row('llm', 60, { costUsd: 0.002, tokens: 900 }), row('agent', 20, { count: 1 }), row('chain', 0)];
+const ROWS = [
+  row('tool', 20, { count: 4 }),
+  row('llm', 60, { costUsd: 0.002, tokens: 900 }),
+  row('agent', 20, { count: 1 }),
+  row('chain', 0),
+];
 
 describe('breakdown tables', () => {
   it('sorts by a numeric column with ties broken by name, without touching the input', () => {
-    assert.deepEqual(sortBreakdownRows(ROWS, { key: 'selfMs', descending: true }).map((r) => r.key), ['llm', 'agent', 'tool', 'chain']);
-    assert.deepEqual(sortBreakdownRows(ROWS, { key: 'selfMs', descending: false }).map((r) => r.key), ['chain', 'agent', 'tool', 'llm']);
-    assert.deepEqual(sortBreakdownRows(ROWS, { key: 'count', descending: true }).map((r) => r.key), ['tool', 'agent', 'chain', 'llm']);
-    assert.deepEqual(ROWS.map((r) => r.key), ['tool', 'llm', 'agent', 'chain']);
+    assert.deepEqual(
+      sortBreakdownRows(ROWS, { key: 'selfMs', descending: true }).map((r) => r.key),
+      ['llm', 'agent', 'tool', 'chain'],
+    );
+    assert.deepEqual(
+      sortBreakdownRows(ROWS, { key: 'selfMs', descending: false }).map((r) => r.key),
+      ['chain', 'agent', 'tool', 'llm'],
+    );
+    assert.deepEqual(
+      sortBreakdownRows(ROWS, { key: 'count', descending: true }).map((r) => r.key),
+      ['tool', 'agent', 'chain', 'llm'],
+    );
+    assert.deepEqual(
+      ROWS.map((r) => r.key),
+      ['tool', 'llm', 'agent', 'chain'],
+    );
   });
 
   it('sorts names alphabetically and flips on a second click', () => {
-    assert.deepEqual(sortBreakdownRows(ROWS, { key: 'key', descending: false }).map((r) => r.key), ['agent', 'chain', 'llm', 'tool']);
+    assert.deepEqual(
+      sortBreakdownRows(ROWS, { key: 'key', descending: false }).map((r) => r.key),
+      ['agent', 'chain', 'llm', 'tool'],
+    );
     assert.deepEqual(nextSortOrder({ key: 'selfMs', descending: true }, 'selfMs'), { key: 'selfMs', descending: false });
     assert.deepEqual(nextSortOrder({ key: 'selfMs', descending: true }, 'p95Ms'), { key: 'p95Ms', descending: true });
     assert.deepEqual(nextSortOrder({ key: 'selfMs', descending: true }, 'key'), { key: 'key', descending: false });
   });
 
   it('picks the largest rows for a chart', () => {
-    assert.deepEqual(topRows(ROWS, 'costUsd', 1).map((r) => r.key), ['llm']);
+    assert.deepEqual(
+      topRows(ROWS, 'costUsd', 1).map((r) => r.key),
+      ['llm'],
+    );
     assert.equal(topRows(ROWS, 'selfMs', 10).length, 4);
   });
 

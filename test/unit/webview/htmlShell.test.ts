@@ -18,7 +18,10 @@ describe('webview HTML shell', () => {
         "font-src https://*.vscode-cdn.net; connect-src 'none'; base-uri 'none'; form-action 'none'",
     );
     const html = webviewShellHtml(VS_CODE);
-    assert.match(html, /<script type="module" src="https:\/\/file\+\.vscode-resource\.vscode-cdn\.net\/ext\/dist\/webview\/main\.js" nonce="r4nd0mN0nce"><\/script>/);
+    assert.match(
+      html,
+      /<script type="module" src="https:\/\/file\+\.vscode-resource\.vscode-cdn\.net\/ext\/dist\/webview\/main\.js" nonce="r4nd0mN0nce"><\/script>/,
+    );
     assert.match(html, /<link rel="stylesheet" href="[^"]+codicon\.css" id="vscode-codicon-stylesheet">/);
     // No inline script or style anywhere: exactly one script element, which has a src.
     assert.equal(html.match(/<script/g)?.length, 1);
@@ -26,7 +29,13 @@ describe('webview HTML shell', () => {
   });
 
   it('serves the browser page with self-only sources', () => {
-    const csp = contentSecurityPolicy({ scriptUri: 'main.js', styleUri: 'main.css', codiconUri: 'codicon.css', cspSource: "'self'", connectSrc: "'self'" });
+    const csp = contentSecurityPolicy({
+      scriptUri: 'main.js',
+      styleUri: 'main.css',
+      codiconUri: 'codicon.css',
+      cspSource: "'self'",
+      connectSrc: "'self'",
+    });
     assert.match(csp, /script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'/);
   });
 
@@ -40,6 +49,9 @@ describe('webview HTML shell', () => {
     assert.equal(html.match(/<script/g)?.length, 1);
     assert.match(html, /src="x&quot; onload=&quot;alert\(1\)"/);
     assert.match(html, /<title>&lt;\/title&gt;&lt;script&gt;alert\(1\)&lt;\/script&gt;<\/title>/);
-    assert.match(html, /data-view="\{&quot;page&quot;:&quot;trace&quot;,&quot;traceId&quot;:&quot;0af7651916cd43dd8448eb211c80319c&quot;\}"/);
+    assert.match(
+      html,
+      /data-view="\{&quot;page&quot;:&quot;trace&quot;,&quot;traceId&quot;:&quot;0af7651916cd43dd8448eb211c80319c&quot;\}"/,
+    );
   });
 });

@@ -39,9 +39,18 @@ describe('message view model', () => {
 
   it('keeps reasoning apart from the answer', () => {
     const [view] = messageViews([
-      { role: 'assistant', parts: [{ type: 'reasoning', content: 'The user wants a greeting.' }, { type: 'text', content: 'Hello!' }] },
+      {
+        role: 'assistant',
+        parts: [
+          { type: 'reasoning', content: 'The user wants a greeting.' },
+          { type: 'text', content: 'Hello!' },
+        ],
+      },
     ]);
-    assert.deepEqual(view.blocks.map((b) => b.kind), ['reasoning', 'text']);
+    assert.deepEqual(
+      view.blocks.map((b) => b.kind),
+      ['reasoning', 'text'],
+    );
     assert.equal(view.blocks[0].kind === 'reasoning' && view.blocks[0].body.text, 'The user wants a greeting.');
   });
 
@@ -95,8 +104,14 @@ describe('attribute rows', () => {
   });
 
   it('filters by key or value, ignoring case', () => {
-    assert.deepEqual(attributeRows(attributes, 'GPT').map((r) => r.key), ['gen_ai.request.model']);
-    assert.deepEqual(attributeRows(attributes, 'status').map((r) => r.key), ['http.status_code']);
+    assert.deepEqual(
+      attributeRows(attributes, 'GPT').map((r) => r.key),
+      ['gen_ai.request.model'],
+    );
+    assert.deepEqual(
+      attributeRows(attributes, 'status').map((r) => r.key),
+      ['http.status_code'],
+    );
     assert.deepEqual(attributeRows(undefined, 'x'), []);
   });
 });

@@ -6,8 +6,27 @@ import { timelineOf } from '../../../webview/waterfall/zoomWindow';
 
 const model = buildWaterfallModel([
   { spanId: '0000000000000001', startTime: 0, endTime: 10, name: 'invoke_agent planner', kind: 'agent', status: 'ok', service: 'bot' },
-  { spanId: '0000000000000002', parentSpanId: '0000000000000001', startTime: 1, endTime: 5, name: 'chat', kind: 'llm', status: 'ok', service: 'bot', model: 'GPT-4o-mini' },
-  { spanId: '0000000000000003', parentSpanId: '0000000000000001', startTime: 6, endTime: 9, name: 'execute_tool get_weather', kind: 'tool', status: 'error', service: 'bot' },
+  {
+    spanId: '0000000000000002',
+    parentSpanId: '0000000000000001',
+    startTime: 1,
+    endTime: 5,
+    name: 'chat',
+    kind: 'llm',
+    status: 'ok',
+    service: 'bot',
+    model: 'GPT-4o-mini',
+  },
+  {
+    spanId: '0000000000000003',
+    parentSpanId: '0000000000000001',
+    startTime: 6,
+    endTime: 9,
+    name: 'execute_tool get_weather',
+    kind: 'tool',
+    status: 'error',
+    service: 'bot',
+  },
 ]);
 
 describe('span search', () => {
@@ -60,10 +79,13 @@ describe('search state and critical rows', () => {
   it('marks the critical path by row in trace fractions', () => {
     // root 0–10 with chat 1–5 and tool 6–9: root, chat, root, tool, root.
     const byRow = criticalRows(model, timelineOf(0, 10));
-    assert.deepEqual([...byRow.entries()], [
-      [0, [0, 0.1, 0.5, 0.6, 0.9, 1]],
-      [1, [0.1, 0.5]],
-      [2, [0.6, 0.9]],
-    ]);
+    assert.deepEqual(
+      [...byRow.entries()],
+      [
+        [0, [0, 0.1, 0.5, 0.6, 0.9, 1]],
+        [1, [0.1, 0.5]],
+        [2, [0.6, 0.9]],
+      ],
+    );
   });
 });

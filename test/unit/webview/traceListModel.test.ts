@@ -39,27 +39,53 @@ describe('trace list live changes', () => {
 
   it('adds new traces newest first and replaces grown ones', () => {
     const next = applyTraceChange(list, change({ upserted: [summary('c', 300), summary('a', 100, { spanCount: 9 })] }), {}, 10);
-    assert.deepEqual(next.map((t) => t.traceId), ['c', 'b', 'a']);
+    assert.deepEqual(
+      next.map((t) => t.traceId),
+      ['c', 'b', 'a'],
+    );
     assert.equal(next[2].spanCount, 9);
     assert.equal(list[1].spanCount, 3);
   });
 
   it('drops removed traces, clears, and caps the length', () => {
-    assert.deepEqual(applyTraceChange(list, change({ removed: ['b'] }), {}, 10).map((t) => t.traceId), ['a']);
-    assert.deepEqual(applyTraceChange(list, change({ cleared: true, upserted: [summary('n', 1)] }), {}, 10).map((t) => t.traceId), ['n']);
-    assert.deepEqual(applyTraceChange(list, change({ upserted: [summary('c', 300)] }), {}, 2).map((t) => t.traceId), ['c', 'b']);
+    assert.deepEqual(
+      applyTraceChange(list, change({ removed: ['b'] }), {}, 10).map((t) => t.traceId),
+      ['a'],
+    );
+    assert.deepEqual(
+      applyTraceChange(list, change({ cleared: true, upserted: [summary('n', 1)] }), {}, 10).map((t) => t.traceId),
+      ['n'],
+    );
+    assert.deepEqual(
+      applyTraceChange(list, change({ upserted: [summary('c', 300)] }), {}, 2).map((t) => t.traceId),
+      ['c', 'b'],
+    );
   });
 
   it('keeps only traces that pass the filters', () => {
     const erroring = summary('e', 400, { errorCount: 1 });
-    const next = applyTraceChange([summary('x', 1, { errorCount: 2 })], change({ upserted: [erroring, summary('ok', 500)] }), { status: 'error' }, 10);
-    assert.deepEqual(next.map((t) => t.traceId), ['e', 'x']);
+    const next = applyTraceChange(
+      [summary('x', 1, { errorCount: 2 })],
+      change({ upserted: [erroring, summary('ok', 500)] }),
+      { status: 'error' },
+      10,
+    );
+    assert.deepEqual(
+      next.map((t) => t.traceId),
+      ['e', 'x'],
+    );
     const healed = applyTraceChange(next, change({ upserted: [summary('e', 400)] }), { status: 'error' }, 10);
-    assert.deepEqual(healed.map((t) => t.traceId), ['x']);
+    assert.deepEqual(
+      healed.map((t) => t.traceId),
+      ['x'],
+    );
   });
 
   it('lists filter choices and tells whether a change touches a trace', () => {
-    const choices = filterChoices([summary('a', 1, { agents: ['planner'], models: ['gpt-4o', ''] }), summary('b', 2, { services: ['api', 'svc'] })]);
+    const choices = filterChoices([
+      summary('a', 1, { agents: ['planner'], models: ['gpt-4o', ''] }),
+      summary('b', 2, { services: ['api', 'svc'] }),
+    ]);
     assert.deepEqual(choices, { services: ['api', 'svc'], agents: ['planner'], models: ['gpt-4o'] });
     assert.equal(changeTouches(change({ upserted: [summary('a', 1)] }), 'a'), 'updated');
     assert.equal(changeTouches(change({ removed: ['a'] }), 'a'), 'removed');
@@ -73,7 +99,12 @@ describe('view routes', () => {
   const spanId = 'b7ad6b7169203331';
 
   it('round-trips views through the address fragment', () => {
-    for (const view of [{ page: 'list' as const }, { page: 'overview' as const }, { page: 'trace' as const, traceId }, { page: 'trace' as const, traceId, spanId }]) {
+    for (const view of [
+      { page: 'list' as const },
+      { page: 'overview' as const },
+      { page: 'trace' as const, traceId },
+      { page: 'trace' as const, traceId, spanId },
+    ]) {
       assert.deepEqual(viewFromHash(hashForView(view)), view);
     }
   });

@@ -4,7 +4,13 @@ import { join } from 'node:path';
 import { TraceEngine } from '../../../src/core/engine/traceEngine';
 import { decodeTraceRequest } from '../../../src/core/otlp/decode';
 import { fromWaterfallColumns, readWaterfallColumns } from '../../../src/protocol/waterfallColumns';
-import { buildWaterfallModel, waterfallLayoutOf, waterfallModelFromLayout, waterfallSpanFromRow, type WaterfallModel } from '../../../webview/waterfall/waterfallModel';
+import {
+  buildWaterfallModel,
+  waterfallLayoutOf,
+  waterfallModelFromLayout,
+  waterfallSpanFromRow,
+  type WaterfallModel,
+} from '../../../webview/waterfall/waterfallModel';
 import { syntheticTraceRequest } from '../../browser/support/syntheticTrace';
 import { hexId, span, traceRequest } from '../../support/otlpBuilders';
 

@@ -32,7 +32,13 @@ function names(model: ReturnType<typeof buildWaterfallModel>, rows: ArrayLike<nu
 describe('waterfall model', () => {
   it('orders spans depth-first, parents first, siblings by start time', () => {
     const model = buildWaterfallModel(SPANS);
-    assert.deepEqual(names(model, model.rows.map((_, i) => i)), ['root', 'a', 'a1', 'a2', 'a2x', 'b']);
+    assert.deepEqual(
+      names(
+        model,
+        model.rows.map((_, i) => i),
+      ),
+      ['root', 'a', 'a1', 'a2', 'a2x', 'b'],
+    );
     assert.deepEqual(Array.from(model.depth), [0, 1, 2, 2, 3, 1]);
     assert.deepEqual(Array.from(model.parent), [-1, 0, 1, 1, 3, 0]);
     assert.deepEqual(Array.from(model.subtreeEnd), [6, 5, 3, 5, 5, 6]);
@@ -44,7 +50,13 @@ describe('waterfall model', () => {
 
   it('shows orphans and spans in a parent cycle as roots', () => {
     const model = buildWaterfallModel([span('r', 0, 10), span('o', 5, 6, 'missing'), span('x', 1, 2, 'y'), span('y', 2, 3, 'x')]);
-    assert.deepEqual(names(model, model.rows.map((_, i) => i)).slice(0, 2), ['r', 'o']);
+    assert.deepEqual(
+      names(
+        model,
+        model.rows.map((_, i) => i),
+      ).slice(0, 2),
+      ['r', 'o'],
+    );
     assert.equal(model.orphan[1], 1);
     assert.equal(model.depth[1], 0);
     assert.equal(model.rows.length, 4);
@@ -85,7 +97,10 @@ describe('visible rows', () => {
 
   it('ignores unknown ids and leaves that cannot collapse', () => {
     const flags = collapsedFlags(model, ['nope', 'a1', 'b']);
-    assert.equal(flags.reduce((sum, f) => sum + f, 0), 0);
+    assert.equal(
+      flags.reduce((sum, f) => sum + f, 0),
+      0,
+    );
   });
 
   it('round-trips collapse state through span ids', () => {

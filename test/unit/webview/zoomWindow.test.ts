@@ -129,7 +129,10 @@ describe('critical marks for the view', () => {
     // 1000 px wide: gaps of 1 px merge, gaps of 10 px do not.
     assert.deepEqual(mergeForView([0.1, 0.2, 0.201, 0.3, 0.31, 0.4], whole, 1000), [0.1, 0.3, 0.31, 0.4]);
     const zoomed = { start: 0.5, end: 1 };
-    assert.deepEqual(mergeForView([0.1, 0.2, 0.6, 0.7], zoomed, 1000).map((x) => Math.round(x * 1000) / 1000), [0.2, 0.4]);
+    assert.deepEqual(
+      mergeForView([0.1, 0.2, 0.6, 0.7], zoomed, 1000).map((x) => Math.round(x * 1000) / 1000),
+      [0.2, 0.4],
+    );
   });
 
   it('draws a bounded number of marks for a parent with thousands of gaps', () => {

@@ -18,7 +18,9 @@ describe('the engine thread reports its own heap', function () {
       const text = 'x'.repeat(4096);
       for (let t = 0; t < 10; t++) {
         const traceId = hexId(16);
-        const spans = Array.from({ length: 200 }, (_, i) => span(traceId, hexId(8), undefined, `s${i}`, i, i + 1, [str('gen_ai.prompt', `${i}${text}`)]));
+        const spans = Array.from({ length: 200 }, (_, i) =>
+          span(traceId, hexId(8), undefined, `s${i}`, i, i + 1, [str('gen_ai.prompt', `${i}${text}`)]),
+        );
         await loupe.importOtlp(traceRequest(spans));
       }
       const full = await loupe.memory();

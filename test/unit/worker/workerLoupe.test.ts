@@ -85,11 +85,18 @@ describe('the engine in a worker thread', function () {
       const t = hexId(16);
       const root = hexId(8);
       await loupe.importOtlp(traceRequest([span(t, root, undefined, 'forward me', 0, 9), span(t, hexId(8), root, 'child', 1, 4)]));
-      const result = await loupe.forwardTrace(t, { name: 'other', protocol: 'otlp-grpc', endpoint: `http://127.0.0.1:${grpcPort}`, uiUrl: 'http://127.0.0.1:1/trace/{traceId}' }, { timeoutMs: 5_000 });
+      const result = await loupe.forwardTrace(
+        t,
+        { name: 'other', protocol: 'otlp-grpc', endpoint: `http://127.0.0.1:${grpcPort}`, uiUrl: 'http://127.0.0.1:1/trace/{traceId}' },
+        { timeoutMs: 5_000 },
+      );
       assert.deepEqual(result, { ok: true, spanCount: 2, traceUrl: `http://127.0.0.1:1/trace/${t}` });
       const arrived = await target.engine.getTrace(t);
       assert.deepEqual(arrived?.spans.map((s) => s.name).sort(), ['child', 'forward me']);
-      assert.equal(await loupe.forwardTrace(hexId(16), { name: 'other', protocol: 'otlp-grpc', endpoint: `http://127.0.0.1:${grpcPort}` }), null);
+      assert.equal(
+        await loupe.forwardTrace(hexId(16), { name: 'other', protocol: 'otlp-grpc', endpoint: `http://127.0.0.1:${grpcPort}` }),
+        null,
+      );
       const refused = await loupe.forwardTrace(t, { name: 'bad', protocol: 'otlp-http', endpoint: 'not a url' });
       assert.equal(refused?.ok, false);
     } finally {
@@ -107,7 +114,11 @@ describe('the engine in a worker thread', function () {
       const controller = new AbortController();
       const started = performance.now();
       setTimeout(() => controller.abort(), 150);
-      const result = await loupe.forwardTrace(t, { name: 'silent', protocol: 'otlp-http', endpoint: `http://127.0.0.1:${hole.port}` }, { timeoutMs: 10_000, signal: controller.signal });
+      const result = await loupe.forwardTrace(
+        t,
+        { name: 'silent', protocol: 'otlp-http', endpoint: `http://127.0.0.1:${hole.port}` },
+        { timeoutMs: 10_000, signal: controller.signal },
+      );
       const ms = performance.now() - started;
       assert.equal(result?.ok, false);
       assert.equal(result?.ok === false && result.error.kind, 'cancelled');

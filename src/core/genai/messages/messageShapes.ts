@@ -215,7 +215,10 @@ export function messageOf(value: unknown, fallbackRole: string): Message | undef
   // An OpenAI tool message: its content is the tool's result.
   if (role === 'tool' && parts.every((p) => p.type === 'text')) {
     const content = record.content;
-    parts = content === undefined || content === null ? [] : [toolResultPart(toolCallId, typeof content === 'string' ? content : asAttributeValue(content))];
+    parts =
+      content === undefined || content === null
+        ? []
+        : [toolResultPart(toolCallId, typeof content === 'string' ? content : asAttributeValue(content))];
     if (parts.length === 0 && toolCallId) parts = [toolResultPart(toolCallId, undefined)];
   }
   parts.push(...toolCallsOf(record.tool_calls ?? record.toolCalls));

@@ -108,7 +108,8 @@ function first(...candidates: Array<() => Message[] | undefined>): Message[] | u
  */
 export function spanMessages(attrs: AttributeMap, kind: SpanKind, events: readonly GenAiEvent[]): SpanMessages {
   const eventList = attrs.raw('events') ?? attrs.raw('all_messages_events');
-  const fromEvents = (eventList && eventListMessages(anyValueToJson(eventList))) || (events.length > 0 ? eventMessages(events) : { input: [], output: [] });
+  const fromEvents =
+    (eventList && eventListMessages(anyValueToJson(eventList))) || (events.length > 0 ? eventMessages(events) : { input: [], output: [] });
   // Tool spans carry arguments and results, shown as the tool call rather than as messages.
   const generic = kind !== 'tool';
 
