@@ -19,7 +19,7 @@ const node = {
 
 const builds = [
   { ...node, entryPoints: ['src/vscode/extension.ts'], outfile: 'dist/extension.js' },
-  { ...node, entryPoints: ['src/core/worker/engineWorker.ts'], outfile: 'dist/engineWorker.js' },
+  { ...node, entryPoints: ['src/core/host/engineWorker.ts'], outfile: 'dist/engineWorker.js' },
   {
     ...node,
     entryPoints: ['src/cli/main.ts'],

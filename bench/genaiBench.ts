@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeTraceRequest } from '../src/core/otlp/decode';
-import type { OtlpSpan } from '../src/core/otlp/model';
-import type { StoredTrace } from '../src/core/store/storedTrace';
+import type { OtlpSpan } from '../src/model/otlpTypes';
+import type { StoredTrace } from '../src/model/storedTrace';
 import { describeSpan } from '../src/core/genai/describeSpan';
 import { PriceBook } from '../src/core/genai/pricing';
 import type { SpanContext, SpanFacts } from '../src/core/genai/spanFacts';

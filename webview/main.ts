@@ -1,5 +1,5 @@
 import './dom/vscodeElements';
-import { isWebviewView, type WebviewView } from '../src/protocol/webviewMessages';
+import { isWebviewView, type WebviewView } from '../src/model/webviewMessages';
 import { Actions } from './app/actions';
 import { App } from './app/app';
 import { HttpHost } from './host/httpHost';

@@ -1,14 +1,14 @@
 import { decodeTraceRequest } from '../../src/core/otlp/decode';
-import type { ExportTraceServiceRequest } from '../../src/core/otlp/model';
+import type { ExportTraceServiceRequest } from '../../src/model/otlpTypes';
 import { describeSpan } from '../../src/core/genai/describeSpan';
-import type { StoredSpan } from '../../src/core/store/storedTrace';
+import type { StoredSpan } from '../../src/model/storedTrace';
 import { PriceBook } from '../../src/core/genai/pricing';
 import { TraceEngine } from '../../src/core/engine/traceEngine';
 import { jsonRequest, llmSpans, protobufRequest } from '../support/llmSpans';
 import { fmt, judge, ratio, type BenchSection } from '../support/report';
 import { median, MB } from '../support/stats';
 import { ask, startTsWorker } from '../support/tsWorker';
-import { ENGINE_YOUNG_GENERATION_MB } from '../../src/core/worker/workerLoupe';
+import { ENGINE_YOUNG_GENERATION_MB } from '../../src/core/host/workerLoupe';
 import { join } from 'node:path';
 
 const SPANS = 1000;

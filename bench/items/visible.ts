@@ -1,7 +1,7 @@
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
-import { HttpLoupe } from '../../src/core/client/httpLoupe';
-import type { TraceChange } from '../../src/protocol/model';
+import { HttpLoupe } from '../../src/core/host/httpLoupe';
+import type { TraceChange } from '../../src/model/traceTypes';
 import { AgentProcess } from '../support/agentProcess';
 import { llmSpans } from '../support/llmSpans';
 import { fmt, judge, type BenchRow, type BenchSection } from '../support/report';

@@ -1,4 +1,4 @@
-import { WorkerLoupe } from '../../src/core/worker/workerLoupe';
+import { WorkerLoupe } from '../../src/core/host/workerLoupe';
 
 // Bundled and run by plain `node` (no tsx loader hooks, which a worker would inherit), as the
 // extension host starts the engine thread: time from start to a loaded store.

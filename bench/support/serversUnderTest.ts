@@ -2,9 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { WorkerLoupe } from '../../src/core/worker/workerLoupe';
-import { LoupeRuntime } from '../../src/core/runtime/loupeRuntime';
-import type { LoupeApi } from '../../src/protocol/api';
+import { WorkerLoupe } from '../../src/core/host/workerLoupe';
+import { LoupeRuntime } from '../../src/core/host/loupeRuntime';
+import type { LoupeApi } from '../../src/model/api';
 import { ask, startTsWorker } from './tsWorker';
 
 export const ROOT = join(__dirname, '..', '..');

@@ -1,7 +1,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ExportTraceServiceRequest, OtlpSpan } from '../../src/core/otlp/model';
-import type { StoredTrace } from '../../src/core/store/storedTrace';
+import type { ExportTraceServiceRequest, OtlpSpan } from '../../src/model/otlpTypes';
+import type { StoredTrace } from '../../src/model/storedTrace';
 import { TracePersistence } from '../../src/core/store/tracePersistence';
 import { llmTrace } from '../genaiBench';
 import { randomTraceId } from './requestTemplate';

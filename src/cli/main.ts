@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { version } from '../../package.json';
 import { DEFAULT_REDACT_PATTERNS } from '../core/engine/redaction';
 import { isLoopbackBind } from '../core/receiver/hostCheck';
-import { WorkerLoupe } from '../core/worker/workerLoupe';
-import type { SerializedReceiverStatus } from '../core/worker/workerProtocol';
+import { WorkerLoupe } from '../core/host/workerLoupe';
+import type { SerializedReceiverStatus } from '../core/host/workerProtocol';
 import { parseCli, USAGE, type ServeOptions } from './serveArgs';
 
 function urlHost(host: string): string {

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { context, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { Page } from 'playwright-core';
-import { revealInvisible } from '../../webview/format/revealInvisible';
+import { revealInvisible } from '../../src/model/revealInvisible';
 import { agentTracerProvider } from './support/agentSpans';
 import { hugePayload, PAYLOADS } from './support/hostileCorpus';
 import { preparePage, requireChromium, screenshot } from './support/browserSuite';

@@ -1,8 +1,8 @@
 import { strict as assert } from 'node:assert';
 import type { Page } from 'playwright-core';
 import type { TracerProvider } from '@opentelemetry/sdk-trace';
-import type { TraceSummary } from '../../src/protocol/model';
-import type { RevealSourceCommand } from '../../src/protocol/webviewMessages';
+import type { TraceSummary } from '../../src/model/traceTypes';
+import type { RevealSourceCommand } from '../../src/model/webviewMessages';
 import { agentTracerProvider, growTrace, sendAgentTrace, type SentAgentTrace } from './support/agentSpans';
 import { preparePage, requireChromium, screenshot, visibleRowCount } from './support/browserSuite';
 import { launchChromium, watchPageProblems, type LaunchedBrowser } from './support/chromium';

@@ -1,5 +1,5 @@
 import { gzipSync } from 'node:zlib';
-import type { ExportLogsServiceRequest, ExportTraceServiceRequest } from '../../src/core/otlp/model';
+import type { ExportLogsServiceRequest, ExportTraceServiceRequest } from '../../src/model/otlpTypes';
 import { randomLogsRequest, randomTraceRequest, SeededRandom } from '../unit/otlp/randomOtlp';
 import { LOGS_EXPORT_PATH, toJson, toProtobuf, TRACE_EXPORT_PATH } from './otlpWire';
 import { encodeVarint, fieldSites, type FieldSite } from './protobufWalk';

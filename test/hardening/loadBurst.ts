@@ -1,4 +1,4 @@
-import type { ExportTraceServiceRequest, OtlpSpan } from '../../src/core/otlp/model';
+import type { ExportTraceServiceRequest, OtlpSpan } from '../../src/model/otlpTypes';
 import { RawGrpcClient, readExportResponse, toProtobuf, TRACE_EXPORT_PATH } from './otlpWire';
 import { buildTrace, OtlpHttpSender } from './sentTraces';
 

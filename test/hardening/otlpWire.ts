@@ -1,6 +1,6 @@
 import { Client, credentials, type ServiceError } from '@grpc/grpc-js';
 import { JsonLogsSerializer, JsonTraceSerializer, ProtobufLogsSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
-import type { ExportLogsServiceRequest, ExportTraceServiceRequest } from '../../src/core/otlp/model';
+import type { ExportLogsServiceRequest, ExportTraceServiceRequest } from '../../src/model/otlpTypes';
 import { toProtobufjsObject } from '../unit/otlp/protobufjsCodec';
 import { otlpType } from '../unit/otlp/protobufjsOtlpSchema';
 import { toOtlpJsonText } from '../unit/otlp/randomOtlp';

@@ -1,5 +1,5 @@
 import { Agent, request as httpRequest } from 'node:http';
-import type { ExportTraceServiceRequest, OtlpSpan } from '../../src/core/otlp/model';
+import type { ExportTraceServiceRequest, OtlpSpan } from '../../src/model/otlpTypes';
 import { toProtobuf } from './otlpWire';
 
 /** A trace sent in one request, kept so what the store returns can be compared with it. */

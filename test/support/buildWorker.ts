@@ -21,7 +21,7 @@ function bundle(entry: string, outfile: string) {
 export async function buildEngineWorker(): Promise<string> {
   const outdir = await mkdtemp(join(tmpdir(), 'loupe-worker-'));
   const outfile = join(outdir, 'engineWorker.js');
-  await bundle('src/core/worker/engineWorker.ts', outfile);
+  await bundle('src/core/host/engineWorker.ts', outfile);
   return outfile;
 }
 
@@ -36,7 +36,7 @@ export function buildCli(): Promise<string> {
     const outdir = await mkdtemp(join(tmpdir(), 'loupe-cli-'));
     await Promise.all([
       bundle('src/cli/main.ts', join(outdir, 'cli.js')),
-      bundle('src/core/worker/engineWorker.ts', join(outdir, 'engineWorker.js')),
+      bundle('src/core/host/engineWorker.ts', join(outdir, 'engineWorker.js')),
     ]);
     return join(outdir, 'cli.js');
   })();

@@ -1,4 +1,4 @@
-import type { ExportLogsServiceRequest, ExportTraceServiceRequest, KeyValue, OtlpLogRecord, OtlpSpan } from '../../src/core/otlp/model';
+import type { ExportLogsServiceRequest, ExportTraceServiceRequest, KeyValue, OtlpLogRecord, OtlpSpan } from '../../src/model/otlpTypes';
 
 let counter = 0;
 

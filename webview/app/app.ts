@@ -1,4 +1,4 @@
-import type { WebviewView } from '../../src/protocol/webviewMessages';
+import type { WebviewView } from '../../src/model/webviewMessages';
 import { TraceListPage } from '../list/traceListPage';
 import { OverviewPage } from '../overview/overviewPage';
 import { TracePage } from '../trace/tracePage';

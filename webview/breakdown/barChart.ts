@@ -1,5 +1,5 @@
 import { scaleBand, scaleLinear, select } from 'd3';
-import { revealInvisible } from '../format/revealInvisible';
+import { revealInvisible } from '../../src/model/revealInvisible';
 import { safeKind } from '../waterfall/kindColors';
 
 export interface BarDatum {

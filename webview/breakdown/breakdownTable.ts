@@ -1,5 +1,5 @@
-import type { BreakdownRow } from '../../src/protocol/model';
-import { formatCost, formatCount, formatDuration, formatShare } from '../format/formatValues';
+import type { BreakdownRow } from '../../src/model/traceTypes';
+import { formatCost, formatCount, formatDuration, formatShare } from '../../src/model/formatValues';
 
 export type BreakdownColumnKey = keyof Pick<
   BreakdownRow,

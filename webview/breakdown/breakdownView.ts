@@ -1,6 +1,6 @@
-import type { Breakdown, BreakdownRow } from '../../src/protocol/model';
+import type { Breakdown, BreakdownRow } from '../../src/model/traceTypes';
 import { h } from '../dom/element';
-import { formatCost, formatCount, formatDuration, formatShare } from '../format/formatValues';
+import { formatCost, formatCount, formatDuration, formatShare } from '../../src/model/formatValues';
 import { KIND_LABELS, safeKind } from '../waterfall/kindColors';
 import { barChart } from './barChart';
 import {

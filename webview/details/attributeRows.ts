@@ -1,4 +1,4 @@
-import type { AttributeValue, Attributes } from '../../src/protocol/model';
+import type { AttributeValue, Attributes } from '../../src/model/traceTypes';
 
 export interface AttributeRow {
   key: string;

@@ -1,5 +1,5 @@
 import type { VscodeTextfield } from '@vscode-elements/elements/dist/vscode-textfield/vscode-textfield.js';
-import type { Attributes } from '../../src/protocol/model';
+import type { Attributes } from '../../src/model/traceTypes';
 import { h } from '../dom/element';
 import { foldText } from './messageView';
 import { foldedTextView } from './foldedTextView';

@@ -1,4 +1,4 @@
-import type { Message } from '../../src/protocol/model';
+import type { Message } from '../../src/model/traceTypes';
 import { h, icon } from '../dom/element';
 import { foldedTextView } from './foldedTextView';
 import { messageViews, type MessageBlock, type MessageView } from './messageView';

@@ -1,6 +1,6 @@
-import type { CodeLocation, SpanError } from '../../src/protocol/model';
-import { parseStackFrames, type StackFrame } from '../../src/core/genai/stackFrames';
-import { isRevealablePath } from '../../src/protocol/webviewMessages';
+import type { CodeLocation, SpanError } from '../../src/model/traceTypes';
+import { parseStackFrames, type StackFrame } from '../../src/model/stackFrames';
+import { isRevealablePath } from '../../src/model/webviewMessages';
 import { h, icon } from '../dom/element';
 import { foldText } from './messageView';
 import { foldedTextView } from './foldedTextView';

@@ -1,6 +1,6 @@
 import { h } from '../dom/element';
-import { formatCount } from '../format/formatValues';
-import { revealInvisible } from '../format/revealInvisible';
+import { formatCount } from '../../src/model/formatValues';
+import { revealInvisible } from '../../src/model/revealInvisible';
 import type { FoldedText } from './messageView';
 
 /** A block of untrusted text, shown as text; long ones start folded with a button to unfold. */

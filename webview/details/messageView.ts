@@ -1,4 +1,4 @@
-import type { AttributeValue, Message, MessagePart } from '../../src/protocol/model';
+import type { AttributeValue, Message, MessagePart } from '../../src/model/traceTypes';
 
 /** Texts longer than this (characters or lines) start folded with a preview. */
 export const FOLD_CHARS = 1200;

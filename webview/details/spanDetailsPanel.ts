@@ -1,7 +1,7 @@
-import type { CodeLocation, Span, SpanLog } from '../../src/protocol/model';
-import { isRevealablePath } from '../../src/protocol/webviewMessages';
+import type { CodeLocation, Span, SpanLog } from '../../src/model/traceTypes';
+import { isRevealablePath } from '../../src/model/webviewMessages';
 import { append, h, icon } from '../dom/element';
-import { formatClock, formatCost, formatCount, formatDuration } from '../format/formatValues';
+import { formatClock, formatCost, formatCount, formatDuration } from '../../src/model/formatValues';
 import { KIND_LABELS, safeKind } from '../waterfall/kindColors';
 import { attributeTableView } from './attributeTableView';
 import { chatView } from './chatView';

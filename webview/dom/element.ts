@@ -1,4 +1,4 @@
-import { revealInvisible } from '../format/revealInvisible';
+import { revealInvisible } from '../../src/model/revealInvisible';
 
 /**
  * Builds DOM from trusted structure and untrusted text: strings always become text nodes, never

@@ -1,6 +1,6 @@
-import type { Breakdown, CodeLocation, Span, TraceChange, TraceDetail, TraceQuery, TraceSummary } from '../../src/protocol/model';
-import type { WaterfallColumns } from '../../src/protocol/waterfallColumns';
-import type { WebviewView } from '../../src/protocol/webviewMessages';
+import type { Breakdown, CodeLocation, Span, TraceChange, TraceDetail, TraceQuery, TraceSummary } from '../../src/model/traceTypes';
+import type { WaterfallColumns } from '../../src/model/waterfallColumns';
+import type { WebviewView } from '../../src/model/webviewMessages';
 
 /** UI state worth keeping across a reload of the page or the panel (never trace data). */
 export interface PersistedUiState {

@@ -1,6 +1,6 @@
-import type { Breakdown, Span, TraceChange, TraceDetail, TraceQuery, TraceSummary } from '../../src/protocol/model';
-import type { WebviewView } from '../../src/protocol/webviewMessages';
-import { readWaterfallColumns, type WaterfallColumns } from '../../src/protocol/waterfallColumns';
+import type { Breakdown, Span, TraceChange, TraceDetail, TraceQuery, TraceSummary } from '../../src/model/traceTypes';
+import type { WebviewView } from '../../src/model/webviewMessages';
+import { readWaterfallColumns, type WaterfallColumns } from '../../src/model/waterfallColumns';
 import { SpanLookupUnsupported, type Host, type PersistedUiState } from './host';
 import { hashForView, viewFromHash } from './viewRoute';
 

@@ -1,4 +1,4 @@
-import { isSpanId, isTraceId, type WebviewView } from '../../src/protocol/webviewMessages';
+import { isSpanId, isTraceId, type WebviewView } from '../../src/model/webviewMessages';
 
 /** Reads a view from an address fragment: `#/trace/<id>[/<spanId>]`, `#/overview`, anything else is the list. */
 export function viewFromHash(hash: string): WebviewView {

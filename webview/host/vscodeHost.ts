@@ -1,4 +1,4 @@
-import type { Breakdown, CodeLocation, Span, TraceChange, TraceDetail, TraceQuery, TraceSummary } from '../../src/protocol/model';
+import type { Breakdown, CodeLocation, Span, TraceChange, TraceDetail, TraceQuery, TraceSummary } from '../../src/model/traceTypes';
 import {
   isHostToWebviewMessage,
   isWebviewView,
@@ -6,8 +6,8 @@ import {
   type WebviewRequestMethod,
   type WebviewRequests,
   type WebviewView,
-} from '../../src/protocol/webviewMessages';
-import { readWaterfallColumns, type WaterfallColumns } from '../../src/protocol/waterfallColumns';
+} from '../../src/model/webviewMessages';
+import { readWaterfallColumns, type WaterfallColumns } from '../../src/model/waterfallColumns';
 import { SpanLookupUnsupported, type Host, type PersistedUiState } from './host';
 
 /** The object VS Code gives a webview script (once per page). */

@@ -1,13 +1,13 @@
 import type { VscodeCheckbox } from '@vscode-elements/elements/dist/vscode-checkbox/vscode-checkbox.js';
 import type { VscodeTextfield } from '@vscode-elements/elements/dist/vscode-textfield/vscode-textfield.js';
-import type { TraceQuery, TraceSummary } from '../../src/protocol/model';
-import { isTraceId } from '../../src/protocol/webviewMessages';
+import type { TraceQuery, TraceSummary } from '../../src/model/traceTypes';
+import { isTraceId } from '../../src/model/webviewMessages';
 import type { Actions } from '../app/actions';
 import { h, icon } from '../dom/element';
-import { formatAge, formatCost, formatCount, formatDateTime, formatDuration } from '../format/formatValues';
+import { formatAge, formatCost, formatCount, formatDateTime, formatDuration } from '../../src/model/formatValues';
 import { hashForView } from '../host/viewRoute';
 import { pageHeader } from '../app/pageHeader';
-import { applyTraceChange, filterChoices } from './traceListModel';
+import { applyTraceChange, filterChoices } from '../../src/model/traceListModel';
 
 const LIST_LIMIT = 500;
 

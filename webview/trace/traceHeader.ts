@@ -1,6 +1,6 @@
-import type { TraceSummary } from '../../src/protocol/model';
+import type { TraceSummary } from '../../src/model/traceTypes';
 import { h, icon } from '../dom/element';
-import { formatCost, formatCount, formatDateTime, formatDuration } from '../format/formatValues';
+import { formatCost, formatCount, formatDateTime, formatDuration } from '../../src/model/formatValues';
 
 function fact(name: string, label: string, value: string, title?: string): HTMLElement {
   return h(

@@ -1,14 +1,14 @@
 import type { VscodeTabs } from '@vscode-elements/elements/dist/vscode-tabs/vscode-tabs.js';
-import type { Span, SpanKind, TraceDetail, TraceSummary } from '../../src/protocol/model';
+import type { Span, SpanKind, TraceDetail, TraceSummary } from '../../src/model/traceTypes';
 import type { Actions } from '../app/actions';
 import { SpanLookupUnsupported } from '../host/host';
 import { breakdownView } from '../breakdown/breakdownView';
 import { SpanDetailsPanel } from '../details/spanDetailsPanel';
 import { button, h } from '../dom/element';
-import { revealInvisible } from '../format/revealInvisible';
-import { changeTouches } from '../list/traceListModel';
+import { revealInvisible } from '../../src/model/revealInvisible';
+import { changeTouches } from '../../src/model/traceListModel';
 import { waterfallLayoutOf, waterfallSpanFromRow, type WaterfallSpan } from '../waterfall/waterfallModel';
-import { fromWaterfallColumns, type WaterfallColumns } from '../../src/protocol/waterfallColumns';
+import { fromWaterfallColumns, type WaterfallColumns } from '../../src/model/waterfallColumns';
 import { WaterfallView } from '../waterfall/waterfallView';
 import { traceHeaderFacts } from './traceHeader';
 import { WaterfallToolbar } from './waterfallToolbar';

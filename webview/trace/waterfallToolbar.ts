@@ -1,6 +1,6 @@
 import type { VscodeCheckbox } from '@vscode-elements/elements/dist/vscode-checkbox/vscode-checkbox.js';
 import type { VscodeTextfield } from '@vscode-elements/elements/dist/vscode-textfield/vscode-textfield.js';
-import { SPAN_KINDS, type SpanKind } from '../../src/protocol/model';
+import { SPAN_KINDS, type SpanKind } from '../../src/model/traceTypes';
 import { button, h } from '../dom/element';
 import { KIND_LABELS } from '../waterfall/kindColors';
 

@@ -1,4 +1,4 @@
-import { criticalPathByIndex } from '../../src/core/analysis/criticalPath';
+import { criticalPathByIndex } from '../../src/model/criticalPath';
 import type { WaterfallModel } from './waterfallModel';
 import type { TraceTimeline } from './zoomWindow';
 

@@ -1,4 +1,4 @@
-import { SPAN_KINDS, type SpanKind } from '../../src/protocol/model';
+import { SPAN_KINDS, type SpanKind } from '../../src/model/traceTypes';
 
 /** A span kind safe to use in a class name (unknown kinds from the wire become `other`). */
 export function safeKind(kind: unknown): SpanKind {

@@ -1,4 +1,4 @@
-import { SPAN_KINDS, type SpanKind } from '../../src/protocol/model';
+import { SPAN_KINDS, type SpanKind } from '../../src/model/traceTypes';
 import { h } from '../dom/element';
 import { kindColors, safeKind } from './kindColors';
 import type { WaterfallModel } from './waterfallModel';

@@ -1,5 +1,5 @@
 import { axisTop, scaleLinear, select } from 'd3';
-import { formatDuration } from '../format/formatValues';
+import { formatDuration } from '../../src/model/formatValues';
 
 /** The time ruler above the waterfall: milliseconds since the trace start across the zoom window. */
 export class TimeAxis {

@@ -1,5 +1,5 @@
-import type { SpanKind, SpanStatus, WaterfallRow } from '../../src/protocol/model';
-import { WATERFALL_FLAGS, type WaterfallColumns } from '../../src/protocol/waterfallColumns';
+import type { SpanKind, SpanStatus, WaterfallRow } from '../../src/model/traceTypes';
+import { WATERFALL_FLAGS, type WaterfallColumns } from '../../src/model/waterfallColumns';
 
 /** What the waterfall reads from a span: its place in the tree, its time and what its row shows. */
 export interface WaterfallSpan {

@@ -1,6 +1,6 @@
-import { formatCost, formatDuration, formatTokens } from '../format/formatValues';
+import { formatCost, formatDuration, formatTokens } from '../../src/model/formatValues';
 import { h, icon } from '../dom/element';
-import { revealInvisible } from '../format/revealInvisible';
+import { revealInvisible } from '../../src/model/revealInvisible';
 import { safeKind } from './kindColors';
 import { highlightPieces } from './spanSearch';
 import type { WaterfallModel } from './waterfallModel';

@@ -1,6 +1,6 @@
 import type { SpanFacts } from '../genai/spanFacts';
-import type { StoredTrace } from '../store/storedTrace';
-import type { Breakdown, BreakdownRow } from '../../protocol/model';
+import type { StoredTrace } from '../../model/storedTrace';
+import type { Breakdown, BreakdownRow } from '../../model/traceTypes';
 import { nanosToMs } from '../otlp/values';
 import { buildSpanTree } from './spanTree';
 import { computeRollups } from './rollups';

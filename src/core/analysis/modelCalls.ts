@@ -1,5 +1,5 @@
 import type { SpanFacts } from '../genai/spanFacts';
-import type { OtlpSpan } from '../otlp/model';
+import type { OtlpSpan } from '../../model/otlpTypes';
 
 /**
  * Which spans' usage counts toward totals, decided once per trace in O(n).

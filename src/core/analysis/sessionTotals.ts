@@ -1,4 +1,4 @@
-import type { SessionTotals, TraceSummary } from '../../protocol/model';
+import type { SessionTotals, TraceSummary } from '../../model/traceTypes';
 import { addUsage, emptyUsage } from './usageTotals';
 
 /** Sessions (conversations) across traces: each trace adds the usage it attributed to the session. */

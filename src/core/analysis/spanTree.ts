@@ -1,4 +1,4 @@
-import type { OtlpSpan } from '../otlp/model';
+import type { OtlpSpan } from '../../model/otlpTypes';
 import { nanosToMs } from '../otlp/values';
 
 /** A trace's spans arranged as a forest: parents before children, siblings by start time. */

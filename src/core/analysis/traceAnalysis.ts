@@ -1,6 +1,6 @@
 import type { SpanFacts } from '../genai/spanFacts';
-import type { StoredTrace } from '../store/storedTrace';
-import type { SpanRollup } from '../../protocol/model';
+import type { StoredTrace } from '../../model/storedTrace';
+import type { SpanRollup } from '../../model/traceTypes';
 import { buildSpanTree, type SpanTree } from './spanTree';
 import { countModelCalls, type ModelCallCounting } from './modelCalls';
 import { computeRollups } from './rollups';

@@ -1,7 +1,7 @@
 import type { SpanContext, SpanDetail, SpanFacts } from '../genai/spanFacts';
 import { spanDetail } from '../genai/spanDetail';
-import type { StoredLog, StoredSpan, StoredTrace } from '../store/storedTrace';
-import type { Attributes, OtelSpanKind, Span, SpanRollup, TraceDetail, TraceSummary } from '../../protocol/model';
+import type { StoredLog, StoredSpan, StoredTrace } from '../../model/storedTrace';
+import type { Attributes, OtelSpanKind, Span, SpanRollup, TraceDetail, TraceSummary } from '../../model/traceTypes';
 import { anyValueToJson, attributesToObject, nanosToMs } from '../otlp/values';
 import type { ModelCallCounting } from './modelCalls';
 import { analyzeTrace, type TraceAnalysis } from './traceAnalysis';

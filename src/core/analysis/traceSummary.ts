@@ -1,6 +1,6 @@
 import type { SpanFacts } from '../genai/spanFacts';
-import type { StoredTrace } from '../store/storedTrace';
-import type { TraceSummary, UsageTotals } from '../../protocol/model';
+import type { StoredTrace } from '../../model/storedTrace';
+import type { TraceSummary, UsageTotals } from '../../model/traceTypes';
 import { nanosToMs } from '../otlp/values';
 import { countModelCalls, isModelCall } from './modelCalls';
 import { addTokens, emptyTokens, UsageTable } from './usageTotals';

@@ -1,4 +1,4 @@
-import type { TokenCounts, UsageTotals } from '../../protocol/model';
+import type { TokenCounts, UsageTotals } from '../../model/traceTypes';
 
 export function emptyTokens(): TokenCounts {
   return { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, reasoning: 0, total: 0 };

@@ -1,15 +1,15 @@
 import type { SpanFacts } from '../genai/spanFacts';
-import type { StoredTrace } from '../store/storedTrace';
-import type { WaterfallRow } from '../../protocol/model';
-import { SPAN_KINDS } from '../../protocol/model';
+import type { StoredTrace } from '../../model/storedTrace';
+import type { WaterfallRow } from '../../model/traceTypes';
+import { SPAN_KINDS } from '../../model/traceTypes';
 import {
   fromWaterfallColumns,
   WATERFALL_COLUMNS_FORMAT,
   WATERFALL_FLAGS,
   WATERFALL_STATUSES,
   type WaterfallColumns,
-} from '../../protocol/waterfallColumns';
-import { criticalPathByIndex } from './criticalPath';
+} from '../../model/waterfallColumns';
+import { criticalPathByIndex } from '../../model/criticalPath';
 import { analyzeTrace, type TraceAnalysis } from './traceAnalysis';
 
 /**

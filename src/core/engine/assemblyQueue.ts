@@ -1,4 +1,4 @@
-import type { ExportTraceServiceRequest, OtlpSpan } from '../otlp/model';
+import type { ExportTraceServiceRequest, OtlpSpan } from '../../model/otlpTypes';
 
 interface Queued {
   request: ExportTraceServiceRequest;

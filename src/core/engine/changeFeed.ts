@@ -1,5 +1,5 @@
-import type { StoreStats, TraceChange, TraceSummary } from '../../protocol/model';
-import type { Unsubscribe } from '../../protocol/api';
+import type { StoreStats, TraceChange, TraceSummary } from '../../model/traceTypes';
+import type { Unsubscribe } from '../../model/api';
 
 /**
  * Coalesces trace changes into one notification per window, so a burst of spans becomes one

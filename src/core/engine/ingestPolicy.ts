@@ -1,4 +1,4 @@
-import type { AnyValue, InstrumentationScope, KeyValue, OtlpEvent, OtlpLink, OtlpLogRecord, OtlpSpan, Resource } from '../otlp/model';
+import type { AnyValue, InstrumentationScope, KeyValue, OtlpEvent, OtlpLink, OtlpLogRecord, OtlpSpan, Resource } from '../../model/otlpTypes';
 import { DEFAULT_REDACT_PATTERNS, KeyRedactor, REDACTED } from './redaction';
 
 /** Default for `loupe.limits.maxAttributeBytes`. */

@@ -1,10 +1,10 @@
-import type { InstrumentationScope, KeyValue, OtlpLogRecord, OtlpSpan, Resource } from '../otlp/model';
-import type { StoredLog, StoredSpan, StoredTrace } from '../store/storedTrace';
+import type { InstrumentationScope, KeyValue, OtlpLogRecord, OtlpSpan, Resource } from '../../model/otlpTypes';
+import type { StoredLog, StoredSpan, StoredTrace } from '../../model/storedTrace';
 import type { SpanFacts } from '../genai/spanFacts';
 import { describeSpan } from '../genai/describeSpan';
 import type { PriceBook } from '../genai/pricing';
 import { summarizeTrace } from '../analysis/traceSummary';
-import type { TraceSummary } from '../../protocol/model';
+import type { TraceSummary } from '../../model/traceTypes';
 
 /** Fixed per-span overhead in the byte estimate: ids, times, field names, JSON punctuation. */
 const SPAN_OVERHEAD_BYTES = 320;

@@ -1,4 +1,4 @@
-import type { ExportTraceServiceRequest, OtlpSpan, PartialSuccess } from '../otlp/model';
+import type { ExportTraceServiceRequest, OtlpSpan, PartialSuccess } from '../../model/otlpTypes';
 
 const TRACE_ID = /^[0-9a-f]{32}$/;
 const SPAN_ID = /^[0-9a-f]{16}$/;

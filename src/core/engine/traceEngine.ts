@@ -1,6 +1,6 @@
-import type { ExportLogsServiceRequest, ExportTraceServiceRequest, OtlpSpan, PartialSuccess } from '../otlp/model';
+import type { ExportLogsServiceRequest, ExportTraceServiceRequest, OtlpSpan, PartialSuccess } from '../../model/otlpTypes';
 import type { IngestSink } from '../receiver/ingestSink';
-import type { LoupeApi, Unsubscribe } from '../../protocol/api';
+import type { LoupeApi, Unsubscribe } from '../../model/api';
 import type {
   Breakdown,
   Health,
@@ -11,8 +11,8 @@ import type {
   TraceQuery,
   TraceSummary,
   WaterfallRow,
-} from '../../protocol/model';
-import type { StoredTrace } from '../store/storedTrace';
+} from '../../model/traceTypes';
+import type { StoredTrace } from '../../model/storedTrace';
 import { TraceRing } from '../store/traceRing';
 import { PriceBook, type PriceOverride } from '../genai/pricing';
 import { buildSpan, buildTraceDetail } from '../analysis/traceDetail';
@@ -21,7 +21,7 @@ import { waterfallRows } from '../analysis/waterfall';
 import { breakdownOf } from '../analysis/breakdown';
 import { LiveTrace } from './liveTrace';
 import { ChangeFeed } from './changeFeed';
-import { compareNewestFirst, DEFAULT_LIST_LIMIT, matchesQuery } from './traceQuery';
+import { compareNewestFirst, DEFAULT_LIST_LIMIT, matchesQuery } from '../../model/traceQuery';
 import { exportRequestOf } from './traceExport';
 import { IngestPolicy, type IngestPolicyOptions } from './ingestPolicy';
 import { invalidSpanReason, isSpanId, isTraceId, Rejections, validateSpans, ZERO_TRACE_ID } from './spanValidation';

@@ -1,5 +1,5 @@
-import type { ExportTraceServiceRequest, OtlpSpan, ResourceSpans } from '../otlp/model';
-import type { StoredTrace } from '../store/storedTrace';
+import type { ExportTraceServiceRequest, OtlpSpan, ResourceSpans } from '../../model/otlpTypes';
+import type { StoredTrace } from '../../model/storedTrace';
 
 /** Rebuilds an OTLP/JSON export request from a stored trace, grouped by resource and scope again. */
 export function exportRequestOf(trace: StoredTrace): ExportTraceServiceRequest {

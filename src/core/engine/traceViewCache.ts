@@ -1,6 +1,6 @@
 import { analyzeTrace, type TraceAnalysis } from '../analysis/traceAnalysis';
 import { waterfallColumns, waterfallRows } from '../analysis/waterfall';
-import type { WaterfallRow } from '../../protocol/model';
+import type { WaterfallRow } from '../../model/traceTypes';
 import type { LiveTrace } from './liveTrace';
 
 interface CachedViews {

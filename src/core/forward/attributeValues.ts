@@ -1,5 +1,5 @@
 import type { Attributes, AttributeValue } from '@opentelemetry/api';
-import type { AnyValue, KeyValue } from '../otlp/model';
+import type { AnyValue, KeyValue } from '../../model/otlpTypes';
 
 /**
  * How stored `AnyValue`s become SDK attribute values.

@@ -1,9 +1,9 @@
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
-import type { ExportTraceServiceRequest } from '../otlp/model';
+import type { ExportTraceServiceRequest } from '../../model/otlpTypes';
 import { formatSeconds, type DeliveryFailure } from './deliveryFailure';
-import { describeTarget, type ForwardError, type ForwardResult } from './forwardResult';
-import { grpcAddressOf, otlpHttpUrlOf, traceUrlOf, validateForwardTarget, zipkinUrlOf, type ForwardTarget } from './forwardTarget';
+import { describeTarget, type ForwardError, type ForwardResult } from '../../model/forwardResult';
+import { grpcAddressOf, otlpHttpUrlOf, traceUrlOf, validateForwardTarget, zipkinUrlOf, type ForwardTarget } from '../../model/forwardTarget';
 import { exportOverGrpc } from './grpcExport';
 import { postBytes, type HttpPostOutcome } from './httpPost';
 import { toReadableSpans, UnforwardableTraceError } from './readableSpanAdapter';

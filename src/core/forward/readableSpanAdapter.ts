@@ -2,7 +2,7 @@ import { createTraceState, SpanKind, type Attributes, type HrTime, type Link, ty
 import type { InstrumentationScope as SdkScope } from '@opentelemetry/core';
 import { resourceFromAttributes, type Resource as SdkResource } from '@opentelemetry/resources';
 import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace';
-import type { ExportTraceServiceRequest, InstrumentationScope, OtlpEvent, OtlpLink, OtlpSpan, ResourceSpans } from '../otlp/model';
+import type { ExportTraceServiceRequest, InstrumentationScope, OtlpEvent, OtlpLink, OtlpSpan, ResourceSpans } from '../../model/otlpTypes';
 import { attributesOf, resourceAttributesOf, type ValueStyle } from './attributeValues';
 
 /** Thrown for a request that cannot be forwarded as it is (malformed ids or times). */

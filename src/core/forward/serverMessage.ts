@@ -1,6 +1,6 @@
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { ProtobufReader } from '../otlp/protobufReader';
-import { tidyServerText } from './forwardResult';
+import { tidyServerText } from '../../model/forwardResult';
 
 /** `google.rpc.Status.message`: field 2, length-delimited. */
 const STATUS_MESSAGE_TAG = (2 << 3) | 2;

@@ -1,4 +1,4 @@
-import type { AnyValue, KeyValue } from '../otlp/model';
+import type { AnyValue, KeyValue } from '../../model/otlpTypes';
 
 /** A finite number from an OTLP value: ints, doubles, and numeric strings (some SDKs stringify counts). */
 export function valueNumber(value: AnyValue | undefined): number | undefined {

@@ -1,4 +1,4 @@
-import type { SpanKind } from '../../protocol/model';
+import type { SpanKind } from '../../model/traceTypes';
 import type { AttributeMap } from './attributeMap';
 
 export interface SpanClass {

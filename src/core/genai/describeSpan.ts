@@ -1,7 +1,7 @@
 import type { SpanContext, SpanFacts } from './spanFacts';
-import type { StoredSpan } from '../store/storedTrace';
-import type { Resource } from '../otlp/model';
-import type { CostSource, TokenCounts } from '../../protocol/model';
+import type { StoredSpan } from '../../model/storedTrace';
+import type { Resource } from '../../model/otlpTypes';
+import type { CostSource, TokenCounts } from '../../model/traceTypes';
 import { nanosToMs } from '../otlp/values';
 import { AttributeMap, valueString } from './attributeMap';
 import { classifySpan } from './classifySpan';

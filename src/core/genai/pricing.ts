@@ -1,5 +1,5 @@
 import { calcPrice, type Provider } from '@pydantic/genai-prices';
-import type { TokenCounts } from '../../protocol/model';
+import type { TokenCounts } from '../../model/traceTypes';
 import { normalizeProvider } from './providers';
 
 /** A user-supplied price, USD per million tokens (setting `loupe.pricing`). */

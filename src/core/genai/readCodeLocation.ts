@@ -1,7 +1,7 @@
-import type { CodeLocation } from '../../protocol/model';
-import type { OtlpEvent } from '../otlp/model';
+import type { CodeLocation } from '../../model/traceTypes';
+import type { OtlpEvent } from '../../model/otlpTypes';
 import { valueString, type AttributeMap } from './attributeMap';
-import { firstUserFrame } from './stackFrames';
+import { firstUserFrame } from '../../model/stackFrames';
 
 function eventStacktrace(events: readonly OtlpEvent[]): string | undefined {
   for (let i = events.length - 1; i >= 0; i--) {

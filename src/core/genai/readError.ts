@@ -1,5 +1,5 @@
-import type { SpanError, SpanStatus } from '../../protocol/model';
-import type { OtlpEvent, OtlpStatus } from '../otlp/model';
+import type { SpanError, SpanStatus } from '../../model/traceTypes';
+import type { OtlpEvent, OtlpStatus } from '../../model/otlpTypes';
 import { valueNumber, valueString, type AttributeMap } from './attributeMap';
 
 export interface ErrorFacts {

@@ -1,4 +1,4 @@
-import type { SpanKind } from '../../protocol/model';
+import type { SpanKind } from '../../model/traceTypes';
 import { valueString, type AttributeMap } from './attributeMap';
 import { INGEST_JSON_LIMIT, isRecord, parseJsonText } from './jsonText';
 

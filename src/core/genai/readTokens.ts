@@ -1,4 +1,4 @@
-import type { TokenCounts } from '../../protocol/model';
+import type { TokenCounts } from '../../model/traceTypes';
 import type { AttributeMap } from './attributeMap';
 import { INGEST_JSON_LIMIT, isRecord, parseJsonText } from './jsonText';
 

@@ -1,5 +1,5 @@
 import type { SpanContext, SpanDetail } from './spanFacts';
-import type { StoredLog, StoredSpan } from '../store/storedTrace';
+import type { StoredLog, StoredSpan } from '../../model/storedTrace';
 import { AttributeMap } from './attributeMap';
 import { classifySpan } from './classifySpan';
 import { spanMessages } from './messages/spanMessages';

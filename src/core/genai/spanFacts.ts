@@ -1,6 +1,6 @@
-import type { InstrumentationScope, Resource } from '../otlp/model';
-import type { StoredLog, StoredSpan } from '../store/storedTrace';
-import type { CodeLocation, CostSource, Message, Span, SpanError, SpanKind, SpanStatus, TokenCounts } from '../../protocol/model';
+import type { InstrumentationScope, Resource } from '../../model/otlpTypes';
+import type { StoredLog, StoredSpan } from '../../model/storedTrace';
+import type { CodeLocation, CostSource, Message, Span, SpanError, SpanKind, SpanStatus, TokenCounts } from '../../model/traceTypes';
 
 /**
  * What Loupe understands about one span, computed once at ingest and kept in memory beside it.

@@ -1,4 +1,4 @@
-import type { Span } from '../../protocol/model';
+import type { Span } from '../../model/traceTypes';
 import { anyValueToJson } from '../otlp/values';
 import type { AttributeMap } from './attributeMap';
 import { readCallDetails } from './readCallDetails';

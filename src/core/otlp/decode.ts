@@ -3,7 +3,7 @@ import { decodeLogsRequestJson } from './decodeLogsJson';
 import { decodeLogsRequestProtobuf } from './decodeLogsProtobuf';
 import { decodeTraceRequestJson } from './decodeTraceJson';
 import { decodeTraceRequestProtobuf } from './decodeTraceProtobuf';
-import type { ExportLogsServiceRequest, ExportTraceServiceRequest } from './model';
+import type { ExportLogsServiceRequest, ExportTraceServiceRequest } from '../../model/otlpTypes';
 
 export type OtlpWireFormat = 'protobuf' | 'json';
 

@@ -3,7 +3,7 @@ import { MAX_VALUE_DEPTH } from './decodeLimits';
 import { arrayAt, boolAt, bytesAt, doubleAt, fail, int64At, objectAt, stringAt, uint32At } from './jsonFields';
 import type { JsonObject } from './jsonFields';
 import { listItemPath, memberPath } from './jsonPath';
-import type { AnyValue, InstrumentationScope, KeyValue, Resource } from './model';
+import type { AnyValue, InstrumentationScope, KeyValue, Resource } from '../../model/otlpTypes';
 
 /** Parses a JSON request body; a byte-order mark is dropped and invalid UTF-8 becomes U+FFFD. */
 export function parseJsonBody(bytes: Uint8Array): JsonObject {

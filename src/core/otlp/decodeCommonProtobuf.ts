@@ -1,5 +1,5 @@
 import { MAX_VALUE_DEPTH } from './decodeLimits';
-import type { AnyValue, InstrumentationScope, KeyValue, Resource } from './model';
+import type { AnyValue, InstrumentationScope, KeyValue, Resource } from '../../model/otlpTypes';
 import type { ProtobufReader } from './protobufReader';
 
 // Tags are `fieldNumber << 3 | wireType`; names index by field number for wrong-wire-type errors.

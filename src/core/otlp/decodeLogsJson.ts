@@ -2,7 +2,7 @@ import { parseJsonBody, readAnyValueJson, readKeyValuesJson, readResourceJson, r
 import type { JsonObject } from './jsonFields';
 import { arrayAt, enumAt, fixed64At, idAt, objectAt, stringAt, uint32At } from './jsonFields';
 import { listItemPath, memberPath, readWithPathsOnFailure } from './jsonPath';
-import type { ExportLogsServiceRequest, OtlpLogRecord, ResourceLogs, ScopeLogs } from './model';
+import type { ExportLogsServiceRequest, OtlpLogRecord, ResourceLogs, ScopeLogs } from '../../model/otlpTypes';
 import { isEmptyValue } from './values';
 
 /** `SEVERITY_NUMBER_TRACE` = 1 … `SEVERITY_NUMBER_FATAL4` = 24, four steps per level. */

@@ -8,7 +8,7 @@ import type {
   Resource,
   ResourceLogs,
   ScopeLogs,
-} from './model';
+} from '../../model/otlpTypes';
 import { ProtobufReader } from './protobufReader';
 import { isEmptyValue } from './values';
 

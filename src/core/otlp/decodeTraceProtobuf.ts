@@ -10,7 +10,7 @@ import type {
   Resource,
   ResourceSpans,
   ScopeSpans,
-} from './model';
+} from '../../model/otlpTypes';
 import { ProtobufReader } from './protobufReader';
 
 // Field names by number, for wrong-wire-type errors (opentelemetry/proto/trace/v1/trace.proto).

@@ -1,5 +1,5 @@
 import type { OtlpWireFormat } from './decode';
-import type { PartialSuccess } from './model';
+import type { PartialSuccess } from '../../model/otlpTypes';
 
 export type OtlpSignal = 'traces' | 'logs';
 

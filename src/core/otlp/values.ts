@@ -1,5 +1,5 @@
-import type { AnyValue, KeyValue } from './model';
-import type { AttributeValue, Attributes } from '../../protocol/model';
+import type { AnyValue, KeyValue } from '../../model/otlpTypes';
+import type { AttributeValue, Attributes } from '../../model/traceTypes';
 
 /** Converts an OTLP value to plain JSON. int64 stays a number while exact, else a decimal string. */
 export function anyValueToJson(value: AnyValue | undefined): AttributeValue {

@@ -12,7 +12,7 @@ import { OtlpDecodeError } from '../otlp/decodeError';
 import { LOGS_EXPORT_PATH, rawExportService, TRACE_EXPORT_PATH } from '../otlp/grpcServices';
 import { decodeLogsRequest, decodeTraceRequest } from '../otlp/decode';
 import { encodeExportResponse } from '../otlp/encodeResponse';
-import type { PartialSuccess } from '../otlp/model';
+import type { PartialSuccess } from '../../model/otlpTypes';
 import type { IngestSink } from './ingestSink';
 import { toListenError } from './listenError';
 

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { LoupeApi } from '../../protocol/api';
+import type { LoupeApi } from '../../model/api';
 import { handleApiRequest, isTraceStreamRequest } from '../server/restApi';
 import { serveStatic } from '../server/staticFiles';
 import { openTraceStream, type TraceStreamOptions } from '../server/traceStream';

@@ -1,4 +1,4 @@
-import type { ExportLogsServiceRequest, ExportTraceServiceRequest, PartialSuccess } from '../otlp/model';
+import type { ExportLogsServiceRequest, ExportTraceServiceRequest, PartialSuccess } from '../../model/otlpTypes';
 
 /**
  * Where receivers hand decoded OTLP requests. Receivers only decode and answer the sender;

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { OtlpDecodeError } from '../otlp/decodeError';
 import { decodeLogsRequest, decodeTraceRequest, type OtlpWireFormat } from '../otlp/decode';
 import { encodeErrorStatus, encodeExportResponse, type OtlpSignal } from '../otlp/encodeResponse';
-import type { PartialSuccess } from '../otlp/model';
+import type { PartialSuccess } from '../../model/otlpTypes';
 import type { IngestSink } from './ingestSink';
 import { RequestAbortedError, RequestBodyError, readRequestBody } from './requestBody';
 

@@ -1,5 +1,5 @@
-import type { LoupeApi } from '../../protocol/api';
-import type { TraceQuery } from '../../protocol/model';
+import type { LoupeApi } from '../../model/api';
+import type { TraceQuery } from '../../model/traceTypes';
 import { OtlpDecodeError } from '../otlp/decodeError';
 import { decodeTraceRequest } from '../otlp/decode';
 

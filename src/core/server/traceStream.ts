@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { LoupeApi } from '../../protocol/api';
-import type { TraceChange } from '../../protocol/model';
+import type { LoupeApi } from '../../model/api';
+import type { TraceChange } from '../../model/traceTypes';
 
 export interface TraceStreamOptions {
   /** A comment line this often keeps proxies and idle timers from closing the stream. */

@@ -4,7 +4,7 @@ import { TextFile } from 'lowdb/node';
 import { PersistenceError, errnoOf } from './persistenceError';
 import type { StoreMeta } from './storeMeta';
 import { defaultStoreMeta, findStoreMetaProblem } from './storeMeta';
-import type { StoredTrace } from './storedTrace';
+import type { StoredTrace } from '../../model/storedTrace';
 import { findStoredTraceProblem } from './storedTraceShape';
 import { corruptFilePath, isTempFileName, isTraceFileName, metaPath, traceFileName, tracesDir } from './storeLayout';
 import { runConcurrently } from './runConcurrently';

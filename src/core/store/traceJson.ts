@@ -1,4 +1,4 @@
-import type { StoredTrace } from './storedTrace';
+import type { StoredTrace } from '../../model/storedTrace';
 import { encodeUtf8 } from './storeFiles';
 
 /** Spans serialized per turn of the event loop (a few milliseconds of work). */

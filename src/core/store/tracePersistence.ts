@@ -5,7 +5,7 @@ import type { StoreLoadResult } from './storeLoader';
 import { loadStore } from './storeLoader';
 import type { StoreMeta } from './storeMeta';
 import { defaultStoreMeta } from './storeMeta';
-import type { StoredTrace } from './storedTrace';
+import type { StoredTrace } from '../../model/storedTrace';
 import { isTempFileName, isTraceFileName, metaPath, traceFilePath, tracesDir } from './storeLayout';
 import { traceJsonBytes } from './traceJson';
 import { unlinkIfPresent, writeTextFile } from './storeFiles';

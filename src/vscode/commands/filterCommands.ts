@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { filterChoices } from '../../../webview/list/traceListModel';
+import { filterChoices } from '../../model/traceListModel';
 import { describeFilter, isFilterActive, type TraceFilter } from '../model/traceFilter';
 import type { TracesTreeProvider } from '../tree/tracesTreeProvider';
 import { registerSafeCommand } from './safeCommand';

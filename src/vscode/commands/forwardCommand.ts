@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import type { ForwardResult } from '../../core/forward/forwardResult';
-import type { ForwardTarget } from '../../core/forward/forwardTarget';
+import type { ForwardResult } from '../../model/forwardResult';
+import type { ForwardTarget } from '../../model/forwardTarget';
 import type { EngineConnection } from '../engine/engineConnection';
 import { inertMessageText } from '../model/markdownText';
 import type { TracesTreeProvider } from '../tree/tracesTreeProvider';

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { decodeTraceRequest } from '../../core/otlp/decode';
-import type { ExportTraceServiceRequest } from '../../core/otlp/model';
-import type { LoupeApi } from '../../protocol/api';
+import type { ExportTraceServiceRequest } from '../../model/otlpTypes';
+import type { LoupeApi } from '../../model/api';
 import type { TracePanels } from '../panels/tracePanels';
 import type { SourceNavigator } from '../source/sourceNavigator';
 import { inertMessageText } from '../model/markdownText';

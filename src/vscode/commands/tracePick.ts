@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { TraceSummary } from '../../protocol/model';
+import type { TraceSummary } from '../../model/traceTypes';
 import { inertLabelText } from '../model/markdownText';
 import { traceItemText } from '../model/treeItemText';
 import type { TracesTreeProvider } from '../tree/tracesTreeProvider';

@@ -1,6 +1,6 @@
-import type { LoupeApi, Unsubscribe } from '../../protocol/api';
-import type { TraceChange, TraceQuery } from '../../protocol/model';
-import type { ExportTraceServiceRequest } from '../../core/otlp/model';
+import type { LoupeApi, Unsubscribe } from '../../model/api';
+import type { TraceChange, TraceQuery } from '../../model/traceTypes';
+import type { ExportTraceServiceRequest } from '../../model/otlpTypes';
 
 /**
  * A `LoupeApi` whose engine can be swapped underneath (this window's own engine thread, or another

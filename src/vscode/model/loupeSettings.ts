@@ -1,7 +1,7 @@
 import { DEFAULT_REDACT_PATTERNS, compileRedactPattern } from '../../core/engine/redaction';
-import { DEFAULT_FORWARD_TARGETS, validateForwardTarget, type ForwardTarget } from '../../core/forward/forwardTarget';
+import { DEFAULT_FORWARD_TARGETS, validateForwardTarget, type ForwardTarget } from '../../model/forwardTarget';
 import type { PriceOverride } from '../../core/genai/pricing';
-import type { WorkerRuntimeOptions } from '../../core/worker/workerProtocol';
+import type { WorkerRuntimeOptions } from '../../core/host/workerProtocol';
 
 /** The `loupe.*` settings after validation; every value is usable as it is. */
 export interface LoupeSettings {

@@ -1,4 +1,4 @@
-import { revealInvisible } from '../../../webview/format/revealInvisible';
+import { revealInvisible } from '../../model/revealInvisible';
 
 const DEFAULT_MAX_CHARS = 300;
 

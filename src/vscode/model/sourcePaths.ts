@@ -1,6 +1,6 @@
-import { parseStackFrames } from '../../core/genai/stackFrames';
-import type { CodeLocation } from '../../protocol/model';
-import { isRevealablePath } from '../../protocol/webviewMessages';
+import { parseStackFrames } from '../../model/stackFrames';
+import type { CodeLocation } from '../../model/traceTypes';
+import { isRevealablePath } from '../../model/webviewMessages';
 
 /** Path segments, whatever the separator: `C:\a\b.py` and `/a/b.py` both end in `a`, `b.py`. */
 export function pathSegments(filePath: string): string[] {

@@ -1,4 +1,4 @@
-import type { SpanKind } from '../../protocol/model';
+import type { SpanKind } from '../../model/traceTypes';
 
 /** The codicon shown for each kind of span (https://microsoft.github.io/vscode-codicons/). */
 export const SPAN_KIND_ICONS: Record<SpanKind, string> = {

@@ -1,7 +1,7 @@
 import { isLoopbackBind } from '../../core/receiver/hostCheck';
 import type { ConnectionState } from '../engine/engineConnection';
-import type { StoreStats, TraceSummary } from '../../protocol/model';
-import { formatCost, formatCount } from '../../../webview/format/formatValues';
+import type { StoreStats, TraceSummary } from '../../model/traceTypes';
+import { formatCost, formatCount } from '../../model/formatValues';
 
 export interface StatusInput {
   state: ConnectionState;

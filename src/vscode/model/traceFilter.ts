@@ -1,5 +1,5 @@
-import { matchesQuery } from '../../core/engine/traceQuery';
-import type { TraceQuery, TraceSummary } from '../../protocol/model';
+import { matchesQuery } from '../../model/traceQuery';
+import type { TraceQuery, TraceSummary } from '../../model/traceTypes';
 
 /** What the Traces view is narrowed to; every part is optional and they combine. */
 export interface TraceFilter {

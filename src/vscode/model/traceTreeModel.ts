@@ -1,5 +1,5 @@
-import { compareNewestFirst } from '../../core/engine/traceQuery';
-import type { CodeLocation, Span, SpanKind, SpanStatus, TokenCounts, TraceChange, TraceDetail, TraceSummary } from '../../protocol/model';
+import { compareNewestFirst } from '../../model/traceQuery';
+import type { CodeLocation, Span, SpanKind, SpanStatus, TokenCounts, TraceChange, TraceDetail, TraceSummary } from '../../model/traceTypes';
 import { traceMatchesFilter, type TraceFilter } from './traceFilter';
 
 /** What the tree keeps of a span: enough for its row, tooltip and commands, none of its messages. */

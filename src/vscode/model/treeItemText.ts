@@ -1,5 +1,5 @@
-import type { TraceSummary } from '../../protocol/model';
-import { formatAge, formatCost, formatDateTime, formatDuration, formatTokens, formatCount } from '../../../webview/format/formatValues';
+import type { TraceSummary } from '../../model/traceTypes';
+import { formatAge, formatCost, formatDateTime, formatDuration, formatTokens, formatCount } from '../../model/formatValues';
 import { markdownText } from './markdownText';
 import { SPAN_KIND_ICONS, SPAN_KIND_LABELS } from './spanKindIcons';
 import type { SpanNode } from './traceTreeModel';

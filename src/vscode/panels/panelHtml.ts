@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import type { WebviewView } from '../../protocol/webviewMessages';
-import { webviewShellHtml } from '../../../webview/htmlShell';
+import type { WebviewView } from '../../model/webviewMessages';
+import { webviewShellHtml } from '../../model/htmlShell';
 
 /** The only folder a trace panel may load from: the bundled UI. */
 export function webviewRoot(extensionUri: vscode.Uri): vscode.Uri {

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import type { LoupeApi } from '../../protocol/api';
-import type { CodeLocation, TraceChange } from '../../protocol/model';
+import type { LoupeApi } from '../../model/api';
+import type { CodeLocation, TraceChange } from '../../model/traceTypes';
 import {
   isWebviewToHostMessage,
   isWebviewView,
@@ -8,8 +8,8 @@ import {
   type WebviewRequest,
   type WebviewResponse,
   type WebviewView,
-} from '../../protocol/webviewMessages';
-import { answerWebviewRequest } from '../../protocol/webviewRequests';
+} from '../../model/webviewMessages';
+import { answerWebviewRequest } from '../../model/webviewRequests';
 import { inertMessageText } from '../model/markdownText';
 import { panelHtml, panelOptions } from './panelHtml';
 

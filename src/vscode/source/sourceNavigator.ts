@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { CodeLocation } from '../../protocol/model';
-import { isRevealablePath } from '../../protocol/webviewMessages';
+import type { CodeLocation } from '../../model/traceTypes';
+import { isRevealablePath } from '../../model/webviewMessages';
 import { inertMessageText } from '../model/markdownText';
 import { baseName, bestSuffixMatch, bestSymbol, describeMissingSource, symbolNameOf } from '../model/sourcePaths';
 

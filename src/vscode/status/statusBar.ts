@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { StoreStats } from '../../protocol/model';
+import type { StoreStats } from '../../model/traceTypes';
 import type { EngineConnection } from '../engine/engineConnection';
 import { markdownText } from '../model/markdownText';
 import { costSince, startOfToday, statusView, type StatusView } from '../model/statusView';

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { MAX_TRACE_LIMIT } from '../../core/server/restApi';
-import type { LoupeApi } from '../../protocol/api';
-import type { TraceChange } from '../../protocol/model';
+import type { LoupeApi } from '../../model/api';
+import type { TraceChange } from '../../model/traceTypes';
 import { inertMessageText } from '../model/markdownText';
 import { sourceLocationOf } from '../model/sourcePaths';
 import { isFilterActive, type TraceFilter } from '../model/traceFilter';

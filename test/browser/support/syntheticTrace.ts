@@ -1,4 +1,4 @@
-import type { ExportTraceServiceRequest, KeyValue, OtlpSpan } from '../../../src/core/otlp/model';
+import type { ExportTraceServiceRequest, KeyValue, OtlpSpan } from '../../../src/model/otlpTypes';
 
 /** Deterministic pseudo-random numbers (mulberry32) so a synthetic trace is the same every run. */
 function random(seed: number): () => number {

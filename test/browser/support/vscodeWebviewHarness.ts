@@ -3,11 +3,11 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { extname, join, normalize } from 'node:path';
 import type { Page } from 'playwright-core';
-import type { WebviewView } from '../../../src/protocol/webviewMessages';
-import { isWebviewToHostMessage, type HostToWebviewMessage, type WebviewToHostMessage } from '../../../src/protocol/webviewMessages';
-import { HttpLoupe } from '../../../src/core/client/httpLoupe';
-import { answerWebviewRequest } from '../../../src/protocol/webviewRequests';
-import { webviewShellHtml } from '../../../webview/htmlShell';
+import type { WebviewView } from '../../../src/model/webviewMessages';
+import { isWebviewToHostMessage, type HostToWebviewMessage, type WebviewToHostMessage } from '../../../src/model/webviewMessages';
+import { HttpLoupe } from '../../../src/core/host/httpLoupe';
+import { answerWebviewRequest } from '../../../src/model/webviewRequests';
+import { webviewShellHtml } from '../../../src/model/htmlShell';
 
 const WEBVIEW_DIST = join(__dirname, '..', '..', '..', 'dist', 'webview');
 const TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.ttf': 'font/ttf', '.map': 'application/json' };

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { probeLoupe } from '../../../src/core/receiver/probeLoupe';
+import { probeLoupe } from '../../../src/core/host/probeLoupe';
 import { EXTENSION_ID, listeningPorts, loupe } from './loupeHarness';
 
 describe('extension activation', () => {

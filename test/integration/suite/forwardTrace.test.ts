@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
 import type { TracerProvider } from '@opentelemetry/sdk-trace';
 import * as vscode from 'vscode';
-import type { ForwardResult } from '../../../src/core/forward/forwardResult';
-import { LoupeRuntime } from '../../../src/core/runtime/loupeRuntime';
+import type { ForwardResult } from '../../../src/model/forwardResult';
+import { LoupeRuntime } from '../../../src/core/host/loupeRuntime';
 import type { LoupeExtensionApi } from '../../../src/vscode/extension';
 import { agentProvider, loupe, sendRun, traceInTree, waitFor, type SentRun } from './loupeHarness';
 

@@ -1,10 +1,10 @@
 import * as assert from 'node:assert/strict';
 import type { TracerProvider } from '@opentelemetry/sdk-trace';
 import * as vscode from 'vscode';
-import type { Span, TraceDetail } from '../../../src/protocol/model';
+import type { Span, TraceDetail } from '../../../src/model/traceTypes';
 import type { LoupeExtensionApi } from '../../../src/vscode/extension';
 import type { PanelExchange } from '../../../src/vscode/panels/tracePanels';
-import { fromWaterfallColumns, type WaterfallColumns } from '../../../src/protocol/waterfallColumns';
+import { fromWaterfallColumns, type WaterfallColumns } from '../../../src/model/waterfallColumns';
 import { agentProvider, loupe, sendRun, traceInTree, waitFor, type SentRun } from './loupeHarness';
 
 function loupeWebviewTabs(): vscode.Tab[] {

@@ -1,7 +1,7 @@
 import { describeSpan } from '../../../src/core/genai/describeSpan';
 import { PriceBook } from '../../../src/core/genai/pricing';
 import type { SpanFacts } from '../../../src/core/genai/spanFacts';
-import type { StoredTrace } from '../../../src/core/store/storedTrace';
+import type { StoredTrace } from '../../../src/model/storedTrace';
 import { makeSpan, NO_CONTEXT, otlpAttributes, type SpanSpec } from '../genai/spanBuilder';
 
 export const pricing = new PriceBook();

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { HttpLoupe } from '../../../src/core/client/httpLoupe';
-import { LoupeRuntime } from '../../../src/core/runtime/loupeRuntime';
-import type { TraceChange } from '../../../src/protocol/model';
+import { HttpLoupe } from '../../../src/core/host/httpLoupe';
+import { LoupeRuntime } from '../../../src/core/host/loupeRuntime';
+import type { TraceChange } from '../../../src/model/traceTypes';
 import { hexId, span, traceRequest } from '../../support/otlpBuilders';
 
 /** What the REST API can carry: JSON drops undefined fields. */

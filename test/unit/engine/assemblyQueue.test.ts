@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { ASSEMBLY_CHUNK_SPANS, AssemblyQueue, chunksOf } from '../../../src/core/engine/assemblyQueue';
-import type { ExportTraceServiceRequest } from '../../../src/core/otlp/model';
+import type { ExportTraceServiceRequest } from '../../../src/model/otlpTypes';
 import { hexId, span, str } from '../../support/otlpBuilders';
 
 /** Two resources, the second with two scopes, spans of two traces interleaved. */

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { TraceEngine, type PersistencePort } from '../../../src/core/engine/traceEngine';
-import type { StoredTrace } from '../../../src/core/store/storedTrace';
+import type { StoredTrace } from '../../../src/model/storedTrace';
 import { hexId, span, traceRequest } from '../../support/otlpBuilders';
 
 /** A store that only records which traces were marked for writing. */

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TraceEngine } from '../../../src/core/engine/traceEngine';
 import { TracePersistence } from '../../../src/core/store/tracePersistence';
-import type { TraceSummary } from '../../../src/protocol/model';
+import type { TraceSummary } from '../../../src/model/traceTypes';
 import { hexId, logsRequest, span, str, traceRequest } from '../../support/otlpBuilders';
 
 describe('TraceEngine with a store folder', () => {

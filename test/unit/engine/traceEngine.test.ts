@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { TraceEngine } from '../../../src/core/engine/traceEngine';
-import type { TraceChange } from '../../../src/protocol/model';
+import type { TraceChange } from '../../../src/model/traceTypes';
 import { hexId, logsRequest, span, str, traceRequest } from '../../support/otlpBuilders';
 
 describe('TraceEngine', () => {

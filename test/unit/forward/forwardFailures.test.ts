@@ -1,9 +1,9 @@
 import { deepStrictEqual, ok, strictEqual } from 'node:assert';
 import { status as GrpcStatus } from '@grpc/grpc-js';
-import type { ForwardError, ForwardResult } from '../../../src/core/forward/forwardResult';
+import type { ForwardError, ForwardResult } from '../../../src/model/forwardResult';
 import { forwardTrace } from '../../../src/core/forward/forwardTrace';
-import type { ForwardProtocol, ForwardTarget } from '../../../src/core/forward/forwardTarget';
-import type { ExportTraceServiceRequest } from '../../../src/core/otlp/model';
+import type { ForwardProtocol, ForwardTarget } from '../../../src/model/forwardTarget';
+import type { ExportTraceServiceRequest } from '../../../src/model/otlpTypes';
 import { otlpType } from '../otlp/protobufjsOtlpSchema';
 import { sdkTraceRequest } from './sdkTrace';
 import { closedPort, startBlackHole, startGrpcCapture, startHttpCapture, timed, type BlackHole } from './testServers';

@@ -6,7 +6,7 @@ import {
   traceUrlOf,
   validateForwardTarget,
   zipkinUrlOf,
-} from '../../../src/core/forward/forwardTarget';
+} from '../../../src/model/forwardTarget';
 
 describe('forward targets', () => {
   it('ships valid defaults for a local Jaeger (gRPC and HTTP) and Zipkin, clear of Loupe’s 4317/4318', () => {

@@ -1,4 +1,4 @@
-import type { AnyValue, ExportTraceServiceRequest, KeyValue, OtlpSpan, ResourceSpans } from '../../../src/core/otlp/model';
+import type { AnyValue, ExportTraceServiceRequest, KeyValue, OtlpSpan, ResourceSpans } from '../../../src/model/otlpTypes';
 import { jsonTextOf } from '../../../src/core/forward/attributeValues';
 
 /**

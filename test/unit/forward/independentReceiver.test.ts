@@ -1,5 +1,5 @@
 import { deepStrictEqual, ok, strictEqual } from 'node:assert';
-import type { ExportTraceServiceRequest } from '../../../src/core/otlp/model';
+import type { ExportTraceServiceRequest } from '../../../src/model/otlpTypes';
 import { forwardTrace } from '../../../src/core/forward/forwardTrace';
 import { decodeWithProtobufjs } from '../otlp/protobufjsCodec';
 import { otlpType } from '../otlp/protobufjsOtlpSchema';

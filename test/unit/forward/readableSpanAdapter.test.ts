@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { SpanKind } from '@opentelemetry/api';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { decodeTraceRequest } from '../../../src/core/otlp/decode';
-import type { ExportTraceServiceRequest, OtlpSpan } from '../../../src/core/otlp/model';
+import type { ExportTraceServiceRequest, OtlpSpan } from '../../../src/model/otlpTypes';
 import { toReadableSpans, UnforwardableTraceError } from '../../../src/core/forward/readableSpanAdapter';
 import { randomTraceRequest, SeededRandom } from '../otlp/randomOtlp';
 import { forwardedForm } from './forwardedForm';

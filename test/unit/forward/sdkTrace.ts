@@ -3,7 +3,7 @@ import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { decodeTraceRequest } from '../../../src/core/otlp/decode';
-import type { ExportTraceServiceRequest } from '../../../src/core/otlp/model';
+import type { ExportTraceServiceRequest } from '../../../src/model/otlpTypes';
 import { emitSampleSpans, REMOTE_PARENT } from '../receiver/sampleSpans';
 
 export const SDK_SERVICE_NAME = 'agent-under-test';

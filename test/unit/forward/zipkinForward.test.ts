@@ -1,6 +1,6 @@
 import { deepStrictEqual, fail, ok, strictEqual } from 'node:assert';
 import { forwardTrace } from '../../../src/core/forward/forwardTrace';
-import type { ExportTraceServiceRequest, OtlpSpan } from '../../../src/core/otlp/model';
+import type { ExportTraceServiceRequest, OtlpSpan } from '../../../src/model/otlpTypes';
 import { SDK_SERVICE_NAME, SDK_SPAN_COUNT, SDK_TRACE_ID, sdkTraceRequest } from './sdkTrace';
 import { startHttpCapture, type HttpCapture } from './testServers';
 

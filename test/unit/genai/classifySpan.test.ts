@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { describeSpan } from '../../../src/core/genai/describeSpan';
 import { PriceBook } from '../../../src/core/genai/pricing';
-import type { SpanKind } from '../../../src/protocol/model';
+import type { SpanKind } from '../../../src/model/traceTypes';
 import { makeSpan, NO_CONTEXT, type PlainAttributes } from './spanBuilder';
 
 const pricing = new PriceBook();

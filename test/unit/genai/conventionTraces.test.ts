@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { buildTraceDetail } from '../../../src/core/analysis/traceDetail';
 import { summarizeTrace } from '../../../src/core/analysis/traceSummary';
-import type { Span, TraceSummary } from '../../../src/protocol/model';
+import type { Span, TraceSummary } from '../../../src/model/traceTypes';
 import { buildTrace } from '../analysis/traceBuilder';
 import type { SpanSpec } from './spanBuilder';
 

@@ -5,7 +5,7 @@ import { buildTraceDetail } from '../../../src/core/analysis/traceDetail';
 import { PriceBook } from '../../../src/core/genai/pricing';
 import type { SpanFacts } from '../../../src/core/genai/spanFacts';
 import { nanosToMs } from '../../../src/core/otlp/values';
-import type { StoredTrace } from '../../../src/core/store/storedTrace';
+import type { StoredTrace } from '../../../src/model/storedTrace';
 import { factsOf, loadFixtureTraces } from './otlpFixtures';
 
 const pricing = new PriceBook();

@@ -9,7 +9,7 @@ import { OTLPLogExporter as ProtoLogExporter } from '@opentelemetry/exporter-log
 import { TraceEngine } from '../../../src/core/engine/traceEngine';
 import { HttpServer } from '../../../src/core/receiver/httpServer';
 import { GrpcReceiver } from '../../../src/core/receiver/grpcReceiver';
-import type { Span, TraceDetail } from '../../../src/protocol/model';
+import type { Span, TraceDetail } from '../../../src/model/traceTypes';
 
 export type Transport = 'http/protobuf' | 'grpc';
 

@@ -5,7 +5,7 @@ import { calcPrice } from '@pydantic/genai-prices';
 import { OpenAIInstrumentation } from '@arizeai/openinference-instrumentation-openai';
 import { setMetadata, setSession, setUser, traceAgent, traceTool } from '@arizeai/openinference-core';
 import type OpenAIType from 'openai';
-import type { Span } from '../../../src/protocol/model';
+import type { Span } from '../../../src/model/traceTypes';
 import { FakeOpenAiServer, GREETING, otherOpenAiCalls, RESPONSE_MODEL, TOOL_CALL_ID, USAGE, WEATHER_ANSWER } from './fakeOpenAiServer';
 import { LiveLoupeTelemetry } from './liveLoupeTelemetry';
 

@@ -4,7 +4,7 @@ import { metrics } from '@opentelemetry/api';
 import { calcPrice } from '@pydantic/genai-prices';
 import { OpenAIInstrumentation } from '@opentelemetry/instrumentation-openai';
 import type OpenAIType from 'openai';
-import type { Span } from '../../../src/protocol/model';
+import type { Span } from '../../../src/model/traceTypes';
 import {
   FakeOpenAiServer,
   otherOpenAiCalls,

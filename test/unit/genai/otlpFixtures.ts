@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ExportLogsServiceRequest, ExportTraceServiceRequest, InstrumentationScope, Resource } from '../../../src/core/otlp/model';
-import type { StoredLog, StoredSpan, StoredTrace } from '../../../src/core/store/storedTrace';
+import type { ExportLogsServiceRequest, ExportTraceServiceRequest, InstrumentationScope, Resource } from '../../../src/model/otlpTypes';
+import type { StoredLog, StoredSpan, StoredTrace } from '../../../src/model/storedTrace';
 import type { SpanFacts } from '../../../src/core/genai/spanFacts';
 import { describeSpan } from '../../../src/core/genai/describeSpan';
 import { decodeLogsRequest, decodeTraceRequest } from '../../../src/core/otlp/decode';

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { calcPrice } from '@pydantic/genai-prices';
 import { describeSpan } from '../../../src/core/genai/describeSpan';
 import { PriceBook } from '../../../src/core/genai/pricing';
-import type { TokenCounts } from '../../../src/protocol/model';
+import type { TokenCounts } from '../../../src/model/traceTypes';
 import { makeSpan, NO_CONTEXT, type PlainAttributes } from './spanBuilder';
 
 const T = Date.UTC(2026, 10, 21);

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { AttributeMap } from '../../../src/core/genai/attributeMap';
 import { readTokens } from '../../../src/core/genai/readTokens';
-import type { TokenCounts } from '../../../src/protocol/model';
+import type { TokenCounts } from '../../../src/model/traceTypes';
 import { otlpAttributes, type PlainAttributes } from './spanBuilder';
 
 function tokens(input: number, output: number, extra: Partial<TokenCounts> = {}): TokenCounts {

@@ -1,5 +1,5 @@
-import type { AnyValue, KeyValue, OtlpEvent } from '../../../src/core/otlp/model';
-import type { StoredLog, StoredSpan } from '../../../src/core/store/storedTrace';
+import type { AnyValue, KeyValue, OtlpEvent } from '../../../src/model/otlpTypes';
+import type { StoredLog, StoredSpan } from '../../../src/model/storedTrace';
 
 export type PlainValue = string | number | boolean | null | PlainValue[] | { [key: string]: PlainValue };
 export type PlainAttributes = Record<string, PlainValue>;

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { spanDetail } from '../../../src/core/genai/spanDetail';
-import type { Message } from '../../../src/protocol/model';
+import type { Message } from '../../../src/model/traceTypes';
 import { makeLog, makeSpan, NO_CONTEXT, type LogSpec, type SpanSpec } from './spanBuilder';
 
 function detail(spec: SpanSpec, logs: LogSpec[] = []) {

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { spanDetail } from '../../../src/core/genai/spanDetail';
-import type { Message } from '../../../src/protocol/model';
+import type { Message } from '../../../src/model/traceTypes';
 import { truncationMarker } from '../../../src/core/engine/ingestPolicy';
 import { makeSpan, NO_CONTEXT, type SpanSpec } from './spanBuilder';
 

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { firstUserFrame, isUserFile, parseStackFrames } from '../../../src/core/genai/stackFrames';
+import { firstUserFrame, isUserFile, parseStackFrames } from '../../../src/model/stackFrames';
 
 const NODE_STACK = `AI_APICallError: The model 'gpt-error-model' does not exist
     at /home/dev/agent-app/node_modules/@ai-sdk/provider-utils/dist/index.js:3194:14

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { spanDetail } from '../../../src/core/genai/spanDetail';
-import type { Span } from '../../../src/protocol/model';
+import type { Span } from '../../../src/model/traceTypes';
 import { makeSpan, NO_CONTEXT, type SpanSpec } from './spanBuilder';
 
 const cases: Array<[string, SpanSpec, Span['tool']]> = [

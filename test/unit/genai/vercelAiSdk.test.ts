@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { calcPrice } from '@pydantic/genai-prices';
 import { createOpenAI } from '@ai-sdk/openai';
 import { embed, embedMany, generateText, jsonSchema, stepCountIs, streamText, tool, type TelemetrySettings } from 'ai';
-import type { Span, TraceDetail, TraceSummary } from '../../../src/protocol/model';
+import type { Span, TraceDetail, TraceSummary } from '../../../src/model/traceTypes';
 import {
   ERROR_MODEL,
   FakeOpenAiServer,

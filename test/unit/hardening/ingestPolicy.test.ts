@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import type { AnyValue, KeyValue, OtlpLogRecord, OtlpSpan } from '../../../src/core/otlp/model';
+import type { AnyValue, KeyValue, OtlpLogRecord, OtlpSpan } from '../../../src/model/otlpTypes';
 import {
   IngestPolicy,
   MIN_MAX_ATTRIBUTE_BYTES,

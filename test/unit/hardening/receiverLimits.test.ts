@@ -7,7 +7,7 @@ import { TraceEngine, type EngineOptions } from '../../../src/core/engine/traceE
 import { GrpcReceiver } from '../../../src/core/receiver/grpcReceiver';
 import { HttpServer } from '../../../src/core/receiver/httpServer';
 import { TRUNCATED_ATTRIBUTES_KEY } from '../../../src/core/engine/ingestPolicy';
-import type { ExportTraceServiceRequest } from '../../../src/core/otlp/model';
+import type { ExportTraceServiceRequest } from '../../../src/model/otlpTypes';
 import { hexId, logsRequest, span, traceRequest } from '../../support/otlpBuilders';
 import { send } from '../receiver/httpClient';
 import { RawGrpcClient, readExportResponse, toJson, toProtobuf, TRACE_EXPORT_PATH, LOGS_EXPORT_PATH } from '../../hardening/otlpWire';

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { decodeLogsRequest, decodeTraceRequest } from '../../../src/core/otlp/decode';
-import type { ExportTraceServiceRequest, OtlpSpan } from '../../../src/core/otlp/model';
+import type { ExportTraceServiceRequest, OtlpSpan } from '../../../src/model/otlpTypes';
 
 const TRACE_ID = '5b8efff798038103d269b633813fc60c';
 const SPAN_ID = 'eee19b7ec3c1b174';

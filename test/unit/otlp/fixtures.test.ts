@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeLogsRequest, decodeTraceRequest } from '../../../src/core/otlp/decode';
-import type { AnyValue, KeyValue } from '../../../src/core/otlp/model';
+import type { AnyValue, KeyValue } from '../../../src/model/otlpTypes';
 import { canonicalFromSdkJson } from './canonicalOtlp';
 import { toProtobufjsObject } from './protobufjsCodec';
 import { otlpType } from './protobufjsOtlpSchema';

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import protobuf from 'protobufjs';
 import { decodeLogsRequest, decodeTraceRequest } from '../../../src/core/otlp/decode';
-import type { AnyValue, ExportTraceServiceRequest, OtlpSpan } from '../../../src/core/otlp/model';
+import type { AnyValue, ExportTraceServiceRequest, OtlpSpan } from '../../../src/model/otlpTypes';
 import { decodeWithProtobufjs, encodeShuffled, toProtobufjsObject } from './protobufjsCodec';
 import { otlpType } from './protobufjsOtlpSchema';
 import { SeededRandom, randomLogsRequest, randomTraceRequest, toOtlpJsonText } from './randomOtlp';

@@ -7,7 +7,7 @@ import type {
   OtlpLogRecord,
   OtlpSpan,
   Resource,
-} from '../../../src/core/otlp/model';
+} from '../../../src/model/otlpTypes';
 
 /** A small seeded PRNG (mulberry32), so every generated case can be reproduced from its seed. */
 export class SeededRandom {

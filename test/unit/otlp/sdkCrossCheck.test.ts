@@ -8,7 +8,7 @@ import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { decodeLogsRequest, decodeTraceRequest } from '../../../src/core/otlp/decode';
-import type { AnyValue, OtlpSpan } from '../../../src/core/otlp/model';
+import type { AnyValue, OtlpSpan } from '../../../src/model/otlpTypes';
 import { canonicalFromSdkJson } from './canonicalOtlp';
 
 const BYTES = Uint8Array.from([0, 1, 2, 250, 251, 252, 253, 254, 255]);

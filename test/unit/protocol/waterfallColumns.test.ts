@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeTraceRequest } from '../../../src/core/otlp/decode';
 import { TraceEngine } from '../../../src/core/engine/traceEngine';
-import type { WaterfallRow } from '../../../src/protocol/model';
-import { fromWaterfallColumns, WaterfallColumnsError, type WaterfallColumns } from '../../../src/protocol/waterfallColumns';
+import type { WaterfallRow } from '../../../src/model/traceTypes';
+import { fromWaterfallColumns, WaterfallColumnsError, type WaterfallColumns } from '../../../src/model/waterfallColumns';
 import { hexId, int, span, str, traceRequest } from '../../support/otlpBuilders';
 import { syntheticTraceRequest } from '../../browser/support/syntheticTrace';
 

@@ -4,7 +4,7 @@ import { createServer as createNetServer, type Server as NetServer, type Socket 
 import { TraceEngine } from '../../../src/core/engine/traceEngine';
 import { HttpServer } from '../../../src/core/receiver/httpServer';
 import { PortUnavailableError } from '../../../src/core/receiver/listenError';
-import { probeLoupe } from '../../../src/core/receiver/probeLoupe';
+import { probeLoupe } from '../../../src/core/host/probeLoupe';
 import { RecordingSink } from './recordingSink';
 
 function listen(server: Server | NetServer): Promise<number> {

@@ -1,4 +1,4 @@
-import type { ExportLogsServiceRequest, ExportTraceServiceRequest, PartialSuccess } from '../../../src/core/otlp/model';
+import type { ExportLogsServiceRequest, ExportTraceServiceRequest, PartialSuccess } from '../../../src/model/otlpTypes';
 import type { IngestSink } from '../../../src/core/receiver/ingestSink';
 
 /** An IngestSink that keeps every request it is handed, for tests to inspect. */

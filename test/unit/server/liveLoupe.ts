@@ -6,7 +6,7 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { TraceEngine } from '../../../src/core/engine/traceEngine';
 import { HttpServer } from '../../../src/core/receiver/httpServer';
 import type { TraceStreamOptions } from '../../../src/core/server/traceStream';
-import type { LoupeApi } from '../../../src/protocol/api';
+import type { LoupeApi } from '../../../src/model/api';
 import { emitSampleSpans } from '../receiver/sampleSpans';
 
 export const FIXTURES = join(__dirname, '..', '..', 'fixtures', 'otlp');

@@ -1,9 +1,9 @@
 import { deepStrictEqual, match, ok, strictEqual } from 'node:assert';
 import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
-import type { ExportTraceServiceRequest } from '../../../src/core/otlp/model';
-import type { Breakdown, Health, TraceDetail, TraceSummary, WaterfallRow } from '../../../src/protocol/model';
-import { fromWaterfallColumns } from '../../../src/protocol/waterfallColumns';
+import type { ExportTraceServiceRequest } from '../../../src/model/otlpTypes';
+import type { Breakdown, Health, TraceDetail, TraceSummary, WaterfallRow } from '../../../src/model/traceTypes';
+import { fromWaterfallColumns } from '../../../src/model/waterfallColumns';
 import { send, type HttpReply } from '../receiver/httpClient';
 import { spansById } from '../receiver/otlpCanonical';
 import { REMOTE_PARENT } from '../receiver/sampleSpans';

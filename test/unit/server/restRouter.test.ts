@@ -1,7 +1,7 @@
 import { deepStrictEqual, strictEqual } from 'node:assert';
 import { TraceEngine } from '../../../src/core/engine/traceEngine';
 import { handleApiRequest, isTraceStreamRequest, parseTraceQuery } from '../../../src/core/server/restApi';
-import type { LoupeApi } from '../../../src/protocol/api';
+import type { LoupeApi } from '../../../src/model/api';
 import { readFixture } from './liveLoupe';
 
 describe('REST router (no sockets)', () => {

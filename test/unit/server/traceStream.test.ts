@@ -1,7 +1,7 @@
 import { deepStrictEqual, ok, strictEqual } from 'node:assert';
 import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
-import type { LoupeApi } from '../../../src/protocol/api';
-import type { TraceChange } from '../../../src/protocol/model';
+import type { LoupeApi } from '../../../src/model/api';
+import type { TraceChange } from '../../../src/model/traceTypes';
 import type { TraceEngine } from '../../../src/core/engine/traceEngine';
 import { send } from '../receiver/httpClient';
 import { REMOTE_PARENT } from '../receiver/sampleSpans';

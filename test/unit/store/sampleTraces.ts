@@ -1,4 +1,4 @@
-import type { StoredSpan, StoredTrace } from '../../../src/core/store/storedTrace';
+import type { StoredSpan, StoredTrace } from '../../../src/model/storedTrace';
 
 /** Prompt size of the traces the crash-test writer produces (large, so kills land mid-write). */
 export const CRASH_PROMPT_BYTES = 4000;

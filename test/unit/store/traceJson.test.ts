@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import type { StoredSpan, StoredTrace } from '../../../src/core/store/storedTrace';
+import type { StoredSpan, StoredTrace } from '../../../src/model/storedTrace';
 import { SPANS_PER_SLICE, traceJsonBytes } from '../../../src/core/store/traceJson';
 import { hexId, span, str } from '../../support/otlpBuilders';
 

@@ -4,7 +4,7 @@ import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PersistenceError, PersistenceWriteEvent } from '../../../src/core/store/tracePersistence';
 import { TracePersistence } from '../../../src/core/store/tracePersistence';
-import type { StoredTrace } from '../../../src/core/store/storedTrace';
+import type { StoredTrace } from '../../../src/model/storedTrace';
 import { growSampleTrace, sampleTrace, sampleTraceId } from './sampleTraces';
 import { sleep, useTempDirs, waitUntil } from './storeTestDirs';
 

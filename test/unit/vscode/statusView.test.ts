@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import type { ConnectionState } from '../../../src/vscode/engine/engineConnection';
 import { costSince, startOfToday, statusView } from '../../../src/vscode/model/statusView';
-import type { TraceSummary } from '../../../src/protocol/model';
+import type { TraceSummary } from '../../../src/model/traceTypes';
 
 const STATS = { traces: 12, spans: 340, bytes: 0, evictedTraces: 0, evictedSpans: 0, droppedSpans: 0, rejectedSpans: 0 };
 const listening = (grpc: number, http: number): ConnectionState => ({

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { Marked } from 'marked';
-import type { TraceSummary } from '../../../src/protocol/model';
+import type { TraceSummary } from '../../../src/model/traceTypes';
 import { inertLabelText, inertMessageText, markdownText } from '../../../src/vscode/model/markdownText';
 import type { SpanNode } from '../../../src/vscode/model/traceTreeModel';
 import { spanTooltipMarkdown, traceTooltipMarkdown } from '../../../src/vscode/model/treeItemText';

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { TraceEngine } from '../../../src/core/engine/traceEngine';
-import type { OtlpSpan } from '../../../src/core/otlp/model';
-import type { TraceChange, TraceSummary } from '../../../src/protocol/model';
+import type { OtlpSpan } from '../../../src/model/otlpTypes';
+import type { TraceChange, TraceSummary } from '../../../src/model/traceTypes';
 import { describeFilter, isFilterActive } from '../../../src/vscode/model/traceFilter';
 import { nodeIdOf, TraceTreeModel, type TreeNodeRef } from '../../../src/vscode/model/traceTreeModel';
 import { spanItemText, traceItemText } from '../../../src/vscode/model/treeItemText';

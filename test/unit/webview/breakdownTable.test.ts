@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import type { BreakdownRow } from '../../../src/protocol/model';
+import type { BreakdownRow } from '../../../src/model/traceTypes';
 import { LATENCY_COLUMNS, USAGE_COLUMNS, nextSortOrder, sortBreakdownRows, topRows } from '../../../webview/breakdown/breakdownTable';
 
 function row(key: string, selfMs: number, extra: Partial<BreakdownRow> = {}): BreakdownRow {

@@ -8,8 +8,8 @@ import {
   formatDuration,
   formatShare,
   formatTokens,
-} from '../../../webview/format/formatValues';
-import { revealInvisible } from '../../../webview/format/revealInvisible';
+} from '../../../src/model/formatValues';
+import { revealInvisible } from '../../../src/model/revealInvisible';
 
 describe('formatting', () => {
   it('formats durations from nanoseconds to hours with three significant digits', () => {

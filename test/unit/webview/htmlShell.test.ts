@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { contentSecurityPolicy, webviewShellHtml } from '../../../webview/htmlShell';
+import { contentSecurityPolicy, webviewShellHtml } from '../../../src/model/htmlShell';
 
 const VS_CODE = {
   scriptUri: 'https://file+.vscode-resource.vscode-cdn.net/ext/dist/webview/main.js',

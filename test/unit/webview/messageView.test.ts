@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import type { Message } from '../../../src/protocol/model';
+import type { Message } from '../../../src/model/traceTypes';
 import { FOLD_CHARS, foldText, messageViews, prettyJson } from '../../../webview/details/messageView';
 import { attributeRows } from '../../../webview/details/attributeRows';
 

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
-import type { StoreStats, TraceChange, TraceSummary } from '../../../src/protocol/model';
-import { applyTraceChange, changeTouches, filterChoices } from '../../../webview/list/traceListModel';
+import type { StoreStats, TraceChange, TraceSummary } from '../../../src/model/traceTypes';
+import { applyTraceChange, changeTouches, filterChoices } from '../../../src/model/traceListModel';
 import { hashForView, viewFromHash } from '../../../webview/host/viewRoute';
 
 const STATS: StoreStats = { traces: 0, spans: 0, bytes: 0, evictedTraces: 0, evictedSpans: 0, droppedSpans: 0, rejectedSpans: 0 };

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TraceEngine } from '../../../src/core/engine/traceEngine';
 import { decodeTraceRequest } from '../../../src/core/otlp/decode';
-import { fromWaterfallColumns, readWaterfallColumns } from '../../../src/protocol/waterfallColumns';
+import { fromWaterfallColumns, readWaterfallColumns } from '../../../src/model/waterfallColumns';
 import {
   buildWaterfallModel,
   waterfallLayoutOf,

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { isHostToWebviewMessage, isWebviewToHostMessage, isWebviewView } from '../../../src/protocol/webviewMessages';
+import { isHostToWebviewMessage, isWebviewToHostMessage, isWebviewView } from '../../../src/model/webviewMessages';
 
 const traceId = '0af7651916cd43dd8448eb211c80319c';
 

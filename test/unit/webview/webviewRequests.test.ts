@@ -3,10 +3,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeTraceRequest } from '../../../src/core/otlp/decode';
 import { TraceEngine } from '../../../src/core/engine/traceEngine';
-import type { Span, TraceDetail, TraceSummary } from '../../../src/protocol/model';
-import { answerWebviewRequest } from '../../../src/protocol/webviewRequests';
-import { fromWaterfallColumns } from '../../../src/protocol/waterfallColumns';
-import type { WebviewRequest } from '../../../src/protocol/webviewMessages';
+import type { Span, TraceDetail, TraceSummary } from '../../../src/model/traceTypes';
+import { answerWebviewRequest } from '../../../src/model/webviewRequests';
+import { fromWaterfallColumns } from '../../../src/model/waterfallColumns';
+import type { WebviewRequest } from '../../../src/model/webviewMessages';
 
 const FIXTURE = join(__dirname, '..', '..', 'fixtures', 'otlp', 'b-openinference-openai.otlp.json');
 

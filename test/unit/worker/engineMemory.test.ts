@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { WorkerLoupe } from '../../../src/core/worker/workerLoupe';
+import { WorkerLoupe } from '../../../src/core/host/workerLoupe';
 import { buildEngineWorker } from '../../support/buildWorker';
 import { hexId, span, str, traceRequest } from '../../support/otlpBuilders';
 

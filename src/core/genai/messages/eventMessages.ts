@@ -1,5 +1,5 @@
-import type { Message } from '../../../protocol/model';
-import type { AnyValue, KeyValue } from '../../otlp/model';
+import type { Message } from '../../../model/traceTypes';
+import type { AnyValue, KeyValue } from '../../../model/otlpTypes';
 import { anyValueToJson } from '../../otlp/values';
 import { DETAIL_JSON_LIMIT, isRecord, jsonOrText } from '../jsonText';
 import { normalizeFinishReason } from '../readCallDetails';

@@ -1,4 +1,4 @@
-import type { Message } from '../../../protocol/model';
+import type { Message } from '../../../model/traceTypes';
 import { anyValueToJson } from '../../otlp/values';
 import type { AttributeMap } from '../attributeMap';
 import { DETAIL_JSON_LIMIT, isRecord, looksLikeJson, parseJsonText } from '../jsonText';

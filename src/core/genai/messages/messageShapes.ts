@@ -1,4 +1,4 @@
-import type { AttributeValue, Message, MessagePart } from '../../../protocol/model';
+import type { AttributeValue, Message, MessagePart } from '../../../model/traceTypes';
 import { DETAIL_JSON_LIMIT, isRecord, parseJsonText, parseTruncatedJsonArray } from '../jsonText';
 import { normalizeFinishReason } from '../readCallDetails';
 

@@ -1,4 +1,4 @@
-import type { Message, MessagePart, SpanKind } from '../../../protocol/model';
+import type { Message, MessagePart, SpanKind } from '../../../model/traceTypes';
 import { anyValueToJson } from '../../otlp/values';
 import type { AttributeMap } from '../attributeMap';
 import { DETAIL_JSON_LIMIT, parseJsonText } from '../jsonText';

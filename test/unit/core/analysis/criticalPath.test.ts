@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { criticalPath, criticalPathByIndex, criticalPathSpanIds, type CriticalPathSpan } from '../../../../src/core/analysis/criticalPath';
+import { criticalPath, criticalPathByIndex, criticalPathSpanIds, type CriticalPathSpan } from '../../../../src/model/criticalPath';
 
 function span(spanId: string, startTime: number, endTime: number, parentSpanId?: string): CriticalPathSpan {
   return { spanId, parentSpanId, startTime, endTime };

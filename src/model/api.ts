@@ -1,5 +1,5 @@
-import type { Breakdown, Health, Span, StoreStats, TraceChange, TraceDetail, TraceQuery, TraceSummary, WaterfallRow } from './model';
-import type { ExportTraceServiceRequest } from '../core/otlp/model';
+import type { Breakdown, Health, Span, StoreStats, TraceChange, TraceDetail, TraceQuery, TraceSummary, WaterfallRow } from './traceTypes';
+import type { ExportTraceServiceRequest } from './otlpTypes';
 
 export interface Unsubscribe {
   (): void;

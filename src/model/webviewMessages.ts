@@ -4,7 +4,7 @@
  * commands that need no answer, and receives notifications. The host must validate whatever the
  * webview sends with `isWebviewToHostMessage` before acting on it.
  */
-import type { Breakdown, CodeLocation, Span, TraceChange, TraceDetail, TraceQuery, TraceSummary } from './model';
+import type { Breakdown, CodeLocation, Span, TraceChange, TraceDetail, TraceQuery, TraceSummary } from './traceTypes';
 
 /** The questions the webview may ask, with the answer each gets (`null` for an unknown trace). */
 export interface WebviewRequests {

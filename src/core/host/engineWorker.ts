@@ -1,5 +1,5 @@
 import { parentPort } from 'node:worker_threads';
-import { LoupeRuntime, type ListenerState, type ReceiverStatus } from '../runtime/loupeRuntime';
+import { LoupeRuntime, type ListenerState, type ReceiverStatus } from './loupeRuntime';
 import { PortUnavailableError } from '../receiver/listenError';
 import { forwardTrace } from '../forward/forwardTrace';
 import {
@@ -10,7 +10,7 @@ import {
   type SerializedReceiverStatus,
   type ToWorker,
 } from './workerProtocol';
-import type { LoupeApi } from '../../protocol/api';
+import type { LoupeApi } from '../../model/api';
 
 // The engine thread: receivers, decoding, assembly and the store run here, so the thread that
 // started it (the VS Code extension host) never waits on ingest or on JSON serialization.

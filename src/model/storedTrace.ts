@@ -1,4 +1,4 @@
-import type { InstrumentationScope, OtlpLogRecord, OtlpSpan, Resource } from '../otlp/model';
+import type { InstrumentationScope, OtlpLogRecord, OtlpSpan, Resource } from './otlpTypes';
 
 /** A resource as kept, with the schema URL of the OTLP group it came in. */
 export type StoredResource = Resource & { schemaUrl?: string };

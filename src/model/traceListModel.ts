@@ -1,5 +1,5 @@
-import type { TraceChange, TraceQuery, TraceSummary } from '../../src/protocol/model';
-import { compareNewestFirst, matchesQuery } from '../../src/core/engine/traceQuery';
+import type { TraceChange, TraceQuery, TraceSummary } from './traceTypes';
+import { compareNewestFirst, matchesQuery } from './traceQuery';
 
 /** Distinct values offered by the list filters, from the traces in view. */
 export interface FilterChoices {

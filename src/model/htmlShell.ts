@@ -1,4 +1,4 @@
-import type { WebviewView } from '../src/protocol/webviewMessages';
+import type { WebviewView } from './webviewMessages';
 
 /** What a host fills in: resource URIs as the page may load them, and the CSP source for them. */
 export interface WebviewShellOptions {

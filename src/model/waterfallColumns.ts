@@ -1,4 +1,4 @@
-import { SPAN_KINDS, type SpanStatus, type WaterfallRow } from './model';
+import { SPAN_KINDS, type SpanStatus, type WaterfallRow } from './traceTypes';
 
 export const WATERFALL_COLUMNS_FORMAT = 'loupe.waterfall.columns/1';
 

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import type { LoupeApi, Unsubscribe } from '../../protocol/api';
+import type { LoupeApi, Unsubscribe } from '../../model/api';
 import type {
   Breakdown,
   Health,
@@ -10,11 +10,11 @@ import type {
   TraceQuery,
   TraceSummary,
   WaterfallRow,
-} from '../../protocol/model';
-import type { ExportTraceServiceRequest } from '../otlp/model';
+} from '../../model/traceTypes';
+import type { ExportTraceServiceRequest } from '../../model/otlpTypes';
 import type { PriceOverride } from '../genai/pricing';
-import type { ForwardTarget } from '../forward/forwardTarget';
-import type { ForwardResult } from '../forward/forwardResult';
+import type { ForwardTarget } from '../../model/forwardTarget';
+import type { ForwardResult } from '../../model/forwardResult';
 import type {
   ApiMethod,
   ControlMethod,

@@ -1,4 +1,4 @@
-import type { TraceQuery, TraceSummary } from '../../protocol/model';
+import type { TraceQuery, TraceSummary } from './traceTypes';
 
 export const DEFAULT_LIST_LIMIT = 1000;
 

@@ -1,5 +1,5 @@
 import { EventSource } from 'eventsource';
-import type { LoupeApi, Unsubscribe } from '../../protocol/api';
+import type { LoupeApi, Unsubscribe } from '../../model/api';
 import type {
   Breakdown,
   Health,
@@ -10,8 +10,8 @@ import type {
   TraceQuery,
   TraceSummary,
   WaterfallRow,
-} from '../../protocol/model';
-import type { ExportTraceServiceRequest } from '../otlp/model';
+} from '../../model/traceTypes';
+import type { ExportTraceServiceRequest } from '../../model/otlpTypes';
 
 export interface HttpLoupeOptions {
   /** Per request; a Loupe on this machine answers in milliseconds. Default 10 s. */

@@ -1,6 +1,6 @@
-import type { LoupeApi } from '../../protocol/api';
-import type { TraceChange } from '../../protocol/model';
-import type { RuntimeOptions } from '../runtime/loupeRuntime';
+import type { LoupeApi } from '../../model/api';
+import type { TraceChange } from '../../model/traceTypes';
+import type { RuntimeOptions } from './loupeRuntime';
 
 /** Options crossing into the engine thread: plain data, no callbacks. */
 export type WorkerRuntimeOptions = Omit<RuntimeOptions, 'onStoreError' | 'onStoreRecovered'>;

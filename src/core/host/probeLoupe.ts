@@ -1,5 +1,5 @@
 import { request as httpRequest } from 'node:http';
-import type { Health } from '../../protocol/model';
+import type { Health } from '../../model/traceTypes';
 
 const MAX_HEALTH_BYTES = 64 * 1024;
 
