@@ -83,7 +83,7 @@ async function main(): Promise<void> {
   const agent = AgentProcess.start();
   const samples: Sample[] = [];
   let sampler: NodeJS.Timeout | undefined;
-  let storeDir = loupe.storeDir!;
+  const storeDir = loupe.storeDir!;
   try {
     await agent.call({ cmd: 'prepare', templates: [['protobuf', SPANS_PER_TRACE]] });
     const started = performance.now();
@@ -219,7 +219,6 @@ async function main(): Promise<void> {
     await agent.stop();
     await loupe.loupe.close().catch(() => undefined);
     rmSync(storeDir, { recursive: true, force: true });
-    storeDir = '';
   }
 }
 

@@ -7,7 +7,6 @@ import { VsCodeHost, type VsCodeApi } from './host/vscodeHost';
 
 declare global {
   // Present only inside a VS Code webview.
-  // eslint-disable-next-line no-var
   var acquireVsCodeApi: (() => VsCodeApi) | undefined;
 }
 

@@ -95,7 +95,7 @@ const BIG_TRACE = 100_000;
 /** This thread's delay while a trace view asks the engine thread for a very large trace's waterfall (as the extension does: one columns string). */
 async function openBigTrace(server: ServerUnderTest): Promise<Delay & { ms: number }> {
   const { request, traceId } = syntheticTraceRequest({ spanCount: BIG_TRACE, seed: 3 });
-  await server.api!.importOtlp(request);
+  await server.api!.importOtlp(JSON.stringify(request));
   await server.api!.waterfallColumns(traceId); // once, so the measured call is not the first
   const histogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
   histogram.enable();

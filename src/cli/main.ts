@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { version } from '../../package.json';
-import { DEFAULT_REDACT_PATTERNS } from '../core/engine/redaction';
-import { isLoopbackBind } from '../core/receiver/hostCheck';
+import { DEFAULT_REDACT_PATTERNS } from '../model/redaction';
+import { isLoopbackBind } from '../model/hostNames';
 import { WorkerLoupe } from '../core/host/workerLoupe';
 import type { SerializedReceiverStatus } from '../core/host/workerProtocol';
 import { parseCli, USAGE, type ServeOptions } from './serveArgs';

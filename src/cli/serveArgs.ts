@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { findRedactPatternProblems } from '../core/engine/redaction';
+import { findRedactPatternProblems } from '../model/redaction';
 
 export interface ServeOptions {
   host: string;

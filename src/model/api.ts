@@ -1,37 +1,168 @@
+/**
+ * Everything a viewer can ask of a Loupe engine, declared once.
+ *
+ * Each entry of `API` names a query, its arguments and result, its REST route and whether the
+ * trace view (webview) may call it. From this table follow: the `LoupeApi` interface, the worker
+ * RPC (src/core/host/workerLoupe.ts), the REST router (src/core/server/restApi.ts), the HTTP
+ * client (apiClient.ts), the webview requests (webviewRequests.ts) and the delegating client of
+ * the extension. Adding a query is one entry here, its implementation in `TraceEngine`
+ * (src/core/engine/traceEngine.ts) and its view.
+ */
 import type { Breakdown, Health, Span, StoreStats, TraceChange, TraceDetail, TraceQuery, TraceSummary, WaterfallRow } from './traceTypes';
 import type { ExportTraceServiceRequest } from './otlpTypes';
+import { validateForwardTarget, type ForwardTarget } from './forwardTarget';
+import type { ForwardResult } from './forwardResult';
+import { bodyField, bodyText, route, spanIdParam, traceIdParam, traceQueryArg, viewRoute, type Route } from './apiRoutes';
+
+export const API = {
+  health: route<[], Health>({ verb: 'GET', path: '/api/health', args: [] }),
+  /** Counts of what was received, rejected, dropped and evicted. */
+  stats: route<[], StoreStats>({ verb: 'GET', path: '/api/stats', args: [] }),
+  /** Trace summaries, newest first. */
+  listTraces: viewRoute<[query?: TraceQuery], TraceSummary[]>({ verb: 'GET', path: '/api/traces', args: [traceQueryArg] }),
+  /** undefined when the trace is unknown (never stored, evicted or deleted). */
+  getTrace: viewRoute<[traceId: string], TraceDetail | undefined>({
+    verb: 'GET',
+    path: '/api/traces/{traceId}',
+    args: [traceIdParam('traceId')],
+    missing: unknownTrace,
+  }),
+  /** One span with its messages and roll-up, without building the detail of the whole trace. */
+  span: viewRoute<[traceId: string, spanId: string], Span | undefined>({
+    verb: 'GET',
+    path: '/api/traces/{traceId}/spans/{spanId}',
+    args: [traceIdParam('traceId'), spanIdParam('spanId')],
+    missing: (traceId, spanId) => `No span ${spanId} in trace ${traceId} (never received, evicted or deleted).`,
+  }),
+  waterfall: route<[traceId: string], WaterfallRow[] | undefined>({
+    verb: 'GET',
+    path: '/api/traces/{traceId}/waterfall',
+    args: [traceIdParam('traceId')],
+    missing: unknownTrace,
+  }),
+  /**
+   * The same rows as `WaterfallColumns` JSON text (see waterfallColumns.ts), built once per trace
+   * version. What viewers use: one string crosses threads and sockets far faster than 100,000 objects.
+   */
+  waterfallColumns: viewRoute<[traceId: string], string | undefined>({
+    verb: 'GET',
+    path: '/api/traces/{traceId}/waterfall',
+    when: { format: 'columns' },
+    args: [traceIdParam('traceId')],
+    answer: 'jsonText',
+    missing: unknownTrace,
+  }),
+  breakdown: viewRoute<[traceId: string], Breakdown | undefined>({
+    verb: 'GET',
+    path: '/api/traces/{traceId}/breakdown',
+    args: [traceIdParam('traceId')],
+    missing: unknownTrace,
+  }),
+  /** The same breakdown across every stored trace. */
+  overallBreakdown: viewRoute<[], Breakdown>({ verb: 'GET', path: '/api/breakdown', args: [] }),
+  exportOtlp: route<[traceId: string], ExportTraceServiceRequest | undefined>({
+    verb: 'GET',
+    path: '/api/traces/{traceId}/otlp',
+    args: [traceIdParam('traceId')],
+    missing: unknownTrace,
+  }),
+  /**
+   * Adds the spans of an OTLP/JSON export request (an imported capture), given as its JSON text so
+   * the engine validates it whichever face it came through. Malformed input fails with a 400.
+   */
+  importOtlp: route<[otlpJson: string], { traceIds: string[] }>({ verb: 'POST', path: '/api/import', args: [bodyText] }),
+  /**
+   * Sends a stored trace to an OTLP or Zipkin target; the engine encodes and delivers it. undefined
+   * when the trace is unknown; delivery failures are a `ForwardResult`, not an error.
+   */
+  forwardTrace: route<[traceId: string, target: ForwardTarget, options?: ForwardOptions], ForwardResult | undefined>({
+    verb: 'POST',
+    path: '/api/traces/{traceId}/forward',
+    args: [traceIdParam('traceId'), bodyField('target', validateForwardTarget), bodyField('options', checkForwardOptions)],
+    missing: unknownTrace,
+  }),
+  /** False when the trace is unknown. */
+  deleteTrace: route<[traceId: string], boolean>({
+    verb: 'DELETE',
+    path: '/api/traces/{traceId}',
+    args: [traceIdParam('traceId')],
+    answer: 'none',
+    missing: unknownTrace,
+  }),
+  clear: route<[], void>({ verb: 'DELETE', path: '/api/traces', args: [], answer: 'none' }),
+};
+
+export type ApiMethod = keyof typeof API;
+export type ApiArgs<M extends ApiMethod> = NonNullable<(typeof API)[M]['types']>['args'];
+export type ApiResult<M extends ApiMethod> = NonNullable<(typeof API)[M]['types']>['result'];
+
+/** The queries the trace view may make (the others change data or are for tools). */
+export type WebviewMethod = { [M in ApiMethod]: (typeof API)[M] extends { webview: true } ? M : never }[ApiMethod];
+
+export const API_METHODS = Object.keys(API) as readonly ApiMethod[];
+
+export function isApiMethod(name: unknown): name is ApiMethod {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(API, name);
+}
+
+export function isWebviewMethod(name: unknown): name is WebviewMethod {
+  return isApiMethod(name) && (API[name] as Route<never, unknown>).webview === true;
+}
+
+export type LoupeQueries = { [M in ApiMethod]: (...args: ApiArgs<M>) => Promise<ApiResult<M>> };
 
 export interface Unsubscribe {
   (): void;
 }
 
 /**
- * Everything a viewer can ask of a Loupe engine. One interface, several transports: in process
- * (tests, the REST API inside the engine thread), the engine thread seen from outside (the VS Code
- * extension and `loupe serve`), and HTTP + SSE (the browser UI, or a second VS Code window joining the first).
+ * One interface, several transports: in process (tests, the REST API inside the engine thread),
+ * the engine thread seen from outside (the VS Code extension and `loupe serve`), and HTTP + SSE
+ * (the browser UI, or a second VS Code window joining the first).
  */
-export interface LoupeApi {
-  health(): Promise<Health>;
-  stats(): Promise<StoreStats>;
-  listTraces(query?: TraceQuery): Promise<TraceSummary[]>;
-  /** undefined when the trace is unknown (never stored, evicted or deleted). */
-  getTrace(traceId: string): Promise<TraceDetail | undefined>;
-  /** One span with its messages and roll-up, without building the detail of the whole trace. */
-  span(traceId: string, spanId: string): Promise<Span | undefined>;
-  waterfall(traceId: string): Promise<WaterfallRow[] | undefined>;
+export interface LoupeApi extends LoupeQueries {
   /**
-   * The same rows as `WaterfallColumns` JSON text (see waterfallColumns.ts), built once per trace
-   * version. What viewers use: one string crosses threads and sockets far faster than 100,000 objects.
+   * Coalesced change notifications, the one streaming call: worker messages, Server-Sent Events at
+   * `TRACE_STREAM_PATH`, webview notifications. The listener is never called synchronously from ingest.
    */
-  waterfallColumns(traceId: string): Promise<string | undefined>;
-  breakdown(traceId: string): Promise<Breakdown | undefined>;
-  /** The same breakdown across every stored trace. */
-  overallBreakdown(): Promise<Breakdown>;
-  exportOtlp(traceId: string): Promise<ExportTraceServiceRequest | undefined>;
-  /** Adds the spans of an OTLP/JSON export request (an imported capture). Returns the trace ids touched. */
-  importOtlp(request: ExportTraceServiceRequest): Promise<string[]>;
-  deleteTrace(traceId: string): Promise<boolean>;
-  clear(): Promise<void>;
-  /** Coalesced change notifications; the listener is never called synchronously from ingest. */
   subscribe(listener: (change: TraceChange) => void): Unsubscribe;
+}
+
+export const TRACE_STREAM_PATH = '/api/traces/stream';
+
+/**
+ * A client whose every query goes through one `callQuery`: the worker RPC, the HTTP client and the
+ * extension's delegating client extend it, so a query added to `API` reaches them all with no code.
+ */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- see the interface below
+export abstract class ForwardingQueries {
+  protected abstract callQuery(method: ApiMethod, args: readonly unknown[]): Promise<unknown>;
+}
+for (const method of API_METHODS) {
+  Object.defineProperty(ForwardingQueries.prototype, method, {
+    value: function (this: ForwardingQueries, ...args: unknown[]) {
+      return this.callQuery(method, args);
+    },
+  });
+}
+// The methods above are defined from the table at load time; this tells the compiler they exist.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type
+export interface ForwardingQueries extends LoupeQueries {}
+
+/** How long a forward may take; the engine's default applies when absent. */
+export interface ForwardOptions {
+  timeoutMs?: number;
+}
+
+function checkForwardOptions(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'object' || value === null) return 'options must be an object.';
+  const { timeoutMs } = value as { timeoutMs?: unknown };
+  return timeoutMs === undefined || (typeof timeoutMs === 'number' && timeoutMs > 0 && timeoutMs <= 600_000)
+    ? undefined
+    : 'options.timeoutMs must be a number of milliseconds from 1 to 600000.';
+}
+
+function unknownTrace(traceId: string): string {
+  return `No trace ${traceId}: it was never received, or was evicted or deleted.`;
 }

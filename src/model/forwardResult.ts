@@ -41,8 +41,8 @@ export type ForwardResult =
 
 /** Server text as shown to the user: control characters out, whitespace collapsed, length capped. */
 export function tidyServerText(text: string, maxChars = 500): string {
-  // eslint-disable-next-line no-control-regex
   const clean = text
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what is removed
     .replace(/[\u0000-\u001f\u007f]+/g, ' ')
     .replace(/\s+/g, ' ')
     .trim();

@@ -4,36 +4,20 @@
  * commands that need no answer, and receives notifications. The host must validate whatever the
  * webview sends with `isWebviewToHostMessage` before acting on it.
  */
-import type { Breakdown, CodeLocation, Span, TraceChange, TraceDetail, TraceQuery, TraceSummary } from './traceTypes';
+import { isWebviewMethod, type WebviewMethod } from './api';
+import type { RouteRequest } from './apiRoutes';
+import { isSpanId, isTraceId } from './ids';
+import type { CodeLocation, TraceChange } from './traceTypes';
 
-/** The questions the webview may ask, with the answer each gets (`null` for an unknown trace). */
-export interface WebviewRequests {
-  listTraces: { params: TraceQuery; result: TraceSummary[] };
-  getTrace: { params: { traceId: string }; result: TraceDetail | null };
-  /** One span in full, without the rest of its trace (large traces open their spans this way). */
-  getSpan: { params: { traceId: string; spanId: string }; result: Span | null };
-  /** `WaterfallColumns` JSON text (one string crosses the webview boundary fastest). */
-  waterfall: { params: { traceId: string }; result: string | null };
-  breakdown: { params: { traceId: string }; result: Breakdown | null };
-  overallBreakdown: { params: Record<string, never>; result: Breakdown };
-}
-
-export type WebviewRequestMethod = keyof WebviewRequests;
-
-export const WEBVIEW_REQUEST_METHODS: readonly WebviewRequestMethod[] = [
-  'listTraces',
-  'getTrace',
-  'getSpan',
-  'waterfall',
-  'breakdown',
-  'overallBreakdown',
-];
-
-export interface WebviewRequest<M extends WebviewRequestMethod = WebviewRequestMethod> {
+/**
+ * A query of the `API` table the webview may make (`webview: true`), carried as the same text
+ * request the REST route reads, so the host checks it with the route's own argument readers.
+ */
+export interface WebviewRequest {
   type: 'request';
   id: number;
-  method: M;
-  params: WebviewRequests[M]['params'];
+  method: WebviewMethod;
+  request: RouteRequest;
 }
 
 /** Sent once the webview has loaded and listens; the host then sends what the panel should show. */
@@ -57,9 +41,8 @@ export interface OpenTraceCommand {
 export type WebviewCommand = ReadyCommand | RevealSourceCommand | OpenTraceCommand;
 export type WebviewToHostMessage = WebviewRequest | WebviewCommand;
 
-export type WebviewResponse<M extends WebviewRequestMethod = WebviewRequestMethod> =
-  | { type: 'response'; id: number; ok: true; result: WebviewRequests[M]['result'] }
-  | { type: 'response'; id: number; ok: false; error: string };
+export type WebviewResponse =
+  { type: 'response'; id: number; ok: true; result: unknown } | { type: 'response'; id: number; ok: false; error: string };
 
 /** A coalesced change in the store, forwarded as the engine reports it. */
 export interface TraceChangeNotification {
@@ -77,8 +60,6 @@ export type WebviewView = { page: 'trace'; traceId: string; spanId?: string } | 
 
 export type HostToWebviewMessage = WebviewResponse | TraceChangeNotification | ShowNotification;
 
-const TRACE_ID = /^[0-9a-f]{32}$/i;
-const SPAN_ID = /^[0-9a-f]{16}$/i;
 const MAX_TEXT = 4096;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -95,27 +76,6 @@ function isOptional<T>(value: unknown, check: (v: unknown) => v is T): boolean {
 
 function isPositiveInteger(value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value < 2 ** 31;
-}
-
-export function isTraceId(value: unknown): value is string {
-  return typeof value === 'string' && TRACE_ID.test(value);
-}
-
-export function isSpanId(value: unknown): value is string {
-  return typeof value === 'string' && SPAN_ID.test(value);
-}
-
-export function isTraceQuery(value: unknown): value is TraceQuery {
-  if (!isRecord(value)) return false;
-  const { limit, service, agent, model, status, q } = value;
-  return (
-    isOptional(limit, isPositiveInteger) &&
-    isOptional(service, isShortText) &&
-    isOptional(agent, isShortText) &&
-    isOptional(model, isShortText) &&
-    (status === undefined || status === 'error') &&
-    isOptional(q, isShortText)
-  );
 }
 
 /** A path an editor can open: not a URL or pseudo-location (`javascript:`, `node:internal/…`, `https://…`). */
@@ -142,28 +102,16 @@ export function isCodeLocation(value: unknown): value is CodeLocation {
   );
 }
 
-function hasTraceIdParams(params: unknown): boolean {
-  return isRecord(params) && isTraceId(params.traceId);
+function isRouteRequest(value: unknown): value is RouteRequest {
+  if (!isRecord(value) || !isRecord(value.params) || !Array.isArray(value.query)) return false;
+  const paramsOk = Object.values(value.params).every(isShortText);
+  const queryOk = value.query.every((pair) => Array.isArray(pair) && pair.length === 2 && isShortText(pair[0]) && isShortText(pair[1]));
+  return paramsOk && queryOk && value.body === undefined && value.contentType === undefined;
 }
-
-function hasSpanParams(params: unknown): boolean {
-  return isRecord(params) && isTraceId(params.traceId) && isSpanId(params.spanId);
-}
-
-const PARAM_CHECKS: { [M in WebviewRequestMethod]: (params: unknown) => boolean } = {
-  listTraces: isTraceQuery,
-  getTrace: hasTraceIdParams,
-  getSpan: hasSpanParams,
-  waterfall: hasTraceIdParams,
-  breakdown: hasTraceIdParams,
-  overallBreakdown: isRecord,
-};
 
 export function isWebviewRequest(value: unknown): value is WebviewRequest {
   if (!isRecord(value) || value.type !== 'request' || !isPositiveInteger(value.id)) return false;
-  const method = value.method;
-  if (typeof method !== 'string' || !(WEBVIEW_REQUEST_METHODS as readonly string[]).includes(method)) return false;
-  return PARAM_CHECKS[method as WebviewRequestMethod](value.params);
+  return isWebviewMethod(value.method) && isRouteRequest(value.request);
 }
 
 export function isWebviewCommand(value: unknown): value is WebviewCommand {

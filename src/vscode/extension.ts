@@ -37,6 +37,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<LoupeE
     staticDir: vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview').fsPath,
     version,
   };
+  // Assigned once the status bar exists; the store callbacks above it may fire before then.
+  // eslint-disable-next-line prefer-const
   let status: LoupeStatusBar | undefined;
   const events = {
     onStoreError: (message: string) => status?.setStoreProblem(message),

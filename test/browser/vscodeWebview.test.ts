@@ -52,7 +52,7 @@ describe('trace view as a VS Code webview (postMessage host, nonce CSP)', functi
     await page.waitForSelector(`.trace-page[data-trace-id="${sent.traceId}"][data-state=ready]`);
     assert.equal(await visibleRowCount(page), sent.spanCount);
     assert.equal(harness.received[0]?.type, 'ready');
-    assert.ok(harness.received.some((m) => m.type === 'request' && m.method === 'waterfall'));
+    assert.ok(harness.received.some((m) => m.type === 'request' && m.method === 'waterfallColumns'));
     assert.deepEqual(harness.rejected, []);
     // Inside VS Code there is no "back to the list" button: the sidebar tree is the list.
     assert.equal(await page.locator('.back-button').count(), 0);

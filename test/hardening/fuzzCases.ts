@@ -261,7 +261,7 @@ const HOSTILE_KINDS: CaseMaker[] = [
     const depth = 1_000 + r.int(60_000);
     return g.jsonCase('deep brackets', 'traces', `{"resourceSpans":${'['.repeat(depth)}${']'.repeat(r.chance(0.5) ? depth : 0)}}`, [400]);
   },
-  (g, r, t) => {
+  (g, r) => {
     // A span name or string value that is not UTF-8: decoded leniently (U+FFFD), never refused.
     const request = buildTrace(r.int(2 ** 31), 0, 1, 0).request;
     request.resourceSpans[0].scopeSpans[0].spans[0].name = 'MARKER-NAME';

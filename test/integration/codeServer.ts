@@ -97,7 +97,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
     return { origin, authority: new URL(origin).host, logPath, logTail, stop };
   } catch (error) {
     await stop();
-    throw new Error(`${(error as Error).message}\n--- code-server log (tail) ---\n${logTail()}`);
+    throw new Error(`${(error as Error).message}\n--- code-server log (tail) ---\n${logTail()}`, { cause: error });
   }
 }
 

@@ -1,5 +1,6 @@
-import type { Breakdown, CodeLocation, Span, TraceChange, TraceDetail, TraceQuery, TraceSummary } from '../../src/model/traceTypes';
-import type { WaterfallColumns } from '../../src/model/waterfallColumns';
+import type { CodeLocation, TraceChange, TraceQuery, TraceSummary } from '../../src/model/traceTypes';
+import { readWaterfallColumns, type WaterfallColumns } from '../../src/model/waterfallColumns';
+import type { ApiArgs, ApiResult, WebviewMethod } from '../../src/model/api';
 import type { WebviewView } from '../../src/model/webviewMessages';
 import type { Host, PersistedUiState } from '../host/host';
 
@@ -25,35 +26,25 @@ export class Actions {
     return this.host.kind === 'vscode';
   }
 
+  /** Any query the trace view may make; the methods below add what a page needs on top. */
+  query<M extends WebviewMethod>(method: M, ...args: ApiArgs<M>): Promise<ApiResult<M>> {
+    return this.host.query(method, ...args);
+  }
+
   listTraces(query: TraceQuery): Promise<TraceSummary[]> {
-    return this.host.listTraces(query);
+    return this.host.query('listTraces', query);
   }
 
   /** One trace's summary without loading its spans (the list answers for the id). */
   async traceSummary(traceId: string): Promise<TraceSummary | undefined> {
-    const found = await this.host.listTraces({ q: traceId, limit: 20 });
+    const found = await this.host.query('listTraces', { q: traceId, limit: 20 });
     return found.find((summary) => summary.traceId === traceId);
   }
 
-  loadTrace(traceId: string): Promise<TraceDetail | undefined> {
-    return this.host.getTrace(traceId);
-  }
-
-  /** One span in full; throws SpanLookupUnsupported when only whole traces can be loaded. */
-  loadSpan(traceId: string, spanId: string): Promise<Span | undefined> {
-    return this.host.getSpan(traceId, spanId);
-  }
-
-  loadWaterfall(traceId: string): Promise<WaterfallColumns | undefined> {
-    return this.host.waterfall(traceId);
-  }
-
-  loadBreakdown(traceId: string): Promise<Breakdown | undefined> {
-    return this.host.breakdown(traceId);
-  }
-
-  loadOverallBreakdown(): Promise<Breakdown> {
-    return this.host.overallBreakdown();
+  /** The waterfall by column, shape-checked (it crosses as one JSON string). */
+  async loadWaterfall(traceId: string): Promise<WaterfallColumns | undefined> {
+    const text = await this.host.query('waterfallColumns', traceId);
+    return text === undefined ? undefined : readWaterfallColumns(JSON.parse(text));
   }
 
   /** Live changes; `onResync` runs when some may have been missed and the view should reload. */

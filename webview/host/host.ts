@@ -1,5 +1,5 @@
-import type { Breakdown, CodeLocation, Span, TraceChange, TraceDetail, TraceQuery, TraceSummary } from '../../src/model/traceTypes';
-import type { WaterfallColumns } from '../../src/model/waterfallColumns';
+import type { ApiArgs, ApiResult, WebviewMethod } from '../../src/model/api';
+import type { CodeLocation, TraceChange, TraceQuery } from '../../src/model/traceTypes';
 import type { WebviewView } from '../../src/model/webviewMessages';
 
 /** UI state worth keeping across a reload of the page or the panel (never trace data). */
@@ -25,18 +25,8 @@ export interface Host {
   readonly kind: 'vscode' | 'browser';
   /** False in the browser, where there is no editor to open files in. */
   readonly canRevealSource: boolean;
-  listTraces(query: TraceQuery): Promise<TraceSummary[]>;
-  /** undefined when the trace is unknown (never stored, evicted or deleted). */
-  getTrace(traceId: string): Promise<TraceDetail | undefined>;
-  /**
-   * One span in full; undefined when unknown. Throws `SpanLookupUnsupported` when the other side
-   * cannot answer for a single span (the caller then loads the whole trace).
-   */
-  getSpan(traceId: string, spanId: string): Promise<Span | undefined>;
-  /** The waterfall by column (see waterfallColumns.ts), shape-checked. */
-  waterfall(traceId: string): Promise<WaterfallColumns | undefined>;
-  breakdown(traceId: string): Promise<Breakdown | undefined>;
-  overallBreakdown(): Promise<Breakdown>;
+  /** A query of the `API` table that the trace view may make (see `viewRoute`). */
+  query<M extends WebviewMethod>(method: M, ...args: ApiArgs<M>): Promise<ApiResult<M>>;
   /**
    * Store changes as they happen; returns the function that stops listening. `onResync` runs when
    * changes may have been missed (the event stream reconnected): reload what is shown.
@@ -50,11 +40,4 @@ export interface Host {
   revealSource(location: CodeLocation): void;
   persistState(state: PersistedUiState): void;
   restoreState(): PersistedUiState | undefined;
-}
-
-/** The host has no way to fetch a single span; load the trace instead. */
-export class SpanLookupUnsupported extends Error {
-  constructor() {
-    super('This Loupe cannot send a single span.');
-  }
 }

@@ -1,7 +1,8 @@
-import type { Breakdown, Span, TraceChange, TraceDetail, TraceQuery, TraceSummary } from '../../src/model/traceTypes';
+import { TRACE_STREAM_PATH, type ApiArgs, type ApiResult, type WebviewMethod } from '../../src/model/api';
+import { HttpQueries } from '../../src/model/apiClient';
+import type { TraceChange } from '../../src/model/traceTypes';
 import type { WebviewView } from '../../src/model/webviewMessages';
-import { readWaterfallColumns, type WaterfallColumns } from '../../src/model/waterfallColumns';
-import { SpanLookupUnsupported, type Host, type PersistedUiState } from './host';
+import type { Host, PersistedUiState } from './host';
 import { hashForView, viewFromHash } from './viewRoute';
 
 const STATE_KEY = 'loupe.uiState';
@@ -14,45 +15,14 @@ export class HttpHost implements Host {
   private readonly changeListeners = new Set<(change: TraceChange) => void>();
   private readonly resyncListeners = new Set<() => void>();
 
-  constructor(private readonly baseUrl = '') {}
+  private readonly queries: HttpQueries;
 
-  listTraces(query: TraceQuery): Promise<TraceSummary[]> {
-    const params = new URLSearchParams();
-    for (const [key, value] of Object.entries(query)) {
-      if (value !== undefined && value !== '') params.set(key, String(value));
-    }
-    const search = params.toString();
-    return this.getJson<TraceSummary[]>(`/api/traces${search ? `?${search}` : ''}`) as Promise<TraceSummary[]>;
+  constructor(private readonly baseUrl = '') {
+    this.queries = new HttpQueries(baseUrl, { fetch: (url, init) => fetch(url, init as RequestInit) });
   }
 
-  getTrace(traceId: string): Promise<TraceDetail | undefined> {
-    return this.getJson<TraceDetail>(`/api/traces/${encodeURIComponent(traceId)}`, true);
-  }
-
-  async getSpan(traceId: string, spanId: string): Promise<Span | undefined> {
-    const response = await fetch(`${this.baseUrl}/api/traces/${encodeURIComponent(traceId)}/spans/${encodeURIComponent(spanId)}`, {
-      headers: { Accept: 'application/json' },
-    });
-    if (response.ok) return (await response.json()) as Span;
-    const body = (await response.json().catch(() => ({}))) as { error?: unknown };
-    // A server without the route answers "No API route …"; an unknown span or trace is a plain 404.
-    if (response.status === 404 && typeof body.error === 'string' && body.error.startsWith('No API route'))
-      throw new SpanLookupUnsupported();
-    if (response.status === 404) return undefined;
-    throw new Error(typeof body.error === 'string' ? body.error : `${response.status} ${response.statusText}`);
-  }
-
-  async waterfall(traceId: string): Promise<WaterfallColumns | undefined> {
-    const columns = await this.getJson<unknown>(`/api/traces/${encodeURIComponent(traceId)}/waterfall?format=columns`, true);
-    return columns === undefined ? undefined : readWaterfallColumns(columns);
-  }
-
-  breakdown(traceId: string): Promise<Breakdown | undefined> {
-    return this.getJson<Breakdown>(`/api/traces/${encodeURIComponent(traceId)}/breakdown`, true);
-  }
-
-  overallBreakdown(): Promise<Breakdown> {
-    return this.getJson<Breakdown>('/api/breakdown') as Promise<Breakdown>;
+  query<M extends WebviewMethod>(method: M, ...args: ApiArgs<M>): Promise<ApiResult<M>> {
+    return (this.queries[method] as (...a: ApiArgs<M>) => Promise<ApiResult<M>>)(...args);
   }
 
   subscribe(listener: (change: TraceChange) => void, onResync?: () => void): () => void {
@@ -60,7 +30,7 @@ export class HttpHost implements Host {
     if (onResync) this.resyncListeners.add(onResync);
     if (!this.events) {
       // EventSource reconnects by itself after the server restarts; changes sent meanwhile are lost.
-      this.events = new EventSource(`${this.baseUrl}/api/traces/stream`);
+      this.events = new EventSource(`${this.baseUrl}${TRACE_STREAM_PATH}`);
       let opened = false;
       this.events.addEventListener('open', () => {
         if (opened) for (const each of this.resyncListeners) each();
@@ -120,21 +90,5 @@ export class HttpHost implements Host {
     } catch {
       return undefined;
     }
-  }
-
-  private async getJson<T>(path: string, notFoundIsUndefined = false): Promise<T | undefined> {
-    const response = await fetch(`${this.baseUrl}${path}`, { headers: { Accept: 'application/json' } });
-    if (response.status === 404 && notFoundIsUndefined) return undefined;
-    if (!response.ok) {
-      let message = `${response.status} ${response.statusText}`;
-      try {
-        const body = (await response.json()) as { error?: unknown };
-        if (typeof body.error === 'string') message = body.error;
-      } catch {
-        // Keep the status line.
-      }
-      throw new Error(message);
-    }
-    return (await response.json()) as T;
   }
 }

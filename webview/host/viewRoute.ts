@@ -1,11 +1,13 @@
-import { isSpanId, isTraceId, type WebviewView } from '../../src/model/webviewMessages';
+import { parseSpanId, parseTraceId } from '../../src/model/ids';
+import type { WebviewView } from '../../src/model/webviewMessages';
 
 /** Reads a view from an address fragment: `#/trace/<id>[/<spanId>]`, `#/overview`, anything else is the list. */
 export function viewFromHash(hash: string): WebviewView {
   const parts = hash.replace(/^#\/?/, '').split('/');
-  if (parts[0] === 'trace' && isTraceId(parts[1])) {
-    const traceId = parts[1].toLowerCase();
-    return isSpanId(parts[2]) ? { page: 'trace', traceId, spanId: parts[2].toLowerCase() } : { page: 'trace', traceId };
+  const traceId = parts[0] === 'trace' ? parseTraceId(parts[1]) : undefined;
+  if (traceId) {
+    const spanId = parseSpanId(parts[2]);
+    return spanId ? { page: 'trace', traceId, spanId } : { page: 'trace', traceId };
   }
   if (parts[0] === 'overview') return { page: 'overview' };
   return { page: 'list' };

@@ -1,14 +1,8 @@
-import type { Breakdown, CodeLocation, Span, TraceChange, TraceDetail, TraceQuery, TraceSummary } from '../../src/model/traceTypes';
-import {
-  isHostToWebviewMessage,
-  isWebviewView,
-  type WebviewCommand,
-  type WebviewRequestMethod,
-  type WebviewRequests,
-  type WebviewView,
-} from '../../src/model/webviewMessages';
-import { readWaterfallColumns, type WaterfallColumns } from '../../src/model/waterfallColumns';
-import { SpanLookupUnsupported, type Host, type PersistedUiState } from './host';
+import type { ApiArgs, ApiResult, WebviewMethod } from '../../src/model/api';
+import type { CodeLocation, TraceChange } from '../../src/model/traceTypes';
+import { isHostToWebviewMessage, isWebviewView, type WebviewCommand, type WebviewView } from '../../src/model/webviewMessages';
+import { webviewRequest } from '../../src/model/webviewRequests';
+import type { Host, PersistedUiState } from './host';
 
 /** The object VS Code gives a webview script (once per page). */
 export interface VsCodeApi {
@@ -47,35 +41,16 @@ export class VsCodeHost implements Host {
     this.send({ type: 'ready' });
   }
 
-  listTraces(query: TraceQuery): Promise<TraceSummary[]> {
-    return this.request('listTraces', query);
-  }
-
-  async getTrace(traceId: string): Promise<TraceDetail | undefined> {
-    return (await this.request('getTrace', { traceId })) ?? undefined;
-  }
-
-  async getSpan(traceId: string, spanId: string): Promise<Span | undefined> {
-    try {
-      return (await this.request('getSpan', { traceId, spanId })) ?? undefined;
-    } catch (error) {
-      // An extension that does not answer getSpan: fall back to the whole trace.
-      if (error instanceof Error && /unknown|unsupported|not supported/i.test(error.message)) throw new SpanLookupUnsupported();
-      throw error;
-    }
-  }
-
-  async waterfall(traceId: string): Promise<WaterfallColumns | undefined> {
-    const columns = await this.request('waterfall', { traceId });
-    return columns === null ? undefined : readWaterfallColumns(JSON.parse(columns));
-  }
-
-  async breakdown(traceId: string): Promise<Breakdown | undefined> {
-    return (await this.request('breakdown', { traceId })) ?? undefined;
-  }
-
-  overallBreakdown(): Promise<Breakdown> {
-    return this.request('overallBreakdown', {});
+  query<M extends WebviewMethod>(method: M, ...args: ApiArgs<M>): Promise<ApiResult<M>> {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new Error(`Loupe did not answer ${method} in time.`));
+      }, REQUEST_TIMEOUT_MS);
+      this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject, timer });
+      this.vscode.postMessage(webviewRequest(id, method, args));
+    });
   }
 
   /** The extension forwards every change over the message channel, which never drops any. */
@@ -114,18 +89,6 @@ export class VsCodeHost implements Host {
 
   private send(message: WebviewCommand): void {
     this.vscode.postMessage(message);
-  }
-
-  private request<M extends WebviewRequestMethod>(method: M, params: WebviewRequests[M]['params']): Promise<WebviewRequests[M]['result']> {
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(id);
-        reject(new Error(`Loupe did not answer ${method} in time.`));
-      }, REQUEST_TIMEOUT_MS);
-      this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject, timer });
-      this.vscode.postMessage({ type: 'request', id, method, params });
-    });
   }
 
   private receive(data: unknown): void {

@@ -1,7 +1,7 @@
 import type { VscodeCheckbox } from '@vscode-elements/elements/dist/vscode-checkbox/vscode-checkbox.js';
 import type { VscodeTextfield } from '@vscode-elements/elements/dist/vscode-textfield/vscode-textfield.js';
 import type { TraceQuery, TraceSummary } from '../../src/model/traceTypes';
-import { isTraceId } from '../../src/model/webviewMessages';
+import { isTraceId } from '../../src/model/ids';
 import type { Actions } from '../app/actions';
 import { h, icon } from '../dom/element';
 import { formatAge, formatCost, formatCount, formatDateTime, formatDuration } from '../../src/model/formatValues';

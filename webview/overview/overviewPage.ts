@@ -32,7 +32,7 @@ export class OverviewPage {
 
   async start(): Promise<void> {
     try {
-      const breakdown = await this.actions.loadOverallBreakdown();
+      const breakdown = await this.actions.query('overallBreakdown');
       this.content.replaceChildren(breakdownView(breakdown));
       this.element.dataset.state = 'ready';
     } catch (error) {

@@ -1,7 +1,6 @@
 import type { VscodeTabs } from '@vscode-elements/elements/dist/vscode-tabs/vscode-tabs.js';
 import type { Span, SpanKind, TraceDetail, TraceSummary } from '../../src/model/traceTypes';
 import type { Actions } from '../app/actions';
-import { SpanLookupUnsupported } from '../host/host';
 import { breakdownView } from '../breakdown/breakdownView';
 import { SpanDetailsPanel } from '../details/spanDetailsPanel';
 import { button, h } from '../dom/element';
@@ -33,7 +32,6 @@ export class TracePage {
   private detailById = new Map<string, Span>();
   private detailLoad: Promise<void> | undefined;
   private summary: TraceSummary | undefined;
-  private spanLookupUnsupported = false;
   private showCritical = false;
   private breakdownLoaded = false;
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
@@ -199,7 +197,7 @@ export class TracePage {
   }
 
   private ensureDetail(): Promise<void> {
-    this.detailLoad ??= this.actions.loadTrace(this.traceId).then((detail) => {
+    this.detailLoad ??= this.actions.query('getTrace', this.traceId).then((detail) => {
       if (!detail || this.disposed) return;
       this.acceptDetail(detail);
     });
@@ -227,26 +225,21 @@ export class TracePage {
     const row = this.waterfall.spanModel.rows[this.waterfall.spanModel.rowById.get(spanId) ?? -1];
     if (row) this.details.showRow(row);
     const stillSelected = () => this.waterfall.selectedSpanId === spanId && !this.disposed;
-    if (this.spans.length <= EAGER_DETAIL_SPANS || this.spanLookupUnsupported) {
+    if (this.spans.length <= EAGER_DETAIL_SPANS) {
       void this.ensureDetail().then(() => {
         if (stillSelected() && this.detailById.has(spanId)) this.showDetails(spanId);
       });
       return;
     }
     // A large trace: fetch just this span rather than every span's details.
-    this.actions.loadSpan(this.traceId, spanId).then(
+    this.actions.query('span', this.traceId, spanId).then(
       (loaded) => {
         if (!stillSelected()) return;
         if (loaded) this.details.show(loaded, this.summary?.startTime ?? loaded.startTime);
         else this.details.showMessage('This span is no longer stored.');
       },
       (error: unknown) => {
-        if (error instanceof SpanLookupUnsupported) {
-          this.spanLookupUnsupported = true;
-          if (stillSelected()) this.showDetails(spanId);
-        } else if (stillSelected()) {
-          this.details.showMessage(`Could not load the span: ${error instanceof Error ? error.message : String(error)}`);
-        }
+        if (stillSelected()) this.details.showMessage(`Could not load the span: ${error instanceof Error ? error.message : String(error)}`);
       },
     );
   }
@@ -260,7 +253,7 @@ export class TracePage {
     if (this.breakdownLoaded) return;
     this.breakdownLoaded = true;
     try {
-      const breakdown = await this.actions.loadBreakdown(this.traceId);
+      const breakdown = await this.actions.query('breakdown', this.traceId);
       this.breakdownPanel.replaceChildren(
         breakdown ? breakdownView(breakdown) : h('div', { className: 'muted', text: 'No breakdown for this trace.' }),
       );
@@ -295,7 +288,7 @@ export class TracePage {
       const [rows, summary, detail] = await Promise.all([
         this.actions.loadWaterfall(this.traceId),
         this.actions.traceSummary(this.traceId),
-        hadDetail ? this.actions.loadTrace(this.traceId) : Promise.resolve(undefined),
+        hadDetail ? this.actions.query('getTrace', this.traceId) : Promise.resolve(undefined),
       ]);
       if (this.disposed || !rows) return;
       this.applyRows(rows, true);

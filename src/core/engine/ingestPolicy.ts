@@ -1,5 +1,14 @@
-import type { AnyValue, InstrumentationScope, KeyValue, OtlpEvent, OtlpLink, OtlpLogRecord, OtlpSpan, Resource } from '../../model/otlpTypes';
-import { DEFAULT_REDACT_PATTERNS, KeyRedactor, REDACTED } from './redaction';
+import type {
+  AnyValue,
+  InstrumentationScope,
+  KeyValue,
+  OtlpEvent,
+  OtlpLink,
+  OtlpLogRecord,
+  OtlpSpan,
+  Resource,
+} from '../../model/otlpTypes';
+import { DEFAULT_REDACT_PATTERNS, KeyRedactor, REDACTED } from '../../model/redaction';
 
 /** Default for `loupe.limits.maxAttributeBytes`. */
 export const DEFAULT_MAX_ATTRIBUTE_BYTES = 64 * 1024;

@@ -1,9 +1,5 @@
+import { isSpanId, isTraceId, ZERO_SPAN_ID, ZERO_TRACE_ID } from '../../model/ids';
 import type { ExportTraceServiceRequest, OtlpSpan, PartialSuccess } from '../../model/otlpTypes';
-
-const TRACE_ID = /^[0-9a-f]{32}$/;
-const SPAN_ID = /^[0-9a-f]{16}$/;
-export const ZERO_TRACE_ID = '0'.repeat(32);
-const ZERO_SPAN_ID = '0'.repeat(16);
 
 /** Tallies what one request could not accept, for the OTLP partial-success answer. */
 export class Rejections {
@@ -22,14 +18,6 @@ export class Rejections {
   }
 }
 
-export function isTraceId(id: string): boolean {
-  return TRACE_ID.test(id);
-}
-
-export function isSpanId(id: string): boolean {
-  return SPAN_ID.test(id);
-}
-
 /** `knownTraceId`: a trace id already found valid (spans of one trace repeat it), so it is not judged again. */
 export function invalidSpanReason(
   traceId: string,
@@ -37,10 +25,10 @@ export function invalidSpanReason(
   parentSpanId: string | undefined,
   knownTraceId?: string,
 ): string | undefined {
-  if (traceId !== knownTraceId && (!TRACE_ID.test(traceId) || traceId === ZERO_TRACE_ID))
+  if (traceId !== knownTraceId && (!isTraceId(traceId) || traceId === ZERO_TRACE_ID))
     return 'spans with an invalid trace id (need 16 non-zero bytes)';
-  if (!SPAN_ID.test(spanId) || spanId === ZERO_SPAN_ID) return 'spans with an invalid span id (need 8 non-zero bytes)';
-  if (parentSpanId !== undefined && !SPAN_ID.test(parentSpanId)) return 'spans with an invalid parent span id';
+  if (!isSpanId(spanId) || spanId === ZERO_SPAN_ID) return 'spans with an invalid span id (need 8 non-zero bytes)';
+  if (parentSpanId !== undefined && !isSpanId(parentSpanId)) return 'spans with an invalid parent span id';
   return undefined;
 }
 

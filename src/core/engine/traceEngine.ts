@@ -1,6 +1,9 @@
 import type { ExportLogsServiceRequest, ExportTraceServiceRequest, OtlpSpan, PartialSuccess } from '../../model/otlpTypes';
 import type { IngestSink } from '../receiver/ingestSink';
-import type { LoupeApi, Unsubscribe } from '../../model/api';
+import type { ForwardOptions, LoupeApi, Unsubscribe } from '../../model/api';
+import { forwardTrace } from '../forward/forwardTrace';
+import type { ForwardTarget } from '../../model/forwardTarget';
+import type { ForwardResult } from '../../model/forwardResult';
 import type {
   Breakdown,
   Health,
@@ -14,18 +17,22 @@ import type {
 } from '../../model/traceTypes';
 import type { StoredTrace } from '../../model/storedTrace';
 import { TraceRing } from '../store/traceRing';
-import { PriceBook, type PriceOverride } from '../genai/pricing';
+import { PriceBook } from '../genai/pricing';
+import type { PriceOverride } from '../../model/priceOverride';
 import { buildSpan, buildTraceDetail } from '../analysis/traceDetail';
 import { TraceViewCache } from './traceViewCache';
-import { waterfallRows } from '../analysis/waterfall';
 import { breakdownOf } from '../analysis/breakdown';
 import { LiveTrace } from './liveTrace';
 import { ChangeFeed } from './changeFeed';
 import { compareNewestFirst, DEFAULT_LIST_LIMIT, matchesQuery } from '../../model/traceQuery';
 import { exportRequestOf } from './traceExport';
 import { IngestPolicy, type IngestPolicyOptions } from './ingestPolicy';
-import { invalidSpanReason, isSpanId, isTraceId, Rejections, validateSpans, ZERO_TRACE_ID } from './spanValidation';
+import { invalidSpanReason, Rejections, validateSpans } from './spanValidation';
+import { isSpanId, isTraceId, ZERO_TRACE_ID } from '../../model/ids';
 import { AssemblyQueue } from './assemblyQueue';
+import { decodeTraceRequest } from '../otlp/decode';
+import { OtlpDecodeError } from '../otlp/decodeError';
+import { ApiInputError } from '../../model/apiRoutes';
 
 /** What the engine needs from durable storage (implemented by `TracePersistence`). */
 export interface PersistencePort {
@@ -363,11 +370,28 @@ export class TraceEngine implements LoupeApi, IngestSink {
     return live && exportRequestOf(live.stored);
   }
 
-  async importOtlp(request: ExportTraceServiceRequest): Promise<string[]> {
+  async importOtlp(otlpJson: string): Promise<{ traceIds: string[] }> {
+    let request: ExportTraceServiceRequest;
+    try {
+      request = decodeTraceRequest(Buffer.from(otlpJson, 'utf8'), 'json');
+    } catch (error) {
+      throw error instanceof OtlpDecodeError ? new ApiInputError(error.message) : error;
+    }
     this.assembly.drain();
     const touched = new Set<string>();
     this.addSpans(request, touched);
-    return [...touched];
+    return { traceIds: [...touched] };
+  }
+
+  /** `signal` (not part of the API: it cannot cross a socket) cancels the delivery. */
+  async forwardTrace(
+    traceId: string,
+    target: ForwardTarget,
+    options: ForwardOptions = {},
+    signal?: AbortSignal,
+  ): Promise<ForwardResult | undefined> {
+    const request = await this.exportOtlp(traceId);
+    return request && forwardTrace(request, target, { timeoutMs: options.timeoutMs, signal });
   }
 
   async deleteTrace(traceId: string): Promise<boolean> {

@@ -3,7 +3,14 @@ import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import type { ExportTraceServiceRequest } from '../../model/otlpTypes';
 import { formatSeconds, type DeliveryFailure } from './deliveryFailure';
 import { describeTarget, type ForwardError, type ForwardResult } from '../../model/forwardResult';
-import { grpcAddressOf, otlpHttpUrlOf, traceUrlOf, validateForwardTarget, zipkinUrlOf, type ForwardTarget } from '../../model/forwardTarget';
+import {
+  grpcAddressOf,
+  otlpHttpUrlOf,
+  traceUrlOf,
+  validateForwardTarget,
+  zipkinUrlOf,
+  type ForwardTarget,
+} from '../../model/forwardTarget';
 import { exportOverGrpc } from './grpcExport';
 import { postBytes, type HttpPostOutcome } from './httpPost';
 import { toReadableSpans, UnforwardableTraceError } from './readableSpanAdapter';

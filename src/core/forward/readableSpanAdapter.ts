@@ -4,6 +4,7 @@ import { resourceFromAttributes, type Resource as SdkResource } from '@opentelem
 import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace';
 import type { ExportTraceServiceRequest, InstrumentationScope, OtlpEvent, OtlpLink, OtlpSpan, ResourceSpans } from '../../model/otlpTypes';
 import { attributesOf, resourceAttributesOf, type ValueStyle } from './attributeValues';
+import { parseSpanId, parseTraceId } from '../../model/ids';
 
 /** Thrown for a request that cannot be forwarded as it is (malformed ids or times). */
 export class UnforwardableTraceError extends Error {
@@ -13,8 +14,6 @@ export class UnforwardableTraceError extends Error {
 /** The SDK scope type has no attributes, but the OTLP encoder writes them when present. */
 type ScopeWithAttributes = SdkScope & { attributes?: Attributes; droppedAttributesCount?: number };
 
-const TRACE_ID = /^[0-9a-f]{32}$/;
-const SPAN_ID = /^[0-9a-f]{16}$/;
 const UNSIGNED_DECIMAL = /^[0-9]{1,20}$/;
 const NANOS_PER_SECOND = 1_000_000_000;
 const FLAG_IS_REMOTE = 0x200;
@@ -76,14 +75,19 @@ function scopeOf(scope: InstrumentationScope | undefined, schemaUrl: string | un
 }
 
 function readableSpanOf(span: OtlpSpan, resource: SdkResource, scope: ScopeWithAttributes, style: ValueStyle): ReadableSpan {
-  const traceId = idOf(span.traceId, TRACE_ID, 'trace id', span);
-  const spanId = idOf(span.spanId, SPAN_ID, 'span id', span);
+  const traceId = idOf(span.traceId, parseTraceId, 'trace id', span);
+  const spanId = idOf(span.spanId, parseSpanId, 'span id', span);
   const flags = span.flags ?? 0;
   const traceFlags = flags & 0xff;
   const traceState = traceStateOf(span.traceState);
   const context: SpanContext = { traceId, spanId, traceFlags, traceState, isRemote: false };
   const parentSpanContext: SpanContext | undefined = span.parentSpanId
-    ? { traceId, spanId: idOf(span.parentSpanId, SPAN_ID, 'parent span id', span), traceFlags, isRemote: (flags & FLAG_IS_REMOTE) !== 0 }
+    ? {
+        traceId,
+        spanId: idOf(span.parentSpanId, parseSpanId, 'parent span id', span),
+        traceFlags,
+        isRemote: (flags & FLAG_IS_REMOTE) !== 0,
+      }
     : undefined;
   const startTime = hrTimeOf(span.startTimeUnixNano, 'start time', span);
   const endTime = hrTimeOf(span.endTimeUnixNano, 'end time', span);
@@ -122,8 +126,8 @@ function linkOf(link: OtlpLink, span: OtlpSpan, style: ValueStyle): Link {
   const flags = link.flags ?? 0;
   return {
     context: {
-      traceId: idOf(link.traceId, TRACE_ID, 'linked trace id', span),
-      spanId: idOf(link.spanId, SPAN_ID, 'linked span id', span),
+      traceId: idOf(link.traceId, parseTraceId, 'linked trace id', span),
+      spanId: idOf(link.spanId, parseSpanId, 'linked span id', span),
       traceFlags: flags & 0xff,
       traceState: traceStateOf(link.traceState),
       isRemote: (flags & FLAG_IS_REMOTE) !== 0,
@@ -133,10 +137,10 @@ function linkOf(link: OtlpLink, span: OtlpSpan, style: ValueStyle): Link {
   };
 }
 
-function idOf(id: string | undefined, shape: RegExp, what: string, span: OtlpSpan): string {
-  const lower = typeof id === 'string' ? id.toLowerCase() : '';
-  if (!shape.test(lower)) throw new UnforwardableTraceError(`Span "${span.name}" has an invalid ${what}: ${JSON.stringify(id)}.`);
-  return lower;
+function idOf(id: string | undefined, parse: (text: unknown) => string | undefined, what: string, span: OtlpSpan): string {
+  const parsed = parse(id);
+  if (parsed === undefined) throw new UnforwardableTraceError(`Span "${span.name}" has an invalid ${what}: ${JSON.stringify(id)}.`);
+  return parsed;
 }
 
 const MAX_UINT64 = '18446744073709551615';

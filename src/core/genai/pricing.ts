@@ -1,17 +1,7 @@
 import { calcPrice, type Provider } from '@pydantic/genai-prices';
 import type { TokenCounts } from '../../model/traceTypes';
 import { normalizeProvider } from './providers';
-
-/** A user-supplied price, USD per million tokens (setting `loupe.pricing`). */
-export interface PriceOverride {
-  /** Model id or a glob-free prefix of it, matched case-insensitively. */
-  model: string;
-  provider?: string;
-  inputPerMTok: number;
-  outputPerMTok: number;
-  cacheReadPerMTok?: number;
-  cacheWritePerMTok?: number;
-}
+import type { PriceOverride } from '../../model/priceOverride';
 
 export interface CallPrice {
   /** null when no price is known for the model. */

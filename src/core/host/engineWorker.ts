@@ -1,16 +1,14 @@
 import { parentPort } from 'node:worker_threads';
 import { LoupeRuntime, type ListenerState, type ReceiverStatus } from './loupeRuntime';
 import { PortUnavailableError } from '../receiver/listenError';
-import { forwardTrace } from '../forward/forwardTrace';
 import {
-  API_METHODS,
   type CallMessage,
   type FromWorker,
   type SerializedListenerState,
   type SerializedReceiverStatus,
   type ToWorker,
 } from './workerProtocol';
-import type { LoupeApi } from '../../model/api';
+import { isApiMethod } from '../../model/api';
 
 // The engine thread: receivers, decoding, assembly and the store run here, so the thread that
 // started it (the VS Code extension host) never waits on ingest or on JSON serialization.
@@ -63,8 +61,7 @@ async function call(message: CallMessage): Promise<unknown> {
       forwards.set(message.id, cancel);
       try {
         // Encoding a large trace takes a while; here it costs the editor nothing.
-        const request = await rt.engine.exportOtlp(args[0]);
-        return request ? await forwardTrace(request, args[1], { ...(args[2] as object), signal: cancel.signal }) : null;
+        return await rt.engine.forwardTrace(args[0], args[1], args[2], cancel.signal);
       } finally {
         forwards.delete(message.id);
       }
@@ -77,7 +74,7 @@ async function call(message: CallMessage): Promise<unknown> {
       runtime = undefined;
       return undefined;
     default:
-      if (!API_METHODS.includes(message.method)) throw new Error(`unknown method ${message.method}`);
+      if (!isApiMethod(message.method)) throw new Error(`unknown method ${message.method}`);
       return (rt.engine[message.method] as (...a: never[]) => Promise<unknown>).apply(rt.engine, args);
   }
 }
@@ -91,7 +88,7 @@ port.on('message', (message: ToWorker) => {
     }).then(
       (opened) => {
         runtime = opened;
-        (opened.engine as LoupeApi).subscribe((change) => post({ type: 'change', change }));
+        opened.engine.subscribe((change) => post({ type: 'change', change }));
         post({ type: 'ready', loadProblems: opened.engine.loadProblems });
       },
       (error: unknown) => post({ type: 'initFailed', message: error instanceof Error ? error.message : String(error) }),
@@ -99,11 +96,17 @@ port.on('message', (message: ToWorker) => {
     return;
   }
   if (!runtime) {
-    post({ type: 'error', id: message.id, message: 'the engine is not running' });
+    post({ type: 'error', id: message.id, message: 'the engine is not running', name: 'Error' });
     return;
   }
   call(message).then(
     (value) => post({ type: 'result', id: message.id, value }),
-    (error: unknown) => post({ type: 'error', id: message.id, message: error instanceof Error ? error.message : String(error) }),
+    (error: unknown) =>
+      post({
+        type: 'error',
+        id: message.id,
+        message: error instanceof Error ? error.message : String(error),
+        name: error instanceof Error ? error.name : 'Error',
+      }),
   );
 });

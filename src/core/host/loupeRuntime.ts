@@ -3,7 +3,7 @@ import { TracePersistence } from '../store/tracePersistence';
 import type { PersistenceError } from '../store/persistenceError';
 import { GrpcReceiver } from '../receiver/grpcReceiver';
 import { HttpServer } from '../receiver/httpServer';
-import type { PriceOverride } from '../genai/pricing';
+import type { PriceOverride } from '../../model/priceOverride';
 
 export interface RuntimeOptions {
   host: string;

@@ -1,29 +1,11 @@
 import { Worker } from 'node:worker_threads';
-import type { LoupeApi, Unsubscribe } from '../../model/api';
-import type {
-  Breakdown,
-  Health,
-  Span,
-  StoreStats,
-  TraceChange,
-  TraceDetail,
-  TraceQuery,
-  TraceSummary,
-  WaterfallRow,
-} from '../../model/traceTypes';
-import type { ExportTraceServiceRequest } from '../../model/otlpTypes';
-import type { PriceOverride } from '../genai/pricing';
+import { ForwardingQueries, type ApiMethod, type LoupeApi, type Unsubscribe } from '../../model/api';
+import { ApiInputError } from '../../model/apiRoutes';
+import type { TraceChange } from '../../model/traceTypes';
+import type { PriceOverride } from '../../model/priceOverride';
 import type { ForwardTarget } from '../../model/forwardTarget';
 import type { ForwardResult } from '../../model/forwardResult';
-import type {
-  ApiMethod,
-  ControlMethod,
-  EngineMemory,
-  FromWorker,
-  SerializedReceiverStatus,
-  ToWorker,
-  WorkerRuntimeOptions,
-} from './workerProtocol';
+import type { ControlMethod, EngineMemory, FromWorker, SerializedReceiverStatus, ToWorker, WorkerRuntimeOptions } from './workerProtocol';
 
 export interface WorkerLoupeEvents {
   onStoreError?: (message: string) => void;
@@ -44,7 +26,7 @@ interface Pending {
  * The Loupe engine running in a worker thread, seen from the thread that started it.
  * Implements `LoupeApi` by message passing, so callers cannot tell it from an in-process engine.
  */
-export class WorkerLoupe implements LoupeApi {
+export class WorkerLoupe extends ForwardingQueries implements LoupeApi {
   private readonly pending = new Map<number, Pending>();
   private readonly listeners = new Set<(change: TraceChange) => void>();
   private nextId = 1;
@@ -55,7 +37,13 @@ export class WorkerLoupe implements LoupeApi {
   private constructor(
     private readonly worker: Worker,
     private readonly events: WorkerLoupeEvents,
-  ) {}
+  ) {
+    super();
+  }
+
+  protected callQuery(method: ApiMethod, args: readonly unknown[]): Promise<unknown> {
+    return this.call(method, [...args]);
+  }
 
   /** Starts the engine thread from the bundled `engineWorker.js` and waits until its store is loaded. */
   static start(scriptPath: string, options: WorkerRuntimeOptions, events: WorkerLoupeEvents = {}): Promise<WorkerLoupe> {
@@ -107,16 +95,19 @@ export class WorkerLoupe implements LoupeApi {
   }
 
   /**
-   * Exports and forwards a stored trace inside the engine thread; null when the trace is unknown.
-   * Aborting `signal` stops the delivery (the result is then a `cancelled` failure).
+   * The API's `forwardTrace`, cancellable: aborting `signal` stops the delivery inside the engine
+   * thread (the result is then a `cancelled` failure).
    */
-  forwardTrace(
+  override forwardTrace = (
     traceId: string,
     target: ForwardTarget,
     options: { timeoutMs?: number; signal?: AbortSignal } = {},
-  ): Promise<ForwardResult | null> {
+  ): Promise<ForwardResult | undefined> => {
     const { signal, ...rest } = options;
-    const { id, result } = this.start('forwardTrace', [traceId, target, rest]) as { id: number; result: Promise<ForwardResult | null> };
+    const { id, result } = this.start('forwardTrace', [traceId, target, rest]) as {
+      id: number;
+      result: Promise<ForwardResult | undefined>;
+    };
     if (signal) {
       const cancel = () => void this.call('cancelForward', [id]).catch(() => undefined);
       if (signal.aborted) cancel();
@@ -126,7 +117,7 @@ export class WorkerLoupe implements LoupeApi {
       }
     }
     return result;
-  }
+  };
 
   flush(): Promise<void> {
     return this.call('flush') as Promise<void>;
@@ -147,20 +138,6 @@ export class WorkerLoupe implements LoupeApi {
       await this.worker.terminate();
     }
   }
-
-  health = () => this.call('health') as Promise<Health>;
-  stats = () => this.call('stats') as Promise<StoreStats>;
-  listTraces = (query?: TraceQuery) => this.call('listTraces', [query]) as Promise<TraceSummary[]>;
-  getTrace = (traceId: string) => this.call('getTrace', [traceId]) as Promise<TraceDetail | undefined>;
-  span = (traceId: string, spanId: string) => this.call('span', [traceId, spanId]) as Promise<Span | undefined>;
-  waterfall = (traceId: string) => this.call('waterfall', [traceId]) as Promise<WaterfallRow[] | undefined>;
-  waterfallColumns = (traceId: string) => this.call('waterfallColumns', [traceId]) as Promise<string | undefined>;
-  breakdown = (traceId: string) => this.call('breakdown', [traceId]) as Promise<Breakdown | undefined>;
-  overallBreakdown = () => this.call('overallBreakdown') as Promise<Breakdown>;
-  exportOtlp = (traceId: string) => this.call('exportOtlp', [traceId]) as Promise<ExportTraceServiceRequest | undefined>;
-  importOtlp = (request: ExportTraceServiceRequest) => this.call('importOtlp', [request]) as Promise<string[]>;
-  deleteTrace = (traceId: string) => this.call('deleteTrace', [traceId]) as Promise<boolean>;
-  clear = () => this.call('clear') as Promise<void>;
 
   subscribe(listener: (change: TraceChange) => void): Unsubscribe {
     this.listeners.add(listener);
@@ -193,7 +170,7 @@ export class WorkerLoupe implements LoupeApi {
         const waiting = this.pending.get(message.id);
         this.pending.delete(message.id);
         if (message.type === 'result') waiting?.resolve(message.value);
-        else waiting?.reject(new Error(message.message));
+        else waiting?.reject(message.name === 'ApiInputError' ? new ApiInputError(message.message) : new Error(message.message));
         break;
       }
       case 'change':

@@ -1,4 +1,4 @@
-import type { LoupeApi } from '../../model/api';
+import type { ApiMethod } from '../../model/api';
 import type { TraceChange } from '../../model/traceTypes';
 import type { RuntimeOptions } from './loupeRuntime';
 
@@ -15,9 +15,6 @@ export interface SerializedReceiverStatus {
   grpc: SerializedListenerState;
   http: SerializedListenerState;
 }
-
-/** Calls the main thread makes; the LoupeApi queries plus control of the listeners. */
-export type ApiMethod = Exclude<keyof LoupeApi, 'subscribe'>;
 
 export type ControlMethod =
   'startReceivers' | 'stopReceivers' | 'setPricing' | 'setLimits' | 'flush' | 'close' | 'forwardTrace' | 'cancelForward' | 'memory';
@@ -44,23 +41,7 @@ export type FromWorker =
   | { type: 'ready'; loadProblems: string[] }
   | { type: 'initFailed'; message: string }
   | { type: 'result'; id: number; value: unknown }
-  | { type: 'error'; id: number; message: string }
+  | { type: 'error'; id: number; message: string; name: string }
   | { type: 'change'; change: TraceChange }
   | { type: 'storeError'; message: string }
   | { type: 'storeRecovered' };
-
-export const API_METHODS: readonly ApiMethod[] = [
-  'health',
-  'stats',
-  'listTraces',
-  'getTrace',
-  'span',
-  'waterfall',
-  'waterfallColumns',
-  'breakdown',
-  'overallBreakdown',
-  'exportOtlp',
-  'importOtlp',
-  'deleteTrace',
-  'clear',
-];

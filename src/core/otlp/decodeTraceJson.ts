@@ -2,7 +2,15 @@ import { parseJsonBody, readKeyValuesJson, readResourceJson, readScopeJson } fro
 import type { JsonObject } from './jsonFields';
 import { arrayAt, enumAt, fixed64At, idAt, objectAt, stringAt, uint32At } from './jsonFields';
 import { listItemPath, memberPath, readWithPathsOnFailure } from './jsonPath';
-import type { ExportTraceServiceRequest, OtlpEvent, OtlpLink, OtlpSpan, OtlpStatus, ResourceSpans, ScopeSpans } from '../../model/otlpTypes';
+import type {
+  ExportTraceServiceRequest,
+  OtlpEvent,
+  OtlpLink,
+  OtlpSpan,
+  OtlpStatus,
+  ResourceSpans,
+  ScopeSpans,
+} from '../../model/otlpTypes';
 
 const SPAN_KIND_NAMES: Readonly<Record<string, number>> = {
   SPAN_KIND_UNSPECIFIED: 0,

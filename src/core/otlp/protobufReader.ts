@@ -118,7 +118,9 @@ export class ProtobufReader {
     const bytes = this.bytes;
     const length = this.length;
     let lo = 0;
+    // eslint-disable-next-line no-useless-assignment -- read after the loop, which a truncated varint leaves early
     let hi = 0;
+    // eslint-disable-next-line no-useless-assignment -- as above
     let byte = 0;
     for (let shift = 0; shift < 28; shift += 7) {
       if (this.pos >= length) this.fail('truncated varint');

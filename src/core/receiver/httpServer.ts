@@ -4,7 +4,7 @@ import type { LoupeApi } from '../../model/api';
 import { handleApiRequest, isTraceStreamRequest } from '../server/restApi';
 import { serveStatic } from '../server/staticFiles';
 import { openTraceStream, type TraceStreamOptions } from '../server/traceStream';
-import { hostWithoutPort, isAllowedHostHeader } from './hostCheck';
+import { hostWithoutPort, isAllowedHostHeader } from '../../model/hostNames';
 import type { IngestSink } from './ingestSink';
 import { toListenError } from './listenError';
 import { decideOtlpCors } from './otlpCors';

@@ -40,7 +40,7 @@ export function registerForwardCommand(deps: ForwardDeps): vscode.Disposable {
             )
           )?.target;
     if (!target) return undefined;
-    const result: ForwardResult | null = await vscode.window.withProgress(
+    const result: ForwardResult | undefined = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Forwarding the trace to ${target.name}…`, cancellable: true },
       (_progress, token) => {
         const cancel = new AbortController();
@@ -53,8 +53,8 @@ export function registerForwardCommand(deps: ForwardDeps): vscode.Disposable {
   });
 }
 
-async function report(result: ForwardResult | null, target: ForwardTarget): Promise<void> {
-  if (result === null) {
+async function report(result: ForwardResult | undefined, target: ForwardTarget): Promise<void> {
+  if (result === undefined) {
     void vscode.window.showErrorMessage('Loupe could not forward the trace: it is no longer stored.');
     return;
   }

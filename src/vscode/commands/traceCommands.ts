@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
-import { decodeTraceRequest } from '../../core/otlp/decode';
-import type { ExportTraceServiceRequest } from '../../model/otlpTypes';
+import { ApiInputError } from '../../model/apiRoutes';
 import type { LoupeApi } from '../../model/api';
 import type { TracePanels } from '../panels/tracePanels';
 import type { SourceNavigator } from '../source/sourceNavigator';
@@ -84,7 +83,7 @@ export function registerTraceCommands(deps: TraceCommandDeps): vscode.Disposable
           : await vscode.window.showOpenDialog({ canSelectMany: true, filters: { 'OTLP JSON': ['json'] }, openLabel: 'Import' });
       if (!uris?.length) return;
       const imported: string[] = [];
-      for (const uri of uris) imported.push(...(await api.importOtlp(await readOtlpJson(uri))));
+      for (const uri of uris) imported.push(...(await importFile(api, uri)));
       if (imported.length === 0) throw new Error('the file holds no spans.');
       void vscode.window.showInformationMessage(`Imported ${imported.length === 1 ? 'one trace' : `${imported.length} traces`}.`);
       await tree.reload();
@@ -106,14 +105,16 @@ export function registerTraceCommands(deps: TraceCommandDeps): vscode.Disposable
 }
 
 /** Reads an OTLP/JSON export request, with a clear error for anything else. */
-async function readOtlpJson(uri: vscode.Uri): Promise<ExportTraceServiceRequest> {
+async function importFile(api: LoupeApi, uri: vscode.Uri): Promise<string[]> {
   const stat = await vscode.workspace.fs.stat(uri);
   const name = vscode.workspace.asRelativePath(uri);
   if (stat.size > MAX_IMPORT_BYTES) throw new Error(`${name} is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB.`);
+  const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
   try {
-    // The receiver's own JSON decoder: the same checks and limits as spans that arrive over HTTP.
-    return decodeTraceRequest(await vscode.workspace.fs.readFile(uri), 'json');
+    // The engine decodes it with the receiver's own JSON decoder: the same checks and limits as spans over HTTP.
+    return (await api.importOtlp(text)).traceIds;
   } catch (error) {
-    throw new Error(`${name} is not an OTLP/JSON trace export: ${error instanceof Error ? error.message : String(error)}`);
+    if (!(error instanceof ApiInputError)) throw error;
+    throw new Error(`${name} is not an OTLP/JSON trace export: ${error.message}`, { cause: error });
   }
 }

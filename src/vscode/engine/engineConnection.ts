@@ -1,8 +1,7 @@
 import { HttpLoupe } from '../../core/host/httpLoupe';
-import { forwardTrace } from '../../core/forward/forwardTrace';
 import type { ForwardResult } from '../../model/forwardResult';
 import type { ForwardTarget } from '../../model/forwardTarget';
-import type { PriceOverride } from '../../core/genai/pricing';
+import type { PriceOverride } from '../../model/priceOverride';
 import { probeLoupe } from '../../core/host/probeLoupe';
 import { WorkerLoupe } from '../../core/host/workerLoupe';
 import type { SerializedReceiverStatus, WorkerRuntimeOptions } from '../../core/host/workerProtocol';
@@ -162,18 +161,29 @@ export class EngineConnection extends DelegatingLoupe {
     if (this.backend?.kind === 'owner') await this.backend.worker.setLimits(limits);
   }
 
-  /** Forwards a stored trace; the owner encodes it in its engine thread. null when the trace is unknown. */
-  async forwardTrace(
+  /**
+   * Forwards a stored trace from the engine that holds it (this window's thread, or the owner's over
+   * HTTP). undefined when the trace is unknown. `signal` cancels a delivery of this window's engine;
+   * a joined window stops waiting instead.
+   */
+  override forwardTrace = async (
     traceId: string,
     target: ForwardTarget,
     options: { timeoutMs?: number; signal?: AbortSignal } = {},
-  ): Promise<ForwardResult | null> {
+  ): Promise<ForwardResult | undefined> => {
     await this.settled();
     const backend = this.backend;
     if (backend?.kind === 'owner') return backend.worker.forwardTrace(traceId, target, options);
-    const request = await this.exportOtlp(traceId);
-    return request ? forwardTrace(request, target, options) : null;
-  }
+    const { signal, ...rest } = options;
+    const delivery = (await this.engine()).forwardTrace(traceId, target, rest);
+    if (!signal) return delivery;
+    const cancelled = new Promise<ForwardResult>((resolve) => {
+      const stop = () => resolve({ ok: false, error: { kind: 'cancelled', message: 'Forwarding was cancelled.' } } as ForwardResult);
+      if (signal.aborted) stop();
+      else signal.addEventListener('abort', stop, { once: true });
+    });
+    return Promise.race([delivery, cancelled]);
+  };
 
   /** Stops the receivers, writes the store and gives the store folder up to other windows. */
   close(): Promise<void> {

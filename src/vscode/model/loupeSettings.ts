@@ -1,6 +1,6 @@
-import { DEFAULT_REDACT_PATTERNS, compileRedactPattern } from '../../core/engine/redaction';
+import { DEFAULT_REDACT_PATTERNS, compileRedactPattern } from '../../model/redaction';
 import { DEFAULT_FORWARD_TARGETS, validateForwardTarget, type ForwardTarget } from '../../model/forwardTarget';
-import type { PriceOverride } from '../../core/genai/pricing';
+import type { PriceOverride } from '../../model/priceOverride';
 import type { WorkerRuntimeOptions } from '../../core/host/workerProtocol';
 
 /** The `loupe.*` settings after validation; every value is usable as it is. */

@@ -10,9 +10,9 @@ const DEFAULT_MAX_CHARS = 300;
 export function markdownText(text: string, maxChars = DEFAULT_MAX_CHARS): string {
   const value = String(text);
   const cut = value.length > maxChars ? `${value.slice(0, maxChars)}… (${value.length.toLocaleString('en-US')} characters)` : value;
-  // eslint-disable-next-line no-control-regex
   const flat = revealInvisible(cut)
     .replace(/[\r\n\u2028\u2029]+/g, ' ')
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what is removed
     .replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '');
   return flat.replace(/[!-/:-@[-`{-~]/g, '\\$&');
 }

@@ -1,4 +1,4 @@
-import { isLoopbackBind } from '../../core/receiver/hostCheck';
+import { isLoopbackBind } from '../../model/hostNames';
 import type { ConnectionState } from '../engine/engineConnection';
 import type { StoreStats, TraceSummary } from '../../model/traceTypes';
 import { formatCost, formatCount } from '../../model/formatValues';

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { isLoopbackBind } from '../../core/receiver/hostCheck';
+import { isLoopbackBind } from '../../model/hostNames';
 import { readLoupeSettings, type SettingsReading } from '../model/loupeSettings';
 
 export function readSettings(): SettingsReading {

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { MAX_TRACE_LIMIT } from '../../core/server/restApi';
+import { MAX_TRACE_LIMIT } from '../../model/apiRoutes';
 import type { LoupeApi } from '../../model/api';
 import type { TraceChange } from '../../model/traceTypes';
 import { inertMessageText } from '../model/markdownText';

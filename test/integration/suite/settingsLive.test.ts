@@ -1,6 +1,5 @@
 import * as assert from 'node:assert/strict';
 import { createServer } from 'node:net';
-import type { TracerProvider } from '@opentelemetry/sdk-trace';
 import * as vscode from 'vscode';
 import { probeLoupe } from '../../../src/core/host/probeLoupe';
 import type { LoupeExtensionApi } from '../../../src/vscode/extension';

@@ -41,8 +41,8 @@ describe('trace panels', () => {
         exchanges.find(
           (e) =>
             e.request.method === method &&
-            (e.request.params as { traceId?: string }).traceId === traceId &&
-            (!spanId || (e.request.params as { spanId?: string }).spanId === spanId) &&
+            e.request.request.params.traceId === traceId &&
+            (!spanId || e.request.request.params.spanId === spanId) &&
             e.response.ok,
         ),
       `the panel to ask for ${method} of ${traceId}${spanId ? `/${spanId}` : ''}`,
@@ -53,7 +53,7 @@ describe('trace panels', () => {
     await vscode.commands.executeCommand('loupe.openTrace', api.tree.element({ type: 'trace', traceId: run.traceId }));
     const tab = await waitFor(() => loupeWebviewTabs()[0], 'a Loupe webview tab');
     assert.equal(tab.label, 'Trace: invoke_agent weather (panel)');
-    const waterfall = await answered('waterfall', run.traceId);
+    const waterfall = await answered('waterfallColumns', run.traceId);
     const columns = JSON.parse((waterfall.response as { result: string }).result) as WaterfallColumns;
     assert.equal(fromWaterfallColumns(columns).length, 3);
     assert.equal(api.panels.rejected.size, 0, 'the page sent only valid messages');
@@ -67,12 +67,8 @@ describe('trace panels', () => {
     assert.equal(loupeWebviewTabs().length, 1, 'the trace reuses its panel');
     const exchange = await waitFor(
       () =>
-        exchanges.find(
-          (e) => e.request.method === 'getSpan' && (e.request.params as { spanId?: string }).spanId === run.llmSpanId && e.response.ok,
-        ) ??
-        exchanges.find(
-          (e) => e.request.method === 'getTrace' && (e.request.params as { traceId?: string }).traceId === run.traceId && e.response.ok,
-        ),
+        exchanges.find((e) => e.request.method === 'span' && e.request.request.params.spanId === run.llmSpanId && e.response.ok) ??
+        exchanges.find((e) => e.request.method === 'getTrace' && e.request.request.params.traceId === run.traceId && e.response.ok),
       'the details of the selected span',
       30_000,
     );

@@ -102,7 +102,7 @@ describe('Traces view with spans from the OpenTelemetry SDK', () => {
     const tooltip = item.tooltip as vscode.MarkdownString;
     assert.equal(tooltip.isTrusted, false);
     assert.equal(tooltip.supportHtml, false);
-    assert.doesNotMatch(tooltip.value, /(^|[^\\])[<>\[\]]/, 'every angle and square bracket is escaped');
+    assert.doesNotMatch(tooltip.value, /(^|[^\\])[<>[\]]/, 'every angle and square bracket is escaped');
     assert.ok(!tooltip.value.includes('](command:'), tooltip.value);
     assert.ok(tooltip.value.includes('⟪U\\+202E⟫'), 'the bidi override is made visible');
     await api.connection.deleteTrace(sent.traceId);
@@ -178,13 +178,15 @@ describe('a large trace that keeps growing', () => {
     const traceId = hexId(16);
     const root = hexId(8);
     const children = Array.from({ length: 2_500 }, (_, i) => span(traceId, hexId(8), root, `step ${i}`, 1 + i, 2 + i));
-    await api.connection.importOtlp(traceRequest([span(traceId, root, undefined, 'invoke_agent long run', 0, 3_000), ...children]));
+    await api.connection.importOtlp(
+      JSON.stringify(traceRequest([span(traceId, root, undefined, 'invoke_agent long run', 0, 3_000), ...children])),
+    );
     await traceInTree(api, traceId, 2_501);
     const row = api.tree.element({ type: 'trace', traceId });
     assert.equal((await api.tree.getChildren(row)).length, 2_500);
 
     const late = hexId(8);
-    await api.connection.importOtlp(traceRequest([span(traceId, late, root, 'late step', 2_900, 2_950)]));
+    await api.connection.importOtlp(JSON.stringify(traceRequest([span(traceId, late, root, 'late step', 2_900, 2_950)])));
     await traceInTree(api, traceId, 2_502);
     const soon = await api.tree.getChildren(row);
     assert.equal(soon.length, 2_500, 'the rows loaded a moment ago are shown meanwhile');

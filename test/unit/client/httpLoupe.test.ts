@@ -46,11 +46,13 @@ describe('HttpLoupe (LoupeApi over another Loupe’s REST API)', () => {
 
   it('imports, deletes and clears through the API', async () => {
     const t = hexId(16);
-    assert.deepEqual(await client.importOtlp(traceRequest([span(t, hexId(8), undefined, 'imported', 0, 1)])), [t]);
+    assert.deepEqual((await client.importOtlp(JSON.stringify(traceRequest([span(t, hexId(8), undefined, 'imported', 0, 1)])))).traceIds, [
+      t,
+    ]);
     assert.equal(asJson(await runtime.engine.listTraces())[0].name, 'imported');
     assert.equal(await client.deleteTrace(t), true);
     assert.equal(await client.deleteTrace(t), false);
-    await client.importOtlp(traceRequest([span(hexId(16), hexId(8), undefined, 'again', 0, 1)]));
+    await client.importOtlp(JSON.stringify(traceRequest([span(hexId(16), hexId(8), undefined, 'again', 0, 1)])));
     await client.clear();
     assert.deepEqual(await runtime.engine.listTraces(), []);
   });

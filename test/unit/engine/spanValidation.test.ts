@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { invalidSpanReason, validateSpans, ZERO_TRACE_ID } from '../../../src/core/engine/spanValidation';
+import { invalidSpanReason, validateSpans } from '../../../src/core/engine/spanValidation';
+import { ZERO_TRACE_ID } from '../../../src/model/ids';
 import { hexId, span, traceRequest } from '../../support/otlpBuilders';
 
 describe('span validation', () => {

@@ -1,6 +1,13 @@
 import { createServer as createHttpServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
-import { Metadata, Server, ServerCredentials, type sendUnaryData, type ServerErrorResponse, type ServerUnaryCall } from '@grpc/grpc-js';
+import {
+  type Metadata,
+  Server,
+  ServerCredentials,
+  type sendUnaryData,
+  type ServerErrorResponse,
+  type ServerUnaryCall,
+} from '@grpc/grpc-js';
 import { rawExportService, TRACE_EXPORT_PATH } from '../../../src/core/otlp/grpcServices';
 
 export interface CapturedHttpRequest {

@@ -1,7 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { decodeTraceRequest } from '../../../src/core/otlp/decode';
 import { TraceEngine } from '../../../src/core/engine/traceEngine';
 import type { WaterfallRow } from '../../../src/model/traceTypes';
 import { fromWaterfallColumns, WaterfallColumnsError, type WaterfallColumns } from '../../../src/model/waterfallColumns';
@@ -24,8 +23,8 @@ describe('waterfall columns', () => {
 
   it('round-trips every fixture trace to the same rows the engine builds', async () => {
     for (const file of ['b-openinference-openai.otlp.json', 'a-otel-instrumentation-openai.otlp.json', 'd-vercel-ai-sdk.otlp.json']) {
-      const ids = await engine.importOtlp(decodeTraceRequest(readFileSync(join(FIXTURES, file)), 'json'));
-      for (const traceId of ids) {
+      const { traceIds } = await engine.importOtlp(readFileSync(join(FIXTURES, file), 'utf8'));
+      for (const traceId of traceIds) {
         const rows = (await engine.waterfall(traceId))!;
         const text = (await engine.waterfallColumns(traceId))!;
         assert.deepEqual(asJson(fromWaterfallColumns(JSON.parse(text))), asJson(rows), `${file} ${traceId}`);
@@ -43,20 +42,22 @@ describe('waterfall columns', () => {
     ]);
     failing.status = { code: 2, message: '<img src=x onerror=alert(1)>' };
     await engine.importOtlp(
-      traceRequest([
-        span(t, root, undefined, 'invoke_agent planner', 0, 10, [
-          str('gen_ai.operation.name', 'invoke_agent'),
-          str('gen_ai.agent.name', 'planner'),
+      JSON.stringify(
+        traceRequest([
+          span(t, root, undefined, 'invoke_agent planner', 0, 10, [
+            str('gen_ai.operation.name', 'invoke_agent'),
+            str('gen_ai.agent.name', 'planner'),
+          ]),
+          span(t, chat, root, 'chat gpt-4o', 1, 6, [
+            str('gen_ai.operation.name', 'chat'),
+            str('gen_ai.request.model', 'gpt-4o'),
+            int('gen_ai.usage.input_tokens', 40),
+            int('gen_ai.usage.output_tokens', 2),
+          ]),
+          failing,
+          span(t, hexId(8), hexId(8), 'late child of a parent never received', 7, 9),
         ]),
-        span(t, chat, root, 'chat gpt-4o', 1, 6, [
-          str('gen_ai.operation.name', 'chat'),
-          str('gen_ai.request.model', 'gpt-4o'),
-          int('gen_ai.usage.input_tokens', 40),
-          int('gen_ai.usage.output_tokens', 2),
-        ]),
-        failing,
-        span(t, hexId(8), hexId(8), 'late child of a parent never received', 7, 9),
-      ]),
+      ),
     );
     const rows = (await engine.waterfall(t))!;
     const columns = JSON.parse((await engine.waterfallColumns(t))!) as WaterfallColumns;
@@ -76,7 +77,7 @@ describe('waterfall columns', () => {
 
   it('is much smaller than the rows as JSON for a large agent trace', async () => {
     const { request, traceId } = syntheticTraceRequest({ spanCount: 10_000, seed: 7 });
-    await engine.importOtlp(request);
+    await engine.importOtlp(JSON.stringify(request));
     const rowsJson = JSON.stringify(await engine.waterfall(traceId));
     const columnsJson = (await engine.waterfallColumns(traceId))!;
     assert.ok(columnsJson.length < rowsJson.length / 2.5, `columns ${columnsJson.length} B vs rows ${rowsJson.length} B`);
@@ -85,19 +86,21 @@ describe('waterfall columns', () => {
 
   it('is built once per trace version and rebuilt when the trace changes', async () => {
     const { request, traceId } = syntheticTraceRequest({ spanCount: 50, seed: 3 });
-    await engine.importOtlp(request);
+    await engine.importOtlp(JSON.stringify(request));
     const first = await engine.waterfallColumns(traceId);
     assert.equal(await engine.waterfallColumns(traceId), first, 'same text object while unchanged');
     const more = syntheticTraceRequest({ spanCount: 5, seed: 4, traceId });
     for (const span of more.request.resourceSpans[0].scopeSpans[0].spans) span.spanId = `ff${span.spanId.slice(2)}`;
-    await engine.importOtlp(more.request);
+    await engine.importOtlp(JSON.stringify(more.request));
     const after = fromWaterfallColumns(JSON.parse((await engine.waterfallColumns(traceId))!));
     assert.ok(after.length > 50, `rows after the change: ${after.length}`);
   });
 
   it('refuses what is not columns with a message that says what is wrong', async () => {
     const good = JSON.parse(
-      (await engine.waterfallColumns((await engine.importOtlp(traceRequest([span(hexId(16), hexId(8), undefined, 'only', 0, 1)])))[0]))!,
+      (await engine.waterfallColumns(
+        (await engine.importOtlp(JSON.stringify(traceRequest([span(hexId(16), hexId(8), undefined, 'only', 0, 1)])))).traceIds[0],
+      ))!,
     ) as WaterfallColumns;
     good.count = 0;
     for (const key of Object.keys(good) as (keyof WaterfallColumns)[])

@@ -1,6 +1,6 @@
 import { deepStrictEqual, ok, strictEqual } from 'node:assert';
 import { TraceEngine } from '../../../src/core/engine/traceEngine';
-import { hostWithoutPort, isAllowedHostHeader, isLoopbackName } from '../../../src/core/receiver/hostCheck';
+import { hostWithoutPort, isAllowedHostHeader, isLoopbackName } from '../../../src/model/hostNames';
 import { decideOtlpCors } from '../../../src/core/receiver/otlpCors';
 import { HttpServer } from '../../../src/core/receiver/httpServer';
 import { send } from './httpClient';

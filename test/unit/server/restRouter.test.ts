@@ -1,12 +1,13 @@
 import { deepStrictEqual, strictEqual } from 'node:assert';
 import { TraceEngine } from '../../../src/core/engine/traceEngine';
-import { handleApiRequest, isTraceStreamRequest, parseTraceQuery } from '../../../src/core/server/restApi';
+import { handleApiRequest, isTraceStreamRequest } from '../../../src/core/server/restApi';
+import { parseTraceQuery } from '../../../src/model/apiRoutes';
 import type { LoupeApi } from '../../../src/model/api';
 import { readFixture } from './liveLoupe';
 
 describe('REST router (no sockets)', () => {
   it('parses list queries and says what is wrong', () => {
-    deepStrictEqual(parseTraceQuery(new URLSearchParams('limit=25&service=svc&agent=a&model=m&status=error&q=hi&x=1')), {
+    deepStrictEqual(parseTraceQuery(new URLSearchParams('limit=25&service=svc&agent=a&model=m&status=error&q=hi&x=1').entries()), {
       limit: 25,
       service: 'svc',
       agent: 'a',
@@ -14,9 +15,12 @@ describe('REST router (no sockets)', () => {
       status: 'error',
       q: 'hi',
     });
-    deepStrictEqual(parseTraceQuery(new URLSearchParams('limit=&status=&service=')), {});
-    strictEqual(parseTraceQuery(new URLSearchParams('limit=10001')), 'limit must be a whole number from 1 to 10000, not "10001".');
-    strictEqual(parseTraceQuery(new URLSearchParams('status=ok')), 'status can only be "error", not "ok".');
+    deepStrictEqual(parseTraceQuery(new URLSearchParams('limit=&status=&service=').entries()), {});
+    strictEqual(
+      parseTraceQuery(new URLSearchParams('limit=10001').entries()),
+      'limit must be a whole number from 1 to 10000, not "10001".',
+    );
+    strictEqual(parseTraceQuery(new URLSearchParams('status=ok').entries()), 'status can only be "error", not "ok".');
   });
 
   it('tells the stream route apart from trace routes', () => {

@@ -24,7 +24,7 @@ function countSerializations(trace: StoredTrace): { count: number } {
 }
 
 describe('TracePersistence', () => {
-  let open: TracePersistence[] = [];
+  const open: TracePersistence[] = [];
   const make = (dir: string, options: ConstructorParameters<typeof TracePersistence>[1] = {}): TracePersistence => {
     const persistence = new TracePersistence(dir, { flushDelayMs: 20, ...options });
     open.push(persistence);

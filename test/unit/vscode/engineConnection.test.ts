@@ -73,7 +73,7 @@ describe('engine connection: one window owns the store, others join and take ove
     second.subscribe((change) => changes.push(change));
     await new Promise((resolve) => setTimeout(resolve, 300));
     const t = hexId(16);
-    await first.importOtlp(traceRequest([span(t, hexId(8), undefined, 'seen by both', 0, 5)]));
+    await first.importOtlp(JSON.stringify(traceRequest([span(t, hexId(8), undefined, 'seen by both', 0, 5)])));
     await until(() => changes.some((c) => c.upserted.some((s) => s.traceId === t)), 'the change in the joined window');
     assert.equal((await second.listTraces())[0].traceId, t);
 
@@ -137,7 +137,7 @@ describe('engine connection: one window owns the store, others join and take ove
       const httpPort = status.http.state === 'listening' ? status.http.port : 0;
       const targetHttp = targetStatus.http.state === 'listening' ? targetStatus.http.port : 0;
       const t = hexId(16);
-      await serve.engine.importOtlp(traceRequest([span(t, hexId(8), undefined, 'served', 0, 5)]));
+      await serve.engine.importOtlp(JSON.stringify(traceRequest([span(t, hexId(8), undefined, 'served', 0, 5)])));
       const connection = connect(options({ httpPort }));
       await connection.settled();
       assert.equal(role(connection), 'joined');
@@ -160,7 +160,7 @@ describe('engine connection: one window owns the store, others join and take ove
     const connection = connect(options());
     await connection.settled();
     const t = hexId(16);
-    await connection.importOtlp(traceRequest([span(t, hexId(8), undefined, 'kept', 0, 5)]));
+    await connection.importOtlp(JSON.stringify(traceRequest([span(t, hexId(8), undefined, 'kept', 0, 5)])));
     const before = connection.endpoint()?.httpPort;
     await connection.reconfigure(options({ maxAttributeBytes: 1024 }));
     assert.equal(role(connection), 'owner');

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { DEFAULT_REDACT_PATTERNS } from '../../../src/core/engine/redaction';
+import { DEFAULT_REDACT_PATTERNS } from '../../../src/model/redaction';
 import { DEFAULT_FORWARD_TARGETS } from '../../../src/model/forwardTarget';
 import { DEFAULT_SETTINGS, engineOptionsOf, readLoupeSettings, settingsEffect } from '../../../src/vscode/model/loupeSettings';
 

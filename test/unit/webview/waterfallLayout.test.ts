@@ -2,7 +2,6 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TraceEngine } from '../../../src/core/engine/traceEngine';
-import { decodeTraceRequest } from '../../../src/core/otlp/decode';
 import { fromWaterfallColumns, readWaterfallColumns } from '../../../src/model/waterfallColumns';
 import {
   buildWaterfallModel,
@@ -47,24 +46,26 @@ describe('waterfall model from the engine layout', () => {
 
   it('is the model laying the spans out here gives, for captures, a large agent trace, orphans and cycles', async () => {
     const ids = [
-      ...(await engine.importOtlp(decodeTraceRequest(readFileSync(join(FIXTURES, 'b-openinference-openai.otlp.json')), 'json'))),
-      ...(await engine.importOtlp(decodeTraceRequest(readFileSync(join(FIXTURES, 'd-vercel-ai-sdk.otlp.json')), 'json'))),
+      ...(await engine.importOtlp(readFileSync(join(FIXTURES, 'b-openinference-openai.otlp.json'), 'utf8'))).traceIds,
+      ...(await engine.importOtlp(readFileSync(join(FIXTURES, 'd-vercel-ai-sdk.otlp.json'), 'utf8'))).traceIds,
     ];
     const big = syntheticTraceRequest({ spanCount: 5_000, seed: 11 });
-    await engine.importOtlp(big.request);
+    await engine.importOtlp(JSON.stringify(big.request));
     ids.push(big.traceId);
     const t = hexId(16);
     const [a, b, c, root] = [hexId(8), hexId(8), hexId(8), hexId(8)];
     await engine.importOtlp(
-      traceRequest([
-        span(t, root, undefined, 'root', 0, 20),
-        span(t, a, b, 'cycle a', 1, 2),
-        span(t, b, a, 'cycle b', 2, 3),
-        span(t, c, hexId(8), 'orphan', 4, 5),
-        span(t, hexId(8), c, 'child of orphan', 4, 5),
-        span(t, hexId(8), root, 'same start 1', 6, 7),
-        span(t, hexId(8), root, 'same start 2', 6, 8),
-      ]),
+      JSON.stringify(
+        traceRequest([
+          span(t, root, undefined, 'root', 0, 20),
+          span(t, a, b, 'cycle a', 1, 2),
+          span(t, b, a, 'cycle b', 2, 3),
+          span(t, c, hexId(8), 'orphan', 4, 5),
+          span(t, hexId(8), c, 'child of orphan', 4, 5),
+          span(t, hexId(8), root, 'same start 1', 6, 7),
+          span(t, hexId(8), root, 'same start 2', 6, 8),
+        ]),
+      ),
     );
     ids.push(t);
     for (const traceId of ids) {
@@ -76,7 +77,7 @@ describe('waterfall model from the engine layout', () => {
 
   it('lays the spans out itself when the layout is not a depth-first order', async () => {
     const { request, traceId } = syntheticTraceRequest({ spanCount: 200, seed: 5 });
-    await engine.importOtlp(request);
+    await engine.importOtlp(JSON.stringify(request));
     const { spans, columns, general } = await both(traceId);
     const broken = [
       { ...waterfallLayoutOf(columns), parent: columns.parent.map((p, r) => (r === 10 ? r + 1 : p)) },

@@ -1,18 +1,19 @@
 import { strict as assert } from 'node:assert';
 import { isHostToWebviewMessage, isWebviewToHostMessage, isWebviewView } from '../../../src/model/webviewMessages';
+import { webviewRequest } from '../../../src/model/webviewRequests';
 
 const traceId = '0af7651916cd43dd8448eb211c80319c';
 
 describe('webview messages', () => {
   it('accepts well-formed requests and commands', () => {
     const good: unknown[] = [
-      { type: 'request', id: 1, method: 'listTraces', params: {} },
-      { type: 'request', id: 2, method: 'listTraces', params: { limit: 50, status: 'error', q: 'chat' } },
-      { type: 'request', id: 3, method: 'getTrace', params: { traceId } },
-      { type: 'request', id: 4, method: 'waterfall', params: { traceId } },
-      { type: 'request', id: 7, method: 'getSpan', params: { traceId, spanId: 'b7ad6b7169203331' } },
-      { type: 'request', id: 5, method: 'breakdown', params: { traceId } },
-      { type: 'request', id: 6, method: 'overallBreakdown', params: {} },
+      webviewRequest(1, 'listTraces', [{}]),
+      webviewRequest(2, 'listTraces', [{ limit: 50, status: 'error', q: 'chat' }]),
+      webviewRequest(3, 'getTrace', [traceId]),
+      webviewRequest(4, 'waterfallColumns', [traceId]),
+      webviewRequest(7, 'span', [traceId, 'b7ad6b7169203331']),
+      webviewRequest(5, 'breakdown', [traceId]),
+      webviewRequest(6, 'overallBreakdown', []),
       { type: 'ready' },
       { type: 'revealSource', location: { filePath: '/src/agent.ts', line: 12, column: 3 } },
       { type: 'revealSource', location: { filePath: 'C:\\work\\agent.py', line: 7 } },
@@ -27,16 +28,18 @@ describe('webview messages', () => {
       null,
       'ready',
       [],
-      { type: 'request', id: -1, method: 'listTraces', params: {} },
-      { type: 'request', id: 1.5, method: 'listTraces', params: {} },
-      { type: 'request', id: 1, method: 'deleteTrace', params: { traceId } },
-      { type: 'request', id: 1, method: 'constructor', params: {} },
-      { type: 'request', id: 1, method: 'getTrace', params: { traceId: '../../etc/passwd' } },
+      { ...webviewRequest(1, 'listTraces', [{}]), id: -1 },
+      { ...webviewRequest(1, 'listTraces', [{}]), id: 1.5 },
+      // Queries that change data, or are not in the table at all, are not the webview's to make.
+      { type: 'request', id: 1, method: 'deleteTrace', request: { params: { traceId }, query: [] } },
+      { type: 'request', id: 1, method: 'clear', request: { params: {}, query: [] } },
+      { type: 'request', id: 1, method: 'constructor', request: { params: {}, query: [] } },
+      { type: 'request', id: 1, method: '__proto__', request: { params: {}, query: [] } },
       { type: 'request', id: 1, method: 'getTrace' },
-      { type: 'request', id: 1, method: 'getSpan', params: { traceId } },
-      { type: 'request', id: 1, method: 'getSpan', params: { traceId, spanId: 'xyz' } },
-      { type: 'request', id: 1, method: 'listTraces', params: { status: 'ok' } },
-      { type: 'request', id: 1, method: 'listTraces', params: { q: 'x'.repeat(5000) } },
+      { type: 'request', id: 1, method: 'getTrace', request: { params: { traceId: 42 }, query: [] } },
+      { type: 'request', id: 1, method: 'getTrace', request: { params: { traceId }, query: [], body: '{}' } },
+      { type: 'request', id: 1, method: 'listTraces', request: { params: {}, query: [['q']] } },
+      { type: 'request', id: 1, method: 'listTraces', request: { params: {}, query: [['q', 'x'.repeat(5000)]] } },
       { type: 'revealSource', location: { filePath: '' } },
       { type: 'revealSource', location: { filePath: "javascript:alert('x')", line: 1 } },
       { type: 'revealSource', location: { filePath: 'node:internal/process/task_queues', line: 95 } },

@@ -21,7 +21,7 @@ describe('the engine thread reports its own heap', function () {
         const spans = Array.from({ length: 200 }, (_, i) =>
           span(traceId, hexId(8), undefined, `s${i}`, i, i + 1, [str('gen_ai.prompt', `${i}${text}`)]),
         );
-        await loupe.importOtlp(traceRequest(spans));
+        await loupe.importOtlp(JSON.stringify(traceRequest(spans)));
       }
       const full = await loupe.memory();
       assert.ok(full.heapUsed - empty.heapUsed > 6 * 2 ** 20, `heap grew by ${full.heapUsed - empty.heapUsed} bytes`);

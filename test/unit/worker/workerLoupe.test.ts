@@ -84,7 +84,9 @@ describe('the engine in a worker thread', function () {
       const grpcPort = targetStatus.grpc.state === 'listening' ? targetStatus.grpc.port : 0;
       const t = hexId(16);
       const root = hexId(8);
-      await loupe.importOtlp(traceRequest([span(t, root, undefined, 'forward me', 0, 9), span(t, hexId(8), root, 'child', 1, 4)]));
+      await loupe.importOtlp(
+        JSON.stringify(traceRequest([span(t, root, undefined, 'forward me', 0, 9), span(t, hexId(8), root, 'child', 1, 4)])),
+      );
       const result = await loupe.forwardTrace(
         t,
         { name: 'other', protocol: 'otlp-grpc', endpoint: `http://127.0.0.1:${grpcPort}`, uiUrl: 'http://127.0.0.1:1/trace/{traceId}' },
@@ -95,7 +97,7 @@ describe('the engine in a worker thread', function () {
       assert.deepEqual(arrived?.spans.map((s) => s.name).sort(), ['child', 'forward me']);
       assert.equal(
         await loupe.forwardTrace(hexId(16), { name: 'other', protocol: 'otlp-grpc', endpoint: `http://127.0.0.1:${grpcPort}` }),
-        null,
+        undefined,
       );
       const refused = await loupe.forwardTrace(t, { name: 'bad', protocol: 'otlp-http', endpoint: 'not a url' });
       assert.equal(refused?.ok, false);
@@ -110,7 +112,7 @@ describe('the engine in a worker thread', function () {
     const loupe = await WorkerLoupe.start(script, options());
     try {
       const t = hexId(16);
-      await loupe.importOtlp(traceRequest([span(t, hexId(8), undefined, 'never answered', 0, 9)]));
+      await loupe.importOtlp(JSON.stringify(traceRequest([span(t, hexId(8), undefined, 'never answered', 0, 9)])));
       const controller = new AbortController();
       const started = performance.now();
       setTimeout(() => controller.abort(), 150);

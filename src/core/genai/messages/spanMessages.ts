@@ -26,7 +26,7 @@ function wholeValue(attrs: AttributeMap, key: string, fallbackRole: string): Mes
 
 /** AI SDK embedding values are JSON texts of each value (`"\"hello\""`). */
 function embeddedValuePart(text: string): MessagePart {
-  let value: unknown = text;
+  let value: unknown;
   if (text.startsWith('"') && text.length <= DETAIL_JSON_LIMIT) {
     try {
       value = JSON.parse(text);

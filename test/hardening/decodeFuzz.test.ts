@@ -1,12 +1,12 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { decodeLogsRequest, decodeTraceRequest } from '../../../src/core/otlp/decode';
-import type { OtlpWireFormat } from '../../../src/core/otlp/decode';
-import { OtlpDecodeError } from '../../../src/core/otlp/decodeError';
-import { toProtobufjsObject } from './protobufjsCodec';
-import { otlpType } from './protobufjsOtlpSchema';
-import { SeededRandom, randomLogsRequest, randomTraceRequest, toOtlpJsonText } from './randomOtlp';
+import { decodeLogsRequest, decodeTraceRequest } from '../../src/core/otlp/decode';
+import type { OtlpWireFormat } from '../../src/core/otlp/decode';
+import { OtlpDecodeError } from '../../src/core/otlp/decodeError';
+import { toProtobufjsObject } from '../unit/otlp/protobufjsCodec';
+import { otlpType } from '../unit/otlp/protobufjsOtlpSchema';
+import { SeededRandom, randomLogsRequest, randomTraceRequest, toOtlpJsonText } from '../unit/otlp/randomOtlp';
 
 type Signal = 'traces' | 'logs';
 interface Seed {
@@ -15,7 +15,7 @@ interface Seed {
   bytes: Uint8Array;
 }
 
-const FIXTURES = join(__dirname, '../../fixtures/otlp');
+const FIXTURES = join(__dirname, '../fixtures/otlp');
 
 function encodeProtobuf(typeName: string, request: unknown): Uint8Array {
   const type = otlpType(typeName);
@@ -147,9 +147,16 @@ function mutateJsonShape(random: SeededRandom, bytes: Uint8Array): Uint8Array {
   const root: unknown = JSON.parse(Buffer.from(bytes).toString('utf8'));
   const containers: [Record<string, unknown> | unknown[], string | number][] = [];
   const visit = (node: unknown) => {
-    if (Array.isArray(node)) node.forEach((item, index) => (containers.push([node, index]), visit(item)));
+    if (Array.isArray(node))
+      node.forEach((item, index) => {
+        containers.push([node, index]);
+        visit(item);
+      });
     else if (typeof node === 'object' && node !== null)
-      for (const [key, item] of Object.entries(node)) (containers.push([node as Record<string, unknown>, key]), visit(item));
+      for (const [key, item] of Object.entries(node)) {
+        containers.push([node as Record<string, unknown>, key]);
+        visit(item);
+      }
   };
   visit(root);
   if (containers.length === 0) return Buffer.from(JSON.stringify(randomJsonValue(random, 0)));

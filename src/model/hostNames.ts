@@ -1,11 +1,9 @@
-import { isIP } from 'node:net';
-
 /** Host names that always mean this machine. `*.localhost` resolves to loopback by RFC 6761. */
 export function isLoopbackName(host: string): boolean {
   const name = stripBrackets(host.toLowerCase()).replace(/\.$/, '');
   if (name === 'localhost' || name.endsWith('.localhost')) return true;
   if (name === '::1') return true;
-  return isIP(name) === 4 && name.startsWith('127.');
+  return isIPv4(name) && name.startsWith('127.');
 }
 
 /** True when a server bound to `host` is reachable only from this machine. */
@@ -43,4 +41,10 @@ export function hostWithoutPort(hostHeader: string): string | undefined {
 
 function stripBrackets(host: string): string {
   return host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+}
+
+/** A dotted-quad IPv4 address (no shorthand forms, as `net.isIP` accepts them). */
+function isIPv4(name: string): boolean {
+  const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(name);
+  return match !== null && match.slice(1).every((part) => Number(part) <= 255 && (part === '0' || !part.startsWith('0')));
 }

@@ -8,9 +8,9 @@ import { LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-log
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { OTLPTraceExporter as GrpcExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { OTLPLogExporter as ProtoLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
-import { startServe, type ServeProcess } from '../../support/cliProcess';
-import { hexId, span, str, traceRequest } from '../../support/otlpBuilders';
-import { toJson } from '../../hardening/otlpWire';
+import { startServe, type ServeProcess } from '../support/cliProcess';
+import { hexId, span, str, traceRequest } from '../support/otlpBuilders';
+import { toJson } from './otlpWire';
 
 const SECRETS = Array.from({ length: 10 }, (_, i) => `sk-live-SECRET${i}-${'x'.repeat(8)}`);
 

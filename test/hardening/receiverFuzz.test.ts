@@ -3,10 +3,10 @@ import { gzipSync } from 'node:zlib';
 import { Client, credentials, status as GrpcStatus, type ServiceError } from '@grpc/grpc-js';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
-import { TraceEngine } from '../../../src/core/engine/traceEngine';
-import { GrpcReceiver } from '../../../src/core/receiver/grpcReceiver';
-import { HttpServer } from '../../../src/core/receiver/httpServer';
-import { send } from './httpClient';
+import { TraceEngine } from '../../src/core/engine/traceEngine';
+import { GrpcReceiver } from '../../src/core/receiver/grpcReceiver';
+import { HttpServer } from '../../src/core/receiver/httpServer';
+import { send } from '../unit/receiver/httpClient';
 
 const TRACE_EXPORT = '/opentelemetry.proto.collector.trace.v1.TraceService/Export';
 const LIMIT = 256 * 1024;

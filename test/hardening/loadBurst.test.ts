@@ -2,8 +2,8 @@ import * as assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServe, type ServeProcess } from '../../support/cliProcess';
-import { accountFor, runLoadBurst, type StoreCounts } from '../../hardening/loadBurst';
+import { startServe, type ServeProcess } from '../support/cliProcess';
+import { accountFor, runLoadBurst, type StoreCounts } from './loadBurst';
 
 describe('loupe serve under a burst of spans with eviction active', function () {
   this.timeout(120_000);

@@ -5,7 +5,7 @@ import {
   findRedactPatternProblems,
   KeyRedactor,
   RedactPatternError,
-} from '../../../src/core/engine/redaction';
+} from '../../src/model/redaction';
 
 describe('redaction key patterns', () => {
   const redactor = new KeyRedactor();

@@ -2,8 +2,8 @@ import * as assert from 'node:assert/strict';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServe, type ServeProcess } from '../../support/cliProcess';
-import { buildSentTrace, OtlpHttpSender, type SentTrace } from '../../hardening/sentTraces';
+import { startServe, type ServeProcess } from '../support/cliProcess';
+import { buildSentTrace, OtlpHttpSender, type SentTrace } from './sentTraces';
 
 const SPANS_PER_TRACE = 4;
 const PROMPT_BYTES = 4_000;
@@ -24,7 +24,7 @@ const serveArgs = (store: string) => ['--grpc-port', '0', '--http-port', '0', '-
 async function flushedTraceIds(store: string, known: Set<string>): Promise<{ ids: Set<string>; tempFiles: number }> {
   const ids = new Set<string>();
   let tempFiles = 0;
-  let names: string[] = [];
+  let names: string[];
   try {
     names = await readdir(join(store, 'traces'));
   } catch {

@@ -2,8 +2,8 @@ import * as assert from 'node:assert/strict';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServe, type ServeProcess } from '../../support/cliProcess';
-import { buildSentTrace, OtlpHttpSender, type SentTrace } from '../../hardening/sentTraces';
+import { startServe, type ServeProcess } from '../support/cliProcess';
+import { buildSentTrace, OtlpHttpSender, type SentTrace } from './sentTraces';
 
 const serveArgs = (store: string) => ['--grpc-port', '0', '--http-port', '0', '--store', store];
 

@@ -1,15 +1,15 @@
 import * as assert from 'node:assert/strict';
-import type { AnyValue, KeyValue, OtlpLogRecord, OtlpSpan } from '../../../src/model/otlpTypes';
+import type { AnyValue, KeyValue, OtlpLogRecord, OtlpSpan } from '../../src/model/otlpTypes';
 import {
   IngestPolicy,
   MIN_MAX_ATTRIBUTE_BYTES,
   TRUNCATED_ATTRIBUTES_KEY,
   truncationMarker,
   utf8Head,
-} from '../../../src/core/engine/ingestPolicy';
-import { REDACTED } from '../../../src/core/engine/redaction';
-import { TraceEngine } from '../../../src/core/engine/traceEngine';
-import { hexId, int, logsRequest, span, str, traceRequest } from '../../support/otlpBuilders';
+} from '../../src/core/engine/ingestPolicy';
+import { REDACTED } from '../../src/model/redaction';
+import { TraceEngine } from '../../src/core/engine/traceEngine';
+import { hexId, int, logsRequest, span, str, traceRequest } from '../support/otlpBuilders';
 
 const MAX = 1024;
 

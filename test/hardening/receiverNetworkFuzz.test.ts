@@ -2,9 +2,9 @@ import * as assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServe, type ServeProcess } from '../../support/cliProcess';
-import { describeOutcomes, findMissingValid, runFuzz } from '../../hardening/fuzzRunner';
-import { processMemory } from '../../hardening/processMemory';
+import { startServe, type ServeProcess } from '../support/cliProcess';
+import { describeOutcomes, findMissingValid, runFuzz } from './fuzzRunner';
+import { processMemory } from './processMemory';
 
 const MAX_REQUEST_MB = 1;
 

@@ -2,9 +2,9 @@ import * as assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { TracePersistence } from '../../../src/core/store/tracePersistence';
-import { sampleTrace, sampleTraceId } from './sampleTraces';
-import { useTempDirs } from './storeTestDirs';
+import { TracePersistence } from '../../src/core/store/tracePersistence';
+import { sampleTrace, sampleTraceId } from '../unit/store/sampleTraces';
+import { useTempDirs } from '../unit/store/storeTestDirs';
 
 describe('TracePersistence.load with damaged files', () => {
   const tempDir = useTempDirs();

@@ -2,9 +2,9 @@ import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { TracePersistence } from '../../../src/core/store/tracePersistence';
-import { CRASH_PROMPT_BYTES, sampleTrace, sampleTraceId } from './sampleTraces';
-import { useTempDirs } from './storeTestDirs';
+import { TracePersistence } from '../../src/core/store/tracePersistence';
+import { CRASH_PROMPT_BYTES, sampleTrace, sampleTraceId } from '../unit/store/sampleTraces';
+import { useTempDirs } from '../unit/store/storeTestDirs';
 
 const WRITER = join(__dirname, 'crashWriterProcess.ts');
 

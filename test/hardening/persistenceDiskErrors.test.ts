@@ -3,10 +3,10 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { PersistenceError } from '../../../src/core/store/tracePersistence';
-import { TracePersistence } from '../../../src/core/store/tracePersistence';
-import { growSampleTrace, sampleTrace, sampleTraceId } from './sampleTraces';
-import { sleep, useTempDirs, waitUntil } from './storeTestDirs';
+import type { PersistenceError } from '../../src/core/store/tracePersistence';
+import { TracePersistence } from '../../src/core/store/tracePersistence';
+import { growSampleTrace, sampleTrace, sampleTraceId } from '../unit/store/sampleTraces';
+import { sleep, useTempDirs, waitUntil } from '../unit/store/storeTestDirs';
 
 /**
  * Tests run as root here, and root ignores permission bits, so `chmod 0555` cannot make a folder
@@ -21,7 +21,7 @@ describe('TracePersistence on a disk that refuses writes', () => {
   const onRejection = (reason: unknown): void => {
     rejections.push(reason);
   };
-  let open: TracePersistence[] = [];
+  const open: TracePersistence[] = [];
   beforeEach(() => process.on('unhandledRejection', onRejection));
   afterEach(async () => {
     for (const persistence of open.splice(0)) await persistence.close();

@@ -2,10 +2,10 @@ import * as assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServe, type ServeProcess } from '../../support/cliProcess';
-import { hexId, span, traceRequest } from '../../support/otlpBuilders';
-import { send } from '../receiver/httpClient';
-import { toProtobuf } from '../../hardening/otlpWire';
+import { startServe, type ServeProcess } from '../support/cliProcess';
+import { hexId, span, traceRequest } from '../support/otlpBuilders';
+import { send } from '../unit/receiver/httpClient';
+import { toProtobuf } from './otlpWire';
 
 describe('loupe serve network exposure (the real process)', function () {
   this.timeout(60_000);

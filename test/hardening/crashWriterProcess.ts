@@ -3,9 +3,9 @@
  * Usage: node --import tsx crashWriterProcess.ts STORE_DIR FIRST_TRACE_INDEX
  * After each explicit flush that succeeded it prints one line: {"flushed": {"<index>": <spanCount>}}.
  */
-import type { StoredTrace } from '../../../src/model/storedTrace';
-import { TracePersistence } from '../../../src/core/store/tracePersistence';
-import { CRASH_PROMPT_BYTES, growSampleTrace, sampleTrace } from './sampleTraces';
+import type { StoredTrace } from '../../src/model/storedTrace';
+import { TracePersistence } from '../../src/core/store/tracePersistence';
+import { CRASH_PROMPT_BYTES, growSampleTrace, sampleTrace } from '../unit/store/sampleTraces';
 const ACTIVE_TRACES = 4;
 const MAX_SPANS = 120;
 

@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { status as GrpcStatus } from '@grpc/grpc-js';
-import { parseCli } from '../../../src/cli/serveArgs';
-import { startServe, type ServeProcess } from '../../support/cliProcess';
-import { hexId, span, traceRequest } from '../../support/otlpBuilders';
-import { send } from '../receiver/httpClient';
-import { RawGrpcClient, toProtobuf, TRACE_EXPORT_PATH } from '../../hardening/otlpWire';
+import { parseCli } from '../../src/cli/serveArgs';
+import { startServe, type ServeProcess } from '../support/cliProcess';
+import { hexId, span, traceRequest } from '../support/otlpBuilders';
+import { send } from '../unit/receiver/httpClient';
+import { RawGrpcClient, toProtobuf, TRACE_EXPORT_PATH } from './otlpWire';
 
 describe('loupe serve limits flags', () => {
   it('reads --max-request-mb and repeated --redact', () => {
