@@ -43,11 +43,11 @@ const builds = [
 // The web UI's static companions: codicons, and index.html rendered by the same shell builder
 // the VS Code panel uses (so both pages carry the same CSP and markup).
 async function writeWebviewStatics() {
-  if (!existsSync('webview/main.ts') || !existsSync('webview/htmlShell.ts')) return;
+  if (!existsSync('webview/main.ts') || !existsSync('src/model/htmlShell.ts')) return;
   mkdirSync('dist/webview', { recursive: true });
   for (const file of ['codicon.css', 'codicon.ttf']) copyFileSync(`node_modules/@vscode/codicons/dist/${file}`, `dist/webview/${file}`);
   const shell = await esbuild.build({
-    entryPoints: ['webview/htmlShell.ts'],
+    entryPoints: ['src/model/htmlShell.ts'],
     bundle: true,
     write: false,
     format: 'esm',
