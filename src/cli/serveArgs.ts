@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { findRedactPatternProblems } from '../model/redaction';
+import { DEFAULT_MAX_TRACES } from '../model/storeDefaults';
 
 export interface ServeOptions {
   host: string;
@@ -28,7 +29,7 @@ Options:
   --grpc-port PORT     OTLP/gRPC port (default 4317; 0 picks a free port)
   --http-port PORT     OTLP/HTTP, REST API and UI port (default 4318; 0 picks a free port)
   --store DIR          where traces are kept (default ~/.loupe/traces)
-  --max-traces N       how many recent traces to keep (default 200)
+  --max-traces N       how many recent traces to keep (default ${DEFAULT_MAX_TRACES})
   --max-request-mb N   largest OTLP request accepted, in MiB (default 64)
   --redact PATTERN     also mask attributes whose key matches PATTERN (a glob like
                        '*.ssn', or /regex/); repeatable. Credentials are masked by default
@@ -78,7 +79,7 @@ export function parseCli(argv: readonly string[]): CliCommand {
   if (typeof grpcPort === 'string') return { command: 'usage-error', message: grpcPort };
   const httpPort = port('http-port', values['http-port'], 4318);
   if (typeof httpPort === 'string') return { command: 'usage-error', message: httpPort };
-  let maxTraces = 200;
+  let maxTraces = DEFAULT_MAX_TRACES;
   if (values['max-traces'] !== undefined) {
     maxTraces = Number(values['max-traces']);
     if (!/^\d+$/.test(values['max-traces']) || maxTraces < 1) {

@@ -139,8 +139,3 @@ export function criticalPathByIndex(starts: Float64Array, ends: Float64Array, pa
   reversed.reverse();
   return reversed;
 }
-
-/** The span ids that appear on the critical path. */
-export function criticalPathSpanIds(segments: readonly CriticalPathSegment[]): Set<string> {
-  return new Set(segments.map((segment) => segment.spanId));
-}

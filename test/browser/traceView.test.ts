@@ -86,7 +86,7 @@ describe('trace view in the browser (loupe serve)', function () {
     assert.equal(await page.locator('.fact-duration .fact-value').innerText(), formatDuration(summary.durationMs));
     assert.equal(await page.locator('.fact-errors .fact-value').innerText(), formatCount(summary.errorCount));
     assert.equal(await page.locator('.wf-row.error:not([hidden])').count(), 1);
-    assert.ok(await page.locator('.legend-item', { hasText: 'LLM' }).count());
+    assert.ok(await page.locator('.legend-item', { hasText: 'Model call' }).count());
 
     await page.locator(`.wf-row[data-span-id="${first.llmSpanId}"]`).click();
     await page.waitForSelector('.details .chat-message');

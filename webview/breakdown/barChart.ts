@@ -1,6 +1,6 @@
 import { scaleBand, scaleLinear, select } from 'd3';
 import { revealInvisible } from '../../src/model/revealInvisible';
-import { safeKind } from '../waterfall/kindColors';
+import { safeKind } from '../../src/model/spanKinds';
 
 export interface BarDatum {
   label: string;

@@ -1,7 +1,7 @@
 import type { Breakdown, BreakdownRow } from '../../src/model/traceTypes';
 import { h } from '../dom/element';
 import { formatCost, formatCount, formatDuration, formatShare } from '../../src/model/formatValues';
-import { KIND_LABELS, safeKind } from '../waterfall/kindColors';
+import { SPAN_KIND_LABELS, safeKind } from '../../src/model/spanKinds';
 import { barChart } from './barChart';
 import {
   LATENCY_COLUMNS,
@@ -107,7 +107,7 @@ export function breakdownView(breakdown: Breakdown): HTMLElement {
   );
   const kindChart = barChart(
     topRows(breakdown.byKind, 'selfMs', CHART_ROWS).map((row) => ({
-      label: KIND_LABELS[safeKind(row.key)],
+      label: SPAN_KIND_LABELS[safeKind(row.key)],
       value: row.selfMs,
       kind: row.key,
       valueText: `${formatDuration(row.selfMs)} · ${formatShare(row.share)}`,
@@ -141,7 +141,7 @@ export function breakdownView(breakdown: Breakdown): HTMLElement {
     block(
       'Latency by kind',
       kindChart,
-      sortableTable('byKind', breakdown.byKind, LATENCY_COLUMNS, latencyOrder, (key) => KIND_LABELS[safeKind(key)]),
+      sortableTable('byKind', breakdown.byKind, LATENCY_COLUMNS, latencyOrder, (key) => SPAN_KIND_LABELS[safeKind(key)]),
     ),
     block('Latency by span name', nameChart, sortableTable('byName', breakdown.byName, LATENCY_COLUMNS, latencyOrder)),
     block('Latency by model', sortableTable('byModelLatency', breakdown.byModel, LATENCY_COLUMNS, latencyOrder)),

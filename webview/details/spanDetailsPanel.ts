@@ -2,7 +2,7 @@ import type { CodeLocation, Span, SpanLog } from '../../src/model/traceTypes';
 import { isRevealablePath } from '../../src/model/webviewMessages';
 import { append, h, icon } from '../dom/element';
 import { formatClock, formatCost, formatCount, formatDuration } from '../../src/model/formatValues';
-import { KIND_LABELS, safeKind } from '../waterfall/kindColors';
+import { SPAN_KIND_LABELS, safeKind } from '../../src/model/spanKinds';
 import { attributeTableView } from './attributeTableView';
 import { chatView } from './chatView';
 import { exceptionView } from './exceptionView';
@@ -172,7 +172,7 @@ export class SpanDetailsPanel {
         'div',
         { className: 'details-kind' },
         h('span', { className: `wf-swatch kind-${kind}` }),
-        h('span', { text: KIND_LABELS[kind] }),
+        h('span', { text: SPAN_KIND_LABELS[kind] }),
         status,
       ),
       h('h2', { className: 'details-name', text: span.name }),

@@ -2,7 +2,7 @@ import type { VscodeCheckbox } from '@vscode-elements/elements/dist/vscode-check
 import type { VscodeTextfield } from '@vscode-elements/elements/dist/vscode-textfield/vscode-textfield.js';
 import { SPAN_KINDS, type SpanKind } from '../../src/model/traceTypes';
 import { button, h } from '../dom/element';
-import { KIND_LABELS } from '../waterfall/kindColors';
+import { SPAN_KIND_LABELS } from '../../src/model/spanKinds';
 
 export interface ToolbarHandlers {
   onSearch(query: string): void;
@@ -74,7 +74,12 @@ export class WaterfallToolbar {
   setKinds(kinds: ReadonlySet<SpanKind>): void {
     this.legend.replaceChildren(
       ...SPAN_KINDS.filter((kind) => kinds.has(kind)).map((kind) =>
-        h('span', { className: 'legend-item' }, h('span', { className: `wf-swatch kind-${kind}` }), h('span', { text: KIND_LABELS[kind] })),
+        h(
+          'span',
+          { className: 'legend-item' },
+          h('span', { className: `wf-swatch kind-${kind}` }),
+          h('span', { text: SPAN_KIND_LABELS[kind] }),
+        ),
       ),
     );
   }

@@ -1,6 +1,7 @@
 import { SPAN_KINDS, type SpanKind } from '../../src/model/traceTypes';
 import { h } from '../dom/element';
-import { kindColors, safeKind } from './kindColors';
+import { kindColors } from './kindColors';
+import { safeKind } from '../../src/model/spanKinds';
 import type { WaterfallModel } from './waterfallModel';
 import { clampWindow, panWindow, zoomAround, type TraceTimeline, type ZoomWindow } from './zoomWindow';
 

@@ -1,5 +1,6 @@
 import type { SpanKind, SpanStatus, WaterfallRow } from '../../src/model/traceTypes';
 import { WATERFALL_FLAGS, type WaterfallColumns } from '../../src/model/waterfallColumns';
+import { buildSpanForest } from '../../src/model/spanForest';
 
 /** What the waterfall reads from a span: its place in the tree, its time and what its row shows. */
 export interface WaterfallSpan {
@@ -58,63 +59,19 @@ export interface WaterfallModel<T extends WaterfallSpan = WaterfallSpan> {
 /** Orders spans for display. Iterative, so a 100,000-deep chain cannot overflow the stack. */
 export function buildWaterfallModel<T extends WaterfallSpan>(spans: readonly T[]): WaterfallModel<T> {
   const n = spans.length;
-  const indexById = new Map<string, number>();
-  for (let i = 0; i < n; i++) if (!indexById.has(spans[i].spanId)) indexById.set(spans[i].spanId, i);
-
-  const parentOf = new Int32Array(n).fill(-1);
-  const isOrphan = new Uint8Array(n);
-  const kids: number[][] = new Array(n);
-  const roots: number[] = [];
   let traceStart = Infinity;
   let traceEnd = -Infinity;
-  for (let i = 0; i < n; i++) {
-    const span = spans[i];
+  for (const span of spans) {
     traceStart = Math.min(traceStart, span.startTime);
     traceEnd = Math.max(traceEnd, span.endTime, span.startTime);
-    const parentId = span.parentSpanId;
-    const p = parentId ? indexById.get(parentId) : undefined;
-    if (p === undefined || p === i) {
-      roots.push(i);
-      if (parentId && p === undefined) isOrphan[i] = 1;
-    } else {
-      parentOf[i] = p;
-      (kids[p] ??= []).push(i);
-    }
   }
-  const byStart = (a: number, b: number) => spans[a].startTime - spans[b].startTime || a - b;
-  roots.sort(byStart);
-  for (const list of kids) if (list && list.length > 1) list.sort(byStart);
-
-  const order = new Int32Array(n);
-  const depthOf = new Int32Array(n);
-  const visited = new Uint8Array(n);
-  let count = 0;
-  const stack: number[] = [];
-  const visit = (root: number, rootDepth: number) => {
-    depthOf[root] = rootDepth;
-    stack.push(root);
-    while (stack.length) {
-      const i = stack.pop()!;
-      if (visited[i]) continue;
-      visited[i] = 1;
-      order[count++] = i;
-      const list = kids[i];
-      if (!list) continue;
-      for (let k = list.length - 1; k >= 0; k--) {
-        if (visited[list[k]]) continue;
-        depthOf[list[k]] = depthOf[i] + 1;
-        stack.push(list[k]);
-      }
-    }
-  };
-  for (const root of roots) visit(root, 0);
-  // Spans caught in a parent cycle are unreachable from any root; show them as roots.
-  for (let i = 0; i < n; i++) {
-    if (!visited[i]) {
-      parentOf[i] = -1;
-      visit(i, 0);
-    }
-  }
+  const forest = buildSpanForest({
+    count: n,
+    spanId: (i) => spans[i].spanId,
+    parentSpanId: (i) => spans[i].parentSpanId,
+    start: (i) => spans[i].startTime,
+  });
+  const { order, depth: depthOf, parent: parentOf, orphan: isOrphan } = forest;
 
   const rowOf = new Int32Array(n);
   for (let r = 0; r < n; r++) rowOf[order[r]] = r;

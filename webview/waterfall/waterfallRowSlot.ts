@@ -1,7 +1,7 @@
 import { formatCost, formatDuration, formatTokens } from '../../src/model/formatValues';
 import { h, icon } from '../dom/element';
 import { revealInvisible } from '../../src/model/revealInvisible';
-import { safeKind } from './kindColors';
+import { safeKind } from '../../src/model/spanKinds';
 import { highlightPieces } from './spanSearch';
 import type { WaterfallModel } from './waterfallModel';
 import { placeBar, type TraceTimeline, type ZoomWindow } from './zoomWindow';

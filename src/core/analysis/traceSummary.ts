@@ -7,14 +7,6 @@ import { addTokens, emptyTokens, UsageTable } from './usageTotals';
 
 export { addTokens, emptyTokens } from './usageTotals';
 
-/**
- * Per-span shortcut: a model call the convention does not mark as an aggregate. Totals use
- * `countModelCalls`, which also finds aggregates no convention marks (from the span tree).
- */
-export function isCountedModelCall(facts: SpanFacts): boolean {
-  return isModelCall(facts) && !facts.aggregate;
-}
-
 function addSpan(row: UsageTotals, f: SpanFacts, usage: boolean, call: boolean, unpriced: boolean): void {
   row.spanCount++;
   if (f.status === 'error') row.errorCount++;

@@ -33,6 +33,7 @@ import { AssemblyQueue } from './assemblyQueue';
 import { decodeTraceRequest } from '../otlp/decode';
 import { OtlpDecodeError } from '../otlp/decodeError';
 import { ApiInputError } from '../../model/apiRoutes';
+import { DEFAULT_MAX_TRACES } from '../../model/storeDefaults';
 
 /** What the engine needs from durable storage (implemented by `TracePersistence`). */
 export interface PersistencePort {
@@ -100,7 +101,7 @@ export class TraceEngine implements LoupeApi, IngestSink {
 
   private constructor(private readonly options: EngineOptions) {
     this.ring = new TraceRing<LiveTrace>({
-      maxEntries: options.maxTraces ?? 200,
+      maxEntries: options.maxTraces ?? DEFAULT_MAX_TRACES,
       maxBytes: options.maxBytes ?? 256 * 1024 * 1024,
     });
     this.pricing = new PriceBook(options.pricing ?? []);

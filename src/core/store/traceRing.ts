@@ -1,3 +1,5 @@
+import { DEFAULT_MAX_TRACES } from '../../model/storeDefaults';
+
 /** Limits of a {@link TraceRing}. */
 export interface TraceRingLimits {
   /** Most entries kept; at least 1. */
@@ -7,7 +9,7 @@ export interface TraceRingLimits {
 }
 
 export const DEFAULT_TRACE_RING_LIMITS: TraceRingLimits = {
-  maxEntries: 200,
+  maxEntries: DEFAULT_MAX_TRACES,
   maxBytes: 256 * 1024 * 1024,
 };
 

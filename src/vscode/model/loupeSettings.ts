@@ -2,6 +2,7 @@ import { DEFAULT_REDACT_PATTERNS, compileRedactPattern } from '../../model/redac
 import { DEFAULT_FORWARD_TARGETS, validateForwardTarget, type ForwardTarget } from '../../model/forwardTarget';
 import type { PriceOverride } from '../../model/priceOverride';
 import type { WorkerRuntimeOptions } from '../../core/host/workerProtocol';
+import { DEFAULT_MAX_TRACES } from '../../model/storeDefaults';
 
 /** The `loupe.*` settings after validation; every value is usable as it is. */
 export interface LoupeSettings {
@@ -23,7 +24,7 @@ export interface SettingsReading {
 
 export const DEFAULT_SETTINGS: LoupeSettings = {
   receiver: { autoStart: true, host: '127.0.0.1', grpcPort: 4317, httpPort: 4318, allowedOrigins: [] },
-  store: { maxTraces: 200, maxMegabytes: undefined },
+  store: { maxTraces: DEFAULT_MAX_TRACES, maxMegabytes: undefined },
   limits: { maxRequestMegabytes: 64, maxAttributeBytes: 65_536 },
   redact: [],
   pricing: [],

@@ -14,17 +14,3 @@ export const SPAN_KIND_ICONS: Record<SpanKind, string> = {
   evaluator: 'checklist',
   other: 'circle-outline',
 };
-
-export const SPAN_KIND_LABELS: Record<SpanKind, string> = {
-  agent: 'Agent',
-  llm: 'Model call',
-  tool: 'Tool',
-  retrieval: 'Retrieval',
-  embedding: 'Embedding',
-  reranker: 'Reranker',
-  chain: 'Chain',
-  memory: 'Memory',
-  guardrail: 'Guardrail',
-  evaluator: 'Evaluator',
-  other: 'Span',
-};

@@ -1,4 +1,5 @@
 import { compareNewestFirst } from '../../model/traceQuery';
+import { buildSpanForest } from '../../model/spanForest';
 import type { CodeLocation, Span, SpanKind, SpanStatus, TokenCounts, TraceChange, TraceDetail, TraceSummary } from '../../model/traceTypes';
 import { traceMatchesFilter, type TraceFilter } from './traceFilter';
 
@@ -212,36 +213,27 @@ function singleRoot(loaded: LoadedTrace): SpanNode | undefined {
   return loaded.roots.length === 1 ? loaded.spans.get(loaded.roots[0]) : undefined;
 }
 
-/** Parents before children as the detail orders them; spans whose parent is missing become roots. */
+/** Parents before children, siblings by start time; orphans and spans in a parent cycle become roots. */
 function buildLoadedTrace(detail: TraceDetail): LoadedTrace {
+  const seen = new Set<string>();
+  const list = detail.spans.filter((span) => !seen.has(span.spanId) && Boolean(seen.add(span.spanId)));
+  const forest = buildSpanForest({
+    count: list.length,
+    spanId: (i) => list[i].spanId,
+    parentSpanId: (i) => list[i].parentSpanId,
+    start: (i) => list[i].startTime,
+  });
   const spans = new Map<string, SpanNode>();
-  const parentIds = new Map<string, string | undefined>();
-  for (const span of detail.spans) {
-    if (spans.has(span.spanId)) continue;
-    spans.set(span.spanId, nodeOf(span));
-    parentIds.set(span.spanId, span.parentSpanId);
+  for (const i of forest.order) spans.set(list[i].spanId, nodeOf(list[i]));
+  for (const i of forest.order) {
+    const node = spans.get(list[i].spanId)!;
+    if (forest.parent[i] >= 0) node.parentSpanId = list[forest.parent[i]].spanId;
+    node.childIds = forest.children[i].map((child) => list[child].spanId);
   }
-  const roots: string[] = [];
-  for (const node of spans.values()) {
-    const parentId = parentIds.get(node.spanId);
-    const parent = parentId && parentId !== node.spanId ? spans.get(parentId) : undefined;
-    if (parent && !isAncestor(spans, node.spanId, parent.spanId)) {
-      node.parentSpanId = parent.spanId;
-      parent.childIds.push(node.spanId);
-    } else roots.push(node.spanId);
-  }
-  const byStart = (a: string, b: string): number => spans.get(a)!.startTime - spans.get(b)!.startTime;
-  roots.sort(byStart);
-  for (const node of spans.values()) node.childIds.sort((a, b) => spans.get(a)!.startTime - spans.get(b)!.startTime);
-  return { updatedTime: detail.summary.updatedTime, version: detail.summary.version, spans, roots };
-}
-
-/** Guards against parent cycles in malformed traces (a span listed as its own ancestor). */
-function isAncestor(spans: Map<string, SpanNode>, candidate: string, of: string): boolean {
-  let current: string | undefined = of;
-  for (let guard = 0; current && guard <= spans.size; guard++) {
-    if (current === candidate) return true;
-    current = spans.get(current)?.parentSpanId;
-  }
-  return false;
+  return {
+    updatedTime: detail.summary.updatedTime,
+    version: detail.summary.version,
+    spans,
+    roots: forest.roots.map((i) => list[i].spanId),
+  };
 }

@@ -1,7 +1,8 @@
 import type { TraceSummary } from '../../model/traceTypes';
 import { formatAge, formatCost, formatDateTime, formatDuration, formatTokens, formatCount } from '../../model/formatValues';
 import { markdownText } from './markdownText';
-import { SPAN_KIND_ICONS, SPAN_KIND_LABELS } from './spanKindIcons';
+import { SPAN_KIND_ICONS } from './spanKindIcons';
+import { SPAN_KIND_LABELS } from '../../model/spanKinds';
 import type { SpanNode } from './traceTreeModel';
 
 export interface ItemText {

@@ -3,7 +3,6 @@ import { buildTraceDetail } from '../../../src/core/analysis/traceDetail';
 import { summarizeTrace } from '../../../src/core/analysis/traceSummary';
 import { waterfallRows } from '../../../src/core/analysis/waterfall';
 import { breakdownOf, percentile } from '../../../src/core/analysis/breakdown';
-import { sessionTotals } from '../../../src/core/analysis/sessionTotals';
 import { buildTrace, chat } from './traceBuilder';
 
 /** An agent run: root 0–100 ms; agent 10–90; two chat calls and a failing tool inside. */
@@ -100,19 +99,6 @@ describe('trace summary', () => {
     assert.equal(s.byAgent?.[0].key, 'helper');
     assert.equal(s.byAgent?.[0].errorCount, 1);
     assert.ok(Math.abs(s.byAgent![0].costUsd - s.costUsd) < 1e-15);
-  });
-
-  it('adds sessions up across traces', () => {
-    const a = agentRun('a'.repeat(32), 'sess-1');
-    const b = agentRun('b'.repeat(32), 'sess-1');
-    const c = agentRun('c'.repeat(32), 'sess-2');
-    const totals = sessionTotals([a, b, c].map(({ trace, facts }) => summarizeTrace(trace, facts)));
-    const s1 = totals.find((t) => t.key === 'sess-1')!;
-    assert.deepEqual(s1.traceIds, ['a'.repeat(32), 'b'.repeat(32)]);
-    assert.equal(s1.calls, 4);
-    assert.equal(s1.tokens.total, 248);
-    assert.deepEqual(s1.users, ['u1']);
-    assert.equal(totals.length, 2);
   });
 });
 
