@@ -41,17 +41,18 @@ async function route(api: LoupeApi, request: ApiRequest): Promise<ApiResponse> {
   // The event stream is served before the router (GET only); its path is not a trace id.
   if (path === TRACE_STREAM_PATH) return notAllowed('GET');
   const verbs = new Set<string>();
-  let fallback: { method: (typeof API_METHODS)[number]; params: Record<string, string> } | undefined;
+  let best: { method: (typeof API_METHODS)[number]; params: Record<string, string>; rank: number } | undefined;
   for (const method of API_METHODS) {
     const entry = API[method] as Route<unknown[], unknown>;
     const params = matchPath(entry.path, path);
     if (!params) continue;
     verbs.add(entry.verb);
-    if (entry.verb !== request.method) continue;
-    if (entry.when && routeSelected(entry as Route<never, unknown>, query)) return answer(api, method, params, request, query);
-    if (!entry.when) fallback ??= { method, params };
+    if (entry.verb !== request.method || !routeSelected(entry as Route<never, unknown>, query)) continue;
+    // The most specific route wins: a literal segment over a parameter, a `when` over none.
+    const rank = Object.keys(params).length * 2 - (entry.when ? 1 : 0);
+    if (!best || rank < best.rank) best = { method, params, rank };
   }
-  if (fallback) return answer(api, fallback.method, fallback.params, request, query);
+  if (best) return answer(api, best.method, best.params, request, query);
   if (verbs.size === 0) return jsonError(404, `No API route ${truncate(path, 200)}.`);
   return notAllowed([...verbs].join(', '));
 }
