@@ -5,7 +5,7 @@ import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@open
 import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { TraceEngine } from '../../src/core/engine/traceEngine';
 import { GrpcReceiver } from '../../src/core/receiver/grpcReceiver';
-import { HttpServer } from '../../src/core/receiver/httpServer';
+import { HttpServer } from '../../src/core/host/httpListener';
 import { send } from '../unit/receiver/httpClient';
 
 const TRACE_EXPORT = '/opentelemetry.proto.collector.trace.v1.TraceService/Export';

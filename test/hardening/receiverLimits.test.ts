@@ -5,7 +5,7 @@ import { OTLPTraceExporter as GrpcExporter } from '@opentelemetry/exporter-trace
 import { OTLPTraceExporter as ProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { TraceEngine, type EngineOptions } from '../../src/core/engine/traceEngine';
 import { GrpcReceiver } from '../../src/core/receiver/grpcReceiver';
-import { HttpServer } from '../../src/core/receiver/httpServer';
+import { HttpServer } from '../../src/core/host/httpListener';
 import { TRUNCATED_ATTRIBUTES_KEY } from '../../src/core/engine/ingestPolicy';
 import type { ExportTraceServiceRequest } from '../../src/model/otlpTypes';
 import { hexId, logsRequest, span, traceRequest } from '../support/otlpBuilders';

@@ -2,7 +2,7 @@ import { TraceEngine } from '../engine/traceEngine';
 import { TracePersistence } from '../store/tracePersistence';
 import type { PersistenceError } from '../store/persistenceError';
 import { GrpcReceiver } from '../receiver/grpcReceiver';
-import { HttpServer } from '../receiver/httpServer';
+import { HttpServer } from './httpListener';
 import type { PriceOverride } from '../../model/priceOverride';
 
 export interface RuntimeOptions {

@@ -7,7 +7,7 @@ import type { ForwardTarget } from '../../../src/model/forwardTarget';
 import { decodeTraceRequest } from '../../../src/core/otlp/decode';
 import type { ExportTraceServiceRequest, OtlpSpan } from '../../../src/model/otlpTypes';
 import { GrpcReceiver } from '../../../src/core/receiver/grpcReceiver';
-import { HttpServer } from '../../../src/core/receiver/httpServer';
+import { HttpServer } from '../../../src/core/host/httpListener';
 import { spansById } from '../receiver/otlpCanonical';
 import { REMOTE_PARENT } from '../receiver/sampleSpans';
 import { forwardedForm } from './forwardedForm';

@@ -7,7 +7,7 @@ import { OTLPTraceExporter as ProtoTraceExporter } from '@opentelemetry/exporter
 import { OTLPTraceExporter as GrpcTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { OTLPLogExporter as ProtoLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
 import { TraceEngine } from '../../../src/core/engine/traceEngine';
-import { HttpServer } from '../../../src/core/receiver/httpServer';
+import { HttpServer } from '../../../src/core/host/httpListener';
 import { GrpcReceiver } from '../../../src/core/receiver/grpcReceiver';
 import type { Span, TraceDetail } from '../../../src/model/traceTypes';
 

@@ -2,7 +2,7 @@ import { ok, rejects, strictEqual } from 'node:assert';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
 import { TraceEngine } from '../../../src/core/engine/traceEngine';
-import { HttpServer } from '../../../src/core/receiver/httpServer';
+import { HttpServer } from '../../../src/core/host/httpListener';
 import { PortUnavailableError } from '../../../src/core/receiver/listenError';
 import { probeLoupe } from '../../../src/core/host/probeLoupe';
 import { RecordingSink } from './recordingSink';

@@ -2,7 +2,7 @@ import { deepStrictEqual, ok, strictEqual } from 'node:assert';
 import { TraceEngine } from '../../../src/core/engine/traceEngine';
 import { hostWithoutPort, isAllowedHostHeader, isLoopbackName } from '../../../src/model/hostNames';
 import { decideOtlpCors } from '../../../src/core/receiver/otlpCors';
-import { HttpServer } from '../../../src/core/receiver/httpServer';
+import { HttpServer } from '../../../src/core/host/httpListener';
 import { send } from './httpClient';
 import { sdkTraceRequest } from './otlpPayloads';
 

@@ -1,7 +1,7 @@
 import { deepStrictEqual, match, ok, strictEqual } from 'node:assert';
 import { deflateSync, gzipSync } from 'node:zlib';
 import protobuf from 'protobufjs';
-import { HttpServer } from '../../../src/core/receiver/httpServer';
+import { HttpServer } from '../../../src/core/host/httpListener';
 import { RecordingSink } from './recordingSink';
 import { send } from './httpClient';
 import { sdkTraceRequest, TRUNCATED_PROTOBUF } from './otlpPayloads';

@@ -1,6 +1,6 @@
 import { CompressionAlgorithm } from '@opentelemetry/otlp-exporter-base';
 import { GrpcReceiver } from '../../../src/core/receiver/grpcReceiver';
-import { HttpServer } from '../../../src/core/receiver/httpServer';
+import { HttpServer } from '../../../src/core/host/httpListener';
 import { RecordingSink } from './recordingSink';
 
 /** How an OpenTelemetry SDK exporter reaches Loupe. */

@@ -4,7 +4,7 @@ import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider, type Readabl
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { TraceEngine } from '../../../src/core/engine/traceEngine';
-import { HttpServer } from '../../../src/core/receiver/httpServer';
+import { HttpServer } from '../../../src/core/host/httpListener';
 import type { TraceStreamOptions } from '../../../src/core/server/traceStream';
 import type { LoupeApi } from '../../../src/model/api';
 import { emitSampleSpans } from '../receiver/sampleSpans';

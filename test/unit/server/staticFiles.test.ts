@@ -2,7 +2,7 @@ import { deepStrictEqual, match, ok, strictEqual } from 'node:assert';
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { HttpServer } from '../../../src/core/receiver/httpServer';
+import { HttpServer } from '../../../src/core/host/httpListener';
 import { CONTENT_SECURITY_POLICY, safeRelativePath } from '../../../src/core/server/staticFiles';
 import { RecordingSink } from '../receiver/recordingSink';
 import { send } from '../receiver/httpClient';

@@ -5,11 +5,11 @@ import { handleApiRequest, isTraceStreamRequest } from '../server/restApi';
 import { serveStatic } from '../server/staticFiles';
 import { openTraceStream, type TraceStreamOptions } from '../server/traceStream';
 import { hostWithoutPort, isAllowedHostHeader } from '../../model/hostNames';
-import type { IngestSink } from './ingestSink';
-import { toListenError } from './listenError';
-import { decideOtlpCors } from './otlpCors';
-import { handleOtlpExport, otlpSignalForPath } from './otlpHttp';
-import { DEFAULT_MAX_REQUEST_BYTES, RequestAbortedError, RequestBodyError, readRequestBody } from './requestBody';
+import type { IngestSink } from '../receiver/ingestSink';
+import { toListenError } from '../receiver/listenError';
+import { decideOtlpCors } from '../receiver/otlpCors';
+import { handleOtlpExport, otlpSignalForPath } from '../receiver/otlpHttp';
+import { DEFAULT_MAX_REQUEST_BYTES, RequestAbortedError, RequestBodyError, readRequestBody } from '../receiver/requestBody';
 
 export const DEFAULT_HTTP_PORT = 4318;
 
