@@ -5,13 +5,7 @@ import { nanosToMs } from '../otlp/values';
 import { buildSpanTree } from './spanTree';
 import { computeRollups } from './rollups';
 import { countModelCalls } from './modelCalls';
-
-/** Nearest-rank percentile of an ascending-sorted list. */
-export function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  const rank = Math.ceil((p / 100) * sorted.length);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))];
-}
+import { percentile } from '../../model/percentile';
 
 interface Group {
   durations: number[];

@@ -2,7 +2,8 @@ import { strict as assert } from 'node:assert';
 import { buildTraceDetail } from '../../../src/core/analysis/traceDetail';
 import { summarizeTrace } from '../../../src/core/analysis/traceSummary';
 import { waterfallRows } from '../../../src/core/analysis/waterfall';
-import { breakdownOf, percentile } from '../../../src/core/analysis/breakdown';
+import { breakdownOf } from '../../../src/core/analysis/breakdown';
+import { percentile } from '../../../src/model/percentile';
 import { buildTrace, chat } from './traceBuilder';
 
 /** An agent run: root 0–100 ms; agent 10–90; two chat calls and a failing tool inside. */
