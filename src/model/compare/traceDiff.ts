@@ -26,6 +26,7 @@ function forestOf(spans: readonly DiffSpan[]): Forest {
   const indexById = new Map<string, number>();
   spans.forEach((s, i) => indexById.set(s.spanId, i));
   const children: number[][] = spans.map(() => []);
+  const parent = new Int32Array(spans.length).fill(-1);
   const roots: number[] = [];
   let start = Infinity;
   let end = -Infinity;
@@ -34,30 +35,33 @@ function forestOf(spans: readonly DiffSpan[]): Forest {
     end = Math.max(end, s.startTime + s.durationMs);
     const p = s.parentSpanId === undefined ? undefined : indexById.get(s.parentSpanId);
     if (p === undefined || p === i) roots.push(i);
-    else children[p].push(i);
+    else {
+      children[p].push(i);
+      parent[i] = p;
+    }
   });
   const byStart = (x: number, y: number) => spans[x].startTime - spans[y].startTime || x - y;
   roots.sort(byStart);
   for (const list of children) if (list.length > 1) list.sort(byStart);
-  // A parent cycle leaves spans unreachable from any root; they are shown as roots.
+  // A parent cycle leaves spans unreachable from any root: one of them becomes a root, and its
+  // link closing the cycle is cut, so walking the tree always ends.
   const reached = new Uint8Array(spans.length);
-  const stack = [...roots];
-  while (stack.length) {
-    const i = stack.pop()!;
-    if (reached[i]) continue;
-    reached[i] = 1;
-    for (const c of children[i]) stack.push(c);
-  }
+  const reach = (from: number) => {
+    const stack = [from];
+    while (stack.length) {
+      const i = stack.pop()!;
+      if (reached[i]) continue;
+      reached[i] = 1;
+      for (const c of children[i]) stack.push(c);
+    }
+  };
+  for (const root of roots) reach(root);
   for (let i = 0; i < spans.length; i++) {
     if (reached[i]) continue;
+    const former = children[parent[i]];
+    former.splice(former.indexOf(i), 1);
     roots.push(i);
-    const stack2 = [i];
-    while (stack2.length) {
-      const j = stack2.pop()!;
-      if (reached[j]) continue;
-      reached[j] = 1;
-      for (const c of children[j]) if (!reached[c]) stack2.push(c);
-    }
+    reach(i);
   }
   return {
     roots,
