@@ -34,6 +34,8 @@ import { decodeTraceRequest } from '../otlp/decode';
 import { OtlpDecodeError } from '../otlp/decodeError';
 import { ApiInputError } from '../../model/apiRoutes';
 import { DEFAULT_MAX_TRACES } from '../../model/storeDefaults';
+import type { CompareResult, GroupFilter, ModelCallDiff, TraceDiff } from '../../model/compareTypes';
+import { compareTraces, diffModelCalls, diffTraceDetails } from './compareQueries';
 
 /** What the engine needs from durable storage (implemented by `TracePersistence`). */
 export interface PersistencePort {
@@ -364,6 +366,25 @@ export class TraceEngine implements LoupeApi, IngestSink {
   async overallBreakdown(): Promise<Breakdown> {
     this.assembly.drain();
     return breakdownOf(this.ring.values().map((live) => ({ trace: live.stored, facts: live.facts })));
+  }
+
+  /** Group A against group B: figures of both and each measure's change, significant ones first. */
+  async compare(a: GroupFilter, b: GroupFilter): Promise<CompareResult> {
+    this.assembly.drain();
+    const traces = this.ring.values().filter((live) => live.spanCount > 0);
+    return compareTraces([...traces], a, b);
+  }
+
+  /** Run A against run B, aligned span by span; undefined when either trace is unknown. */
+  async diff(traceA: string, traceB: string): Promise<TraceDiff | undefined> {
+    const [a, b] = await Promise.all([this.getTrace(traceA), this.getTrace(traceB)]);
+    return a && b && diffTraceDetails(a, b);
+  }
+
+  /** The prompts, outputs, model and parameters of two model calls compared; undefined when a span is unknown. */
+  async modelCallDiff(traceA: string, spanA: string, traceB: string, spanB: string): Promise<ModelCallDiff | undefined> {
+    const [a, b] = await Promise.all([this.span(traceA, spanA), this.span(traceB, spanB)]);
+    return a && b && diffModelCalls(a, b);
   }
 
   async exportOtlp(traceId: string): Promise<ExportTraceServiceRequest | undefined> {
