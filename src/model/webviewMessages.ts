@@ -56,7 +56,14 @@ export interface ShowNotification {
   view: WebviewView;
 }
 
-export type WebviewView = { page: 'trace'; traceId: string; spanId?: string } | { page: 'overview' } | { page: 'list' };
+export type WebviewView =
+  | { page: 'trace'; traceId: string; spanId?: string }
+  | { page: 'overview' }
+  | { page: 'list' }
+  /** Two groups of runs, each a filter in query-string form (`version=2&service=agent`). */
+  | { page: 'compare'; a: string; b: string }
+  /** Run A against run B. */
+  | { page: 'diff'; traceA: string; traceB: string };
 
 export type HostToWebviewMessage = WebviewResponse | TraceChangeNotification | ShowNotification;
 
@@ -136,6 +143,8 @@ export function isWebviewToHostMessage(value: unknown): value is WebviewToHostMe
 export function isWebviewView(value: unknown): value is WebviewView {
   if (!isRecord(value)) return false;
   if (value.page === 'overview' || value.page === 'list') return true;
+  if (value.page === 'compare') return isShortText(value.a) && isShortText(value.b);
+  if (value.page === 'diff') return isTraceId(value.traceA) && isTraceId(value.traceB);
   return value.page === 'trace' && isTraceId(value.traceId) && isOptional(value.spanId, isSpanId);
 }
 

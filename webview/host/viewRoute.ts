@@ -1,7 +1,10 @@
 import { parseSpanId, parseTraceId } from '../../src/model/ids';
 import type { WebviewView } from '../../src/model/webviewMessages';
 
-/** Reads a view from an address fragment: `#/trace/<id>[/<spanId>]`, `#/overview`, anything else is the list. */
+/**
+ * Reads a view from an address fragment: `#/trace/<id>[/<spanId>]`, `#/overview`,
+ * `#/compare?a=<filter>&b=<filter>`, `#/diff/<traceA>/<traceB>`; anything else is the list.
+ */
 export function viewFromHash(hash: string): WebviewView {
   const parts = hash.replace(/^#\/?/, '').split('/');
   const traceId = parts[0] === 'trace' ? parseTraceId(parts[1]) : undefined;
@@ -10,6 +13,13 @@ export function viewFromHash(hash: string): WebviewView {
     return spanId ? { page: 'trace', traceId, spanId } : { page: 'trace', traceId };
   }
   if (parts[0] === 'overview') return { page: 'overview' };
+  if (parts[0] === 'diff' && isTraceId(parts[1]) && isTraceId(parts[2])) {
+    return { page: 'diff', traceA: parts[1].toLowerCase(), traceB: parts[2].toLowerCase() };
+  }
+  if (parts[0].startsWith('compare')) {
+    const query = new URLSearchParams(hash.slice(hash.indexOf('?') + 1));
+    return { page: 'compare', a: (query.get('a') ?? '').slice(0, 4096), b: (query.get('b') ?? '').slice(0, 4096) };
+  }
   return { page: 'list' };
 }
 
@@ -21,5 +31,9 @@ export function hashForView(view: WebviewView): string {
       return '#/overview';
     case 'list':
       return '#/';
+    case 'compare':
+      return `#/compare?${new URLSearchParams({ a: view.a, b: view.b }).toString()}`;
+    case 'diff':
+      return `#/diff/${view.traceA}/${view.traceB}`;
   }
 }
