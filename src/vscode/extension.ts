@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { version } from '../../package.json';
 import { registerFilterCommands } from './commands/filterCommands';
+import { registerCompareCommands } from './commands/compareCommands';
 import { registerForwardCommand } from './commands/forwardCommand';
 import { registerReceiverCommands, reportReceiverProblems } from './commands/receiverCommands';
 import { registerTraceCommands } from './commands/traceCommands';
@@ -102,6 +103,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<LoupeE
     vscode.window.registerWebviewPanelSerializer(TRACE_PANEL_VIEW_TYPE, panels),
     ...registerTraceCommands({ api: connection, tree, treeView, panels, source }),
     ...registerFilterCommands(tree, treeView),
+    ...registerCompareCommands(tree, panels),
     ...registerReceiverCommands({ connection, extensionUri: context.extensionUri, settings: () => settings.settings }),
     registerForwardCommand({ connection, tree, targets: () => settings.settings.forwardTargets }),
   );

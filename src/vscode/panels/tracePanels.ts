@@ -40,7 +40,10 @@ export interface TracePanelsHost {
 }
 
 function keyOf(view: WebviewView): string {
-  return view.page === 'trace' ? `trace:${view.traceId}` : view.page;
+  if (view.page === 'trace') return `trace:${view.traceId}`;
+  // One diff panel per pair of runs; one panel for comparing groups, whatever the filters.
+  if (view.page === 'diff') return `diff:${view.traceA}:${view.traceB}`;
+  return view.page;
 }
 
 /**
@@ -118,6 +121,11 @@ export class TracePanels implements vscode.WebviewPanelSerializer, vscode.Dispos
 
   private titleFor(view: WebviewView): string {
     if (view.page === 'trace') return `Trace: ${this.host.titleOf(view.traceId) ?? view.traceId.slice(0, 8)}`;
+    if (view.page === 'diff') {
+      const name = (id: string) => this.host.titleOf(id) ?? id.slice(0, 8);
+      return `Diff: ${name(view.traceA)} ↔ ${name(view.traceB)}`;
+    }
+    if (view.page === 'compare') return 'Loupe: Compare Groups';
     return view.page === 'overview' ? 'Loupe: All Traces' : 'Loupe';
   }
 
