@@ -7,6 +7,7 @@ import { benchStore } from './items/store';
 import { benchVisible } from './items/visible';
 import { benchWaterfall } from './items/waterfall';
 import { benchNormalization } from './items/normalization';
+import { benchDiff } from './items/diff';
 import { machineInfo, markdownTable, textTable, writeResults, type BenchSection } from './support/report';
 
 // `npm run bench` — every figure is compared with a baseline measured in the same run.
@@ -21,6 +22,7 @@ const ITEMS: Record<string, (quick: boolean) => Promise<BenchSection | BenchSect
   visible: benchVisible,
   waterfall: benchWaterfall,
   normalization: benchNormalization,
+  diff: benchDiff,
 };
 
 function option(name: string): string | undefined {

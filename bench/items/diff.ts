@@ -1,0 +1,68 @@
+import { launchChromium, chromiumAvailable, CHROMIUM_PATH } from '../../test/browser/support/chromium';
+import { preparePage } from '../../test/browser/support/browserSuite';
+import { getJson, postJson, startLoupeServe } from '../../test/browser/support/loupeServe';
+import { diffTracePair } from '../../test/browser/support/diffTraces';
+import { measureDiffOpen } from '../../test/browser/support/diffPerf';
+import type { TraceDiff } from '../../src/model/compareTypes';
+import { fmt, judge, type BenchSection } from '../support/report';
+import { ensureBuilt } from '../support/serversUnderTest';
+
+const SPANS = 5000;
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((x, y) => x - y);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+/** The diff of two 5,000-span runs opened in the browser UI of `loupe serve` (headless Chromium). */
+export async function benchDiff(quick: boolean): Promise<BenchSection> {
+  if (!chromiumAvailable()) throw new Error(`Chromium not found at ${CHROMIUM_PATH} (apt-get install -y chromium)`);
+  ensureBuilt();
+  const serve = await startLoupeServe();
+  const browser = await launchChromium();
+  const rounds = quick ? 3 : 5;
+  const openMs: number[] = [];
+  const apiMs: number[] = [];
+  let rows = 0;
+  let summary = '';
+  try {
+    const { a, b, traceA, traceB } = diffTracePair(SPANS);
+    await postJson(serve.baseUrl, '/api/import', a);
+    await postJson(serve.baseUrl, '/api/import', b);
+    for (let i = 0; i < rounds; i++) {
+      const started = performance.now();
+      const diff = await getJson<TraceDiff>(serve.baseUrl, `/api/diff/${traceA}/${traceB}`);
+      apiMs.push(performance.now() - started);
+      rows = diff.rows.length;
+      summary = `${diff.summary.same} same, ${diff.summary.changed} changed, ${diff.summary.added} added, ${diff.summary.removed} removed`;
+    }
+    const page = await browser.context.newPage();
+    await preparePage(page);
+    // Once to warm the page's code (the first open of a session pays for compiling it), then measured.
+    await measureDiffOpen(page, serve.baseUrl, traceA, traceB);
+    for (let i = 0; i < rounds; i++) openMs.push(await measureDiffOpen(page, serve.baseUrl, traceA, traceB));
+  } finally {
+    await browser.close();
+    await serve.stop();
+  }
+  const open = median(openMs);
+  return {
+    title: `Diff of two ${SPANS.toLocaleString('en-US')}-span runs (loupe serve, headless Chromium; median of ${rounds})`,
+    rows: [
+      {
+        measure: 'GET /api/diff (both runs aligned, JSON over HTTP)',
+        value: `${fmt(median(apiMs), 0)} ms`,
+        baseline: `${rows} rows: ${summary}`,
+        status: 'info',
+      },
+      {
+        measure: 'Diff page opens (address change → rows painted)',
+        value: `${fmt(open, 0)} ms`,
+        baseline: `max ${fmt(Math.max(...openMs), 0)} ms`,
+        target: '≤ 2,000 ms',
+        status: judge(open, '<=', 2000),
+      },
+    ],
+    figures: { openMs, apiMs, rows, summary },
+  };
+}

@@ -1,0 +1,84 @@
+import { strict as assert } from 'node:assert';
+import type { Page } from 'playwright-core';
+import type { AgentRunSender } from '../support/agentRunSender';
+import { sendAgentVersion, sendDiffPair } from '../support/agentRunSteps';
+import { preparePage, requireChromium, screenshot } from './support/browserSuite';
+import { launchChromium, watchPageProblems, type LaunchedBrowser } from './support/chromium';
+import { startLoupeServe, type LoupeServe } from './support/loupeServe';
+
+describe('compare and diff pages in the browser (loupe serve)', function () {
+  let serve: LoupeServe;
+  let browser: LaunchedBrowser;
+  let page: Page;
+  let problems: string[];
+  const senders: AgentRunSender[] = [];
+  let pair: { a: string; b: string };
+
+  before(async function () {
+    requireChromium(this);
+    serve = await startLoupeServe();
+    browser = await launchChromium();
+    const endpoint = `${serve.baseUrl}/v1/traces`;
+    senders.push(await sendAgentVersion(endpoint, '1.0.0', 30, 200, 11), await sendAgentVersion(endpoint, '1.1.0', 30, 600, 12));
+    const sent = await sendDiffPair(endpoint);
+    senders.push(sent.sender);
+    pair = sent;
+  });
+
+  after(async () => {
+    for (const s of senders) await s.shutdown();
+    await browser?.close();
+    await serve?.stop();
+  });
+
+  beforeEach(async () => {
+    page = await browser.context.newPage();
+    await page.setViewportSize({ width: 1400, height: 900 });
+    await preparePage(page);
+    problems = watchPageProblems(page);
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') await screenshot(page, `failed-${this.currentTest.title.replace(/\W+/g, '-')}`);
+    await page.close();
+    assert.deepEqual(problems, [], 'the page logged errors');
+  });
+
+  it('compares two versions: the 3× slower tool step is the first, significant row', async () => {
+    await page.goto(`${serve.baseUrl}/#/compare?a=${encodeURIComponent('version=1.0.0')}&b=${encodeURIComponent('version=1.1.0')}`);
+    await page.waitForSelector('.compare-page[data-state=ready] .compare-row', { timeout: 15_000 });
+    const first = page.locator('.compare-row').first();
+    assert.equal(await first.getAttribute('data-name'), 'execute_tool get_weather · duration');
+    assert.match((await first.getAttribute('class'))!, /verdict-significant/);
+    assert.match(await first.locator('td.verdict').innerText(), /significant/);
+    const runs = await page.locator('.compare-groups tbody tr').first().locator('td').allInnerTexts();
+    assert.deepEqual(runs, ['Runs', '30', '30']);
+    await screenshot(page, 'compare-groups');
+
+    // A filter typo is explained, not silently ignored.
+    await page.locator('.compare-filter').first().fill('verison=1.0.0');
+    await page.locator('.compare-submit').click();
+    await page.waitForSelector('.compare-page[data-state=error] .compare-error');
+    assert.match(await page.locator('.compare-error').innerText(), /Unknown filter key "verison"/);
+  });
+
+  it('diffs two runs: one added row, one changed model call whose prompt diff marks the changed word', async () => {
+    await page.goto(`${serve.baseUrl}/#/diff/${pair.a}/${pair.b}`);
+    await page.waitForSelector('.diff-page[data-state=ready] .diff-row', { timeout: 15_000 });
+    const statuses = await page.locator('.diff-row').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.status));
+    assert.deepEqual(statuses, ['same', 'changed', 'same', 'added', 'same']);
+    assert.match(await page.locator('.diff-row[data-status=added]').innerText(), /find_flights/);
+    // The first change is selected on open: the model call, with its prompt diff.
+    await page.waitForSelector('.prompt-diff-section[data-status=changed]');
+    assert.equal(await page.locator('.prompt-diff-section[data-status=changed]').getAttribute('data-label'), 'system prompt');
+    assert.deepEqual(await page.locator('.prompt-diff .word-removed').allInnerTexts(), ['careful']);
+    assert.deepEqual(await page.locator('.prompt-diff .word-added').allInnerTexts(), ['thrifty']);
+    assert.equal(await page.locator('.prompt-diff-section[data-status=same]').count(), 2);
+    await screenshot(page, 'diff-runs');
+
+    // Next change: the added tool call, with its duration counted as the change.
+    await page.getByText('Next change').click();
+    await page.waitForSelector('.diff-row.selected[data-status=added]');
+    assert.match(await page.locator('.diff-details').innerText(), /Only in run B/);
+  });
+});
