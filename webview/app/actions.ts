@@ -3,6 +3,7 @@ import { readWaterfallColumns, type WaterfallColumns } from '../../src/model/wat
 import type { ApiArgs, ApiResult, WebviewMethod } from '../../src/model/api';
 import type { WebviewView } from '../../src/model/webviewMessages';
 import type { Host, PersistedUiState } from '../host/host';
+import type { CompareResult, GroupFilter, ModelCallDiff, TraceDiff } from '../../src/model/compareTypes';
 
 const PERSIST_DELAY_MS = 300;
 
@@ -45,6 +46,22 @@ export class Actions {
   async loadWaterfall(traceId: string): Promise<WaterfallColumns | undefined> {
     const text = await this.host.query('waterfallColumns', traceId);
     return text === undefined ? undefined : readWaterfallColumns(JSON.parse(text));
+  }
+
+  compareGroups(a: GroupFilter, b: GroupFilter): Promise<CompareResult> {
+    return this.host.compare(a, b);
+  }
+
+  diffTraces(traceA: string, traceB: string): Promise<TraceDiff | undefined> {
+    return this.host.diff(traceA, traceB);
+  }
+
+  diffModelCalls(traceA: string, spanA: string, traceB: string, spanB: string): Promise<ModelCallDiff | undefined> {
+    return this.host.modelCallDiff(traceA, spanA, traceB, spanB);
+  }
+
+  show(view: WebviewView): void {
+    this.host.show(view);
   }
 
   /** Live changes; `onResync` runs when some may have been missed and the view should reload. */

@@ -2,6 +2,9 @@ import type { WebviewView } from '../../src/model/webviewMessages';
 import { TraceListPage } from '../list/traceListPage';
 import { OverviewPage } from '../overview/overviewPage';
 import { TracePage } from '../trace/tracePage';
+import { ComparePage } from '../compare/comparePage';
+import { DiffPage } from '../compare/diffPage';
+import { pageHeader } from './pageHeader';
 import type { Actions } from './actions';
 
 interface Page {
@@ -27,15 +30,25 @@ export class App {
       return;
     }
     this.page?.dispose();
-    const page: Page =
-      view.page === 'trace'
-        ? new TracePage(this.actions, view.traceId, view.spanId)
-        : view.page === 'overview'
-          ? new OverviewPage(this.actions)
-          : new TraceListPage(this.actions);
+    const page = this.pageFor(view);
     this.page = page;
     this.root.replaceChildren(page.element);
     this.actions.saveState({ view });
     void page.start();
+  }
+
+  private pageFor(view: WebviewView): Page {
+    switch (view.page) {
+      case 'trace':
+        return new TracePage(this.actions, view.traceId, view.spanId);
+      case 'overview':
+        return new OverviewPage(this.actions);
+      case 'compare':
+        return new ComparePage(this.actions, view.a, view.b, pageHeader(this.actions, 'compare'));
+      case 'diff':
+        return new DiffPage(this.actions, view.traceA, view.traceB, pageHeader(this.actions, 'compare'));
+      case 'list':
+        return new TraceListPage(this.actions);
+    }
   }
 }

@@ -2,18 +2,21 @@ import type { Actions } from './actions';
 import { h, icon } from '../dom/element';
 import { hashForView } from '../host/viewRoute';
 
-/** The browser's top bar: product name and the two top-level pages. */
-export function pageHeader(actions: Actions, current: 'list' | 'overview'): HTMLElement {
-  const tab = (page: 'list' | 'overview', label: string) =>
+/** The browser's top bar: product name and the top-level pages. */
+export function pageHeader(actions: Actions, current: 'list' | 'overview' | 'compare'): HTMLElement {
+  const tab = (page: 'list' | 'overview' | 'compare', label: string) =>
     h('a', {
       className: `nav-link${current === page ? ' current' : ''}`,
       text: label,
-      attrs: { href: hashForView({ page }), 'aria-current': current === page ? 'page' : undefined },
+      attrs: {
+        href: hashForView(page === 'compare' ? { page, a: '', b: '' } : { page }),
+        'aria-current': current === page ? 'page' : undefined,
+      },
     });
   return h(
     'header',
     { className: 'page-header' },
     h('span', { className: 'product' }, icon('search'), h('span', { text: 'Loupe' })),
-    actions.inVsCode ? null : h('nav', null, tab('list', 'Traces'), tab('overview', 'Across traces')),
+    actions.inVsCode ? null : h('nav', null, tab('list', 'Traces'), tab('overview', 'Across traces'), tab('compare', 'Compare')),
   );
 }
