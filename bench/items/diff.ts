@@ -25,7 +25,7 @@ export async function benchDiff(quick: boolean): Promise<BenchSection> {
   const apiMs: number[] = [];
   let rows = 0;
   let summary = '';
-  let firstOpenMs = NaN;
+  let firstOpenMs: number;
   try {
     const { a, b, traceA, traceB } = diffTracePair(SPANS);
     await postJson(serve.baseUrl, '/api/import', a);

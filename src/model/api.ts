@@ -13,6 +13,9 @@ import type { ExportTraceServiceRequest } from './otlpTypes';
 import { validateForwardTarget, type ForwardTarget } from './forwardTarget';
 import type { ForwardResult } from './forwardResult';
 import { bodyField, bodyText, route, spanIdParam, traceIdParam, traceQueryArg, viewRoute, type Route } from './apiRoutes';
+import type { CompareResult, ModelCallDiff, TraceDiff } from './compareTypes';
+import { groupFilterArg } from './compare/groupFilterArg';
+import type { GroupFilter } from './compareTypes';
 
 export const API = {
   health: route<[], Health>({ verb: 'GET', path: '/api/health', args: [] }),
@@ -60,6 +63,26 @@ export const API = {
   }),
   /** The same breakdown across every stored trace. */
   overallBreakdown: viewRoute<[], Breakdown>({ verb: 'GET', path: '/api/breakdown', args: [] }),
+  /** Group A against group B (each a filter in query-string form): figures of both, each measure's change, significant first. */
+  compare: viewRoute<[a: GroupFilter, b: GroupFilter], CompareResult>({
+    verb: 'GET',
+    path: '/api/compare',
+    args: [groupFilterArg('a'), groupFilterArg('b')],
+  }),
+  /** Run A against run B, span trees aligned; undefined when either run is unknown. */
+  diff: viewRoute<[traceA: string, traceB: string], TraceDiff | undefined>({
+    verb: 'GET',
+    path: '/api/diff/{traceA}/{traceB}',
+    args: [traceIdParam('traceA'), traceIdParam('traceB')],
+    missing: (traceA, traceB) => `No trace ${traceA} or no trace ${traceB}: never received, or evicted or deleted.`,
+  }),
+  /** The prompts, outputs, tool definitions, model and parameters of two model calls compared word by word. */
+  modelCallDiff: viewRoute<[traceA: string, spanA: string, traceB: string, spanB: string], ModelCallDiff | undefined>({
+    verb: 'GET',
+    path: '/api/diff/{traceA}/{traceB}/calls/{spanA}/{spanB}',
+    args: [traceIdParam('traceA'), spanIdParam('spanA'), traceIdParam('traceB'), spanIdParam('spanB')],
+    missing: (traceA, spanA, traceB, spanB) => `No span ${spanA} in trace ${traceA}, or no span ${spanB} in trace ${traceB}.`,
+  }),
   exportOtlp: route<[traceId: string], ExportTraceServiceRequest | undefined>({
     verb: 'GET',
     path: '/api/traces/{traceId}/otlp',

@@ -49,15 +49,15 @@ export class Actions {
   }
 
   compareGroups(a: GroupFilter, b: GroupFilter): Promise<CompareResult> {
-    return this.host.compare(a, b);
+    return this.host.query('compare', a, b);
   }
 
   diffTraces(traceA: string, traceB: string): Promise<TraceDiff | undefined> {
-    return this.host.diff(traceA, traceB);
+    return this.host.query('diff', traceA, traceB);
   }
 
   diffModelCalls(traceA: string, spanA: string, traceB: string, spanB: string): Promise<ModelCallDiff | undefined> {
-    return this.host.modelCallDiff(traceA, spanA, traceB, spanB);
+    return this.host.query('modelCallDiff', traceA, spanA, traceB, spanB);
   }
 
   show(view: WebviewView): void {

@@ -13,11 +13,11 @@ export function viewFromHash(hash: string): WebviewView {
     return spanId ? { page: 'trace', traceId, spanId } : { page: 'trace', traceId };
   }
   if (parts[0] === 'overview') return { page: 'overview' };
-  if (parts[0] === 'diff' && isTraceId(parts[1]) && isTraceId(parts[2])) {
-    return { page: 'diff', traceA: parts[1].toLowerCase(), traceB: parts[2].toLowerCase() };
-  }
-  if (parts[0].startsWith('compare')) {
-    const query = new URLSearchParams(hash.slice(hash.indexOf('?') + 1));
+  const traceA = parts[0] === 'diff' ? parseTraceId(parts[1]) : undefined;
+  const traceB = parts[0] === 'diff' ? parseTraceId(parts[2]) : undefined;
+  if (traceA && traceB) return { page: 'diff', traceA, traceB };
+  if (parts[0] === 'compare' || parts[0].startsWith('compare?')) {
+    const query = new URLSearchParams(hash.includes('?') ? hash.slice(hash.indexOf('?') + 1) : '');
     return { page: 'compare', a: (query.get('a') ?? '').slice(0, 4096), b: (query.get('b') ?? '').slice(0, 4096) };
   }
   return { page: 'list' };

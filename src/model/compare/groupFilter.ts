@@ -19,15 +19,32 @@ function parseTime(text: string): number | undefined {
   return Number.isNaN(ms) ? undefined : ms;
 }
 
+/** `key=value` pairs of a query string (`+` is a space), in order; undefined when an escape is malformed. */
+export function queryPairs(text: string): [string, string][] | undefined {
+  const pairs: [string, string][] = [];
+  for (const part of text.replace(/^\?/, '').split('&')) {
+    if (part === '') continue;
+    const eq = part.indexOf('=');
+    const [rawKey, rawValue] = eq < 0 ? [part, ''] : [part.slice(0, eq), part.slice(eq + 1)];
+    try {
+      pairs.push([decodeURIComponent(rawKey.replace(/\+/g, ' ')), decodeURIComponent(rawValue.replace(/\+/g, ' '))]);
+    } catch {
+      return undefined;
+    }
+  }
+  return pairs;
+}
+
 /**
  * A group filter from its query-string form (`service=agent&version=2.1&attr=env:prod&from=…`),
  * or a message saying what is wrong. Unknown keys are refused: a typo must not silently widen a group.
  */
 export function parseGroupFilter(text: string): GroupFilter | string {
   if (text.length > 64 * 1024) return 'The filter is longer than 64 KiB.';
-  const params = new URLSearchParams(text);
+  const pairs = queryPairs(text);
+  if (!pairs) return 'The filter has a malformed %-escape.';
   const filter: GroupFilter = {};
-  for (const [key, raw] of params) {
+  for (const [key, raw] of pairs) {
     const value = raw.trim();
     if (value === '') continue;
     if (key !== 'traceIds' && value.length > MAX_TEXT) return `${cut(key)} is longer than ${MAX_TEXT} characters.`;
@@ -84,17 +101,19 @@ export function parseGroupFilter(text: string): GroupFilter | string {
 
 /** The query-string form of a filter (what `parseGroupFilter` reads back). */
 export function formatGroupFilter(filter: GroupFilter): string {
-  const params = new URLSearchParams();
+  const pairs: [string, string][] = [];
   for (const key of ['service', 'agent', 'model', 'status', 'q', 'version'] as const) {
     const value = filter[key];
-    if (value !== undefined) params.append(key, value);
+    if (value !== undefined) pairs.push([key, value]);
   }
-  for (const { key, value } of filter.attr ?? []) params.append('attr', `${key}:${value}`);
-  if (filter.from !== undefined) params.append('from', String(filter.from));
-  if (filter.to !== undefined) params.append('to', String(filter.to));
-  if (filter.traceIds?.length) params.append('traceIds', filter.traceIds.join(','));
-  if (filter.limit !== undefined) params.append('limit', String(filter.limit));
-  return params.toString();
+  for (const { key, value } of filter.attr ?? []) pairs.push(['attr', `${key}:${value}`]);
+  if (filter.from !== undefined) pairs.push(['from', String(filter.from)]);
+  if (filter.to !== undefined) pairs.push(['to', String(filter.to)]);
+  if (filter.traceIds?.length) pairs.push(['traceIds', filter.traceIds.join(',')]);
+  if (filter.limit !== undefined) pairs.push(['limit', String(filter.limit)]);
+  // Only what would break the form is escaped, so `attr=env:prod` stays readable.
+  const escape = (text: string) => text.replace(/[%&=+#\s]/g, (c) => encodeURIComponent(c));
+  return pairs.map(([key, value]) => `${key}=${escape(value)}`).join('&');
 }
 
 /** What a filter reads of a run beyond its summary. */

@@ -88,6 +88,42 @@ describe('Comparing runs sent by the OpenTelemetry SDK', function () {
     assert.deepEqual(call.parameters, []);
   });
 
+  it('answers over REST: /api/compare with URL-encoded filters, /api/diff and its model call diff', async () => {
+    const base = endpoint.replace('/v1/traces', '');
+    const get = async (path: string) => {
+      const response = await fetch(`${base}${path}`);
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    };
+    const compared = await get(
+      `/api/compare?a=${encodeURIComponent('version=1.0.0')}&b=${encodeURIComponent('version=1.1.0&service=trip-planner')}`,
+    );
+    assert.equal(compared.status, 200);
+    const rows = compared.body.rows as { name: string; significant: boolean }[];
+    assert.equal(rows[0].name, 'execute_tool get_weather · duration');
+    assert.equal(rows[0].significant, true);
+    assert.equal((compared.body.a as { runs: number }).runs, 30);
+
+    const typo = await get(`/api/compare?a=${encodeURIComponent('verison=1.0.0')}&b=`);
+    assert.equal(typo.status, 400);
+    assert.match(String(typo.body.error), /Group a: Unknown filter key "verison"/);
+
+    const traces = (await engine.listTraces({ limit: 2 })).map((t) => t.traceId);
+    const diff = await get(`/api/diff/${traces[1]}/${traces[0]}`);
+    assert.equal(diff.status, 200);
+    const diffRows = diff.body.rows as { a?: string; b?: string; status: string; kind: string }[];
+    assert.deepEqual(
+      diffRows.map((r) => r.status),
+      ['same', 'changed', 'same', 'added', 'same'],
+    );
+    const call = diffRows[1];
+    const calls = await get(`/api/diff/${traces[1]}/${traces[0]}/calls/${call.a}/${call.b}`);
+    assert.equal(calls.status, 200);
+    assert.equal((calls.body.sections as { label: string; status: string }[])[0].status, 'changed');
+
+    assert.equal((await get(`/api/diff/${'0'.repeat(32)}/${traces[0]}`)).status, 404);
+    assert.equal((await get(`/api/diff/nothex/${traces[0]}`)).status, 400);
+  });
+
   it('answers undefined for an unknown trace', async () => {
     assert.equal(await engine.diff('0'.repeat(31) + '1', '0'.repeat(31) + '2'), undefined);
   });
