@@ -5,6 +5,13 @@ import { sendAgentVersion, sendDiffPair } from '../support/agentRunSteps';
 import { preparePage, requireChromium, screenshot } from './support/browserSuite';
 import { launchChromium, watchPageProblems, type LaunchedBrowser } from './support/chromium';
 import { startLoupeServe, type LoupeServe } from './support/loupeServe';
+import { VsCodeWebviewHarness } from './support/vscodeWebviewHarness';
+import type { WebviewView } from '../../src/model/webviewMessages';
+
+const VIOLATIONS = `
+  window.__violations = [];
+  document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));
+`;
 
 describe('compare and diff pages in the browser (loupe serve)', function () {
   let serve: LoupeServe;
@@ -80,5 +87,78 @@ describe('compare and diff pages in the browser (loupe serve)', function () {
     await page.getByText('Next change').click();
     await page.waitForSelector('.diff-row.selected[data-status=added]');
     assert.match(await page.locator('.diff-details').innerText(), /Only in run B/);
+  });
+});
+
+describe('compare and diff pages as VS Code webviews (postMessage host, nonce CSP)', function () {
+  let serve: LoupeServe;
+  let browser: LaunchedBrowser;
+  const senders: AgentRunSender[] = [];
+  let pair: { a: string; b: string };
+
+  before(async function () {
+    requireChromium(this);
+    serve = await startLoupeServe();
+    browser = await launchChromium();
+    const endpoint = `${serve.baseUrl}/v1/traces`;
+    senders.push(await sendAgentVersion(endpoint, '1.0.0', 30, 200, 11), await sendAgentVersion(endpoint, '1.1.0', 30, 600, 12));
+    const sent = await sendDiffPair(endpoint);
+    senders.push(sent.sender);
+    pair = sent;
+  });
+
+  after(async () => {
+    for (const s of senders) await s.shutdown();
+    await browser?.close();
+    await serve?.stop();
+  });
+
+  async function openPanel(view: WebviewView, name: string, ready: string): Promise<{ page: Page; harness: VsCodeWebviewHarness }> {
+    const harness = new VsCodeWebviewHarness(serve.baseUrl);
+    const origin = await harness.start(view);
+    const page = await browser.context.newPage();
+    await page.setViewportSize({ width: 1280, height: 760 });
+    await preparePage(page);
+    await page.addInitScript(VIOLATIONS);
+    await harness.attach(page);
+    const problems = watchPageProblems(page);
+    await page.goto(`${origin}/`);
+    try {
+      await page.waitForSelector(ready, { timeout: 15_000 });
+    } catch (error) {
+      await screenshot(page, `failed-${name}`);
+      throw error;
+    }
+    await screenshot(page, name);
+    assert.deepEqual(problems, [], 'the page logged errors');
+    assert.deepEqual(harness.rejected, []);
+    assert.deepEqual(await page.evaluate(() => (window as unknown as { __violations: string[] }).__violations), []);
+    return { page, harness };
+  }
+
+  it('shows the group comparison in a panel, asking through the compare query', async () => {
+    const { page, harness } = await openPanel(
+      { page: 'compare', a: 'version=1.0.0', b: 'version=1.1.0' },
+      'vscode-compare-groups',
+      '.compare-page[data-state=ready] .compare-row',
+    );
+    assert.ok(harness.received.some((m) => m.type === 'request' && m.method === 'compare'));
+    assert.equal(await page.locator('.compare-row').first().getAttribute('data-name'), 'execute_tool get_weather · duration');
+    // Inside VS Code the tree is the navigation: no browser header links.
+    assert.equal(await page.locator('.nav-link').count(), 0);
+    await page.close();
+    await harness.stop();
+  });
+
+  it('shows the run diff in a panel with the prompt diff of the changed model call', async () => {
+    const { page, harness } = await openPanel(
+      { page: 'diff', traceA: pair.a, traceB: pair.b },
+      'vscode-diff-runs',
+      '.diff-page[data-state=ready] .prompt-diff-section[data-status=changed]',
+    );
+    assert.ok(harness.received.some((m) => m.type === 'request' && m.method === 'modelCallDiff'));
+    assert.deepEqual(await page.locator('.prompt-diff .word-added').allInnerTexts(), ['thrifty']);
+    await page.close();
+    await harness.stop();
   });
 });
