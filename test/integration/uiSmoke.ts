@@ -172,6 +172,56 @@ export async function runUiSmoke(options: UiSmokeOptions): Promise<SmokeCheck[]>
         );
       },
     ],
+    [
+      '"Compare with…" on a run opens the diff of it and the previous run of the same agent',
+      async () => {
+        const view = second!;
+        const row = view.locator('.part.sidebar .monaco-list-row[aria-level="1"]', { hasText: RUN_NAME }).first();
+        await row.click({ button: 'right' });
+        await view.locator('.context-view .action-label', { hasText: 'Compare with…' }).waitFor({ timeout: 10_000 });
+        // The menu is driven by keys, as a mouse click on its items does not always land in the web workbench.
+        for (let i = 0; i < 12; i++) {
+          await view.keyboard.press('ArrowDown');
+          const focused = await view
+            .locator('.context-view .action-item.focused')
+            .innerText()
+            .catch(() => '');
+          if (focused.includes('Compare with')) break;
+        }
+        await view.keyboard.press('Enter');
+        const first = view.locator('.quick-input-list .monaco-list-row').first();
+        await first.waitFor({ timeout: 10_000 });
+        assert.match(await first.innerText(), /previous run/);
+        await view.keyboard.press('Enter');
+        const frame = await frameWith(view, '.diff-page');
+        await frame.locator('.diff-page[data-state=ready] .diff-row').first().waitFor({ timeout: 20_000 });
+        assert.equal(await frame.locator('.diff-row[data-status=same]').count(), 4);
+        await frame.locator('.diff-row', { hasText: 'chat claude-sonnet-4' }).first().click();
+        await frame.locator('.prompt-diff-section').first().waitFor({ timeout: 10_000 });
+        await sleep(300);
+        await view.screenshot({ path: path.join(options.outputDir, 'ui-smoke-diff-panel.png') });
+      },
+    ],
+    [
+      '"Compare Groups…" asks for two filters and opens the comparison',
+      async () => {
+        const view = second!;
+        await runPaletteCommand(view, 'Loupe: Compare Groups…');
+        const input = view.locator('.quick-input-widget input');
+        await input.waitFor({ timeout: 10_000 });
+        await input.fill('verison=1');
+        await view.locator('.quick-input-message', { hasText: /Unknown filter key/ }).waitFor({ timeout: 10_000 });
+        await input.fill('service=travel-agent');
+        await view.keyboard.press('Enter');
+        await view.locator('.quick-input-widget .quick-input-title', { hasText: 'group B' }).waitFor({ timeout: 10_000 });
+        await input.fill('agent=trip-planner');
+        await view.keyboard.press('Enter');
+        const frame = await frameWith(view, '.compare-page');
+        await frame.locator('.compare-page[data-state=ready] .compare-row').first().waitFor({ timeout: 20_000 });
+        await sleep(300);
+        await view.screenshot({ path: path.join(options.outputDir, 'ui-smoke-compare-panel.png') });
+      },
+    ],
   ];
   for (const [title, step] of steps) {
     const started = Date.now();
@@ -304,6 +354,24 @@ async function sendTripRun(httpPort: number, name = RUN_NAME): Promise<string> {
   await provider.forceFlush();
   await provider.shutdown();
   return root.spanContext().traceId;
+}
+
+/** The panel page that holds `selector` (VS Code nests each in iframe.webview → #active-frame). */
+async function frameWith(page: Page, selector: string): Promise<Frame> {
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    for (const frame of page.frames()) {
+      if (
+        (await frame
+          .locator(selector)
+          .count()
+          .catch(() => 0)) > 0
+      )
+        return frame;
+    }
+    await sleep(200);
+  }
+  throw new Error(`no panel page with ${selector} appeared`);
 }
 
 /** The trace panel's page: VS Code nests it in iframe.webview → #active-frame. */
