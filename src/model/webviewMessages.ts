@@ -38,7 +38,13 @@ export interface OpenTraceCommand {
   spanId?: string;
 }
 
-export type WebviewCommand = ReadyCommand | RevealSourceCommand | OpenTraceCommand;
+/** Show a comparison or a run diff in its own panel (the host opens or reuses it). */
+export interface OpenViewCommand {
+  type: 'openView';
+  view: Extract<WebviewView, { page: 'compare' | 'diff' }>;
+}
+
+export type WebviewCommand = ReadyCommand | RevealSourceCommand | OpenTraceCommand | OpenViewCommand;
 export type WebviewToHostMessage = WebviewRequest | WebviewCommand;
 
 export type WebviewResponse =
@@ -128,6 +134,8 @@ export function isWebviewCommand(value: unknown): value is WebviewCommand {
       return true;
     case 'revealSource':
       return isCodeLocation(value.location);
+    case 'openView':
+      return isWebviewView(value.view) && (value.view.page === 'compare' || value.view.page === 'diff');
     case 'openTrace':
       return isTraceId(value.traceId) && isOptional(value.spanId, isSpanId);
     default:

@@ -88,6 +88,14 @@ describe('compare and diff pages in the browser (loupe serve)', function () {
     await page.waitForSelector('.diff-row.selected[data-status=added]');
     assert.match(await page.locator('.diff-details').innerText(), /Only in run B/);
   });
+
+  it('opens the diff with the previous run of the same agent from a trace page', async () => {
+    await page.goto(`${serve.baseUrl}/#/trace/${pair.b}`);
+    await page.waitForSelector('.trace-page[data-state=ready]');
+    await page.locator('.compare-previous').click();
+    await page.waitForSelector('.diff-page[data-state=ready] .diff-row');
+    assert.equal(await page.evaluate(() => location.hash), `#/diff/${pair.a}/${pair.b}`);
+  });
 });
 
 describe('compare and diff pages as VS Code webviews (postMessage host, nonce CSP)', function () {

@@ -71,6 +71,7 @@ export class VsCodeHost implements Host {
 
   show(view: WebviewView): void {
     if (view.page === 'trace') this.send({ type: 'openTrace', traceId: view.traceId, spanId: view.spanId });
+    else if (view.page === 'compare' || view.page === 'diff') this.send({ type: 'openView', view });
     else for (const listener of this.showListeners) listener(view);
   }
 

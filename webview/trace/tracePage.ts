@@ -10,6 +10,7 @@ import { waterfallLayoutOf, waterfallSpanFromRow, type WaterfallSpan } from '../
 import { fromWaterfallColumns, type WaterfallColumns } from '../../src/model/waterfallColumns';
 import { WaterfallView } from '../waterfall/waterfallView';
 import { traceHeaderFacts } from './traceHeader';
+import { compareCandidates } from '../../src/model/compare/compareCandidates';
 import { WaterfallToolbar } from './waterfallToolbar';
 
 /** Traces up to this size load every span's details at once; larger ones load them on first selection. */
@@ -93,12 +94,18 @@ export class TracePage {
     const back = actions.inVsCode
       ? null
       : button('Traces', () => actions.showList(), { icon: 'arrow-left', className: 'back-button', title: 'All traces' });
+    const compare = button('Compare with previous run', () => void this.compareWithPrevious(), {
+      icon: 'git-compare',
+      className: 'compare-previous',
+      title: 'Diff this run against the previous run of the same agent',
+    });
     this.header = h(
       'header',
       { className: 'trace-header' },
       back,
       h('h1', { className: 'trace-name', text: 'Loading trace…' }),
       this.facts,
+      compare,
     );
     this.element = h(
       'div',
@@ -183,6 +190,15 @@ export class TracePage {
     this.summary = summary;
     this.header.querySelector('.trace-name')!.textContent = revealInvisible(summary.name || '(unnamed trace)');
     this.facts.replaceChildren(traceHeaderFacts(summary));
+  }
+
+  /** Opens the diff against the previous run of the same agent (or the newest other run). */
+  private async compareWithPrevious(): Promise<void> {
+    const summary = this.summary ?? (await this.actions.traceSummary(this.traceId));
+    if (!summary) return;
+    const [previous] = compareCandidates(summary, await this.actions.listTraces({ limit: 1000 }));
+    if (previous) this.actions.show({ page: 'diff', traceA: previous.traceId, traceB: this.traceId });
+    else this.showBanner('There is no other run to compare with.');
   }
 
   private showBanner(text: string): void {

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { formatGroupFilter, parseGroupFilter } from '../../model/compare/groupFilter';
 import type { TracePanels } from '../panels/tracePanels';
-import { compareCandidates } from '../model/compareCandidates';
+import { compareCandidates } from '../../model/compare/compareCandidates';
 import { inertLabelText } from '../model/markdownText';
 import { traceItemText } from '../model/treeItemText';
 import type { TracesTreeProvider } from '../tree/tracesTreeProvider';

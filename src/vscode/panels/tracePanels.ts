@@ -180,6 +180,9 @@ export class TracePanels implements vscode.WebviewPanelSerializer, vscode.Dispos
           );
         });
         return;
+      case 'openView':
+        this.open(message.view);
+        return;
       case 'openTrace':
         this.open({ page: 'trace', traceId: message.traceId, spanId: message.spanId });
         return;

@@ -19,6 +19,11 @@ describe('webview messages', () => {
       { type: 'revealSource', location: { filePath: 'C:\\work\\agent.py', line: 7 } },
       { type: 'revealSource', location: { filePath: 'src/agent.ts' } },
       { type: 'openTrace', traceId, spanId: 'b7ad6b7169203331' },
+      webviewRequest(8, 'compare', [{ version: '1.0.0', attr: [{ key: 'env', value: 'prod' }] }, { version: '1.1.0' }]),
+      webviewRequest(9, 'diff', [traceId, traceId]),
+      webviewRequest(10, 'modelCallDiff', [traceId, 'b7ad6b7169203331', traceId, 'b7ad6b7169203332']),
+      { type: 'openView', view: { page: 'diff', traceA: traceId, traceB: traceId } },
+      { type: 'openView', view: { page: 'compare', a: 'version=1', b: 'version=2' } },
     ];
     for (const message of good) assert.ok(isWebviewToHostMessage(message), JSON.stringify(message));
   });
@@ -50,6 +55,9 @@ describe('webview messages', () => {
       { type: 'openTrace', traceId: 'nope' },
       { type: 'openTrace', traceId, spanId: 42 },
       { type: 'show', view: { page: 'list' } },
+      { type: 'openView', view: { page: 'trace', traceId } },
+      { type: 'openView', view: { page: 'diff', traceA: traceId, traceB: 'nope' } },
+      { type: 'openView', view: { page: 'compare', a: 'x'.repeat(5000), b: '' } },
     ];
     for (const message of bad) assert.equal(isWebviewToHostMessage(message), false, JSON.stringify(message)?.slice(0, 120));
   });
@@ -63,5 +71,17 @@ describe('webview messages', () => {
     assert.equal(isHostToWebviewMessage({ type: 'show', view: { page: 'trace', traceId: 'x' } }), false);
     assert.equal(isHostToWebviewMessage({ type: 'eval', code: '1' }), false);
     assert.equal(isWebviewView({ page: 'overview' }), true);
+  });
+});
+
+describe('compare and diff routes', () => {
+  it('read back from the address fragment they write', async () => {
+    const { hashForView, viewFromHash } = await import('../../../webview/host/viewRoute');
+    const views = [
+      { page: 'compare', a: 'version=1.0.0&attr=env:prod', b: 'traceIds=a,b' },
+      { page: 'diff', traceA: traceId, traceB: 'ffffffffffffffffffffffffffffffff' },
+    ] as const;
+    for (const view of views) assert.deepEqual(viewFromHash(hashForView(view)), view);
+    assert.deepEqual(viewFromHash('#/diff/nope/nope'), { page: 'list' });
   });
 });

@@ -1,4 +1,4 @@
-import type { TraceSummary } from '../../model/traceTypes';
+import type { TraceSummary } from '../traceTypes';
 
 function sameAgent(x: TraceSummary, y: TraceSummary): boolean {
   if (x.agents.length || y.agents.length) return x.agents.some((a) => y.agents.includes(a));

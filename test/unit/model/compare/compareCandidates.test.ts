@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { compareCandidates } from '../../../src/vscode/model/compareCandidates';
-import { agentRun } from '../model/compare/compareFixtures';
+import { compareCandidates } from '../../../../src/model/compare/compareCandidates';
+import { agentRun } from './compareFixtures';
 
 function run(start: number, agents: string[], name = 'agent') {
   const summary = agentRun({ llm: 1, tool: 1 }, start).summary;
