@@ -31,7 +31,7 @@ function layer(files, patterns, paths = []) {
 
 // eslint-disable-next-line no-restricted-syntax -- ESLint reads the default export of its config
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'test/fixtures/**', 'bench/results.json', '*.vsix', 'media/**'] },
+  { ignores: ['dist/**', 'out/**', 'node_modules/**', 'test/fixtures/**', 'bench/results.json', '*.vsix', 'media/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
