@@ -2,6 +2,7 @@ import { diffArrays } from 'diff';
 import type { DiffRow, DiffRunSummary, TraceDiff } from '../compareTypes';
 import type { Span } from '../traceTypes';
 import { contentChanges, type ContentSpan } from './callContent';
+import { buildSpanForest } from '../spanForest';
 
 /** What a run diff needs of a span (a trace detail's spans carry it). */
 export type DiffSpan = ContentSpan &
@@ -23,45 +24,17 @@ interface Forest {
 }
 
 function forestOf(spans: readonly DiffSpan[]): Forest {
-  const indexById = new Map<string, number>();
-  spans.forEach((s, i) => indexById.set(s.spanId, i));
-  const children: number[][] = spans.map(() => []);
-  const parent = new Int32Array(spans.length).fill(-1);
-  const roots: number[] = [];
+  const { roots, children } = buildSpanForest({
+    count: spans.length,
+    spanId: (i) => spans[i].spanId,
+    parentSpanId: (i) => spans[i].parentSpanId,
+    start: (i) => spans[i].startTime,
+  });
   let start = Infinity;
   let end = -Infinity;
-  spans.forEach((s, i) => {
+  for (const s of spans) {
     start = Math.min(start, s.startTime);
     end = Math.max(end, s.startTime + s.durationMs);
-    const p = s.parentSpanId === undefined ? undefined : indexById.get(s.parentSpanId);
-    if (p === undefined || p === i) roots.push(i);
-    else {
-      children[p].push(i);
-      parent[i] = p;
-    }
-  });
-  const byStart = (x: number, y: number) => spans[x].startTime - spans[y].startTime || x - y;
-  roots.sort(byStart);
-  for (const list of children) if (list.length > 1) list.sort(byStart);
-  // A parent cycle leaves spans unreachable from any root: one of them becomes a root, and its
-  // link closing the cycle is cut, so walking the tree always ends.
-  const reached = new Uint8Array(spans.length);
-  const reach = (from: number) => {
-    const stack = [from];
-    while (stack.length) {
-      const i = stack.pop()!;
-      if (reached[i]) continue;
-      reached[i] = 1;
-      for (const c of children[i]) stack.push(c);
-    }
-  };
-  for (const root of roots) reach(root);
-  for (let i = 0; i < spans.length; i++) {
-    if (reached[i]) continue;
-    const former = children[parent[i]];
-    former.splice(former.indexOf(i), 1);
-    roots.push(i);
-    reach(i);
   }
   return {
     roots,

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { TraceEngine } from '../../../src/core/engine/traceEngine';
-import { HttpServer } from '../../../src/core/receiver/httpServer';
+import { HttpServer } from '../../../src/core/host/httpListener';
 import { parseGroupFilter } from '../../../src/model/compare/groupFilter';
 import type { GroupFilter } from '../../../src/model/compareTypes';
 import type { AgentRunSender } from '../../support/agentRunSender';
