@@ -3,8 +3,10 @@ import { join } from 'node:path';
 import { version } from '../../package.json';
 import { DEFAULT_REDACT_PATTERNS } from '../model/redaction';
 import { isLoopbackBind } from '../model/hostNames';
+import { mcpUrl, readOrCreateMcpToken } from '../core/mcp/mcpToken';
 import { WorkerLoupe } from '../core/host/workerLoupe';
 import type { SerializedReceiverStatus } from '../core/host/workerProtocol';
+import { runMcpStdio } from './mcpCommand';
 import { parseCli, USAGE, type ServeOptions } from './serveArgs';
 
 function urlHost(host: string): string {
@@ -29,6 +31,8 @@ function listenerFailures(status: SerializedReceiverStatus): string[] {
 }
 
 async function serve(options: ServeOptions): Promise<number> {
+  // Created before the engine thread starts, so both read the same token from the store folder.
+  const mcpToken = await readOrCreateMcpToken(options.storeDir);
   // The same engine thread the VS Code extension runs (dist/engineWorker.js beside this file),
   // with its larger young generation: ingest and big trace views cost a third less CPU there.
   const loupe = await WorkerLoupe.start(
@@ -70,6 +74,7 @@ async function serve(options: ServeOptions): Promise<number> {
   console.log(`OTLP/gRPC listening on ${host}:${grpcPort}`);
   console.log(`OTLP/HTTP listening on http://${host}:${httpPort}/v1/traces and /v1/logs`);
   console.log(`UI and REST API on ${uiUrl}`);
+  console.log(`MCP server (streamable HTTP) on ${mcpUrl(options.host, httpPort, mcpToken)}`);
   if (!isLoopbackBind(options.host)) {
     console.error(`Warning: listening on ${options.host} exposes your traces (prompts included) to the network.`);
   }
@@ -108,6 +113,8 @@ async function main(argv: readonly string[]): Promise<number> {
       return 2;
     case 'serve':
       return serve(command.options);
+    case 'mcp':
+      return runMcpStdio(command.options, version);
   }
 }
 

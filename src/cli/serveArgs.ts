@@ -17,12 +17,27 @@ export interface ServeOptions {
   redact?: string[];
 }
 
+/** `loupe mcp`: where to find a running Loupe, and the store to read when none runs. */
+export interface McpOptions {
+  host: string;
+  httpPort: number;
+  storeDir: string;
+}
+
 export type CliCommand =
-  { command: 'serve'; options: ServeOptions } | { command: 'help' } | { command: 'version' } | { command: 'usage-error'; message: string };
+  | { command: 'serve'; options: ServeOptions }
+  | { command: 'mcp'; options: McpOptions }
+  | { command: 'help' }
+  | { command: 'version' }
+  | { command: 'usage-error'; message: string };
 
 export const USAGE = `Usage: loupe serve [options]
+       loupe mcp [--host HOST] [--http-port PORT] [--store DIR]
 
-Runs the Loupe engine without VS Code: OTLP receivers, the REST API and the trace UI.
+serve: runs the Loupe engine without VS Code: OTLP receivers, the REST API, the MCP server
+(/mcp, address printed on start) and the trace UI.
+mcp: an MCP server on stdin/stdout for coding agents. It reads the traces of the Loupe running
+on HOST:PORT (default 127.0.0.1:4318) or, when none runs, the store folder (read-only).
 
 Options:
   --host HOST          address to listen on (default 127.0.0.1; anything else exposes your traces)
@@ -72,9 +87,37 @@ export function parseCli(argv: readonly string[]): CliCommand {
   if (values.help) return { command: 'help' };
   if (values.version) return { command: 'version' };
   if (positionals.length === 0) return { command: 'usage-error', message: 'missing command (did you mean "loupe serve"?)' };
+  if (positionals[0] === 'mcp' && positionals.length === 1) return parseMcp(values);
   if (positionals[0] !== 'serve' || positionals.length > 1) {
     return { command: 'usage-error', message: `unknown command "${positionals.join(' ')}"` };
   }
+  return parseServe(values);
+}
+
+type ParsedValues = {
+  host?: string;
+  'grpc-port'?: string;
+  'http-port'?: string;
+  store?: string;
+  'max-traces'?: string;
+  'max-request-mb'?: string;
+  redact?: string[];
+  open?: boolean;
+};
+
+function parseMcp(values: ParsedValues): CliCommand {
+  for (const flag of ['grpc-port', 'max-traces', 'max-request-mb', 'redact', 'open'] as const) {
+    if (values[flag] !== undefined)
+      return { command: 'usage-error', message: `--${flag} is an option of "loupe serve", not of "loupe mcp"` };
+  }
+  const httpPort = port('http-port', values['http-port'], 4318);
+  if (typeof httpPort === 'string') return { command: 'usage-error', message: httpPort };
+  const host = values.host ?? '127.0.0.1';
+  if (host.trim() === '') return { command: 'usage-error', message: '--host must not be empty' };
+  return { command: 'mcp', options: { host, httpPort, storeDir: values.store ?? join(homedir(), '.loupe', 'traces') } };
+}
+
+function parseServe(values: ParsedValues): CliCommand {
   const grpcPort = port('grpc-port', values['grpc-port'], 4317);
   if (typeof grpcPort === 'string') return { command: 'usage-error', message: grpcPort };
   const httpPort = port('http-port', values['http-port'], 4318);

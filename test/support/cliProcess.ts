@@ -31,8 +31,8 @@ export async function startServe(args: string[], timeoutMs = 20_000): Promise<Se
     const check = () => {
       const grpc = /OTLP\/gRPC listening on [^\s]+:(\d+)/.exec(out);
       const http = /OTLP\/HTTP listening on http:\/\/[^\s]+:(\d+)\//.exec(out);
-      // The UI line is printed last: waiting for it means the whole startup report is there.
-      if (grpc && http && /UI and REST API on /.test(out)) {
+      // The MCP line is printed last: waiting for it means the whole startup report is there.
+      if (grpc && http && /UI and REST API on /.test(out) && /MCP server \(streamable HTTP\) on /.test(out)) {
         clearTimeout(timer);
         resolve({ child, grpcPort: Number(grpc[1]), httpPort: Number(http[1]), output: () => out, exited });
       }

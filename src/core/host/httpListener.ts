@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { LoupeApi } from '../../model/api';
+import { handleMcpRequest } from '../mcp/mcpHttp';
 import { handleApiRequest, isTraceStreamRequest } from '../server/restApi';
 import { serveStatic } from '../server/staticFiles';
 import { openTraceStream, type TraceStreamOptions } from '../server/traceStream';
@@ -17,6 +18,10 @@ export interface HttpServerOptions {
   sink: IngestSink;
   /** Serves `/api/*` when given; without it those routes answer 404. */
   api?: LoupeApi;
+  /** Serves the MCP server at `/mcp` (over `api`) to requests that carry this token. */
+  mcpToken?: string;
+  /** Reported to MCP clients. */
+  version?: string;
   /** Default 127.0.0.1. Any other non-loopback address exposes Loupe to the network. */
   host?: string;
   /** Default 4318; 0 picks a free port. */
@@ -34,7 +39,7 @@ export interface HttpServerOptions {
 
 /**
  * One `node:http` listener for OTLP/HTTP (`/v1/traces`, `/v1/logs`), the REST API and SSE stream
- * (`/api/*`), and the static web UI (everything else).
+ * (`/api/*`), the MCP server (`/mcp`), and the static web UI (everything else).
  */
 export class HttpServer {
   private readonly server: Server;
@@ -109,6 +114,7 @@ export class HttpServer {
 
     if (path.startsWith('/v1/')) return this.handleOtlp(request, response, path);
     if (path === '/api' || path.startsWith('/api/')) return this.handleApi(request, response, path, query);
+    if (path === '/mcp' || path === '/mcp/') return this.handleMcp(request, response, query);
     return serveStatic(request, response, path, this.options.staticDir);
   }
 
@@ -164,6 +170,12 @@ export class HttpServer {
     });
     response.writeHead(answer.status, answer.headers);
     response.end(answer.body);
+  }
+
+  private async handleMcp(request: IncomingMessage, response: ServerResponse, query: URLSearchParams): Promise<void> {
+    const { api, mcpToken } = this.options;
+    if (api === undefined || mcpToken === undefined) return sendJson(response, 404, { error: 'This server has no MCP endpoint.' });
+    await handleMcpRequest(request, response, query, { api, token: mcpToken, version: this.options.version ?? '0.0.0' });
   }
 
   private failRequest(response: ServerResponse, error: unknown): void {

@@ -4,6 +4,7 @@ import type { PersistenceError } from '../store/persistenceError';
 import { GrpcReceiver } from '../receiver/grpcReceiver';
 import { HttpServer } from './httpListener';
 import type { PriceOverride } from '../../model/priceOverride';
+import { newMcpToken, readOrCreateMcpToken } from '../mcp/mcpToken';
 
 export interface RuntimeOptions {
   host: string;
@@ -50,6 +51,7 @@ export class LoupeRuntime {
   private constructor(
     readonly engine: TraceEngine,
     private readonly options: RuntimeOptions,
+    private readonly mcpToken: string,
   ) {
     this.status = { host: options.host, grpc: { state: 'stopped' }, http: { state: 'stopped' } };
   }
@@ -69,7 +71,9 @@ export class LoupeRuntime {
       version: options.version,
       persistence,
     });
-    return new LoupeRuntime(engine, options);
+    // Kept in the store folder so a coding agent's configured address survives restarts.
+    const mcpToken = options.storeDir ? await readOrCreateMcpToken(options.storeDir).catch(() => newMcpToken()) : newMcpToken();
+    return new LoupeRuntime(engine, options, mcpToken);
   }
 
   get receiverStatus(): ReceiverStatus {
@@ -89,6 +93,8 @@ export class LoupeRuntime {
       maxRequestBytes: this.options.maxRequestBytes,
       staticDir: this.options.staticDir,
       allowedOrigins: this.options.allowedOrigins,
+      mcpToken: this.mcpToken,
+      version: this.options.version,
     });
     const [grpc, http] = await Promise.all([listen(this.grpc), listen(this.http)]);
     this.status = { host, grpc, http };
