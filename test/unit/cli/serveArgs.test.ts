@@ -53,4 +53,18 @@ describe('loupe command line', () => {
     assert.deepEqual(parseCli(['--help']), { command: 'help' });
     assert.deepEqual(parseCli(['-v']), { command: 'version' });
   });
+
+  it('reads loupe mcp: where a running Loupe listens and which store to read otherwise', () => {
+    const parsed = parseCli(['mcp', '--http-port', '9000', '--store', '/tmp/s']);
+    assert.deepEqual(parsed, { command: 'mcp', options: { host: '127.0.0.1', httpPort: 9000, storeDir: '/tmp/s' } });
+    const defaults = parseCli(['mcp']);
+    assert.equal(defaults.command, 'mcp');
+    if (defaults.command === 'mcp') assert.equal(defaults.options.httpPort, 4318);
+  });
+
+  it('refuses serve-only flags on loupe mcp', () => {
+    const parsed = parseCli(['mcp', '--open']);
+    assert.equal(parsed.command, 'usage-error');
+    if (parsed.command === 'usage-error') assert.match(parsed.message, /--open is an option of "loupe serve"/);
+  });
 });
