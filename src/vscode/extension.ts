@@ -7,6 +7,7 @@ import { registerReceiverCommands, reportReceiverProblems } from './commands/rec
 import { registerTraceCommands } from './commands/traceCommands';
 import { EngineConnection } from './engine/engineConnection';
 import { EndpointInjection } from './env/endpointInjection';
+import { registerMcp } from './mcp/mcpRegistration';
 import { inertMessageText } from './model/markdownText';
 import { traceTitle } from './model/treeItemText';
 import { TRACE_PANEL_VIEW_TYPE, TracePanels } from './panels/tracePanels';
@@ -106,6 +107,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<LoupeE
     ...registerCompareCommands(tree, panels),
     ...registerReceiverCommands({ connection, extensionUri: context.extensionUri, settings: () => settings.settings }),
     registerForwardCommand({ connection, tree, targets: () => settings.settings.forwardTargets }),
+    ...registerMcp({ connection, extensionUri: context.extensionUri, receiverSettings: () => settings.settings.receiver }),
   );
   void vscode.commands.executeCommand('setContext', 'loupe.filterActive', false);
   void connection.settled().then(reloadTree);
