@@ -38,7 +38,19 @@ const builds = [
     outdir: 'dist/webview',
     loader: { '.ttf': 'file', '.woff': 'file', '.woff2': 'file', '.svg': 'file' },
   },
-].filter((options) => options.entryPoints.every((entry) => existsSync(entry)));
+  {
+    bundle: true,
+    platform: 'browser',
+    format: 'esm',
+    target: 'es2022',
+    sourcemap: !production,
+    minify: production,
+    logLevel: 'warning',
+    // The replay page (VS Code only): its own small bundle, so the trace view does not carry it.
+    entryPoints: { replay: 'webview/replay/replayMain.ts', 'replay-style': 'webview/replay/replay.css' },
+    outdir: 'dist/webview',
+  },
+].filter((options) => Object.values(options.entryPoints).every((entry) => existsSync(entry)));
 
 // The web UI's static companions: codicons, and index.html rendered by the same shell builder
 // the VS Code panel uses (so both pages carry the same CSP and markup).

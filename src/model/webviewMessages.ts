@@ -44,7 +44,14 @@ export interface OpenViewCommand {
   view: Extract<WebviewView, { page: 'compare' | 'diff' }>;
 }
 
-export type WebviewCommand = ReadyCommand | RevealSourceCommand | OpenTraceCommand | OpenViewCommand;
+/** Open the replay page of a model-call span. */
+export interface ReplaySpanCommand {
+  type: 'replaySpan';
+  traceId: string;
+  spanId: string;
+}
+
+export type WebviewCommand = ReadyCommand | RevealSourceCommand | OpenTraceCommand | OpenViewCommand | ReplaySpanCommand;
 export type WebviewToHostMessage = WebviewRequest | WebviewCommand;
 
 export type WebviewResponse =
@@ -138,6 +145,8 @@ export function isWebviewCommand(value: unknown): value is WebviewCommand {
       return isWebviewView(value.view) && (value.view.page === 'compare' || value.view.page === 'diff');
     case 'openTrace':
       return isTraceId(value.traceId) && isOptional(value.spanId, isSpanId);
+    case 'replaySpan':
+      return isTraceId(value.traceId) && isSpanId(value.spanId);
     default:
       return false;
   }

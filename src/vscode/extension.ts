@@ -8,6 +8,7 @@ import { registerTraceCommands } from './commands/traceCommands';
 import { EngineConnection } from './engine/engineConnection';
 import { EndpointInjection } from './env/endpointInjection';
 import { registerMcp } from './mcp/mcpRegistration';
+import { registerReplayCommand } from './replay/replayCommand';
 import { inertMessageText } from './model/markdownText';
 import { traceTitle } from './model/treeItemText';
 import { TRACE_PANEL_VIEW_TYPE, TracePanels } from './panels/tracePanels';
@@ -107,6 +108,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<LoupeE
     ...registerCompareCommands(tree, panels),
     ...registerReceiverCommands({ connection, extensionUri: context.extensionUri, settings: () => settings.settings }),
     registerForwardCommand({ connection, tree, targets: () => settings.settings.forwardTargets }),
+    registerReplayCommand({
+      api: connection,
+      secrets: context.secrets,
+      extensionUri: context.extensionUri,
+      pricing: () => settings.settings.pricing,
+    }),
     ...registerMcp({ connection, extensionUri: context.extensionUri, receiverSettings: () => settings.settings.receiver }),
   );
   void vscode.commands.executeCommand('setContext', 'loupe.filterActive', false);

@@ -93,6 +93,14 @@ export class Actions {
     if (this.host.canRevealSource) this.host.revealSource(location);
   }
 
+  get canReplay(): boolean {
+    return this.host.canReplay;
+  }
+
+  replaySpan(traceId: string, spanId: string): void {
+    if (this.host.canReplay) this.host.replaySpan(traceId, spanId);
+  }
+
   savedState(): PersistedUiState {
     return this.uiState;
   }

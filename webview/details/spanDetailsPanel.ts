@@ -14,6 +14,8 @@ type TitleFields = Pick<Span, 'spanId' | 'name' | 'kind' | 'status'>;
 export interface DetailsActions {
   readonly canRevealSource: boolean;
   revealSource(location: CodeLocation): void;
+  readonly canReplay: boolean;
+  replaySpan(traceId: string, spanId: string): void;
   openTrace(traceId: string, spanId?: string): void;
 }
 
@@ -76,6 +78,16 @@ export class SpanDetailsPanel {
   show(span: Span, traceStart: number): void {
     const content: Node[] = [this.title(span)];
     const toolbar = h('div', { className: 'details-actions' });
+    if (this.actions.canReplay && span.kind === 'llm' && !span.aggregate) {
+      const replay = h(
+        'button',
+        { className: 'loupe-button', attrs: { type: 'button' }, title: 'Edit this model call and run it again' },
+        icon('debug-rerun'),
+        h('span', { text: 'Replay…' }),
+      );
+      replay.addEventListener('click', () => this.actions.replaySpan(span.traceId, span.spanId));
+      toolbar.append(replay);
+    }
     if (span.code?.filePath) {
       const code = span.code;
       if (this.actions.canRevealSource && isRevealablePath(code.filePath)) {

@@ -38,6 +38,9 @@ export interface Host {
   /** Show another view: the browser changes its address, VS Code opens or reuses a panel. */
   show(view: WebviewView): void;
   revealSource(location: CodeLocation): void;
+  /** False in the browser: replays run in the editor, where the keys are. */
+  readonly canReplay: boolean;
+  replaySpan(traceId: string, spanId: string): void;
   persistState(state: PersistedUiState): void;
   restoreState(): PersistedUiState | undefined;
 }

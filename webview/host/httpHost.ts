@@ -11,6 +11,7 @@ const STATE_KEY = 'loupe.uiState';
 export class HttpHost implements Host {
   readonly kind = 'browser';
   readonly canRevealSource = false;
+  readonly canReplay = false;
   private events: EventSource | undefined;
   private readonly changeListeners = new Set<(change: TraceChange) => void>();
   private readonly resyncListeners = new Set<() => void>();
@@ -73,6 +74,10 @@ export class HttpHost implements Host {
 
   revealSource(): void {
     // A browser has no editor to open; the UI hides the action (canRevealSource is false).
+  }
+
+  replaySpan(): void {
+    // Replays run in the editor, where the keys are kept; the UI hides the action (canReplay is false).
   }
 
   persistState(state: PersistedUiState): void {

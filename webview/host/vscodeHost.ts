@@ -23,6 +23,7 @@ interface Pending {
 export class VsCodeHost implements Host {
   readonly kind = 'vscode';
   readonly canRevealSource = true;
+  readonly canReplay = true;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private readonly changeListeners = new Set<(change: TraceChange) => void>();
@@ -77,6 +78,10 @@ export class VsCodeHost implements Host {
 
   revealSource(location: CodeLocation): void {
     this.send({ type: 'revealSource', location });
+  }
+
+  replaySpan(traceId: string, spanId: string): void {
+    this.send({ type: 'replaySpan', traceId, spanId });
   }
 
   persistState(state: PersistedUiState): void {

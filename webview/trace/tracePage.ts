@@ -51,6 +51,8 @@ export class TracePage {
     this.details = new SpanDetailsPanel({
       canRevealSource: actions.canRevealSource,
       revealSource: (location) => actions.revealSource(location),
+      canReplay: actions.canReplay,
+      replaySpan: (traceId, spanId) => actions.replaySpan(traceId, spanId),
       openTrace: (traceId, spanId) => actions.openTrace(traceId, spanId),
     });
     this.waterfall = new WaterfallView({

@@ -186,6 +186,9 @@ export class TracePanels implements vscode.WebviewPanelSerializer, vscode.Dispos
       case 'openTrace':
         this.open({ page: 'trace', traceId: message.traceId, spanId: message.spanId });
         return;
+      case 'replaySpan':
+        await vscode.commands.executeCommand('loupe.replaySpan', { traceId: message.traceId, spanId: message.spanId });
+        return;
     }
   }
 

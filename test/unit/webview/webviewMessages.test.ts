@@ -24,6 +24,7 @@ describe('webview messages', () => {
       webviewRequest(10, 'modelCallDiff', [traceId, 'b7ad6b7169203331', traceId, 'b7ad6b7169203332']),
       { type: 'openView', view: { page: 'diff', traceA: traceId, traceB: traceId } },
       { type: 'openView', view: { page: 'compare', a: 'version=1', b: 'version=2' } },
+      { type: 'replaySpan', traceId, spanId: 'b7ad6b7169203331' },
     ];
     for (const message of good) assert.ok(isWebviewToHostMessage(message), JSON.stringify(message));
   });
@@ -54,6 +55,8 @@ describe('webview messages', () => {
       { type: 'revealSource' },
       { type: 'openTrace', traceId: 'nope' },
       { type: 'openTrace', traceId, spanId: 42 },
+      { type: 'replaySpan', traceId },
+      { type: 'replaySpan', traceId: 'nope', spanId: 'b7ad6b7169203331' },
       { type: 'show', view: { page: 'list' } },
       { type: 'openView', view: { page: 'trace', traceId } },
       { type: 'openView', view: { page: 'diff', traceA: traceId, traceB: 'nope' } },
