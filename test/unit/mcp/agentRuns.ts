@@ -55,6 +55,13 @@ export async function sendAgentRuns(httpPort: number): Promise<SentRuns> {
         'gen_ai.usage.input_tokens': 120,
         'gen_ai.usage.output_tokens': 30,
         'llm.api_key': SECRET,
+        'gen_ai.system_instructions': JSON.stringify([
+          { type: 'text', content: 'You answer weather questions with the get_weather tool.' },
+        ]),
+        'gen_ai.input.messages': JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: 'Weather in Atlantis?' }] }]),
+        'gen_ai.output.messages': JSON.stringify([
+          { role: 'assistant', parts: [{ type: 'tool_call', id: 'call_1', name: 'get_weather', arguments: { city: 'Atlantis' } }] },
+        ]),
       },
     },
     rootCtx,
