@@ -87,7 +87,7 @@ describe('MCP server over streamable HTTP at /mcp', () => {
       assert.equal(span.model, 'gpt-4o');
       assert.equal(span.tokens.input, 120);
       assert.equal(span.attributes['llm.api_key'], '[redacted]');
-      const search = await ask(client, 'search_spans', { text: 'atlantis' }, seen);
+      const search = await ask(client, 'search_spans', { text: 'city not found' }, seen);
       assert.deepEqual(
         search.spans.map((s: { spanId: string }) => s.spanId),
         [runs.erroredSpanId],
