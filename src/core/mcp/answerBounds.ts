@@ -12,6 +12,8 @@ export const MAX_LIST_TRACES = 100;
 export const MAX_SEARCH_RESULTS = 100;
 /** Traces a search or error scan reads when no trace is named (newest first). */
 export const MAX_SCANNED_TRACES = 50;
+/** Spans a search or error scan loads at most (whole traces; the first trace is always read). */
+export const MAX_SCANNED_SPANS = 250_000;
 export const MAX_NAME_CHARS = 120;
 export const MAX_MESSAGE_CHARS = 1_000;
 export const MAX_STACK_CHARS = 2_000;

@@ -7,6 +7,7 @@ import {
   MAX_MESSAGE_CHARS,
   MAX_NAME_CHARS,
   MAX_SCANNED_TRACES,
+  MAX_SCANNED_SPANS,
   MAX_SEARCH_RESULTS,
   MAX_STACK_CHARS,
   MAX_TOPOLOGY_SPANS,
@@ -126,21 +127,33 @@ export function describeError(span: Span) {
   };
 }
 
-/** The traces a scan reads: the one named, or the newest (only those with errors when asked). */
-async function tracesToScan(api: LoupeApi, traceId: string | undefined, errorsOnly: boolean, max: number): Promise<TraceDetail[]> {
+/**
+ * The traces a scan reads: the one named, or the newest (only those with errors when asked),
+ * stopping once MAX_SCANNED_SPANS spans are loaded so one question cannot load the whole store.
+ */
+async function tracesToScan(
+  api: LoupeApi,
+  traceId: string | undefined,
+  errorsOnly: boolean,
+  max: number,
+): Promise<{ traces: TraceDetail[]; skippedTraces: number }> {
   if (traceId !== undefined) {
     const id = traceIdArg(traceId);
     const detail = await api.getTrace(id);
     if (!detail) throw unknownTrace(id);
-    return [detail];
+    return { traces: [detail], skippedTraces: 0 };
   }
   const summaries = await api.listTraces({ limit: max, ...(errorsOnly ? { status: 'error' as const } : {}) });
-  const details: TraceDetail[] = [];
+  const traces: TraceDetail[] = [];
+  let spans = 0;
   for (const summary of summaries) {
+    if (traces.length > 0 && spans + summary.spanCount > MAX_SCANNED_SPANS) break;
     const detail = await api.getTrace(summary.traceId);
-    if (detail) details.push(detail);
+    if (!detail) continue;
+    traces.push(detail);
+    spans += detail.spans.length;
   }
-  return details;
+  return { traces, skippedTraces: summaries.length - traces.length };
 }
 
 export const getErrorsTool = defineTool({
@@ -157,7 +170,7 @@ export const getErrorsTool = defineTool({
   },
   async run(api, args) {
     const limit = args.limit ?? 20;
-    const traces = await tracesToScan(api, args.traceId, true, args.lastTraces ?? 5);
+    const { traces, skippedTraces } = await tracesToScan(api, args.traceId, true, args.lastTraces ?? 5);
     const errors = [];
     let total = 0;
     for (const trace of traces) {
@@ -168,7 +181,7 @@ export const getErrorsTool = defineTool({
       }
     }
     const shown = takeWithinBudget(errors, 0, limit, MAX_ANSWER_CHARS);
-    return { tracesRead: traces.map((t) => t.traceId), errors: shown, totalErrors: total };
+    return { tracesRead: traces.map((t) => t.traceId), ...(skippedTraces > 0 ? { skippedTraces } : {}), errors: shown, totalErrors: total };
   },
 });
 
@@ -216,7 +229,7 @@ export const searchSpansTool = defineTool({
   async run(api, args) {
     const limit = args.limit ?? 30;
     const wanted = args.text?.toLowerCase();
-    const traces = await tracesToScan(api, args.traceId, args.status === 'error', args.lastTraces ?? 10);
+    const { traces, skippedTraces } = await tracesToScan(api, args.traceId, args.status === 'error', args.lastTraces ?? 10);
     const matches: { span: Span; match?: string }[] = [];
     let total = 0;
     for (const trace of traces) {
@@ -246,6 +259,6 @@ export const searchSpansTool = defineTool({
       ...(match ? { match } : {}),
     }));
     const shown = takeWithinBudget(rows, 0, limit, MAX_ANSWER_CHARS);
-    return { tracesRead: traces.length, spans: shown, totalMatches: total };
+    return { tracesRead: traces.length, ...(skippedTraces > 0 ? { skippedTraces } : {}), spans: shown, totalMatches: total };
   },
 });
