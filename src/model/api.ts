@@ -12,6 +12,8 @@ import type { Breakdown, Health, Span, StoreStats, TraceChange, TraceDetail, Tra
 import type { ExportTraceServiceRequest } from './otlpTypes';
 import { validateForwardTarget, type ForwardTarget } from './forwardTarget';
 import type { ForwardResult } from './forwardResult';
+import { isReplayDraft } from './replayMessages';
+import type { ReplayDraft, ReplayOutcome } from './replayTypes';
 import { bodyField, bodyText, route, spanIdParam, traceIdParam, traceQueryArg, viewRoute, type Route } from './apiRoutes';
 import type { CompareResult, ModelCallDiff, TraceDiff } from './compareTypes';
 import { groupFilterArg } from './compare/groupFilterArg';
@@ -104,6 +106,21 @@ export const API = {
     args: [traceIdParam('traceId'), bodyField('target', validateForwardTarget), bodyField('options', checkForwardOptions)],
     missing: unknownTrace,
   }),
+  /**
+   * Sends an edited model call (a replay draft) to its OpenAI-compatible or Anthropic endpoint from
+   * the engine and answers what came back. Never stores anything (keeping a replay is `importOtlp`).
+   * Without `apiKey` the engine uses OPENAI_API_KEY / ANTHROPIC_API_KEY, for the provider's own server only.
+   */
+  replay: route<[draft: ReplayDraft, options?: ReplayOptions], ReplayOutcome>({
+    verb: 'POST',
+    path: '/api/replay',
+    args: [
+      bodyField('draft', (value) =>
+        isReplayDraft(value) ? undefined : 'draft must be a replay draft (api, baseUrl, model, system, messages, tools, parameters).',
+      ),
+      bodyField('options', checkReplayOptions),
+    ],
+  }),
   /** False when the trace is unknown. */
   deleteTrace: route<[traceId: string], boolean>({
     verb: 'DELETE',
@@ -175,6 +192,23 @@ export interface ForwardingQueries extends LoupeQueries {}
 /** How long a forward may take; the engine's default applies when absent. */
 export interface ForwardOptions {
   timeoutMs?: number;
+}
+
+/** How a replay is sent: the key (from the editor's secret storage) and a time limit. */
+export interface ReplayOptions {
+  apiKey?: string;
+  timeoutMs?: number;
+}
+
+function checkReplayOptions(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'object' || value === null) return 'options must be an object.';
+  const { apiKey, timeoutMs } = value as { apiKey?: unknown; timeoutMs?: unknown };
+  if (apiKey !== undefined && (typeof apiKey !== 'string' || apiKey.length > 4096)) return 'options.apiKey must be a string.';
+  if (timeoutMs !== undefined && !(typeof timeoutMs === 'number' && timeoutMs > 0 && timeoutMs <= 600_000)) {
+    return 'options.timeoutMs must be a number of milliseconds from 1 to 600000.';
+  }
+  return undefined;
 }
 
 function checkForwardOptions(value: unknown): string | undefined {

@@ -112,7 +112,6 @@ export async function activate(context: vscode.ExtensionContext): Promise<LoupeE
       api: connection,
       secrets: context.secrets,
       extensionUri: context.extensionUri,
-      pricing: () => settings.settings.pricing,
     }),
     ...registerMcp({ connection, extensionUri: context.extensionUri, receiverSettings: () => settings.settings.receiver }),
   );

@@ -42,7 +42,7 @@ function parseJsonField(text: string, what: string): AttributeValue {
   try {
     return JSON.parse(text) as AttributeValue;
   } catch (error) {
-    throw new Error(`${what} is not valid JSON: ${(error as Error).message}`);
+    throw new Error(`${what} is not valid JSON: ${(error as Error).message}`, { cause: error });
   }
 }
 

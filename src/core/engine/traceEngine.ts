@@ -1,7 +1,10 @@
 import type { ExportLogsServiceRequest, ExportTraceServiceRequest, OtlpSpan, PartialSuccess } from '../../model/otlpTypes';
 import type { IngestSink } from '../receiver/ingestSink';
-import type { ForwardOptions, LoupeApi, Unsubscribe } from '../../model/api';
+import type { ForwardOptions, LoupeApi, ReplayOptions, Unsubscribe } from '../../model/api';
 import { forwardTrace } from '../forward/forwardTrace';
+import { environmentKeyFor } from '../replay/environmentKeys';
+import { runHttpReplay } from '../replay/runReplay';
+import type { ReplayDraft, ReplayOutcome } from '../../model/replayTypes';
 import type { ForwardTarget } from '../../model/forwardTarget';
 import type { ForwardResult } from '../../model/forwardResult';
 import type {
@@ -414,6 +417,15 @@ export class TraceEngine implements LoupeApi, IngestSink {
   ): Promise<ForwardResult | undefined> {
     const request = await this.exportOtlp(traceId);
     return request && forwardTrace(request, target, { timeoutMs: options.timeoutMs, signal });
+  }
+
+  /** Sends an edited model call from the engine; prices the answer with this engine's price book. */
+  async replay(draft: ReplayDraft, options: ReplayOptions = {}): Promise<ReplayOutcome> {
+    return runHttpReplay(draft, {
+      apiKey: options.apiKey ?? environmentKeyFor(draft.api, draft.baseUrl),
+      timeoutMs: options.timeoutMs,
+      pricing: this.pricing,
+    });
   }
 
   async deleteTrace(traceId: string): Promise<boolean> {

@@ -4,7 +4,7 @@ import type { PersistenceError } from '../store/persistenceError';
 import { GrpcReceiver } from '../receiver/grpcReceiver';
 import { HttpServer } from './httpListener';
 import type { PriceOverride } from '../../model/priceOverride';
-import { newMcpToken, readOrCreateMcpToken } from '../mcp/mcpToken';
+import { newMcpToken, readOrCreateMcpToken } from './mcpToken';
 
 export interface RuntimeOptions {
   host: string;

@@ -3,7 +3,7 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 import type { LoupeApi } from '../../model/api';
 import { RequestAbortedError, RequestBodyError, readRequestBody } from '../receiver/requestBody';
 import { createLoupeMcpServer } from './loupeMcpServer';
-import { isMcpToken } from './mcpToken';
+import { isMcpToken } from '../host/mcpToken';
 
 /** A JSON-RPC request to a tool is small; anything bigger is not an MCP client talking. */
 const MAX_MCP_REQUEST_BYTES = 1024 * 1024;

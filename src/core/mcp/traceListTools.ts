@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import type { LoupeApi } from '../../model/api';
 import type { TraceSummary, UsageTotals } from '../../model/traceTypes';
 import { sessionTotals } from '../analysis/sessionTotals';
 import { addUsage, emptyUsage } from '../analysis/usageTotals';

@@ -1,3 +1,4 @@
+import { replayDraftProblem } from '../../model/replayDraft';
 import type { ReplayDraft, ReplayOutcome } from '../../model/replayTypes';
 import type { PriceBook } from '../genai/pricing';
 import { parseWireAnswer, providerErrorMessage } from './wireAnswers';
@@ -18,16 +19,9 @@ export interface HttpReplayOptions {
 
 /** What a draft is about: its URL, or why it cannot be sent. */
 export function replayTarget(draft: ReplayDraft): { url: string } | { problem: string } {
+  const problem = replayDraftProblem(draft);
+  if (problem) return { problem };
   if (draft.api === 'vscode-lm') return { url: 'vscode.lm' };
-  if (draft.model.trim() === '') return { problem: 'Name the model to call.' };
-  let base: URL;
-  try {
-    base = new URL(draft.baseUrl);
-  } catch {
-    return { problem: `"${draft.baseUrl.slice(0, 200)}" is not a URL (e.g. https://api.openai.com/v1 or http://localhost:11434/v1).` };
-  }
-  if (base.protocol !== 'http:' && base.protocol !== 'https:') return { problem: 'The base URL must start with http:// or https://.' };
-  if (base.username || base.password) return { problem: 'Put the key in the key field, not in the URL.' };
   return { url: wireRequest(draft).url };
 }
 

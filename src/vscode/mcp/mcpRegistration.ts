@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { version } from '../../../package.json';
-import { readMcpToken } from '../../core/mcp/mcpToken';
+import { readMcpToken } from '../../core/host/mcpToken';
 import { registerSafeCommand } from '../commands/safeCommand';
 import type { EngineConnection } from '../engine/engineConnection';
 import { readOwner } from '../engine/ownerLock';

@@ -1,4 +1,4 @@
-import { mcpUrl } from '../../core/mcp/mcpToken';
+import { mcpUrl } from '../../model/mcpAddress';
 import type { LoupeEndpoint } from './endpointEnv';
 
 /** How a coding agent reaches Loupe's MCP server. */

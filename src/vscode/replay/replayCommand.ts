@@ -1,8 +1,6 @@
 import * as vscode from 'vscode';
-import { PriceBook } from '../../core/genai/pricing';
-import { replayDraftFromSpan } from '../../core/replay/replayDraft';
-import type { PriceOverride } from '../../core/genai/pricing';
 import type { LoupeApi } from '../../model/api';
+import { replayDraftFromSpan } from '../../model/replayDraft';
 import { registerSafeCommand } from '../commands/safeCommand';
 import { inertMessageText } from '../model/markdownText';
 import { ReplayKeys } from './replayKeys';
@@ -12,7 +10,6 @@ export interface ReplayCommandDeps {
   api: LoupeApi;
   secrets: vscode.SecretStorage;
   extensionUri: vscode.Uri;
-  pricing(): readonly PriceOverride[];
 }
 
 function spanTargetOf(arg: unknown): { traceId: string; spanId: string } | undefined {
@@ -37,10 +34,6 @@ export function registerReplayCommand(deps: ReplayCommandDeps): vscode.Disposabl
       void vscode.window.showWarningMessage(inertMessageText(`"${span.name}" is not a single model call, so there is nothing to replay.`));
       return undefined;
     }
-    return ReplayPanel.open(
-      { api: deps.api, keys, extensionUri: deps.extensionUri, pricing: () => new PriceBook(deps.pricing()) },
-      made.draft,
-      made.source,
-    );
+    return ReplayPanel.open({ api: deps.api, keys, extensionUri: deps.extensionUri }, made.draft, made.source);
   });
 }

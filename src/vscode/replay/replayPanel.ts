@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { PriceBook } from '../../core/genai/pricing';
-import { replayTraceRequest } from '../../core/replay/replayTrace';
-import { replayTarget, runHttpReplay } from '../../core/replay/runReplay';
 import type { LoupeApi } from '../../model/api';
+import { replayDraftProblem } from '../../model/replayDraft';
+import { replayTraceRequest } from '../../model/replayTrace';
 import { webviewShellHtml } from '../../model/htmlShell';
-import { isReplayPageMessage, type ReplayHostMessage, type ReplayPageMessage } from '../../model/replayMessages';
+import { isReplayPageMessage, replayEndpointUrl, type ReplayHostMessage, type ReplayPageMessage } from '../../model/replayMessages';
 import type { ReplayDraft, ReplayOutcome, ReplaySource } from '../../model/replayTypes';
 import { webviewRoot } from '../panels/panelHtml';
 import { editorModelChoices, runEditorModelReplay } from './editorModelReplay';
@@ -17,7 +16,6 @@ export interface ReplayPanelDeps {
   api: LoupeApi;
   keys: ReplayKeys;
   extensionUri: vscode.Uri;
-  pricing(): PriceBook;
 }
 
 function isLoopbackUrl(url: string): boolean {
@@ -35,7 +33,8 @@ function isLoopbackUrl(url: string): boolean {
  */
 export class ReplayPanel implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
-  private running: { abort: AbortController; cancel: vscode.CancellationTokenSource } | undefined;
+  /** The replay under way; Cancel stops waiting for it (an HTTP call in the engine ends at its time limit). */
+  private running: { cancelled: boolean; cancel: vscode.CancellationTokenSource } | undefined;
   private lastSuccess:
     { draft: ReplayDraft; outcome: Extract<ReplayOutcome, { ok: true }>; endedAt: number; keptTraceId?: string } | undefined;
 
@@ -100,8 +99,10 @@ export class ReplayPanel implements vscode.Disposable {
       case 'run':
         return this.run(message.draft);
       case 'cancel':
-        this.running?.abort.abort();
-        this.running?.cancel.cancel();
+        if (this.running) {
+          this.running.cancelled = true;
+          this.running.cancel.cancel();
+        }
         return;
       case 'keep':
         return this.keep();
@@ -113,8 +114,9 @@ export class ReplayPanel implements vscode.Disposable {
 
   private async run(draft: ReplayDraft): Promise<void> {
     if (this.running) return;
-    const target = replayTarget(draft);
-    if ('problem' in target) return this.post({ type: 'result', outcome: { ok: false, message: target.problem, endpoint: draft.baseUrl } });
+    const problem = replayDraftProblem(draft);
+    if (problem) return this.post({ type: 'result', outcome: { ok: false, message: problem, endpoint: draft.baseUrl } });
+    const endpoint = replayEndpointUrl(draft.api, draft.baseUrl);
     let key: string | undefined;
     if (draft.api !== 'vscode-lm') {
       key = await this.deps.keys.get(draft.api, draft.baseUrl);
@@ -124,14 +126,24 @@ export class ReplayPanel implements vscode.Disposable {
         this.post({ type: 'keyState', hasKey: key !== undefined });
       }
     }
-    const running = { abort: new AbortController(), cancel: new vscode.CancellationTokenSource() };
+    const running = { cancelled: false, cancel: new vscode.CancellationTokenSource() };
     this.running = running;
-    this.post({ type: 'running', endpoint: target.url });
+    this.post({ type: 'running', endpoint });
     try {
-      const outcome =
-        draft.api === 'vscode-lm'
-          ? await runEditorModelReplay(draft, running.cancel.token)
-          : await runHttpReplay(draft, { apiKey: key, signal: running.abort.signal, pricing: this.deps.pricing() });
+      let outcome: ReplayOutcome;
+      try {
+        outcome =
+          draft.api === 'vscode-lm'
+            ? await runEditorModelReplay(draft, running.cancel.token)
+            : await this.deps.api.replay(draft, key === undefined ? {} : { apiKey: key });
+      } catch (error) {
+        outcome = {
+          ok: false,
+          message: `Loupe could not run the replay: ${error instanceof Error ? error.message : String(error)}`,
+          endpoint,
+        };
+      }
+      if (running.cancelled) outcome = { ok: false, message: 'Replay cancelled. Nothing was kept.', endpoint };
       if (outcome.ok) this.lastSuccess = { draft, outcome, endedAt: Date.now() };
       this.post({ type: 'result', outcome });
     } finally {
@@ -145,8 +157,9 @@ export class ReplayPanel implements vscode.Disposable {
     if (!last) return this.post({ type: 'keepFailed', message: 'Run the replay first; only a successful answer can be kept.' });
     if (last.keptTraceId) return this.post({ type: 'kept', traceId: last.keptTraceId });
     try {
-      const { request, traceId } = replayTraceRequest(last.draft, this.source, last.outcome, last.endedAt);
-      await this.deps.api.importOtlp(request);
+      const ids = { traceId: randomBytes(16).toString('hex'), spanId: randomBytes(8).toString('hex') };
+      const { request, traceId } = replayTraceRequest(last.draft, this.source, last.outcome, last.endedAt, ids);
+      await this.deps.api.importOtlp(JSON.stringify(request));
       last.keptTraceId = traceId;
       this.post({ type: 'kept', traceId });
     } catch (error) {
@@ -158,7 +171,6 @@ export class ReplayPanel implements vscode.Disposable {
   }
 
   dispose(): void {
-    this.running?.abort.abort();
     this.running?.cancel.cancel();
     for (const disposable of this.disposables.splice(0)) disposable.dispose();
     this.panel.dispose();

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { readMcpToken } from '../../../src/core/mcp/mcpToken';
+import { readMcpToken } from '../../../src/core/host/mcpToken';
 import { LoupeRuntime } from '../../../src/core/host/loupeRuntime';
 import { send } from '../receiver/httpClient';
 import { SECRET, sendAgentRuns, type SentRuns } from './agentRuns';

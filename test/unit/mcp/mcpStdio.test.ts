@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { readMcpToken } from '../../../src/core/mcp/mcpToken';
+import { readMcpToken } from '../../../src/core/host/mcpToken';
 import { buildCli } from '../../support/buildWorker';
 import { startServe, type ServeProcess } from '../../support/cliProcess';
 import { SECRET, sendAgentRuns, type SentRuns } from './agentRuns';

@@ -3,9 +3,9 @@ import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { TraceEngine } from '../../../src/core/engine/traceEngine';
 import { PriceBook } from '../../../src/core/genai/pricing';
-import { replayDraftFromSpan } from '../../../src/core/replay/replayDraft';
+import { replayDraftFromSpan } from '../../../src/model/replayDraft';
 import { replayTarget, runHttpReplay } from '../../../src/core/replay/runReplay';
-import { replayTraceRequest } from '../../../src/core/replay/replayTrace';
+import { replayTraceRequest } from '../../../src/model/replayTrace';
 import { wireRequest } from '../../../src/core/replay/wireRequests';
 import type { ReplayDraft, ReplaySource } from '../../../src/model/replayTypes';
 import type { Message } from '../../../src/model/traceTypes';
@@ -115,8 +115,8 @@ describe('replay of a recorded model call', function () {
     assert.equal(viaSdk.choices[0].message.content, 'Paris is sunny.\nHigh of 24 °C.');
 
     const tracesBefore = (await engine.listTraces()).length;
-    const kept = replayTraceRequest(edited, source, outcome, Date.now());
-    assert.deepEqual(await engine.importOtlp(kept.request), [kept.traceId]);
+    const kept = replayTraceRequest(edited, source, outcome, Date.now(), { traceId: hexId(16), spanId: hexId(8) });
+    assert.deepEqual(await engine.importOtlp(JSON.stringify(kept.request)), { traceIds: [kept.traceId] });
     assert.equal((await engine.listTraces()).length, tracesBefore + 1);
     const stored = await engine.span(kept.traceId, kept.spanId);
     assert.ok(stored);
@@ -201,8 +201,8 @@ describe('replay of a recorded model call', function () {
     assert.equal(fake.last.path, sent.path);
     assert.equal(viaSdk.stop_reason, 'tool_use');
 
-    const kept = replayTraceRequest(edited, source, outcome, Date.now());
-    await engine.importOtlp(kept.request);
+    const kept = replayTraceRequest(edited, source, outcome, Date.now(), { traceId: hexId(16), spanId: hexId(8) });
+    await engine.importOtlp(JSON.stringify(kept.request));
     const stored = await engine.span(kept.traceId, kept.spanId);
     assert.equal(stored?.provider, 'anthropic');
     assert.equal(stored?.links[0].spanId, spanId);

@@ -1,5 +1,5 @@
-import type { AttributeValue, Attributes, Message, Span } from '../../model/traceTypes';
-import type { ReplayApi, ReplayDraft, ReplayParameters, ReplaySource, ReplayTool } from '../../model/replayTypes';
+import type { AttributeValue, Attributes, Message, Span } from './traceTypes';
+import type { ReplayApi, ReplayDraft, ReplayParameters, ReplaySource, ReplayTool } from './replayTypes';
 
 export const DEFAULT_BASE_URLS: Record<Exclude<ReplayApi, 'vscode-lm'>, string> = {
   'openai-chat': 'https://api.openai.com/v1',
@@ -110,6 +110,21 @@ export function recordedBaseUrl(span: Span, api: ReplayApi): string {
   const origin = `${secure ? 'https' : 'http'}://${host}${port === undefined || port === 443 || port === 80 ? '' : `:${port}`}`;
   if (origin === 'https://api.openai.com' || origin === 'https://api.anthropic.com') return DEFAULT_BASE_URLS[api];
   return api === 'anthropic' ? origin : `${origin}/v1`;
+}
+
+/** Why a draft cannot be sent as it is, in words; undefined when it can. */
+export function replayDraftProblem(draft: ReplayDraft): string | undefined {
+  if (draft.model.trim() === '') return 'Name the model to call.';
+  if (draft.api === 'vscode-lm') return undefined;
+  let base: URL;
+  try {
+    base = new URL(draft.baseUrl);
+  } catch {
+    return `"${draft.baseUrl.slice(0, 200)}" is not a URL (e.g. https://api.openai.com/v1 or http://localhost:11434/v1).`;
+  }
+  if (base.protocol !== 'http:' && base.protocol !== 'https:') return 'The base URL must start with http:// or https://.';
+  if (base.username || base.password) return 'Put the key in the key field, not in the URL.';
+  return undefined;
 }
 
 /** A replayable draft of a recorded model call, and what it answered. Undefined for a span that is no model call. */

@@ -1,7 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import type { AnyValue, ExportTraceServiceRequest, KeyValue } from '../../model/otlpTypes';
-import type { ReplayDraft, ReplayOutcome, ReplaySource } from '../../model/replayTypes';
-import type { Message } from '../../model/traceTypes';
+import type { AnyValue, ExportTraceServiceRequest, KeyValue } from './otlpTypes';
+import type { ReplayDraft, ReplayOutcome, ReplaySource } from './replayTypes';
+import type { Message } from './traceTypes';
 
 export const REPLAY_SERVICE_NAME = 'loupe-replay';
 /** The link attribute that marks the original call of a replay. */
@@ -42,7 +41,7 @@ function serverOf(endpoint: string): { address?: string; port?: number } {
 }
 
 function nanos(ms: number): string {
-  return (BigInt(Math.round(ms * 1000)) * 1000n).toString();
+  return String(Math.round(ms * 1000)) + '000';
 }
 
 /**
@@ -54,9 +53,10 @@ export function replayTraceRequest(
   source: ReplaySource,
   outcome: Extract<ReplayOutcome, { ok: true }>,
   endedAtMs: number,
+  /** Fresh random ids (32 and 16 hex characters) for the new trace and its span. */
+  ids: { traceId: string; spanId: string },
 ): { request: ExportTraceServiceRequest; traceId: string; spanId: string } {
-  const traceId = randomBytes(16).toString('hex');
-  const spanId = randomBytes(8).toString('hex');
+  const { traceId, spanId } = ids;
   const server = serverOf(outcome.endpoint);
   const p = draft.parameters;
   const request: ExportTraceServiceRequest = {
