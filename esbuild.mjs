@@ -46,7 +46,7 @@ const builds = [
     sourcemap: !production,
     minify: production,
     logLevel: 'warning',
-    // The replay page (VS Code only): its own small bundle, so the trace view does not carry it.
+    // The replay page: its own small bundle, so the trace view does not carry it.
     entryPoints: { replay: 'webview/replay/replayMain.ts', 'replay-style': 'webview/replay/replay.css' },
     outdir: 'dist/webview',
   },
@@ -74,6 +74,16 @@ async function writeWebviewStatics() {
     connectSrc: "'self'",
   });
   writeFileSync('dist/webview/index.html', html);
+  // The replay page of `loupe serve` (the VS Code extension builds its own page around the same bundle).
+  const replayHtml = webviewShellHtml({
+    scriptUri: 'replay.js',
+    styleUri: 'replay-style.css',
+    codiconUri: 'codicon.css',
+    cspSource: "'self'",
+    connectSrc: "'self'",
+    title: 'Loupe replay',
+  });
+  writeFileSync('dist/webview/replay.html', replayHtml);
 }
 
 if (watch) {

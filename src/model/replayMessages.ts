@@ -19,6 +19,8 @@ export type ReplayHostMessage =
       /** Whether a key is stored for each API and base URL the page asked about. */
       hasKey: boolean;
       editorModels: EditorModelChoice[];
+      /** `loupe serve`: the server takes keys from its environment; the page asks for none. */
+      keysFromEnvironment?: boolean;
     }
   | { type: 'keyState'; hasKey: boolean }
   | { type: 'running'; endpoint: string }

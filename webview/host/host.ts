@@ -38,7 +38,7 @@ export interface Host {
   /** Show another view: the browser changes its address, VS Code opens or reuses a panel. */
   show(view: WebviewView): void;
   revealSource(location: CodeLocation): void;
-  /** False in the browser: replays run in the editor, where the keys are. */
+  /** Whether Replay… can open a replay page here (the editor, or `loupe serve`). */
   readonly canReplay: boolean;
   replaySpan(traceId: string, spanId: string): void;
   persistState(state: PersistedUiState): void;

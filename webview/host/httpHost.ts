@@ -11,7 +11,7 @@ const STATE_KEY = 'loupe.uiState';
 export class HttpHost implements Host {
   readonly kind = 'browser';
   readonly canRevealSource = false;
-  readonly canReplay = false;
+  readonly canReplay = true;
   private events: EventSource | undefined;
   private readonly changeListeners = new Set<(change: TraceChange) => void>();
   private readonly resyncListeners = new Set<() => void>();
@@ -76,8 +76,9 @@ export class HttpHost implements Host {
     // A browser has no editor to open; the UI hides the action (canRevealSource is false).
   }
 
-  replaySpan(): void {
-    // Replays run in the editor, where the keys are kept; the UI hides the action (canReplay is false).
+  /** The replay page in a new tab; `loupe serve` runs the call with keys from its environment. */
+  replaySpan(traceId: string, spanId: string): void {
+    window.open(`${this.baseUrl}/replay.html?trace=${traceId}&span=${spanId}`, '_blank', 'noopener');
   }
 
   persistState(state: PersistedUiState): void {

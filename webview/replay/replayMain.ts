@@ -1,7 +1,22 @@
-import type { ReplayPageMessage } from '../../src/model/replayMessages';
-import { ReplayPage } from './replayPage';
+import { isReplayHostMessageShape, type ReplayHostMessage, type ReplayPageMessage } from '../../src/model/replayMessages';
+import { BrowserReplayTransport } from './browserReplayTransport';
+import { ReplayPage, type ReplayTransport } from './replayPage';
 
-declare function acquireVsCodeApi(): { postMessage(message: unknown): void };
+declare const acquireVsCodeApi: undefined | (() => { postMessage(message: unknown): void });
 
-const vscode = acquireVsCodeApi();
-new ReplayPage(document.getElementById('app')!, { postMessage: (message: ReplayPageMessage) => vscode.postMessage(message) });
+/** In a VS Code webview the extension host runs replays; in a browser, `loupe serve` does. */
+function transport(): ReplayTransport {
+  if (typeof acquireVsCodeApi === 'function') {
+    const vscode = acquireVsCodeApi();
+    return {
+      postMessage: (message: ReplayPageMessage) => vscode.postMessage(message),
+      onMessage: (listener: (message: ReplayHostMessage) => void) =>
+        window.addEventListener('message', (event: MessageEvent) => {
+          if (isReplayHostMessageShape(event.data)) listener(event.data);
+        }),
+    };
+  }
+  return new BrowserReplayTransport(new URLSearchParams(location.search));
+}
+
+new ReplayPage(document.getElementById('app')!, transport());

@@ -1,18 +1,15 @@
 import { formatCost, formatDuration, formatTokens } from '../../src/model/formatValues';
-import {
-  isReplayHostMessageShape,
-  replayEndpointUrl,
-  type ReplayHostMessage,
-  type ReplayPageMessage,
-} from '../../src/model/replayMessages';
+import { replayEndpointUrl, type ReplayHostMessage, type ReplayPageMessage } from '../../src/model/replayMessages';
 import type { ReplayOutcome, ReplaySource } from '../../src/model/replayTypes';
 import { answerText, diffLines } from '../../src/model/textDiff';
 import type { TokenCounts } from '../../src/model/traceTypes';
 import { h } from '../dom/element';
 import { DraftForm } from './draftForm';
 
-interface PageApi {
+/** How the page talks to whoever runs the replays: the extension host, or `loupe serve` over HTTP. */
+export interface ReplayTransport {
   postMessage(message: ReplayPageMessage): void;
+  onMessage(listener: (message: ReplayHostMessage) => void): void;
 }
 
 function usageLine(tokens: TokenCounts, latencyMs: number, costUsd: number | null, estimated = false): string {
@@ -33,19 +30,19 @@ export class ReplayPage {
   private readonly cancel = h('button', { className: 'loupe-button secondary', text: 'Cancel', attrs: { type: 'button', hidden: true } });
   private readonly problem = h('div', { className: 'problem', attrs: { role: 'alert', hidden: true } });
   private readonly results = h('div', { className: 'results' });
+  /** `loupe serve`: keys come from the server's environment, not from this page. */
+  private keysFromEnvironment = false;
 
   constructor(
     private readonly root: HTMLElement,
-    private readonly api: PageApi,
+    private readonly api: ReplayTransport,
   ) {
     this.run.addEventListener('click', () => this.onRun());
     this.cancel.addEventListener('click', () => this.api.postMessage({ type: 'cancel' }));
     this.setKey.addEventListener('click', () => {
       if (this.form) this.api.postMessage({ type: 'setKey', api: this.form.apiValue, baseUrl: this.form.baseUrlValue });
     });
-    window.addEventListener('message', (event: MessageEvent) => {
-      if (isReplayHostMessageShape(event.data)) this.onHostMessage(event.data);
-    });
+    this.api.onMessage((message) => this.onHostMessage(message));
     this.api.postMessage({ type: 'ready' });
   }
 
@@ -53,6 +50,7 @@ export class ReplayPage {
     switch (message.type) {
       case 'init':
         this.source = message.source;
+        this.keysFromEnvironment = message.keysFromEnvironment === true;
         this.form = new DraftForm(message.draft, message.editorModels, () => this.onFormChange());
         this.showKeyState(message.hasKey);
         this.root.replaceChildren(
@@ -95,12 +93,16 @@ export class ReplayPage {
   private showKeyState(hasKey: boolean): void {
     const api = this.form?.apiValue;
     const needsKey = api !== undefined && api !== 'vscode-lm';
-    this.setKey.hidden = !needsKey;
-    this.keyState.textContent = needsKey
-      ? hasKey
+    this.setKey.hidden = !needsKey || this.keysFromEnvironment;
+    if (!needsKey) this.keyState.textContent = '';
+    else if (this.keysFromEnvironment) {
+      this.keyState.textContent =
+        "Loupe sends OPENAI_API_KEY / ANTHROPIC_API_KEY from its environment to the provider's own server (or the one OPENAI_BASE_URL / ANTHROPIC_BASE_URL names), to no other.";
+    } else {
+      this.keyState.textContent = hasKey
         ? 'A key is stored for this endpoint.'
-        : 'No key stored for this endpoint (local servers may need none).'
-      : '';
+        : 'No key stored for this endpoint (local servers may need none).';
+    }
   }
 
   private onFormChange(): void {

@@ -18,7 +18,9 @@ export interface LoupeServe {
  * Runs the built `loupe serve` (dist/cli.js, which serves dist/webview) on free ports with a
  * temporary store, and waits for its listener lines.
  */
-export async function startLoupeServe(options: { httpPort?: number; store?: string; timeoutMs?: number } = {}): Promise<LoupeServe> {
+export async function startLoupeServe(
+  options: { httpPort?: number; store?: string; timeoutMs?: number; env?: Record<string, string> } = {},
+): Promise<LoupeServe> {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing; run "node esbuild.mjs" first (npm run test:browser does).`);
   const timeoutMs = options.timeoutMs ?? 30_000;
   // A store given by the caller outlives this process (a restart test); a fresh one is removed on stop.
@@ -27,6 +29,7 @@ export async function startLoupeServe(options: { httpPort?: number; store?: stri
   const child: ChildProcess = spawn(process.execPath, [CLI, ...args], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...(options.env ? { env: { ...process.env, ...options.env } } : {}),
   });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
