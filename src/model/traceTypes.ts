@@ -178,6 +178,17 @@ export interface Span {
   logs: SpanLog[];
   resource: Attributes;
   rollup?: SpanRollup;
+  /** Present when the span took much longer than spans of its name (and model) usually take. */
+  slow?: SpanSlowness;
+}
+
+/** How a span compares with the usual duration of its kind (same name, and model for a model call). */
+export interface SpanSlowness {
+  /** This span's duration over the baseline's p95. */
+  ratio: number;
+  baselineP95Ms: number;
+  /** Earlier spans the baseline is made of. */
+  samples: number;
 }
 
 export interface TraceSummary {

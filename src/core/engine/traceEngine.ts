@@ -39,6 +39,8 @@ import { ApiInputError } from '../../model/apiRoutes';
 import { DEFAULT_MAX_TRACES } from '../../model/storeDefaults';
 import type { CompareResult, GroupFilter, ModelCallDiff, TraceDiff } from '../../model/compareTypes';
 import { compareTraces, diffModelCalls, diffTraceDetails } from './compareQueries';
+import type { DailyHistory } from '../history/dailyHistory';
+import { runRecordOf, type RunRecord } from '../history/runRecord';
 
 /** What the engine needs from durable storage (implemented by `TracePersistence`). */
 export interface PersistencePort {
@@ -66,6 +68,8 @@ export interface EngineOptions {
   changeDelayMs?: number;
   version?: string;
   persistence?: PersistencePort;
+  /** The durable daily roll-up, told about every trace stored, changed or evicted. */
+  history?: DailyHistory;
   now?: () => number;
 }
 
@@ -134,6 +138,11 @@ export class TraceEngine implements LoupeApi, IngestSink {
         engine.spanTotal += live.spanCount;
         engine.dropEvicted(engine.ring.add(stored.traceId, live, live.bytes));
       }
+    }
+    if (options.history) {
+      options.history.setSource((traceId) => engine.runRecord(traceId));
+      // Stored traces the history has not counted yet (or not since their last change) are counted now.
+      for (const live of engine.ring.values()) options.history.touch(live.stored.traceId);
     }
     return engine;
   }
@@ -281,6 +290,7 @@ export class TraceEngine implements LoupeApi, IngestSink {
       this.dropEvicted(this.ring.updateSize(id, live.bytes));
       if (this.ring.get(id) !== live) continue;
       this.options.persistence?.markDirty(live.stored);
+      this.options.history?.touch(id);
       this.feed.upsert(id);
     }
   }
@@ -291,6 +301,7 @@ export class TraceEngine implements LoupeApi, IngestSink {
       this.spanTotal -= live.spanCount;
       this.evictedSpans += live.spanCount;
       this.options.persistence?.remove(live.stored.traceId);
+      this.options.history?.release(live.stored.traceId, () => recordOf(live));
       this.feed.remove(live.stored.traceId);
       this.views.forget(live.stored.traceId);
     }
@@ -436,12 +447,15 @@ export class TraceEngine implements LoupeApi, IngestSink {
     this.views.forget(traceId);
     this.spanTotal -= live.spanCount;
     this.options.persistence?.remove(traceId);
+    this.options.history?.release(traceId, () => recordOf(live));
     this.feed.remove(traceId);
     return true;
   }
 
   async clear(): Promise<void> {
     this.assembly.drain();
+    // What was spent stays in the history; only the traces go.
+    for (const live of this.ring.values()) this.options.history?.release(live.stored.traceId, () => recordOf(live));
     this.ring.clear();
     this.views.clear();
     this.spanTotal = 0;
@@ -457,7 +471,7 @@ export class TraceEngine implements LoupeApi, IngestSink {
   async flush(): Promise<void> {
     this.assembly.drain();
     this.feed.flush();
-    await this.options.persistence?.flush();
+    await Promise.all([this.options.persistence?.flush(), this.options.history?.flush()]);
   }
 
   async close(): Promise<void> {
@@ -465,7 +479,13 @@ export class TraceEngine implements LoupeApi, IngestSink {
     this.assembly.dispose();
     this.feed.flush();
     this.feed.dispose();
-    await this.options.persistence?.close();
+    await Promise.all([this.options.persistence?.close(), this.options.history?.close()]);
+  }
+
+  /** A kept trace reduced to what the daily history counts. */
+  runRecord(traceId: string): RunRecord | undefined {
+    const live = this.ring.get(traceId);
+    return live && recordOf(live);
   }
 
   private visible(traceId: string): LiveTrace | undefined {
@@ -492,4 +512,8 @@ export class TraceEngine implements LoupeApi, IngestSink {
       persistenceError: this.options.persistence?.lastError,
     };
   }
+}
+
+function recordOf(live: LiveTrace): RunRecord | undefined {
+  return runRecordOf(live.stored.traceId, live.stored.spans, live.facts);
 }

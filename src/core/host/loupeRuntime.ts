@@ -5,6 +5,7 @@ import { GrpcReceiver } from '../receiver/grpcReceiver';
 import { HttpServer } from './httpListener';
 import type { PriceOverride } from '../../model/priceOverride';
 import { newMcpToken, readOrCreateMcpToken } from './mcpToken';
+import { DailyHistory } from '../history/dailyHistory';
 
 export interface RuntimeOptions {
   host: string;
@@ -50,6 +51,7 @@ export class LoupeRuntime {
 
   private constructor(
     readonly engine: TraceEngine,
+    readonly history: DailyHistory,
     private readonly options: RuntimeOptions,
     private readonly mcpToken: string,
   ) {
@@ -63,6 +65,8 @@ export class LoupeRuntime {
           onRecovered: () => options.onStoreRecovered?.(),
         })
       : undefined;
+    // Beside the traces in the store folder; without a store it lasts as long as the process.
+    const history = await DailyHistory.open({ dir: options.storeDir, onError: (message) => options.onStoreError?.(message) });
     const engine = await TraceEngine.open({
       maxTraces: options.maxTraces,
       maxBytes: options.maxBytes,
@@ -70,10 +74,12 @@ export class LoupeRuntime {
       ingest: { maxAttributeBytes: options.maxAttributeBytes, redact: options.redact },
       version: options.version,
       persistence,
+      history,
     });
+    engine.loadProblems.push(...history.problems);
     // Kept in the store folder so a coding agent's configured address survives restarts.
     const mcpToken = options.storeDir ? await readOrCreateMcpToken(options.storeDir).catch(() => newMcpToken()) : newMcpToken();
-    return new LoupeRuntime(engine, options, mcpToken);
+    return new LoupeRuntime(engine, history, options, mcpToken);
   }
 
   get receiverStatus(): ReceiverStatus {
