@@ -41,6 +41,8 @@ import type { CompareResult, GroupFilter, ModelCallDiff, TraceDiff } from '../..
 import { compareTraces, diffModelCalls, diffTraceDetails } from './compareQueries';
 import type { DailyHistory } from '../history/dailyHistory';
 import { runRecordOf, type RunRecord } from '../history/runRecord';
+import { costOverview, costRows, resolveRange } from '../history/costReport';
+import type { CostOverview, CostQuery, CostRow } from '../../model/costTypes';
 
 /** What the engine needs from durable storage (implemented by `TracePersistence`). */
 export interface PersistencePort {
@@ -480,6 +482,22 @@ export class TraceEngine implements LoupeApi, IngestSink {
     this.feed.flush();
     this.feed.dispose();
     await Promise.all([this.options.persistence?.close(), this.options.history?.close()]);
+  }
+
+  /** Cost and health rows from the durable history (throws RangeError for a bad range). */
+  async costs(query: CostQuery = {}): Promise<CostRow[]> {
+    this.assembly.drain();
+    const range = resolveRange(query, this.now());
+    const cells = this.options.history?.cells(range.fromDay, range.toDay) ?? [];
+    return costRows(cells, query.groupBy ?? 'day', range);
+  }
+
+  /** Everything the Costs page shows for a range (throws RangeError for a bad range). */
+  async costOverview(query: Omit<CostQuery, 'groupBy'> = {}): Promise<CostOverview> {
+    this.assembly.drain();
+    const range = resolveRange(query, this.now());
+    const history = this.options.history;
+    return costOverview(history?.cells(range.fromDay, range.toDay) ?? [], history?.names(range.fromDay, range.toDay) ?? new Map(), range);
   }
 
   /** A kept trace reduced to what the daily history counts. */
