@@ -161,6 +161,11 @@ export function parseTraceQuery(pairs: Iterable<[string, string]>): TraceQuery |
     if (status !== 'error') return `status can only be "error", not "${clip(status, 32)}".`;
     query.status = 'error';
   }
+  const slow = params.get('slow');
+  if (slow !== undefined && slow !== '') {
+    if (slow !== 'true' && slow !== '1') return `slow can only be "true", not "${clip(slow, 32)}".`;
+    query.slow = true;
+  }
   for (const key of ['service', 'agent', 'model', 'q'] as const) {
     const value = params.get(key);
     if (value === undefined || value === '') continue;

@@ -87,3 +87,8 @@ export function formatAge(unixMs: number, now: number): string {
   if (seconds < 86_400) return `${Math.floor(seconds / 3600)} h ago`;
   return formatDateTime(unixMs);
 }
+
+/** `2.8× its usual 1.2 s`: how a slow span compares with the usual (p95) duration of its kind. */
+export function formatSlowness(slow: { ratio: number; baselineP95Ms: number }): string {
+  return `${slow.ratio.toFixed(1)}× its usual ${formatDuration(slow.baselineP95Ms)}`;
+}

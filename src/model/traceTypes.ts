@@ -217,6 +217,8 @@ export interface TraceSummary {
   orphanCount: number;
   /** Spans refused because the trace reached its span limit. */
   droppedSpans: number;
+  /** Spans much slower than their kind usually is (see SpanSlowness); absent when none. */
+  slowSpans?: number;
   /** Tokens and cost per model (the model each counted call reported). */
   byModel?: UsageTotals[];
   /** Tokens and cost per agent: each span works for its own agent or its nearest ancestor's. */
@@ -336,4 +338,6 @@ export interface TraceQuery {
   status?: 'error';
   /** Free text over names, services, agents, models, ids. */
   q?: string;
+  /** Only runs with a span much slower than spans of its kind usually are. */
+  slow?: boolean;
 }

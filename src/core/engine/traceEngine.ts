@@ -42,6 +42,7 @@ import { compareTraces, diffModelCalls, diffTraceDetails } from './compareQuerie
 import type { DailyHistory } from '../history/dailyHistory';
 import { runRecordOf, type RunRecord } from '../history/runRecord';
 import { costOverview, costRows, resolveRange } from '../history/costReport';
+import { slownessOf } from '../history/contribution';
 import type { CostOverview, CostQuery, CostRow } from '../../model/costTypes';
 
 /** What the engine needs from durable storage (implemented by `TracePersistence`). */
@@ -121,7 +122,10 @@ export class TraceEngine implements LoupeApi, IngestSink {
     this.now = options.now ?? Date.now;
     this.feed = new ChangeFeed(
       options.changeDelayMs ?? 50,
-      (id) => this.ring.get(id)?.summary(),
+      (id) => {
+        const live = this.ring.get(id);
+        return live && this.summaryOf(live);
+      },
       () => this.currentStats(),
     );
   }
@@ -343,8 +347,9 @@ export class TraceEngine implements LoupeApi, IngestSink {
   listTracesNow(query: TraceQuery = {}): TraceSummary[] {
     this.assembly.drain();
     const out: TraceSummary[] = [];
+    this.options.history?.update();
     for (const live of this.ring.values()) {
-      const summary = live.summary();
+      const summary = this.summaryOf(live);
       if (matchesQuery(summary, query)) out.push(summary);
     }
     out.sort(compareNewestFirst);
@@ -353,7 +358,27 @@ export class TraceEngine implements LoupeApi, IngestSink {
 
   async getTrace(traceId: string): Promise<TraceDetail | undefined> {
     const live = this.visible(traceId);
-    return live && buildTraceDetail(live.stored, live.facts, live.summary(), this.views.analysis(live));
+    if (!live) return undefined;
+    const detail = buildTraceDetail(live.stored, live.facts, this.summaryOf(live), this.views.analysis(live));
+    this.markSlow(traceId, detail.spans);
+    return detail;
+  }
+
+  /** Marks spans much slower than their kind usually is (baselines from the history without this trace). */
+  private markSlow(traceId: string, spans: Span[]): void {
+    const history = this.options.history;
+    if (!history) return;
+    const marks = slownessOf(spans, history.baselinesWithout(traceId));
+    marks.forEach((slow, i) => {
+      if (slow) spans[i].slow = slow;
+    });
+  }
+
+  /** The cached summary, with the slow-span count the history found. */
+  private summaryOf(live: LiveTrace): TraceSummary {
+    const summary = live.summary();
+    const slow = this.options.history?.slowSpanCount(live.stored.traceId) ?? 0;
+    return slow > 0 ? { ...summary, slowSpans: slow } : summary;
   }
 
   async span(traceId: string, spanId: string): Promise<Span | undefined> {
@@ -361,7 +386,10 @@ export class TraceEngine implements LoupeApi, IngestSink {
     if (!live) return undefined;
     const analysis = this.views.analysis(live);
     const index = analysis.indexOf.get(spanId);
-    return index === undefined ? undefined : buildSpan(live.stored, live.facts, analysis, index);
+    if (index === undefined) return undefined;
+    const span = buildSpan(live.stored, live.facts, analysis, index);
+    this.markSlow(traceId, [span]);
+    return span;
   }
 
   async waterfall(traceId: string): Promise<WaterfallRow[] | undefined> {

@@ -288,6 +288,7 @@ export class DailyHistory {
 
   /** Spans of this trace judged slow when it was last counted (0 when unknown). */
   slowSpanCount(traceId: string): number {
+    if (this.dirty.has(traceId)) this.update();
     return this.doc.pending[traceId]?.c.slow ?? this.settledIds.get(traceId) ?? 0;
   }
 

@@ -1,5 +1,5 @@
 import type { TraceSummary } from '../../model/traceTypes';
-import { formatAge, formatCost, formatDateTime, formatDuration, formatTokens, formatCount } from '../../model/formatValues';
+import { formatAge, formatCost, formatDateTime, formatDuration, formatTokens, formatCount, formatSlowness } from '../../model/formatValues';
 import { markdownText } from './markdownText';
 import { SPAN_KIND_ICONS } from './spanKindIcons';
 import { SPAN_KIND_LABELS } from '../../model/spanKinds';
@@ -44,6 +44,7 @@ export function traceItemText(summary: TraceSummary, now: number): ItemText {
     tokensText(summary.tokens.total),
     costText(summary.costUsd, summary.unpricedCalls),
     `${formatCount(summary.spanCount)} ${summary.spanCount === 1 ? 'span' : 'spans'}`,
+    summary.slowSpans ? `${formatCount(summary.slowSpans)} slow` : undefined,
     formatAge(summary.startTime, now),
     summary.service,
   ];
@@ -61,6 +62,7 @@ export function spanItemText(span: SpanNode): ItemText {
   const own = [
     detail && !span.name.includes(detail) ? detail : undefined,
     formatDuration(span.durationMs),
+    span.slow ? `slow ${span.slow.ratio.toFixed(1)}×` : undefined,
     span.aggregate ? undefined : tokensText(span.tokens.total),
     span.costUsd !== null && span.costUsd > 0 && !span.aggregate ? formatCost(span.costUsd) : undefined,
   ];
@@ -131,6 +133,7 @@ export function traceTooltipMarkdown(summary: TraceSummary, now: number): string
       cost && markdownText(cost) + (summary.unpricedCalls > 0 ? ` (+ ${summary.unpricedCalls} calls without a known price)` : ''),
     ),
     row('Errors', summary.errorCount > 0 ? formatCount(summary.errorCount) : undefined),
+    row('Slow spans', summary.slowSpans ? `${formatCount(summary.slowSpans)} much slower than usual` : undefined),
     row('Trace ID', `\`${summary.traceId.replace(/[^0-9a-zA-Z]/g, '')}\``),
   ];
   return lines.filter((line): line is string => line !== undefined).join('  \n');
@@ -149,6 +152,7 @@ export function spanTooltipMarkdown(span: SpanNode): string {
     row('Agent', span.agentName && markdownText(span.agentName, 120)),
     row('Service', markdownText(span.service, 120)),
     row('Duration', formatDuration(span.durationMs)),
+    row('Slow', span.slow && formatSlowness(span.slow)),
     row('Tokens', span.aggregate ? undefined : tokenDetail(span.tokens)),
     row(
       'Cost',
