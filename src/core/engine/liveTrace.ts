@@ -104,7 +104,7 @@ export class LiveTrace {
    * Adds a span, or replaces one with the same id (a sender retrying). The span becomes the
    * stored span: it is the engine's own decoded object, so it takes its indexes in place.
    */
-  addSpan(span: OtlpSpan, resourceIndex: number, scopeIndex: number, pricing: PriceBook, now: number): void {
+  addSpan(span: OtlpSpan, resourceIndex: number, scopeIndex: number, pricing: PriceBook, now: number): SpanFacts {
     const stored = asStoredSpan(span, resourceIndex, scopeIndex);
     const facts = this.describe(stored, pricing);
     const existing = this.spanIndex.get(span.spanId);
@@ -119,6 +119,7 @@ export class LiveTrace {
     }
     this.bytes += estimateSpanBytes(span);
     this.touch(now);
+    return facts;
   }
 
   hasSpan(spanId: string): boolean {

@@ -7,6 +7,7 @@ import { runHttpReplay } from '../replay/runReplay';
 import type { ReplayDraft, ReplayOutcome } from '../../model/replayTypes';
 import type { ForwardTarget } from '../../model/forwardTarget';
 import type { ForwardResult } from '../../model/forwardResult';
+import type { SpanFacts } from '../genai/spanFacts';
 import type {
   Breakdown,
   Health,
@@ -71,6 +72,8 @@ export interface EngineOptions {
   changeDelayMs?: number;
   version?: string;
   persistence?: PersistencePort;
+  /** Told about every span stored (live metrics). */
+  onSpan?: (facts: SpanFacts, span: OtlpSpan) => void;
   /** The durable daily roll-up, told about every trace stored, changed or evicted. */
   history?: DailyHistory;
   now?: () => number;
@@ -267,7 +270,8 @@ export class TraceEngine implements LoupeApi, IngestSink {
             indexes.set(live, idx);
           }
           const before = live.spanCount;
-          live.addSpan(this.policy.span(span), idx[0], idx[1], this.pricing, now);
+          const facts = live.addSpan(this.policy.span(span), idx[0], idx[1], this.pricing, now);
+          this.options.onSpan?.(facts, span);
           this.spanTotal += live.spanCount - before;
           touched.add(live);
           touchedIds.add(span.traceId);

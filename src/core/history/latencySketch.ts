@@ -41,8 +41,8 @@ function bucketOf(ms: number): number {
   return Math.ceil(Math.log(ms) / LOG_GAMMA);
 }
 
-/** The value a bucket stands for: the point whose relative error to both bounds is equal. */
-function valueOf(bucket: number): number {
+/** The value (ms) a bucket stands for: the point whose relative error to both bounds is equal. */
+export function bucketValue(bucket: number): number {
   return (2 * Math.pow(GAMMA, bucket)) / (GAMMA + 1);
 }
 
@@ -110,9 +110,9 @@ export function quantile(sketch: LatencySketch, q: number): number | null {
   const keys = sortedKeys(sketch);
   for (const key of keys) {
     seen += sketch.b[key];
-    if (seen > rank) return valueOf(Number(key));
+    if (seen > rank) return bucketValue(Number(key));
   }
-  return valueOf(Number(keys[keys.length - 1]));
+  return bucketValue(Number(keys[keys.length - 1]));
 }
 
 /** Reads a sketch from untrusted JSON; anything malformed becomes an empty sketch or is skipped. */

@@ -33,6 +33,8 @@ export interface HttpServerOptions {
   /** Web origins allowed to POST to `/v1/*` (browser-side agents); `*` allows any. */
   allowedOrigins?: readonly string[];
   stream?: TraceStreamOptions;
+  /** Serves `GET /metrics` (Prometheus text) when given. */
+  metrics?: () => Promise<{ contentType: string; body: string }>;
   /** How long `stop()` lets open requests finish before cutting connections. Default 2 s. */
   shutdownGraceMs?: number;
 }
@@ -115,6 +117,7 @@ export class HttpServer {
     if (path.startsWith('/v1/')) return this.handleOtlp(request, response, path);
     if (path === '/api' || path.startsWith('/api/')) return this.handleApi(request, response, path, query);
     if (path === '/mcp' || path === '/mcp/') return this.handleMcp(request, response, query);
+    if (path === '/metrics') return this.handleMetrics(request, response);
     return serveStatic(request, response, path, this.options.staticDir);
   }
 
@@ -176,6 +179,21 @@ export class HttpServer {
     const { api, mcpToken } = this.options;
     if (api === undefined || mcpToken === undefined) return sendJson(response, 404, { error: 'This server has no MCP endpoint.' });
     await handleMcpRequest(request, response, query, { api, token: mcpToken, version: this.options.version ?? '0.0.0' });
+  }
+
+  private async handleMetrics(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    if (!this.options.metrics) return sendJson(response, 404, { error: 'This server has no metrics.' });
+    const method = request.method ?? 'GET';
+    if (method !== 'GET' && method !== 'HEAD') return sendJson(response, 405, { error: '/metrics answers GET.' }, { Allow: 'GET, HEAD' });
+    const { contentType, body } = await this.options.metrics();
+    const bytes = Buffer.from(body);
+    response.writeHead(200, {
+      'Content-Type': contentType,
+      'Content-Length': String(bytes.length),
+      'Cache-Control': 'no-store',
+      'X-Content-Type-Options': 'nosniff',
+    });
+    response.end(method === 'HEAD' ? undefined : bytes);
   }
 
   private failRequest(response: ServerResponse, error: unknown): void {

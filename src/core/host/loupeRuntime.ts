@@ -6,6 +6,8 @@ import { HttpServer } from './httpListener';
 import type { PriceOverride } from '../../model/priceOverride';
 import { newMcpToken, readOrCreateMcpToken } from './mcpToken';
 import { DailyHistory } from '../history/dailyHistory';
+import { LoupeMetrics } from '../metrics/loupeMetrics';
+import { nanosToMs } from '../otlp/values';
 
 export interface RuntimeOptions {
   host: string;
@@ -52,6 +54,7 @@ export class LoupeRuntime {
   private constructor(
     readonly engine: TraceEngine,
     readonly history: DailyHistory,
+    readonly metrics: LoupeMetrics,
     private readonly options: RuntimeOptions,
     private readonly mcpToken: string,
   ) {
@@ -67,7 +70,12 @@ export class LoupeRuntime {
       : undefined;
     // Beside the traces in the store folder; without a store it lasts as long as the process.
     const history = await DailyHistory.open({ dir: options.storeDir, onError: (message) => options.onStoreError?.(message) });
-    const engine = await TraceEngine.open({
+    let engine: TraceEngine | undefined;
+    const metrics = new LoupeMetrics({
+      cells: () => history.cells('0000-01-01', '9999-12-31').map(({ cell }) => cell),
+      stats: () => engine!.stats(),
+    });
+    engine = await TraceEngine.open({
       maxTraces: options.maxTraces,
       maxBytes: options.maxBytes,
       pricing: options.pricing,
@@ -75,11 +83,12 @@ export class LoupeRuntime {
       version: options.version,
       persistence,
       history,
+      onSpan: (facts, span) => metrics.observeSpan(facts, nanosToMs(span.endTimeUnixNano) - nanosToMs(span.startTimeUnixNano)),
     });
     engine.loadProblems.push(...history.problems);
     // Kept in the store folder so a coding agent's configured address survives restarts.
     const mcpToken = options.storeDir ? await readOrCreateMcpToken(options.storeDir).catch(() => newMcpToken()) : newMcpToken();
-    return new LoupeRuntime(engine, history, options, mcpToken);
+    return new LoupeRuntime(engine, history, metrics, options, mcpToken);
   }
 
   get receiverStatus(): ReceiverStatus {
@@ -101,6 +110,7 @@ export class LoupeRuntime {
       allowedOrigins: this.options.allowedOrigins,
       mcpToken: this.mcpToken,
       version: this.options.version,
+      metrics: () => this.metrics.render(),
     });
     const [grpc, http] = await Promise.all([listen(this.grpc), listen(this.http)]);
     this.status = { host, grpc, http };
