@@ -46,12 +46,14 @@ async function serve(options: ServeOptions): Promise<number> {
       maxTraces: options.maxTraces,
       maxRequestBytes: options.maxRequestBytes,
       redact: options.redact && [...DEFAULT_REDACT_PATTERNS, ...options.redact],
+      budgets: options.budgets,
       staticDir: join(__dirname, 'webview'),
       version,
     },
     {
       onStoreError: (message) => console.error(`Warning: ${message} Traces are kept in memory until the store can be written again.`),
       onStoreRecovered: () => console.error('The trace store can be written again.'),
+      onBudgetCrossing: (crossing) => console.log(`Budget ${crossing.level}: ${crossing.message}`),
       onCrash: (message) => {
         console.error(`loupe: ${message}`);
         process.exit(1);

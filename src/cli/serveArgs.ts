@@ -3,6 +3,8 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { findRedactPatternProblems } from '../model/redaction';
 import { DEFAULT_MAX_TRACES } from '../model/storeDefaults';
+import { parseBudgetFlag } from '../core/budgets/budgetRules';
+import type { Budget } from '../model/budgetTypes';
 
 export interface ServeOptions {
   host: string;
@@ -15,6 +17,8 @@ export interface ServeOptions {
   maxRequestBytes?: number;
   /** Patterns added by --redact to the default `loupe.redact` list. */
   redact?: string[];
+  /** Spending limits from --budget. */
+  budgets?: Budget[];
 }
 
 /** `loupe mcp`: where to find a running Loupe, and the store to read when none runs. */
@@ -48,6 +52,9 @@ Options:
   --max-request-mb N   largest OTLP request accepted, in MiB (default 64)
   --redact PATTERN     also mask attributes whose key matches PATTERN (a glob like
                        '*.ssn', or /regex/); repeatable. Credentials are masked by default
+  --budget SCOPE=USD   a spending limit: SCOPE is daily, monthly, run or agent:NAME (that
+                       agent per month); warns at 80% and 100% unless given as
+                       SCOPE=USD:WARN:CRIT (percentages); repeatable
   --open               open the UI in the default browser
   -h, --help           show this help
   -v, --version        show the version`;
@@ -75,6 +82,7 @@ export function parseCli(argv: readonly string[]): CliCommand {
         'max-traces': { type: 'string' },
         'max-request-mb': { type: 'string' },
         redact: { type: 'string', multiple: true },
+        budget: { type: 'string', multiple: true },
         open: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
@@ -142,6 +150,14 @@ function parseServe(values: ParsedValues): CliCommand {
   }
   const redactProblems = findRedactPatternProblems(values.redact ?? []);
   if (redactProblems.length > 0) return { command: 'usage-error', message: `--redact: ${redactProblems.join('; ')}` };
+  const budgets: Budget[] = [];
+  for (const text of values.budget ?? []) {
+    const budget = parseBudgetFlag(text);
+    if (typeof budget === 'string') return { command: 'usage-error', message: budget };
+    if (budgets.some((b) => b.scope === budget.scope))
+      return { command: 'usage-error', message: `--budget ${budget.scope} is given twice` };
+    budgets.push(budget);
+  }
   const host = values.host ?? '127.0.0.1';
   if (host.trim() === '') return { command: 'usage-error', message: '--host must not be empty' };
   return {
@@ -155,6 +171,7 @@ function parseServe(values: ParsedValues): CliCommand {
       open: values.open ?? false,
       ...(maxRequestBytes !== undefined ? { maxRequestBytes } : {}),
       ...(values.redact ? { redact: values.redact } : {}),
+      ...(budgets.length > 0 ? { budgets } : {}),
     },
   };
 }

@@ -219,6 +219,8 @@ export interface TraceSummary {
   droppedSpans: number;
   /** Spans much slower than their kind usually is (see SpanSlowness); absent when none. */
   slowSpans?: number;
+  /** This run alone cost as much as the per-run budget or more. */
+  overBudget?: boolean;
   /** Tokens and cost per model (the model each counted call reported). */
   byModel?: UsageTotals[];
   /** Tokens and cost per agent: each span works for its own agent or its nearest ancestor's. */

@@ -74,6 +74,8 @@ export interface EngineOptions {
   persistence?: PersistencePort;
   /** Told about every span stored (live metrics). */
   onSpan?: (facts: SpanFacts, span: OtlpSpan) => void;
+  /** The per-run budget in USD, if any: runs costing more are flagged. */
+  runBudgetUsd?: () => number | undefined;
   /** The durable daily roll-up, told about every trace stored, changed or evicted. */
   history?: DailyHistory;
   now?: () => number;
@@ -382,7 +384,10 @@ export class TraceEngine implements LoupeApi, IngestSink {
   private summaryOf(live: LiveTrace): TraceSummary {
     const summary = live.summary();
     const slow = this.options.history?.slowSpanCount(live.stored.traceId) ?? 0;
-    return slow > 0 ? { ...summary, slowSpans: slow } : summary;
+    const limit = this.options.runBudgetUsd?.();
+    const overBudget = limit !== undefined && summary.costUsd >= limit;
+    if (slow === 0 && !overBudget) return summary;
+    return { ...summary, ...(slow > 0 ? { slowSpans: slow } : {}), ...(overBudget ? { overBudget } : {}) };
   }
 
   async span(traceId: string, spanId: string): Promise<Span | undefined> {

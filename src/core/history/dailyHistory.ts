@@ -43,6 +43,8 @@ export interface DailyHistoryOptions {
   /** Quiet time before pending traces are counted and the file written. */
   writeDelayMs?: number;
   onError?: (message: string) => void;
+  /** Called after traces were counted (spend may have changed). */
+  onCounted?: () => void;
 }
 
 /**
@@ -147,6 +149,7 @@ export class DailyHistory {
         const run = this.source(id);
         if (run) this.count(run);
       }
+      this.options.onCounted?.();
     }
     this.settle();
   }

@@ -85,6 +85,7 @@ port.on('message', (message: ToWorker) => {
       ...message.options,
       onStoreError: (text) => post({ type: 'storeError', message: text }),
       onStoreRecovered: () => post({ type: 'storeRecovered' }),
+      onBudgetCrossing: (crossing) => post({ type: 'budgetCrossing', crossing }),
     }).then(
       (opened) => {
         runtime = opened;

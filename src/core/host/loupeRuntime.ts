@@ -7,6 +7,8 @@ import type { PriceOverride } from '../../model/priceOverride';
 import { newMcpToken, readOrCreateMcpToken } from './mcpToken';
 import { DailyHistory } from '../history/dailyHistory';
 import { LoupeMetrics } from '../metrics/loupeMetrics';
+import { BudgetMonitor } from '../budgets/budgetMonitor';
+import type { Budget, BudgetCrossing } from '../../model/budgetTypes';
 import { nanosToMs } from '../otlp/values';
 
 export interface RuntimeOptions {
@@ -30,6 +32,10 @@ export interface RuntimeOptions {
   /** The store could not write (read-only or full disk); traces are kept in memory meanwhile. */
   onStoreError?: (message: string) => void;
   onStoreRecovered?: () => void;
+  /** Spending limits (`loupe.budgets`, `--budget`). */
+  budgets?: readonly Budget[];
+  /** Spend reached a budget's warning or critical level (once per level and period). */
+  onBudgetCrossing?: (crossing: BudgetCrossing) => void;
 }
 
 export type ListenerState = { state: 'stopped' } | { state: 'listening'; port: number } | { state: 'failed'; error: Error };
@@ -55,6 +61,7 @@ export class LoupeRuntime {
     readonly engine: TraceEngine,
     readonly history: DailyHistory,
     readonly metrics: LoupeMetrics,
+    readonly budgets: BudgetMonitor,
     private readonly options: RuntimeOptions,
     private readonly mcpToken: string,
   ) {
@@ -69,8 +76,21 @@ export class LoupeRuntime {
         })
       : undefined;
     // Beside the traces in the store folder; without a store it lasts as long as the process.
-    const history = await DailyHistory.open({ dir: options.storeDir, onError: (message) => options.onStoreError?.(message) });
     let engine: TraceEngine | undefined;
+    let budgets: BudgetMonitor | undefined;
+    const history = await DailyHistory.open({
+      dir: options.storeDir,
+      onError: (message) => options.onStoreError?.(message),
+      onCounted: () => budgets?.check(),
+    });
+    budgets = new BudgetMonitor(
+      {
+        history,
+        runs: () => engine?.listTracesNow({ limit: Number.MAX_SAFE_INTEGER }) ?? [],
+        now: Date.now,
+      },
+      (crossing) => options.onBudgetCrossing?.(crossing),
+    );
     const metrics = new LoupeMetrics({
       cells: () => history.cells('0000-01-01', '9999-12-31').map(({ cell }) => cell),
       stats: () => engine!.stats(),
@@ -83,12 +103,14 @@ export class LoupeRuntime {
       version: options.version,
       persistence,
       history,
+      runBudgetUsd: () => budgets?.runLimitUsd,
       onSpan: (facts, span) => metrics.observeSpan(facts, nanosToMs(span.endTimeUnixNano) - nanosToMs(span.startTimeUnixNano)),
     });
     engine.loadProblems.push(...history.problems);
+    budgets.setBudgets(options.budgets ?? []);
     // Kept in the store folder so a coding agent's configured address survives restarts.
     const mcpToken = options.storeDir ? await readOrCreateMcpToken(options.storeDir).catch(() => newMcpToken()) : newMcpToken();
-    return new LoupeRuntime(engine, history, metrics, options, mcpToken);
+    return new LoupeRuntime(engine, history, metrics, budgets, options, mcpToken);
   }
 
   get receiverStatus(): ReceiverStatus {

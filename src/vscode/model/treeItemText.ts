@@ -45,6 +45,7 @@ export function traceItemText(summary: TraceSummary, now: number): ItemText {
     costText(summary.costUsd, summary.unpricedCalls),
     `${formatCount(summary.spanCount)} ${summary.spanCount === 1 ? 'span' : 'spans'}`,
     summary.slowSpans ? `${formatCount(summary.slowSpans)} slow` : undefined,
+    summary.overBudget ? 'over run budget' : undefined,
     formatAge(summary.startTime, now),
     summary.service,
   ];
@@ -52,7 +53,7 @@ export function traceItemText(summary: TraceSummary, now: number): ItemText {
   return {
     label: traceTitle(summary),
     description: oneLine(parts.filter((p): p is string => Boolean(p)).join(SEPARATOR)),
-    icon: error ? 'error' : summary.agents.length > 0 ? SPAN_KIND_ICONS.agent : 'pulse',
+    icon: error ? 'error' : summary.overBudget ? 'warning' : summary.agents.length > 0 ? SPAN_KIND_ICONS.agent : 'pulse',
     error,
   };
 }

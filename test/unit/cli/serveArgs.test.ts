@@ -38,6 +38,8 @@ describe('loupe command line', () => {
     [['serve', '--http-port', '70000'], /--http-port must be a port number/],
     [['serve', '--http-port', '-1'], /--http-port|argument/],
     [['serve', '--max-traces', '0'], /--max-traces must be/],
+    [['serve', '--budget', 'weekly=3'], /SCOPE=USD/],
+    [['serve', '--budget', 'daily=3', '--budget', 'daily=4'], /given twice/],
     [['serve', '--nope'], /Unknown option/],
     [['frobnicate'], /unknown command/],
     [[], /missing command/],
@@ -48,6 +50,18 @@ describe('loupe command line', () => {
       if (parsed.command === 'usage-error') assert.match(parsed.message, message);
     });
   }
+
+  it('reads repeated budgets', () => {
+    const parsed = parseCli(['serve', '--budget', 'daily=5', '--budget', 'agent:planner=20:70:90', '--budget', 'run=0.5']);
+    assert.equal(parsed.command, 'serve');
+    if (parsed.command === 'serve') {
+      assert.deepEqual(parsed.options.budgets, [
+        { scope: 'daily', limitUsd: 5, warningPercent: 80, criticalPercent: 100 },
+        { scope: 'agent:planner', limitUsd: 20, warningPercent: 70, criticalPercent: 90 },
+        { scope: 'run', limitUsd: 0.5, warningPercent: 80, criticalPercent: 100 },
+      ]);
+    }
+  });
 
   it('answers help and version', () => {
     assert.deepEqual(parseCli(['--help']), { command: 'help' });
