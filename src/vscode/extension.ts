@@ -16,6 +16,8 @@ import { confirmedBindHost, readSettings } from './settings/configuration';
 import { connectionOptionsOf, reportSettingsProblems, SettingsController } from './settings/settingsController';
 import { SourceNavigator } from './source/sourceNavigator';
 import { LoupeStatusBar } from './status/statusBar';
+import { announceBudgetCrossing } from './status/budgetNotice';
+import type { BudgetCrossing } from '../model/budgetTypes';
 import { TracesTreeProvider, type TraceTreeElement } from './tree/tracesTreeProvider';
 
 /** What activate() hands back; the integration tests drive the extension through it. */
@@ -46,6 +48,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<LoupeE
   const events = {
     onStoreError: (message: string) => status?.setStoreProblem(message),
     onStoreRecovered: () => status?.setStoreProblem(undefined),
+    onBudgetCrossing: (crossing: BudgetCrossing) => {
+      status?.setBudgetCrossing(crossing);
+      announceBudgetCrossing(crossing);
+    },
   };
   const optionsFor = (settings: typeof reading.settings, host: string) =>
     connectionOptionsOf(settings, places, host, context.extensionPath, events);

@@ -26,6 +26,22 @@ describe('status bar view', () => {
     assert.ok(view.tooltipLines.some((line) => line.includes('OTEL_EXPORTER_OTLP_ENDPOINT')));
   });
 
+  it('takes the colour of the worst budget level reached, and says which', () => {
+    const crossing = (scope: 'daily' | 'monthly', level: 'warning' | 'critical') => ({
+      budget: { name: scope, scope, limitUsd: 5, spentUsd: 4.5, level, warningPercent: 80, criticalPercent: 100, period: '2026-12' },
+      level,
+      message: `${scope} ${level}`,
+    });
+    const base = { state: listening(4317, 4318), host: '127.0.0.1', stats: STATS, todayCostUsd: 0, injectingEndpoint: false };
+    const warned = statusView({ ...base, budgetCrossings: [crossing('daily', 'warning')] });
+    assert.equal(warned.severity, 'warning');
+    assert.equal(warned.tooltipLines[0], 'daily warning');
+    const critical = statusView({ ...base, budgetCrossings: [crossing('daily', 'warning'), crossing('monthly', 'critical')] });
+    assert.equal(critical.severity, 'error');
+    assert.match(critical.text, /\$\(error\)$/);
+    assert.equal(statusView(base).severity, 'normal');
+  });
+
   it('warns while the receiver listens beyond loopback', () => {
     const view = statusView({ state: listening(4317, 4318), host: '0.0.0.0', stats: STATS, todayCostUsd: 0, injectingEndpoint: false });
     assert.equal(view.severity, 'warning');
