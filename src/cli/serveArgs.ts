@@ -3,7 +3,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { findRedactPatternProblems } from '../model/redaction';
 import { DEFAULT_MAX_TRACES } from '../model/storeDefaults';
-import { parseBudgetFlag } from '../core/budgets/budgetRules';
+import { parseBudgetFlag } from '../model/budgetRules';
 import type { Budget } from '../model/budgetTypes';
 
 export interface ServeOptions {

@@ -1,8 +1,8 @@
 import type { Budget, BudgetCrossing, BudgetStatus } from '../../model/budgetTypes';
 import { formatCost } from '../../model/formatValues';
 import type { DailyHistory } from '../history/dailyHistory';
-import { localDay } from '../history/localDay';
-import { isHigher, statusOf } from './budgetRules';
+import { localDay } from '../../model/localDay';
+import { isHigher, statusOf } from '../../model/budgetRules';
 
 export interface KeptRun {
   traceId: string;

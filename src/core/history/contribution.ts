@@ -2,7 +2,7 @@ import type { SpanSlowness } from '../../model/traceTypes';
 import { addTokens } from '../analysis/usageTotals';
 import { type Contribution, type HistoryCell, cellKey, emptyCell, type NameTotals } from './historyDocument';
 import { addValue, emptySketch, type LatencySketch } from './latencySketch';
-import { localDay } from './localDay';
+import { localDay } from '../../model/localDay';
 import type { RunRecord } from './runRecord';
 import { baselineKey, judgeSlow } from './slowSpans';
 

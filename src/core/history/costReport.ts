@@ -2,7 +2,7 @@ import type { CostGroupBy, CostOverview, CostQuery, CostRow, DailyCostSplit, Spa
 import { NO_KEY } from '../../model/costTypes';
 import { addCell, emptyCell, type HistoryCell, type NameTotals } from './historyDocument';
 import { quantile } from './latencySketch';
-import { addDays, daysBetween, localDay } from './localDay';
+import { addDays, daysBetween, localDay } from '../../model/localDay';
 
 export const DEFAULT_RANGE_DAYS = 30;
 /** Longest range one query may ask for (the history keeps 420 days). */

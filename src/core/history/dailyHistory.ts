@@ -19,7 +19,7 @@ import {
   subtractCell,
 } from './historyDocument';
 import { copySketch, type LatencySketch, mergeSketch, subtractSketch } from './latencySketch';
-import { addDays, localDay } from './localDay';
+import { addDays, localDay } from '../../model/localDay';
 import type { RunRecord } from './runRecord';
 
 export const HISTORY_FILE_NAME = 'history.json';

@@ -75,27 +75,28 @@ export class LoupeRuntime {
           onRecovered: () => options.onStoreRecovered?.(),
         })
       : undefined;
+    // The history, the budgets and the metrics read from each other and from the engine, opened in turn.
+    const late: { engine?: TraceEngine; budgets?: BudgetMonitor } = {};
     // Beside the traces in the store folder; without a store it lasts as long as the process.
-    let engine: TraceEngine | undefined;
-    let budgets: BudgetMonitor | undefined;
     const history = await DailyHistory.open({
       dir: options.storeDir,
       onError: (message) => options.onStoreError?.(message),
-      onCounted: () => budgets?.check(),
+      onCounted: () => late.budgets?.check(),
     });
-    budgets = new BudgetMonitor(
+    const budgets = new BudgetMonitor(
       {
         history,
-        runs: () => engine?.listTracesNow({ limit: Number.MAX_SAFE_INTEGER }) ?? [],
+        runs: () => late.engine?.listTracesNow({ limit: Number.MAX_SAFE_INTEGER }) ?? [],
         now: Date.now,
       },
       (crossing) => options.onBudgetCrossing?.(crossing),
     );
+    late.budgets = budgets;
     const metrics = new LoupeMetrics({
       cells: () => history.cells('0000-01-01', '9999-12-31').map(({ cell }) => cell),
-      stats: () => engine!.stats(),
+      stats: () => engine.stats(),
     });
-    engine = await TraceEngine.open({
+    const engine = await TraceEngine.open({
       maxTraces: options.maxTraces,
       maxBytes: options.maxBytes,
       pricing: options.pricing,
@@ -103,9 +104,10 @@ export class LoupeRuntime {
       version: options.version,
       persistence,
       history,
-      runBudgetUsd: () => budgets?.runLimitUsd,
+      runBudgetUsd: () => budgets.runLimitUsd,
       onSpan: (facts, span) => metrics.observeSpan(facts, nanosToMs(span.endTimeUnixNano) - nanosToMs(span.startTimeUnixNano)),
     });
+    late.engine = engine;
     engine.loadProblems.push(...history.problems);
     budgets.setBudgets(options.budgets ?? []);
     // Kept in the store folder so a coding agent's configured address survives restarts.

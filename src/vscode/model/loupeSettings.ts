@@ -3,7 +3,7 @@ import { DEFAULT_FORWARD_TARGETS, validateForwardTarget, type ForwardTarget } fr
 import type { PriceOverride } from '../../model/priceOverride';
 import type { WorkerRuntimeOptions } from '../../core/host/workerProtocol';
 import { DEFAULT_MAX_TRACES } from '../../model/storeDefaults';
-import { budgetsFromSettings } from '../../core/budgets/budgetRules';
+import { budgetsFromSettings } from '../../model/budgetRules';
 import type { Budget } from '../../model/budgetTypes';
 
 /** The `loupe.*` settings after validation; every value is usable as it is. */

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { StoreStats } from '../../model/traceTypes';
 import type { BudgetCrossing } from '../../model/budgetTypes';
-import { localDay } from '../../core/history/localDay';
+import { localDay } from '../../model/localDay';
 import type { EngineConnection } from '../engine/engineConnection';
 import { markdownText } from '../model/markdownText';
 import { costSince, startOfToday, statusView, type StatusView } from '../model/statusView';

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LoupeRuntime } from '../../../src/core/host/loupeRuntime';
-import { budgetsFromSettings, parseBudgetFlag } from '../../../src/core/budgets/budgetRules';
+import { budgetsFromSettings, parseBudgetFlag } from '../../../src/model/budgetRules';
 import type { Budget, BudgetCrossing } from '../../../src/model/budgetTypes';
 import { type PlannedRun, sendRuns } from '../history/fortyDaysOfRuns';
 

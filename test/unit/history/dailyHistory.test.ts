@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { LoupeRuntime } from '../../../src/core/host/loupeRuntime';
 import { DailyHistory, HISTORY_FILE_NAME, SETTLE_MS } from '../../../src/core/history/dailyHistory';
 import type { HistoryCell } from '../../../src/core/history/historyDocument';
-import { localDay } from '../../../src/core/history/localDay';
+import { localDay } from '../../../src/model/localDay';
 import type { RunRecord } from '../../../src/core/history/runRecord';
 import { fortyDaysOfRuns, type PlannedRun, sendRuns, SPANS_PER_RUN } from './fortyDaysOfRuns';
 

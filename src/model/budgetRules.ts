@@ -1,4 +1,4 @@
-import type { Budget, BudgetLevel, BudgetScope, BudgetStatus } from '../../model/budgetTypes';
+import type { Budget, BudgetLevel, BudgetScope, BudgetStatus } from './budgetTypes';
 
 export const DEFAULT_WARNING_PERCENT = 80;
 export const DEFAULT_CRITICAL_PERCENT = 100;
