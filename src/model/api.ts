@@ -18,6 +18,9 @@ import { bodyField, bodyText, route, spanIdParam, traceIdParam, traceQueryArg, v
 import type { CompareResult, ModelCallDiff, TraceDiff } from './compareTypes';
 import { groupFilterArg } from './compare/groupFilterArg';
 import type { GroupFilter } from './compareTypes';
+import type { CostOverview, CostQuery, CostRow } from './costTypes';
+import { costQueryArg } from './costRoutes';
+import type { BudgetStatus } from './budgetTypes';
 
 export const API = {
   health: route<[], Health>({ verb: 'GET', path: '/api/health', args: [] }),
@@ -130,6 +133,15 @@ export const API = {
     missing: unknownTrace,
   }),
   clear: route<[], void>({ verb: 'DELETE', path: '/api/traces', args: [], answer: 'none' }),
+  /**
+   * Cost and health from the durable daily history, grouped by local day (`YYYY-MM-DD`, every day
+   * of the range), agent, model or service; `from`/`to` default to the last 30 days.
+   */
+  costs: viewRoute<[query?: CostQuery], CostRow[]>({ verb: 'GET', path: '/api/costs', args: [costQueryArg] }),
+  /** Everything the Costs page shows for a range (totals, daily split, rows by agent, model, service, span names). */
+  costOverview: viewRoute<[query?: CostQuery], CostOverview>({ verb: 'GET', path: '/api/costs/overview', args: [costQueryArg] }),
+  /** Each budget with what was spent in its current period and the level reached. */
+  budgets: viewRoute<[], BudgetStatus[]>({ verb: 'GET', path: '/api/budgets', args: [] }),
 };
 
 export type ApiMethod = keyof typeof API;

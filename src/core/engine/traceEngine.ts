@@ -42,7 +42,8 @@ import type { CompareResult, GroupFilter, ModelCallDiff, TraceDiff } from '../..
 import { compareTraces, diffModelCalls, diffTraceDetails } from './compareQueries';
 import type { DailyHistory } from '../history/dailyHistory';
 import { runRecordOf, type RunRecord } from '../history/runRecord';
-import { costOverview, costRows, resolveRange } from '../history/costReport';
+import { costOverview, costRows, resolveRange, type ResolvedRange } from '../history/costReport';
+import type { BudgetStatus } from '../../model/budgetTypes';
 import { slownessOf } from '../history/contribution';
 import type { CostOverview, CostQuery, CostRow } from '../../model/costTypes';
 
@@ -76,6 +77,8 @@ export interface EngineOptions {
   onSpan?: (facts: SpanFacts, span: OtlpSpan) => void;
   /** The per-run budget in USD, if any: runs costing more are flagged. */
   runBudgetUsd?: () => number | undefined;
+  /** The budgets with their spend (answered by `budgets()`). */
+  budgetStatus?: () => BudgetStatus[];
   /** The durable daily roll-up, told about every trace stored, changed or evicted. */
   history?: DailyHistory;
   now?: () => number;
@@ -524,17 +527,31 @@ export class TraceEngine implements LoupeApi, IngestSink {
   /** Cost and health rows from the durable history (throws RangeError for a bad range). */
   async costs(query: CostQuery = {}): Promise<CostRow[]> {
     this.assembly.drain();
-    const range = resolveRange(query, this.now());
+    const range = this.rangeOf(query);
     const cells = this.options.history?.cells(range.fromDay, range.toDay) ?? [];
     return costRows(cells, query.groupBy ?? 'day', range);
   }
 
   /** Everything the Costs page shows for a range (throws RangeError for a bad range). */
-  async costOverview(query: Omit<CostQuery, 'groupBy'> = {}): Promise<CostOverview> {
+  async costOverview(query: CostQuery = {}): Promise<CostOverview> {
     this.assembly.drain();
-    const range = resolveRange(query, this.now());
+    const range = this.rangeOf(query);
     const history = this.options.history;
     return costOverview(history?.cells(range.fromDay, range.toDay) ?? [], history?.names(range.fromDay, range.toDay) ?? new Map(), range);
+  }
+
+  async budgets(): Promise<BudgetStatus[]> {
+    this.assembly.drain();
+    return this.options.budgetStatus?.() ?? [];
+  }
+
+  private rangeOf(query: CostQuery): ResolvedRange {
+    try {
+      return resolveRange(query, this.now());
+    } catch (error) {
+      if (error instanceof RangeError) throw new ApiInputError(error.message);
+      throw error;
+    }
   }
 
   /** A kept trace reduced to what the daily history counts. */

@@ -105,6 +105,7 @@ export class LoupeRuntime {
       persistence,
       history,
       runBudgetUsd: () => budgets.runLimitUsd,
+      budgetStatus: () => budgets.status(),
       onSpan: (facts, span) => metrics.observeSpan(facts, nanosToMs(span.endTimeUnixNano) - nanosToMs(span.startTimeUnixNano)),
     });
     late.engine = engine;

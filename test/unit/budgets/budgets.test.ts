@@ -72,6 +72,15 @@ describe('Budgets', () => {
         ['run', 'critical', 0.3],
       ],
     );
+    const rest = (await (await fetch(`http://127.0.0.1:${port}/api/budgets`)).json()) as { name: string; level: string }[];
+    assert.deepEqual(
+      rest.map((b) => [b.name, b.level]),
+      [
+        ['Daily', 'critical'],
+        ['Agent planner (monthly)', 'critical'],
+        ['Per run', 'critical'],
+      ],
+    );
     // The run over its own budget is flagged in the list; the others are not.
     const list = await runtime.engine.listTraces();
     assert.deepEqual(

@@ -140,6 +140,55 @@ describe('Cost report', () => {
     assert.equal(round(shares.reduce((a, n) => a + n.share, 0)), 1);
   });
 
+  it('answers GET /api/costs by day, agent and model over REST, and refuses bad queries with 400', async () => {
+    const port = runtime.receiverStatus.http.state === 'listening' ? runtime.receiverStatus.http.port : 0;
+    const get = async (query: string) => {
+      const response = await fetch(`http://127.0.0.1:${port}/api/costs${query}`);
+      return { status: response.status, body: (await response.json()) as CostRow[] & { error?: string } };
+    };
+    const byDay = await get('');
+    assert.equal(byDay.status, 200);
+    assert.equal(byDay.body.length, 30, 'the last 30 days by default');
+    const from = localNoon(39, now);
+    const byAgent = await get(`?from=${from}&to=${now}&groupBy=agent`);
+    assert.deepEqual(
+      comparable(byAgent.body),
+      expected(
+        runs,
+        (r) => r.agent,
+        () => 4,
+      ),
+    );
+    assert.deepEqual(Object.keys(byAgent.body[0]).slice(0, 10), [
+      'key',
+      'runs',
+      'llmCalls',
+      'tokens',
+      'costUsd',
+      'errors',
+      'p50Ms',
+      'p95Ms',
+      'p99Ms',
+      'spans',
+    ]);
+    const byModel = await get(`?from=${from}&groupBy=model`);
+    assert.equal(
+      round(byModel.body.find((r) => r.key === 'gpt-4o')!.costUsd),
+      expected(
+        runs,
+        (r) => r.calls[0].model,
+        () => 2,
+      ).get('gpt-4o')!.costUsd,
+    );
+    for (const bad of ['?groupBy=week', '?from=yesterday', `?from=${now}&to=${from}`, '?from=0']) {
+      const answer = await get(bad);
+      assert.equal(answer.status, 400, bad);
+      assert.match(String(answer.body.error), /groupBy|Unix|after|at most/);
+    }
+    const budgets = await fetch(`http://127.0.0.1:${port}/api/budgets`);
+    assert.deepEqual(await budgets.json(), []);
+  });
+
   it('refuses a bad range', () => {
     assert.throws(() => resolveRange({ from: 10, to: 5 }, now), /after/);
     assert.throws(() => resolveRange({ from: NaN }, now), /Unix/);
