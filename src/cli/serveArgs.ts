@@ -110,6 +110,7 @@ type ParsedValues = {
   'max-traces'?: string;
   'max-request-mb'?: string;
   redact?: string[];
+  budget?: string[];
   open?: boolean;
 };
 

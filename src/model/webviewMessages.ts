@@ -72,6 +72,7 @@ export interface ShowNotification {
 export type WebviewView =
   | { page: 'trace'; traceId: string; spanId?: string }
   | { page: 'overview' }
+  | { page: 'costs' }
   | { page: 'list' }
   /** Two groups of runs, each a filter in query-string form (`version=2&service=agent`). */
   | { page: 'compare'; a: string; b: string }
@@ -159,7 +160,7 @@ export function isWebviewToHostMessage(value: unknown): value is WebviewToHostMe
 
 export function isWebviewView(value: unknown): value is WebviewView {
   if (!isRecord(value)) return false;
-  if (value.page === 'overview' || value.page === 'list') return true;
+  if (value.page === 'overview' || value.page === 'costs' || value.page === 'list') return true;
   if (value.page === 'compare') return isShortText(value.a) && isShortText(value.b);
   if (value.page === 'diff') return isTraceId(value.traceA) && isTraceId(value.traceB);
   return value.page === 'trace' && isTraceId(value.traceId) && isOptional(value.spanId, isSpanId);

@@ -89,6 +89,10 @@ export class Actions {
     this.host.show({ page: 'overview' });
   }
 
+  showCosts(): void {
+    this.host.show({ page: 'costs' });
+  }
+
   revealSource(location: CodeLocation): void {
     if (this.host.canRevealSource) this.host.revealSource(location);
   }

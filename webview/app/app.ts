@@ -1,6 +1,7 @@
 import type { WebviewView } from '../../src/model/webviewMessages';
 import { TraceListPage } from '../list/traceListPage';
 import { OverviewPage } from '../overview/overviewPage';
+import { CostsPage } from '../costs/costsPage';
 import { TracePage } from '../trace/tracePage';
 import { ComparePage } from '../compare/comparePage';
 import { DiffPage } from '../compare/diffPage';
@@ -43,6 +44,8 @@ export class App {
         return new TracePage(this.actions, view.traceId, view.spanId);
       case 'overview':
         return new OverviewPage(this.actions);
+      case 'costs':
+        return new CostsPage(this.actions);
       case 'compare':
         return new ComparePage(this.actions, view.a, view.b, pageHeader(this.actions, 'compare'));
       case 'diff':

@@ -2,7 +2,7 @@ import { parseSpanId, parseTraceId } from '../../src/model/ids';
 import type { WebviewView } from '../../src/model/webviewMessages';
 
 /**
- * Reads a view from an address fragment: `#/trace/<id>[/<spanId>]`, `#/overview`,
+ * Reads a view from an address fragment: `#/trace/<id>[/<spanId>]`, `#/overview`, `#/costs`,
  * `#/compare?a=<filter>&b=<filter>`, `#/diff/<traceA>/<traceB>`; anything else is the list.
  */
 export function viewFromHash(hash: string): WebviewView {
@@ -20,6 +20,7 @@ export function viewFromHash(hash: string): WebviewView {
     const query = new URLSearchParams(hash.includes('?') ? hash.slice(hash.indexOf('?') + 1) : '');
     return { page: 'compare', a: (query.get('a') ?? '').slice(0, 4096), b: (query.get('b') ?? '').slice(0, 4096) };
   }
+  if (parts[0] === 'costs') return { page: 'costs' };
   return { page: 'list' };
 }
 
@@ -29,6 +30,8 @@ export function hashForView(view: WebviewView): string {
       return view.spanId ? `#/trace/${view.traceId}/${view.spanId}` : `#/trace/${view.traceId}`;
     case 'overview':
       return '#/overview';
+    case 'costs':
+      return '#/costs';
     case 'list':
       return '#/';
     case 'compare':

@@ -126,7 +126,7 @@ export class TracePanels implements vscode.WebviewPanelSerializer, vscode.Dispos
       return `Diff: ${name(view.traceA)} ↔ ${name(view.traceB)}`;
     }
     if (view.page === 'compare') return 'Loupe: Compare Groups';
-    return view.page === 'overview' ? 'Loupe: All Traces' : 'Loupe';
+    return view.page === 'overview' ? 'Loupe: All Traces' : view.page === 'costs' ? 'Loupe: Costs' : 'Loupe';
   }
 
   private adopt(panel: vscode.WebviewPanel, view: WebviewView): void {
