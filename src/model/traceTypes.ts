@@ -268,6 +268,8 @@ export interface WaterfallRow {
   /** The agent this span works for (its own, or the nearest ancestor's). */
   agentName?: string;
   errorMessage?: string;
+  /** Much slower than spans of its kind usually are. */
+  slow?: SpanSlowness;
 }
 
 export interface BreakdownRow {

@@ -35,6 +35,8 @@ export interface WaterfallColumns {
   flags: number[];
   /** `[row, message]` for rows in error. */
   errorMessage: [number, string][];
+  /** `[spanId, ratio, baselineP95Ms, samples]` for spans much slower than usual (see SpanSlowness); absent when none. */
+  slowSpans?: [string, number, number, number][];
 }
 
 /** Bits of the `flags` column. */
@@ -95,6 +97,12 @@ export function fromWaterfallColumns(value: unknown): WaterfallRow[] {
   const text = (index: number): string | undefined => (index >= 0 && index < strings.length ? String(strings[index]) : undefined);
   const missingParent = new Map(c.missingParent);
   const errorMessage = new Map(c.errorMessage);
+  const slow = new Map(
+    (Array.isArray(c.slowSpans) ? c.slowSpans : []).map(([spanId, ratio, baselineP95Ms, samples]) => [
+      String(spanId),
+      { ratio: Number(ratio), baselineP95Ms: Number(baselineP95Ms), samples: Number(samples) },
+    ]),
+  );
   const rows: WaterfallRow[] = new Array(c.count);
   for (let i = 0; i < c.count; i++) {
     const parent = c.parent[i];
@@ -119,6 +127,7 @@ export function fromWaterfallColumns(value: unknown): WaterfallRow[] {
       toolName: text(c.toolName[i]),
       agentName: text(c.agentName[i]),
       errorMessage: errorMessage.get(i),
+      ...(slow.has(String(c.spanId[i])) ? { slow: slow.get(String(c.spanId[i])) } : {}),
     };
   }
   return rows;

@@ -1,7 +1,7 @@
 import type { CodeLocation, Span, SpanLog } from '../../src/model/traceTypes';
 import { isRevealablePath } from '../../src/model/webviewMessages';
 import { append, h, icon } from '../dom/element';
-import { formatClock, formatCost, formatCount, formatDuration } from '../../src/model/formatValues';
+import { formatClock, formatCost, formatCount, formatDuration, formatSlowness } from '../../src/model/formatValues';
 import { SPAN_KIND_LABELS, safeKind } from '../../src/model/spanKinds';
 import { attributeTableView } from './attributeTableView';
 import { chatView } from './chatView';
@@ -213,6 +213,7 @@ export class SpanDetailsPanel {
         : span.model;
     return facts([
       ['Duration', formatDuration(span.durationMs)],
+      ['Slow', span.slow ? `${formatSlowness(span.slow)} (p95 of ${formatCount(span.slow.samples)} earlier spans)` : undefined],
       ['Self time', rollup ? formatDuration(rollup.selfTimeMs) : undefined],
       ['Starts at', `+${formatDuration(span.startTime - traceStart)} (${formatClock(span.startTime)})`],
       ['Status', span.status === 'error' ? `error${span.statusMessage ? `: ${span.statusMessage}` : ''}` : span.status],

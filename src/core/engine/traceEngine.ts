@@ -45,6 +45,7 @@ import { runRecordOf, type RunRecord } from '../history/runRecord';
 import { costOverview, costRows, resolveRange, type ResolvedRange } from '../history/costReport';
 import type { BudgetStatus } from '../../model/budgetTypes';
 import { slownessOf } from '../history/contribution';
+import { nanosToMs } from '../otlp/values';
 import type { CostOverview, CostQuery, CostRow } from '../../model/costTypes';
 
 /** What the engine needs from durable storage (implemented by `TracePersistence`). */
@@ -383,6 +384,21 @@ export class TraceEngine implements LoupeApi, IngestSink {
     });
   }
 
+  /** `[spanId, ratio, baselineP95Ms, samples]` of the trace's slow spans, for the waterfall columns. */
+  private slowSpanList(live: LiveTrace): [string, number, number, number][] {
+    const history = this.options.history;
+    if (!history) return [];
+    const baselineOf = history.baselinesWithout(live.stored.traceId);
+    const out: [string, number, number, number][] = [];
+    live.stored.spans.forEach((span, i) => {
+      const f = live.facts[i];
+      const durationMs = Math.max(0, nanosToMs(span.endTimeUnixNano) - nanosToMs(span.startTimeUnixNano));
+      const [slow] = slownessOf([{ name: span.name, model: f.model, kind: f.kind, durationMs }], baselineOf);
+      if (slow) out.push([span.spanId, slow.ratio, slow.baselineP95Ms, slow.samples]);
+    });
+    return out;
+  }
+
   /** The cached summary, with the slow-span count the history found. */
   private summaryOf(live: LiveTrace): TraceSummary {
     const summary = live.summary();
@@ -411,7 +427,11 @@ export class TraceEngine implements LoupeApi, IngestSink {
 
   async waterfallColumns(traceId: string): Promise<string | undefined> {
     const live = this.visible(traceId);
-    return live && this.views.waterfallColumnsJson(live);
+    if (!live) return undefined;
+    const json = this.views.waterfallColumnsJson(live);
+    // Slowness depends on the baselines, which move after the cached text was built: added per answer.
+    const slow = this.slowSpanList(live);
+    return slow.length === 0 ? json : `${json.slice(0, json.lastIndexOf('}'))},"slowSpans":${JSON.stringify(slow)}}`;
   }
 
   async breakdown(traceId: string): Promise<Breakdown | undefined> {

@@ -280,11 +280,17 @@ export class DailyHistory {
   baselinesWithout(traceId: string): (key: string) => LatencySketch | undefined {
     this.update();
     const own = this.doc.pending[traceId]?.c.baselines ?? {};
+    // One copy per key however many spans share it (a big trace asks thousands of times).
+    const without = new Map<string, LatencySketch>();
     return (key) => {
       const entry = this.doc.baselines[key];
       if (!entry || !own[key]) return entry?.sketch;
-      const sketch = copySketch(entry.sketch);
-      subtractSketch(sketch, own[key]);
+      let sketch = without.get(key);
+      if (!sketch) {
+        sketch = copySketch(entry.sketch);
+        subtractSketch(sketch, own[key]);
+        without.set(key, sketch);
+      }
       return sketch;
     };
   }

@@ -76,8 +76,18 @@ describe('Slow spans', () => {
     // The run around it took longer than runs usually do, by the tool call's extra 800 ms: marked too.
     assert.equal(spanNamed(slow, 'invoke_agent searcher').slow?.ratio, 1.7);
 
+    // The waterfall columns and the single-span answer carry the same marks.
+    const columns = await get<{ slowSpans?: [string, number, number, number][] }>(`/api/traces/${slowRun}/waterfall?format=columns`);
+    const toolId = spanNamed(slow, 'execute_tool search').spanId;
+    assert.deepEqual(
+      columns.slowSpans?.find(([id]) => id === toolId),
+      [toolId, mark.ratio, mark.baselineP95Ms, mark.samples],
+    );
+    assert.deepEqual((await get<{ slow?: unknown }>(`/api/traces/${slowRun}/spans/${toolId}`)).slow, mark);
+
     const usual = await get<TraceDetail>(`/api/traces/${usualRun}`);
     assert.ok(usual.spans.every((s) => s.slow === undefined));
+    assert.equal((await get<{ slowSpans?: unknown }>(`/api/traces/${usualRun}/waterfall?format=columns`)).slowSpans, undefined);
 
     const listed = await get<TraceSummary[]>('/api/traces?slow=true');
     assert.deepEqual(
