@@ -290,6 +290,8 @@ export interface StoreStats {
   evictedSpans: number;
   droppedSpans: number;
   rejectedSpans: number;
+  /** OTLP metric data points received (the recent ones are kept in memory, not on disk). */
+  metricPoints?: number;
   /** Set when the store cannot write to disk; Loupe then keeps traces in memory only. */
   persistenceError?: string;
 }

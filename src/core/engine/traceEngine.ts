@@ -1,4 +1,10 @@
-import type { ExportLogsServiceRequest, ExportTraceServiceRequest, OtlpSpan, PartialSuccess } from '../../model/otlpTypes';
+import type {
+  ExportLogsServiceRequest,
+  ExportMetricsServiceRequest,
+  ExportTraceServiceRequest,
+  OtlpSpan,
+  PartialSuccess,
+} from '../../model/otlpTypes';
 import type { IngestSink } from '../receiver/ingestSink';
 import type { ForwardOptions, LoupeApi, ReplayOptions, Unsubscribe } from '../../model/api';
 import { forwardTrace } from '../forward/forwardTrace';
@@ -39,6 +45,7 @@ import { ApiInputError } from '../../model/apiRoutes';
 import { DEFAULT_MAX_TRACES } from '../../model/storeDefaults';
 import type { CompareResult, GroupFilter, ModelCallDiff, TraceDiff } from '../../model/compareTypes';
 import { compareTraces, diffModelCalls, diffTraceDetails } from './compareQueries';
+import { MetricStore, type MetricStoreOptions } from './metricStore';
 
 /** What the engine needs from durable storage (implemented by `TracePersistence`). */
 export interface PersistencePort {
@@ -65,6 +72,8 @@ export interface EngineOptions {
   /** Coalescing window for change notifications. Default 50 ms. */
   changeDelayMs?: number;
   version?: string;
+  /** How many recent metric points and sessions' metric usage are kept (in memory only). */
+  metrics?: MetricStoreOptions;
   persistence?: PersistencePort;
   now?: () => number;
 }
@@ -101,6 +110,8 @@ export class TraceEngine implements LoupeApi, IngestSink {
   );
   /** Spans of queued requests that validation rejected, so assembly skips them without judging ids again. */
   private readonly rejectedAtValidation = new WeakSet<OtlpSpan>();
+  /** Recent OTLP metric points and the token and cost usage they report per session. */
+  readonly metrics: MetricStore;
   /** Problems met while loading the store (corrupt files moved aside), for the UI to show. */
   loadProblems: string[] = [];
 
@@ -113,6 +124,7 @@ export class TraceEngine implements LoupeApi, IngestSink {
     this.policy = new IngestPolicy(options.ingest);
     this.maxSpansPerTrace = options.maxSpansPerTrace ?? 200_000;
     this.now = options.now ?? Date.now;
+    this.metrics = new MetricStore(options.metrics);
     this.feed = new ChangeFeed(
       options.changeDelayMs ?? 50,
       (id) => this.ring.get(id)?.summary(),
@@ -215,6 +227,11 @@ export class TraceEngine implements LoupeApi, IngestSink {
     }
     this.afterChange(touched);
     return rejections.result();
+  }
+
+  /** Metrics are kept briefly in memory (see MetricStore); they never create or change a trace. */
+  ingestMetrics(request: ExportMetricsServiceRequest): PartialSuccess | undefined {
+    return this.metrics.add(request, this.policy);
   }
 
   /** `validated`: the request's invalid spans were found (`rejectedAtValidation`) and counted when it was accepted. */
@@ -444,6 +461,7 @@ export class TraceEngine implements LoupeApi, IngestSink {
     this.assembly.drain();
     this.ring.clear();
     this.views.clear();
+    this.metrics.clear();
     this.spanTotal = 0;
     this.options.persistence?.removeAll();
     this.feed.clear();
@@ -489,6 +507,7 @@ export class TraceEngine implements LoupeApi, IngestSink {
       evictedSpans: this.evictedSpans,
       droppedSpans: this.droppedSpans,
       rejectedSpans: this.rejectedSpans,
+      metricPoints: this.metrics.receivedCount,
       persistenceError: this.options.persistence?.lastError,
     };
   }
