@@ -46,6 +46,11 @@ import { DEFAULT_MAX_TRACES } from '../../model/storeDefaults';
 import type { CompareResult, GroupFilter, ModelCallDiff, TraceDiff } from '../../model/compareTypes';
 import { compareTraces, diffModelCalls, diffTraceDetails } from './compareQueries';
 import { MetricStore, type MetricStoreOptions } from './metricStore';
+import { SessionEventStore } from '../sessions/sessionEventStore';
+import { readAgentLogEvent } from '../sessions/agentLogEvents';
+import { getSession, listSessions, type SessionTraceInput } from '../sessions/sessionQueries';
+import type { SessionDetail, SessionQuery, SessionSummary } from '../../model/sessionTypes';
+import type { TokenCounts } from '../../model/traceTypes';
 
 /** What the engine needs from durable storage (implemented by `TracePersistence`). */
 export interface PersistencePort {
@@ -112,6 +117,8 @@ export class TraceEngine implements LoupeApi, IngestSink {
   private readonly rejectedAtValidation = new WeakSet<OtlpSpan>();
   /** Recent OTLP metric points and the token and cost usage they report per session. */
   readonly metrics: MetricStore;
+  /** Agent log events that came without trace context, per session (kept in memory only). */
+  private readonly sessionEvents = new SessionEventStore();
   /** Problems met while loading the store (corrupt files moved aside), for the UI to show. */
   loadProblems: string[] = [];
 
@@ -208,8 +215,12 @@ export class TraceEngine implements LoupeApi, IngestSink {
       for (const scopeLogs of resourceLogs.scopeLogs) {
         const scope = this.policy.scope(scopeLogs.scope);
         for (const log of scopeLogs.logRecords) {
-          // Log records without trace context are valid OTLP but there is no trace to show them in.
-          if (!log.traceId || log.traceId === ZERO_TRACE_ID) continue;
+          // Without trace context there is no trace to show a record in; an agent's event still belongs to its session.
+          if (!log.traceId || log.traceId === ZERO_TRACE_ID) {
+            const event = readAgentLogEvent(this.policy.log(log), resource?.attributes);
+            if (event) this.sessionEvents.add(event);
+            continue;
+          }
           if (!isTraceId(log.traceId) || (log.spanId && !isSpanId(log.spanId))) {
             rejections.add('log records with an invalid trace or span id');
             continue;
@@ -355,6 +366,26 @@ export class TraceEngine implements LoupeApi, IngestSink {
     return out.slice(0, query.limit ?? DEFAULT_LIST_LIMIT);
   }
 
+  /** Sessions newest first (synchronous: for callers on the engine's own thread). */
+  listSessionsNow(query: SessionQuery = {}): SessionSummary[] {
+    return listSessions(this.sessionTraces(), this.sessionEvents, this.metrics, query, this.priceLoggedCall);
+  }
+
+  getSessionNow(sessionId: string): SessionDetail | undefined {
+    return getSession(this.sessionTraces(), this.sessionEvents, this.metrics, sessionId, this.priceLoggedCall);
+  }
+
+  private readonly priceLoggedCall = (tokens: TokenCounts, model: string | undefined, timeMs: number): number | null =>
+    this.pricing.priceCall(tokens, [model], undefined, timeMs).costUsd;
+
+  private *sessionTraces(): Iterable<SessionTraceInput> {
+    this.assembly.drain();
+    for (const live of this.ring.values()) {
+      if (live.spanCount === 0 && live.stored.logs.length === 0) continue;
+      yield { stored: live.stored, facts: live.facts, summary: live.summary() };
+    }
+  }
+
   async getTrace(traceId: string): Promise<TraceDetail | undefined> {
     const live = this.visible(traceId);
     return live && buildTraceDetail(live.stored, live.facts, live.summary(), this.views.analysis(live));
@@ -462,6 +493,7 @@ export class TraceEngine implements LoupeApi, IngestSink {
     this.ring.clear();
     this.views.clear();
     this.metrics.clear();
+    this.sessionEvents.clear();
     this.spanTotal = 0;
     this.options.persistence?.removeAll();
     this.feed.clear();

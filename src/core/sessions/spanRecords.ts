@@ -1,0 +1,204 @@
+import type { StoredTrace } from '../../model/storedTrace';
+import type { AttributeValue, TokenCounts } from '../../model/traceTypes';
+import type { SessionModelCall, SessionToolCall } from '../../model/sessionTypes';
+import { countModelCalls } from '../analysis/modelCalls';
+import { emptyTokens } from '../analysis/usageTotals';
+import { AttributeMap } from '../genai/attributeMap';
+import type { SpanFacts } from '../genai/spanFacts';
+import { toolDetail } from '../genai/toolDetail';
+import { spanMessages } from '../genai/messages/spanMessages';
+import { anyValueToJson, nanosToMs } from '../otlp/values';
+
+/** A trace as the session builder reads it. */
+export interface TraceSource {
+  stored: StoredTrace;
+  facts: readonly SpanFacts[];
+}
+
+/** What one trace's spans tell about one session. */
+export interface SpanRecords {
+  calls: (SessionModelCall & { responseId?: string })[];
+  tools: SessionToolCall[];
+  prompts: { time: number; text: string }[];
+  /** Spans of the session that failed (model and tool calls included). */
+  errors: { time: number; message: string }[];
+  services: string[];
+  agents: string[];
+  start: number;
+  end: number;
+  /** True when a span of this trace belongs to the session. */
+  touched: boolean;
+}
+
+/** Agents' own cost attributes on model-call spans (USD). */
+const AGENT_COST_KEYS = ['github.copilot.cost'];
+/** Span attributes and events that hold the user's prompt of a turn. */
+const PROMPT_ATTRIBUTE_KEYS = ['user_prompt', 'gen_ai.prompt.user'];
+const PROMPT_EVENT_NAMES = new Set(['github.copilot.user.message', 'gen_ai.user.message']);
+const PROMPT_EVENT_KEYS = ['content', 'message', 'github.copilot.user.message', 'gen_ai.user.message'];
+
+function zeroTokens(): TokenCounts {
+  return emptyTokens();
+}
+
+/** The prompt an event of a span carries (Copilot's `github.copilot.user.message`). */
+function eventPrompt(attributes: AttributeMap): string | undefined {
+  for (const key of PROMPT_EVENT_KEYS) {
+    const text = attributes.string(key);
+    if (text) return text;
+  }
+  return undefined;
+}
+
+/**
+ * Reads the model calls, tool calls, prompts and failures of `sessionId` from one trace. A tool span
+ * below another tool span of the same call (Claude Code's `claude_code.tool.execution`, an MCP
+ * `tools/call` span under the tool it runs) is one tool call, not two.
+ */
+export function spanRecords(source: TraceSource, sessionId: string): SpanRecords {
+  const { stored, facts } = source;
+  const spans = stored.spans;
+  const counting = countModelCalls(spans, facts);
+  const out: SpanRecords = {
+    calls: [],
+    tools: [],
+    prompts: [],
+    errors: [],
+    services: [],
+    agents: [],
+    start: Infinity,
+    end: -Infinity,
+    touched: false,
+  };
+  const toolCallIdOf = new Map<number, string | undefined>();
+  for (let i = 0; i < spans.length; i++) {
+    if (counting.sessionOf[i] !== sessionId) continue;
+    const span = spans[i];
+    const f = facts[i];
+    out.touched = true;
+    const start = nanosToMs(span.startTimeUnixNano);
+    const end = Math.max(start, nanosToMs(span.endTimeUnixNano));
+    out.start = Math.min(out.start, start);
+    out.end = Math.max(out.end, end);
+    if (!out.services.includes(f.service)) out.services.push(f.service);
+    const error = f.status === 'error' ? (f.error?.message ?? f.statusMessage ?? `${span.name} failed`) : undefined;
+    if (error) out.errors.push({ time: start, message: error });
+    const attrs = new AttributeMap(span.attributes);
+    const agentName = attrs.string('gen_ai.agent.name');
+    if (agentName && !out.agents.includes(agentName)) out.agents.push(agentName);
+    // A runtime's own spans (Codex's Rust `tracing` spans) say nothing of model or tool calls; its log events do.
+    if (isRuntimeSpan(attrs)) continue;
+
+    if (f.kind === 'agent' && counting.parent[i] === -1) {
+      const text = firstUserText(attrs);
+      if (text) out.prompts.push({ time: start, text });
+    }
+    for (const key of PROMPT_ATTRIBUTE_KEYS) {
+      const text = attrs.string(key);
+      if (text) out.prompts.push({ time: start, text });
+    }
+    for (const event of span.events) {
+      if (!PROMPT_EVENT_NAMES.has(event.name)) continue;
+      const text = eventPrompt(new AttributeMap(event.attributes));
+      if (text) out.prompts.push({ time: nanosToMs(event.timeUnixNano), text });
+    }
+
+    if (counting.countsCall[i] === 1) {
+      const usage = counting.countsUsage[i] === 1;
+      const call: SpanRecords['calls'][number] = {
+        time: start,
+        durationMs: end - start,
+        tokens: usage ? { ...f.tokens } : zeroTokens(),
+        computedCostUsd: usage ? f.costUsd : 0,
+        traceId: stored.traceId,
+        spanId: span.spanId,
+        source: 'span',
+      };
+      if (f.model) call.model = f.model;
+      const agentCost = attrs.firstNumber(AGENT_COST_KEYS);
+      if (agentCost !== undefined && agentCost >= 0) call.agentCostUsd = agentCost;
+      const responseId = attrs.string('gen_ai.response.id');
+      if (responseId) call.responseId = responseId;
+      if (error) call.error = error;
+      out.calls.push(call);
+    }
+
+    if (f.kind === 'tool') {
+      toolCallIdOf.set(i, f.toolCallId);
+      if (foldedIntoToolAncestor(i, f, counting.parent, facts, toolCallIdOf)) continue;
+      const detail = toolDetail(attrs, span.name);
+      const tool: SessionToolCall = {
+        time: start,
+        durationMs: end - start,
+        name: f.toolName ?? detail.name ?? span.name,
+        traceId: stored.traceId,
+        spanId: span.spanId,
+        source: 'span',
+      };
+      if (f.toolCallId) tool.callId = f.toolCallId;
+      if (detail.arguments !== undefined) tool.arguments = detail.arguments as AttributeValue;
+      const result = detail.result ?? eventOutput(span.events);
+      if (result !== undefined) tool.result = result as AttributeValue;
+      if (error) tool.error = error;
+      out.tools.push(tool);
+    }
+  }
+  return out;
+}
+
+/** Rust `tracing` spans exported by `tracing-opentelemetry` carry their scheduler times. */
+export function isRuntimeSpan(attrs: AttributeMap): boolean {
+  return attrs.has('busy_ns') && attrs.has('idle_ns');
+}
+
+/** Context blocks some agents put before the user's words (`<current_datetime>…</current_datetime>`). */
+const LEADING_CONTEXT_BLOCK = /^\s*<([a-z_][\w-]*)>[\s\S]*?<\/\1>\s*/i;
+
+/** The first user message of an agent span's input: the prompt that started this run. */
+function firstUserText(attrs: AttributeMap): string | undefined {
+  if (!attrs.has('gen_ai.input.messages')) return undefined;
+  const { input } = spanMessages(attrs, 'agent', []);
+  for (const message of input) {
+    if (message.role !== 'user') continue;
+    let text = message.parts.map((part) => (part.type === 'text' ? part.content : '')).join('');
+    for (let guard = 0; guard < 10 && LEADING_CONTEXT_BLOCK.test(text); guard++) text = text.replace(LEADING_CONTEXT_BLOCK, '');
+    text = text.trim();
+    if (text) return text;
+  }
+  return undefined;
+}
+
+/** Claude Code puts a tool's output in a `tool.output` span event. */
+function eventOutput(
+  events: readonly { name: string; attributes: import('../../model/otlpTypes').KeyValue[] }[],
+): AttributeValue | undefined {
+  for (const event of events) {
+    if (event.name !== 'tool.output') continue;
+    for (const kv of event.attributes) {
+      const value = anyValueToJson(kv.value);
+      if (typeof value === 'string' && value !== '') return value;
+    }
+  }
+  return undefined;
+}
+
+/** Whether tool span `i` only details a tool span above it (same call id, or no name of its own). */
+function foldedIntoToolAncestor(
+  i: number,
+  f: SpanFacts,
+  parent: ArrayLike<number>,
+  facts: readonly SpanFacts[],
+  callIds: Map<number, string | undefined>,
+): boolean {
+  let p = parent[i];
+  for (let steps = 0; p !== -1 && steps < parent.length; steps++) {
+    if (facts[p].kind === 'tool') {
+      const ancestorCallId = callIds.get(p) ?? facts[p].toolCallId;
+      if (!f.toolName || f.toolName === facts[p].toolName) return true;
+      if (f.toolCallId !== undefined && f.toolCallId === ancestorCallId) return true;
+      return false;
+    }
+    p = parent[p];
+  }
+  return false;
+}

@@ -1,0 +1,99 @@
+import { deepStrictEqual, ok, strictEqual } from 'node:assert';
+import { TraceEngine } from '../../../src/core/engine/traceEngine';
+import { GrpcReceiver } from '../../../src/core/receiver/grpcReceiver';
+import { HttpServer } from '../../../src/core/receiver/httpServer';
+import { RawGrpcClient } from '../../hardening/otlpWire';
+import { send } from '../receiver/httpClient';
+import { recordedRuns, type RecordedRequest } from './recordedRuns';
+
+/** Whether an export answer reports rejected items (HTTP JSON or protobuf, gRPC protobuf). */
+function rejectedIn(body: Buffer, json: boolean): boolean {
+  if (json) return body.length > 2 && /rejected/i.test(body.toString('utf8'));
+  return body.length > 0;
+}
+
+/**
+ * Each recorded CLI run, replayed request by request as the CLI sent it (same transport, path,
+ * content type; HTTP bodies gzip-compressed) into Loupe's real receivers, reads as one session with
+ * the model calls, tool calls, tokens, prompt and cost the fake model server and the CLI reported.
+ */
+describe('recorded coding-agent runs read right', () => {
+  let engine: TraceEngine;
+  let http: HttpServer;
+  let grpc: GrpcReceiver;
+  let httpPort = 0;
+  let client: RawGrpcClient;
+
+  before(async () => {
+    engine = await TraceEngine.open({ changeDelayMs: 0 });
+    http = new HttpServer({ sink: engine, port: 0 });
+    grpc = new GrpcReceiver({ sink: engine, port: 0 });
+    httpPort = await http.start();
+    client = new RawGrpcClient(await grpc.start());
+  });
+  after(async () => {
+    client.close();
+    await grpc.stop();
+    await http.stop();
+    await engine.close();
+  });
+  beforeEach(() => engine.clear());
+
+  async function replay(request: RecordedRequest): Promise<void> {
+    if (request.transport === 'grpc') {
+      const { error, response } = await client.call(request.path, request.body);
+      strictEqual(error, null, `${request.file}: ${error?.details}`);
+      ok(!rejectedIn(response!, false), `${request.file}: partial success`);
+      return;
+    }
+    const reply = await send({
+      port: httpPort,
+      method: 'POST',
+      path: request.path,
+      headers: { 'Content-Type': request.contentType, 'Content-Encoding': 'gzip' },
+      body: request.gzipBody,
+    });
+    strictEqual(reply.status, 200, `${request.file}: ${reply.text}`);
+    ok(!rejectedIn(reply.body, request.contentType.includes('json')), `${request.file}: ${reply.text}`);
+  }
+
+  for (const run of recordedRuns()) {
+    const transports = [...new Set(run.requests.map((r) => `${r.transport} ${r.contentType}`))].join(', ');
+    it(`${run.agent} ${run.scenario} (${transports})`, async () => {
+      for (const request of run.requests) await replay(request);
+      const sessions = engine.listSessionsNow();
+      strictEqual(sessions.length, 1, `sessions: ${sessions.map((s) => s.sessionId).join(', ')}`);
+      const session = engine.getSessionNow(sessions[0].sessionId)!;
+      const expected = run.expected;
+
+      strictEqual(session.llmCalls, expected.llmCalls, 'model calls');
+      const toolNames = session.turns.flatMap((t) => t.toolCalls.map((c) => c.name)).sort();
+      deepStrictEqual(toolNames, [...expected.toolCalls, ...(expected.nestedToolCalls ?? [])].sort(), 'tool calls by name');
+      deepStrictEqual(session.tokens, expected.tokens, 'tokens, cache reads and writes counted once');
+      deepStrictEqual(
+        session.turns.map((t) => t.prompt),
+        expected.prompts,
+        'the user prompt of each turn',
+      );
+      const calls = session.turns[0].llmCalls;
+      if (expected.agentCostUsd === null) {
+        strictEqual(session.agentCostUsd, undefined, 'no agent cost');
+        strictEqual(session.costUsd, session.computedCostUsd);
+      } else {
+        ok(Math.abs((session.agentCostUsd ?? NaN) - expected.agentCostUsd) < 1e-9, `agent cost ${session.agentCostUsd}`);
+        strictEqual(session.costUsd, session.agentCostUsd, "the agent's own cost is shown");
+      }
+      const unpriced = calls.filter((c) => c.computedCostUsd === null).length;
+      strictEqual(session.unpricedCalls, unpriced);
+      if (unpriced === 0) ok(session.computedCostUsd > 0, "Loupe's computed price is kept beside it");
+      strictEqual(session.errorCount, 0);
+      strictEqual(session.turns.length, 1);
+      strictEqual(calls.length, expected.llmCalls);
+      ok(
+        calls.every((c, i) => i === 0 || c.time >= calls[i - 1].time),
+        'model calls in time order',
+      );
+      ok((await engine.stats()).metricPoints! > 0, 'metrics accepted');
+    });
+  }
+});
