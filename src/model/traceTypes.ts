@@ -153,6 +153,12 @@ export interface Span {
   /** null when the span is a model call whose price is unknown. */
   costUsd: number | null;
   costSource: CostSource;
+  /** Loupe's own price when the span carries its cost (an agent's own, e.g. `github.copilot.cost`). */
+  computedCostUsd?: number | null;
+  /** A runtime's bookkeeping span (Codex's Rust `tracing` spans): a view may fold it. */
+  runtime?: boolean;
+  /** `gen_ai.evaluation.result` events about this span, as scores. */
+  evaluations?: SpanEvaluation[];
   messages: { input: Message[]; output: Message[] };
   tool?: { name?: string; callId?: string; arguments?: AttributeValue; result?: AttributeValue };
   /** The tool a tool span ran (also on the span list without loading `tool`). */
@@ -178,6 +184,13 @@ export interface Span {
   logs: SpanLog[];
   resource: Attributes;
   rollup?: SpanRollup;
+}
+
+export interface SpanEvaluation {
+  name: string;
+  score?: number;
+  label?: string;
+  explanation?: string;
 }
 
 export interface TraceSummary {
@@ -249,6 +262,8 @@ export interface WaterfallRow {
   onCriticalPath: boolean;
   /** A model call whose usage is carried again by calls below it (its tokens are not added to totals). */
   aggregate?: boolean;
+  /** A runtime's bookkeeping span (Codex's Rust `tracing` spans): the view may fold it under its parent. */
+  runtime?: boolean;
   toolName?: string;
   /** The agent this span works for (its own, or the nearest ancestor's). */
   agentName?: string;

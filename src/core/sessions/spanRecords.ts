@@ -87,7 +87,7 @@ export function spanRecords(source: TraceSource, sessionId: string): SpanRecords
     const agentName = attrs.string('gen_ai.agent.name');
     if (agentName && !out.agents.includes(agentName)) out.agents.push(agentName);
     // A runtime's own spans (Codex's Rust `tracing` spans) say nothing of model or tool calls; its log events do.
-    if (isRuntimeSpan(attrs)) continue;
+    if (f.runtime) continue;
 
     if (f.kind === 'agent' && counting.parent[i] === -1) {
       const text = firstUserText(attrs);
@@ -144,11 +144,6 @@ export function spanRecords(source: TraceSource, sessionId: string): SpanRecords
     }
   }
   return out;
-}
-
-/** Rust `tracing` spans exported by `tracing-opentelemetry` carry their scheduler times. */
-export function isRuntimeSpan(attrs: AttributeMap): boolean {
-  return attrs.has('busy_ns') && attrs.has('idle_ns');
 }
 
 /** Context blocks some agents put before the user's words (`<current_datetime>…</current_datetime>`). */
