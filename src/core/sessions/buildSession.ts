@@ -31,6 +31,7 @@ export function buildSession(sources: SessionSources): SessionDetail | undefined
   const spanCalls: SpanCall[] = [];
   const spanTools: SessionToolCall[] = [];
   const spanPrompts: { time: number; text: string }[] = [];
+  const turnUsage: SpanRecords['turnUsage'] = [];
   const errors: { time: number; message: string }[] = [];
   const services: string[] = [];
   const agents: string[] = [];
@@ -43,6 +44,7 @@ export function buildSession(sources: SessionSources): SessionDetail | undefined
     spanCalls.push(...records.calls);
     spanTools.push(...records.tools);
     spanPrompts.push(...records.prompts);
+    turnUsage.push(...records.turnUsage);
     errors.push(...records.errors);
     for (const s of records.services) if (!services.includes(s)) services.push(s);
     for (const a of records.agents) if (!agents.includes(a)) agents.push(a);
@@ -54,8 +56,13 @@ export function buildSession(sources: SessionSources): SessionDetail | undefined
   const logTools: ToolCallEvent[] = [];
   const logPrompts: { time: number; text: string }[] = [];
   const logServices: string[] = [];
+  const seen = new Set<string>();
   for (const event of sources.events) {
     if (event.sessionId !== sessionId) continue;
+    // An export sent twice (a retry) repeats its records; each event counts once.
+    const key = JSON.stringify(event);
+    if (seen.has(key)) continue;
+    seen.add(key);
     if (event.service && !logServices.includes(event.service)) logServices.push(event.service);
     start = Math.min(start, event.time);
     end = Math.max(end, event.time + ('durationMs' in event && event.durationMs ? event.durationMs : 0));
@@ -77,7 +84,7 @@ export function buildSession(sources: SessionSources): SessionDetail | undefined
   for (const tool of tools) if (tool.source === 'log' && tool.error) errors.push({ time: tool.time, message: tool.error });
   for (const call of calls) if (call.source === 'log' && call.error) errors.push({ time: call.time, message: call.error });
   const prompts = uniquePrompts(logPrompts.length > 0 ? logPrompts : spanPrompts);
-  if (calls.length === 0 && tools.length === 0 && prompts.length === 0 && !sources.metrics) return undefined;
+  if (calls.length === 0 && tools.length === 0 && prompts.length === 0 && turnUsage.length === 0 && !sources.metrics) return undefined;
   if (sources.metrics) {
     start = Math.min(start, sources.metrics.firstMs);
     end = Math.max(end, sources.metrics.lastMs);
@@ -95,6 +102,10 @@ export function buildSession(sources: SessionSources): SessionDetail | undefined
   }
   let usageSource: SessionSummary['usageSource'] =
     tokens.total > 0 ? (calls.some((c) => c.source === 'span' && c.tokens.total > 0) ? 'spans' : 'logs') : 'none';
+  if (tokens.total === 0 && turnUsage.length > 0) {
+    for (const usage of turnUsage) addTokens(tokens, usage.tokens);
+    if (tokens.total > 0) usageSource = 'spans';
+  }
   if (tokens.total === 0 && sources.metrics && sources.metrics.tokens.total > 0) {
     Object.assign(tokens, sources.metrics.tokens);
     usageSource = 'metrics';

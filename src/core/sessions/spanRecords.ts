@@ -20,6 +20,8 @@ export interface SpanRecords {
   calls: (SessionModelCall & { responseId?: string })[];
   tools: SessionToolCall[];
   prompts: { time: number; text: string }[];
+  /** Per-turn usage a runtime span reports (Codex's `codex.turn.token_usage.*`), for sessions without per-call usage. */
+  turnUsage: { time: number; tokens: TokenCounts }[];
   /** Spans of the session that failed (model and tool calls included). */
   errors: { time: number; message: string }[];
   services: string[];
@@ -30,8 +32,6 @@ export interface SpanRecords {
   touched: boolean;
 }
 
-/** Agents' own cost attributes on model-call spans (USD). */
-const AGENT_COST_KEYS = ['github.copilot.cost'];
 /** Span attributes and events that hold the user's prompt of a turn. */
 const PROMPT_ATTRIBUTE_KEYS = ['user_prompt', 'gen_ai.prompt.user'];
 const PROMPT_EVENT_NAMES = new Set(['github.copilot.user.message', 'gen_ai.user.message']);
@@ -63,6 +63,7 @@ export function spanRecords(source: TraceSource, sessionId: string): SpanRecords
     calls: [],
     tools: [],
     prompts: [],
+    turnUsage: [],
     errors: [],
     services: [],
     agents: [],
@@ -87,7 +88,11 @@ export function spanRecords(source: TraceSource, sessionId: string): SpanRecords
     const agentName = attrs.string('gen_ai.agent.name');
     if (agentName && !out.agents.includes(agentName)) out.agents.push(agentName);
     // A runtime's own spans (Codex's Rust `tracing` spans) say nothing of model or tool calls; its log events do.
-    if (f.runtime) continue;
+    if (f.runtime) {
+      const usage = codexTurnUsage(attrs);
+      if (usage) out.turnUsage.push({ time: start, tokens: usage });
+      continue;
+    }
 
     if (f.kind === 'agent' && counting.parent[i] === -1) {
       const text = firstUserText(attrs);
@@ -109,14 +114,14 @@ export function spanRecords(source: TraceSource, sessionId: string): SpanRecords
         time: start,
         durationMs: end - start,
         tokens: usage ? { ...f.tokens } : zeroTokens(),
-        computedCostUsd: usage ? f.costUsd : 0,
+        // A cost the span carries (an agent's own, an instrumentation's) is the reported one; Loupe's price stays beside it.
+        computedCostUsd: !usage ? 0 : f.costSource === 'span' ? (f.computedCostUsd ?? null) : f.costUsd,
         traceId: stored.traceId,
         spanId: span.spanId,
         source: 'span',
       };
       if (f.model) call.model = f.model;
-      const agentCost = attrs.firstNumber(AGENT_COST_KEYS);
-      if (agentCost !== undefined && agentCost >= 0) call.agentCostUsd = agentCost;
+      if (usage && f.costSource === 'span' && f.costUsd !== null) call.agentCostUsd = f.costUsd;
       const responseId = attrs.string('gen_ai.response.id');
       if (responseId) call.responseId = responseId;
       if (error) call.error = error;
@@ -144,6 +149,26 @@ export function spanRecords(source: TraceSource, sessionId: string): SpanRecords
     }
   }
   return out;
+}
+
+const TURN_USAGE = 'codex.turn.token_usage.';
+
+/** Codex's per-turn usage on its `session_task.turn` span; cached input is part of the input. */
+function codexTurnUsage(attrs: AttributeMap): TokenCounts | undefined {
+  const input = attrs.number(`${TURN_USAGE}input_tokens`);
+  const output = attrs.number(`${TURN_USAGE}output_tokens`);
+  if (input === undefined && output === undefined) return undefined;
+  const n = (key: string) => Math.max(0, attrs.number(`${TURN_USAGE}${key}`) ?? 0);
+  const tokens: TokenCounts = {
+    input: Math.max(0, input ?? 0),
+    output: Math.max(0, output ?? 0),
+    cacheRead: n('cached_input_tokens'),
+    cacheWrite: n('cache_write_input_tokens'),
+    reasoning: n('reasoning_output_tokens'),
+    total: 0,
+  };
+  tokens.total = tokens.input + tokens.output;
+  return tokens;
 }
 
 /** Context blocks some agents put before the user's words (`<current_datetime>…</current_datetime>`). */

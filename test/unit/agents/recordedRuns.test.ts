@@ -5,6 +5,7 @@ import { HttpServer } from '../../../src/core/receiver/httpServer';
 import { RawGrpcClient } from '../../hardening/otlpWire';
 import { send } from '../receiver/httpClient';
 import { recordedRuns, type RecordedRequest } from './recordedRuns';
+import { decodeLogsRequest, decodeMetricsRequest, decodeTraceRequest } from '../../../src/core/otlp/decode';
 
 /** Whether an export answer reports rejected items (HTTP JSON or protobuf, gRPC protobuf). */
 function rejectedIn(body: Buffer, json: boolean): boolean {
@@ -96,4 +97,64 @@ describe('recorded coding-agent runs read right', () => {
       ok((await engine.stats()).metricPoints! > 0, 'metrics accepted');
     });
   }
+});
+
+describe('recorded coding-agent runs with part of their telemetry', () => {
+  let engine: TraceEngine;
+  beforeEach(async () => (engine = await TraceEngine.open({ changeDelayMs: 0 })));
+  afterEach(() => engine.close());
+
+  const ingest = (run: ReturnType<typeof recordedRuns>[number], signals: string[]) => {
+    for (const request of run.requests) {
+      const signal = /trace/i.test(request.path) ? 'traces' : /logs/i.test(request.path) ? 'logs' : 'metrics';
+      if (!signals.includes(signal)) continue;
+      const format = request.contentType.includes('json') ? 'json' : 'protobuf';
+      if (signal === 'traces') engine.ingestTraces(decodeTraceRequest(request.body, format));
+      else if (signal === 'logs') engine.ingestLogs(decodeLogsRequest(request.body, format));
+      else engine.ingestMetrics(decodeMetricsRequest(request.body, format));
+    }
+  };
+  const run = (agent: string, scenario: string) => recordedRuns().find((r) => r.agent === agent && r.scenario === scenario)!;
+
+  it('Codex traces alone give the session its tokens from the turn attributes', () => {
+    const codex = run('codex', 'tool-roundtrip');
+    ingest(codex, ['traces']);
+    const [session] = engine.listSessionsNow();
+    deepStrictEqual(session.tokens, codex.expected.tokens);
+    strictEqual(session.usageSource, 'spans');
+  });
+
+  it('Claude Code log events alone (no spans, its default) tell the whole session', () => {
+    const claude = run('claude-code', 'tool-roundtrip');
+    ingest(claude, ['logs']);
+    const session = engine.getSessionNow(engine.listSessionsNow()[0].sessionId)!;
+    strictEqual(session.llmCalls, claude.expected.llmCalls);
+    deepStrictEqual(session.tokens, claude.expected.tokens);
+    deepStrictEqual(
+      session.turns[0].toolCalls.map((c) => c.name),
+      claude.expected.toolCalls,
+    );
+    strictEqual(session.turns[0].prompt, claude.expected.prompts[0]);
+    ok(Math.abs(session.agentCostUsd! - claude.expected.agentCostUsd!) < 1e-9);
+    strictEqual(session.usageSource, 'logs');
+  });
+
+  it('Claude Code metrics alone give the session its tokens and cost', () => {
+    const claude = run('claude-code', 'tool-roundtrip');
+    ingest(claude, ['metrics']);
+    const [session] = engine.listSessionsNow();
+    deepStrictEqual(session.tokens, claude.expected.tokens);
+    ok(Math.abs(session.agentCostUsd! - claude.expected.agentCostUsd!) < 1e-9);
+    strictEqual(session.usageSource, 'metrics');
+    strictEqual(session.llmCalls, 0);
+  });
+
+  it('Gemini CLI spans and logs together count each call once (the logs complete the cache tokens)', () => {
+    const gemini = run('gemini-cli', 'tool-roundtrip');
+    ingest(gemini, ['traces', 'logs', 'metrics']);
+    ingest(gemini, ['logs']);
+    const session = engine.getSessionNow(engine.listSessionsNow()[0].sessionId)!;
+    strictEqual(session.llmCalls, gemini.expected.llmCalls, 'a log event sent twice is still one call');
+    deepStrictEqual(session.tokens, gemini.expected.tokens);
+  });
 });
