@@ -213,3 +213,34 @@ describe('coding-agent and 2026 GenAI conventions', () => {
     strictEqual((await engine.span(t, invoke))!.runtime, true);
   });
 });
+
+describe('structured GenAI message attributes (2026 conventions)', () => {
+  it('reads gen_ai.input.messages and gen_ai.output.messages sent as AnyValue arrays and maps, not JSON strings', async () => {
+    const engine = await TraceEngine.open({ changeDelayMs: 0 });
+    const t = hexId(16);
+    const call = hexId(8);
+    const kv = (entries: Record<string, import('../../../src/model/otlpTypes').AnyValue>) => ({
+      kvlistValue: { values: Object.entries(entries).map(([key, value]) => ({ key, value })) },
+    });
+    const message = (role: string, text: string) =>
+      kv({
+        role: { stringValue: role },
+        parts: { arrayValue: { values: [kv({ type: { stringValue: 'text' }, content: { stringValue: text } })] } },
+      });
+    engine.ingestTraces(
+      traceRequest([
+        span(t, call, undefined, 'chat gpt-4o', 0, 10, [
+          str('gen_ai.operation.name', 'chat'),
+          str('gen_ai.provider.name', 'openai'),
+          { key: 'gen_ai.input.messages', value: { arrayValue: { values: [message('user', 'What is in notes.txt?')] } } },
+          { key: 'gen_ai.output.messages', value: { arrayValue: { values: [message('assistant', 'PELICAN')] } } },
+        ]),
+      ]),
+    );
+    const read = (await engine.span(t, call))!;
+    deepStrictEqual(read.messages.input[0].parts, [{ type: 'text', content: 'What is in notes.txt?' }]);
+    deepStrictEqual(read.messages.output[0].parts, [{ type: 'text', content: 'PELICAN' }]);
+    strictEqual(read.provider, 'openai');
+    await engine.close();
+  });
+});
