@@ -1,3 +1,4 @@
+import type { KeyValue } from '../../model/otlpTypes';
 import type { StoredTrace } from '../../model/storedTrace';
 import type { AttributeValue, TokenCounts } from '../../model/traceTypes';
 import type { SessionModelCall, SessionToolCall } from '../../model/sessionTypes';
@@ -189,9 +190,7 @@ function firstUserText(attrs: AttributeMap): string | undefined {
 }
 
 /** Claude Code puts a tool's output in a `tool.output` span event. */
-function eventOutput(
-  events: readonly { name: string; attributes: import('../../model/otlpTypes').KeyValue[] }[],
-): AttributeValue | undefined {
+function eventOutput(events: readonly { name: string; attributes: KeyValue[] }[]): AttributeValue | undefined {
   for (const event of events) {
     if (event.name !== 'tool.output') continue;
     for (const kv of event.attributes) {

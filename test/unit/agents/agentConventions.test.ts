@@ -1,6 +1,6 @@
 import { deepStrictEqual, ok, strictEqual } from 'node:assert';
 import { TraceEngine } from '../../../src/core/engine/traceEngine';
-import type { KeyValue } from '../../../src/model/otlpTypes';
+import type { AnyValue, KeyValue } from '../../../src/model/otlpTypes';
 import { hexId, int, logsRequest, span, str, traceRequest } from '../../support/otlpBuilders';
 
 const dbl = (key: string, value: number): KeyValue => ({ key, value: { doubleValue: value } });
@@ -219,7 +219,7 @@ describe('structured GenAI message attributes (2026 conventions)', () => {
     const engine = await TraceEngine.open({ changeDelayMs: 0 });
     const t = hexId(16);
     const call = hexId(8);
-    const kv = (entries: Record<string, import('../../../src/model/otlpTypes').AnyValue>) => ({
+    const kv = (entries: Record<string, AnyValue>) => ({
       kvlistValue: { values: Object.entries(entries).map(([key, value]) => ({ key, value })) },
     });
     const message = (role: string, text: string) =>
