@@ -366,6 +366,14 @@ export class TraceEngine implements LoupeApi, IngestSink {
     return out.slice(0, query.limit ?? DEFAULT_LIST_LIMIT);
   }
 
+  async listSessions(query: SessionQuery = {}): Promise<SessionSummary[]> {
+    return this.listSessionsNow(query);
+  }
+
+  async getSession(sessionId: string): Promise<SessionDetail | undefined> {
+    return this.getSessionNow(sessionId);
+  }
+
   /** Sessions newest first (synchronous: for callers on the engine's own thread). */
   listSessionsNow(query: SessionQuery = {}): SessionSummary[] {
     return listSessions(this.sessionTraces(), this.sessionEvents, this.metrics, query, this.priceLoggedCall);

@@ -193,9 +193,10 @@ function firstUserText(attrs: AttributeMap): string | undefined {
 function eventOutput(events: readonly { name: string; attributes: KeyValue[] }[]): AttributeValue | undefined {
   for (const event of events) {
     if (event.name !== 'tool.output') continue;
-    for (const kv of event.attributes) {
-      const value = anyValueToJson(kv.value);
-      if (typeof value === 'string' && value !== '') return value;
+    const attrs = new AttributeMap(event.attributes);
+    for (const key of ['content', 'output', 'result']) {
+      const value = attrs.raw(key);
+      if (value !== undefined) return anyValueToJson(value);
     }
   }
   return undefined;
