@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import type { Page } from 'playwright-core';
 import type { TraceSummary } from '../../src/model/traceTypes';
+import type { SessionSummary } from '../../src/model/sessionTypes';
 import { recordedRuns, type RecordedRun } from '../unit/agents/recordedRuns';
 import { preparePage, requireChromium, screenshot } from './support/browserSuite';
 import { launchChromium, watchPageProblems, type LaunchedBrowser } from './support/chromium';
@@ -35,10 +36,12 @@ describe('coding-agent runs in the browser (loupe serve)', function () {
       serve.baseUrl,
       runs.find((r) => r.agent === 'copilot-cli' && r.scenario === 'tool-roundtrip')!,
     );
-    await replay(
-      serve.baseUrl,
-      runs.find((r) => r.agent === 'codex' && r.scenario === 'tool-roundtrip')!,
-    );
+    for (const agent of ['codex', 'claude-code']) {
+      await replay(
+        serve.baseUrl,
+        runs.find((r) => r.agent === agent && r.scenario === 'tool-roundtrip')!,
+      );
+    }
   });
 
   after(async () => {
@@ -56,6 +59,43 @@ describe('coding-agent runs in the browser (loupe serve)', function () {
     if (this.currentTest?.state === 'failed') await screenshot(page, `failed-${this.currentTest.title.replace(/\W+/g, '-')}`);
     await page.close();
     assert.deepEqual(problems, [], 'the page logged errors');
+  });
+
+  it('lists the sessions, one per run, and opens one as a story of turns, model calls and tool calls', async () => {
+    await page.goto(`${serve.baseUrl}/#/sessions`);
+    await page.locator('.session-list-page[data-state=ready]').waitFor({ timeout: 15_000 });
+    const rows = page.locator('.session-table tbody tr');
+    const listed = await getJson<SessionSummary[]>(serve.baseUrl, '/api/sessions');
+    const traces = await getJson<TraceSummary[]>(serve.baseUrl, '/api/traces');
+    assert.equal(
+      await rows.count(),
+      3,
+      JSON.stringify([
+        listed.map((s) => [s.service, s.sessionId]),
+        traces.filter((t) => !t.services.includes('codex_exec')).map((t) => [t.name, t.sessions]),
+      ]),
+    );
+    const agents = (await rows.locator('td:nth-child(2)').allInnerTexts()).sort();
+    assert.deepEqual(agents, ['claude-code', 'codex_exec', 'github-copilot']);
+    await screenshot(page, 'coding-agent-sessions');
+
+    await page.locator('.session-table tr', { hasText: 'claude-code' }).locator('a.session-link').click();
+    await page.locator('.session-page[data-state=ready]').waitFor({ timeout: 15_000 });
+    assert.match(await page.locator('.turn-prompt pre').innerText(), /^Read the file notes\.txt in the current directory/);
+    assert.equal(await page.locator('.step.model-call').count(), 2);
+    assert.equal(await page.locator('.step.tool-call .step-name').innerText(), 'Read');
+    assert.match(await page.locator('.session-tokens .fact-value').innerText(), /1\.7k cache read, 100 cache write/);
+    assert.match(await page.locator('.session-cost .fact-value').innerText(), /^\$0\.0123 reported by the agent$/);
+    await page.locator('.step.tool-call summary', { hasText: 'Result' }).click();
+    assert.match(await page.locator('.step.tool-call .payload-result pre').innerText(), /PELICAN/);
+    await screenshot(page, 'coding-agent-session-claude');
+
+    await page.goto(`${serve.baseUrl}/#/sessions`);
+    await page.locator('.session-table tr', { hasText: 'codex_exec' }).locator('a.session-link').click();
+    await page.locator('.session-page[data-state=ready]').waitFor({ timeout: 15_000 });
+    assert.deepEqual(await page.locator('.step.tool-call .step-name').allInnerTexts(), ['exec', 'exec_command']);
+    assert.equal(await page.locator('.step.model-call[data-source=log]').count(), 2, "Codex's calls come from its log events");
+    await screenshot(page, 'coding-agent-session-codex');
   });
 
   it("shows Copilot's own cost on its model call with Loupe's price beside it", async () => {

@@ -3,8 +3,8 @@ import { h, icon } from '../dom/element';
 import { hashForView } from '../host/viewRoute';
 
 /** The browser's top bar: product name and the top-level pages. */
-export function pageHeader(actions: Actions, current: 'list' | 'overview' | 'compare'): HTMLElement {
-  const tab = (page: 'list' | 'overview' | 'compare', label: string) =>
+export function pageHeader(actions: Actions, current: 'list' | 'overview' | 'compare' | 'sessions'): HTMLElement {
+  const tab = (page: 'list' | 'overview' | 'compare' | 'sessions', label: string) =>
     h('a', {
       className: `nav-link${current === page ? ' current' : ''}`,
       text: label,
@@ -17,6 +17,8 @@ export function pageHeader(actions: Actions, current: 'list' | 'overview' | 'com
     'header',
     { className: 'page-header' },
     h('span', { className: 'product' }, icon('search'), h('span', { text: 'Loupe' })),
-    actions.inVsCode ? null : h('nav', null, tab('list', 'Traces'), tab('overview', 'Across traces'), tab('compare', 'Compare')),
+    actions.inVsCode
+      ? null
+      : h('nav', null, tab('list', 'Traces'), tab('sessions', 'Sessions'), tab('overview', 'Across traces'), tab('compare', 'Compare')),
   );
 }

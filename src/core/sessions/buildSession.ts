@@ -189,7 +189,13 @@ function completeFromLog(call: SessionModelCall, log: ModelCallEvent): void {
 }
 
 function logCall(log: ModelCallEvent): SessionModelCall {
-  const call: SessionModelCall = { time: log.time, tokens: { ...log.tokens }, computedCostUsd: null, source: 'log' };
+  // A model-call event is stamped when the response completed; the call started its duration earlier.
+  const call: SessionModelCall = {
+    time: log.time - (log.durationMs ?? 0),
+    tokens: { ...log.tokens },
+    computedCostUsd: null,
+    source: 'log',
+  };
   if (log.durationMs !== undefined) call.durationMs = log.durationMs;
   if (log.model) call.model = log.model;
   if (log.costUsd !== undefined) call.agentCostUsd = log.costUsd;
