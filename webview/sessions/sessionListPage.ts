@@ -76,7 +76,16 @@ export class SessionListPage {
         h('td', { text: formatCount(session.errorCount) }),
       ),
     );
-    return h('table', { className: 'trace-table session-table' }, h('thead', null, header), h('tbody', null, ...rows));
+    const table = h('table', { className: 'trace-table session-table' }, h('thead', null, header), h('tbody', null, ...rows));
+    // Through the host, so the VS Code panel (which has no address bar) follows the link too.
+    table.addEventListener('click', (event) => {
+      const link = (event.target as Element | null)?.closest('a.session-link');
+      const sessionId = link?.closest('tr')?.getAttribute('data-session-id');
+      if (!link || !sessionId) return;
+      event.preventDefault();
+      this.actions.openSession(sessionId);
+    });
+    return table;
   }
 
   dispose(): void {

@@ -9,6 +9,8 @@ export interface SessionSources {
   sessionId: string;
   /** Traces that may hold spans of the session (those that do not are ignored). */
   traces: readonly TraceSource[];
+  /** What a trace's spans tell about the session; the engine passes a memo of `spanRecords`. */
+  recordsOf?: (trace: TraceSource, sessionId: string) => SpanRecords;
   /** The session's agent log events, from its traces' logs and from logs without trace context. */
   events: readonly AgentLogEvent[];
   metrics?: MetricUsage;
@@ -38,7 +40,7 @@ export function buildSession(sources: SessionSources): SessionDetail | undefined
   let start = Infinity;
   let end = -Infinity;
   for (const trace of sources.traces) {
-    const records = spanRecords(trace, sessionId);
+    const records = (sources.recordsOf ?? spanRecords)(trace, sessionId);
     if (!records.touched) continue;
     traceIds.push(trace.stored.traceId);
     spanCalls.push(...records.calls);
@@ -161,7 +163,9 @@ function mergeModelCalls(spanCalls: SpanCall[], logCalls: ModelCallEvent[]): Ses
     unmatchedLogs.length = 0;
   }
   const out: SessionModelCall[] = spans.map((span) => {
-    const { responseId: _responseId, ...call } = span;
+    // Copies: span records are kept between requests, and the log events complete the copy.
+    const { responseId: _responseId, ...rest } = span;
+    const call: SessionModelCall = { ...rest, tokens: { ...span.tokens } };
     const log = matched.get(span);
     if (log) completeFromLog(call, log);
     return call;
@@ -205,7 +209,8 @@ function logCall(log: ModelCallEvent): SessionModelCall {
   return call;
 }
 
-function mergeToolCalls(spanTools: SessionToolCall[], logTools: ToolCallEvent[]): SessionToolCall[] {
+function mergeToolCalls(recorded: SessionToolCall[], logTools: ToolCallEvent[]): SessionToolCall[] {
+  const spanTools = recorded.map((tool) => ({ ...tool }));
   if (spanTools.length === 0) return logTools.map(logTool).sort((a, b) => a.time - b.time);
   for (const tool of spanTools) {
     const log = tool.callId === undefined ? undefined : logTools.find((l) => l.callId === tool.callId);

@@ -7,13 +7,49 @@ import type { TokenCounts } from '../../model/traceTypes';
 import { readAgentLogEvent, type AgentLogEvent } from './agentLogEvents';
 import { buildSession, summarizeSession } from './buildSession';
 import type { SessionEventStore } from './sessionEventStore';
-import type { TraceSource } from './spanRecords';
+import { spanRecords, type SpanRecords, type TraceSource } from './spanRecords';
 
 /** A stored trace with what the engine knows of it. */
 export interface SessionTraceInput extends TraceSource {
   stored: StoredTrace;
   facts: readonly SpanFacts[];
   summary: TraceSummary;
+}
+
+/**
+ * What one trace tells about sessions, kept until the trace changes (its summary's version): the
+ * agent events of its logs, and its span records per session. Listing sessions then reads each
+ * unchanged trace once, not on every request.
+ */
+interface TraceReading {
+  version: number | undefined;
+  events: AgentLogEvent[];
+  records: Map<string, SpanRecords>;
+}
+
+const readings = new WeakMap<StoredTrace, TraceReading>();
+
+function readingOf(trace: SessionTraceInput): TraceReading {
+  const version = trace.summary.version;
+  let reading = readings.get(trace.stored);
+  if (!reading || version === undefined || reading.version !== version) {
+    const events: AgentLogEvent[] = [];
+    for (const log of trace.stored.logs) {
+      const event = readAgentLogEvent(log, trace.stored.resources[log.resourceIndex]?.attributes);
+      if (event) events.push(event);
+    }
+    reading = { version, events, records: new Map() };
+    readings.set(trace.stored, reading);
+  }
+  return reading;
+}
+
+function recordsOf(trace: TraceSource, sessionId: string): SpanRecords {
+  const reading = readings.get(trace.stored);
+  if (!reading) return spanRecords(trace, sessionId);
+  let records = reading.records.get(sessionId);
+  if (!records) reading.records.set(sessionId, (records = spanRecords(trace, sessionId)));
+  return records;
 }
 
 export const DEFAULT_SESSION_LIMIT = 100;
@@ -40,9 +76,7 @@ function indexSessions(
   };
   for (const trace of traces) {
     for (const id of trace.summary.sessions) entry(id).traces.push(trace);
-    for (const log of trace.stored.logs) {
-      const event = readAgentLogEvent(log, trace.stored.resources[log.resourceIndex]?.attributes);
-      if (!event) continue;
+    for (const event of readingOf(trace).events) {
       const e = entry(event.sessionId);
       e.events.push(event);
       if (!e.traces.includes(trace)) e.traces.push(trace);
@@ -70,7 +104,14 @@ export function listSessions(
 ): SessionSummary[] {
   const out: SessionSummary[] = [];
   for (const [sessionId, entry] of indexSessions(traces, events, metrics)) {
-    const detail = buildSession({ sessionId, traces: entry.traces, events: entry.events, metrics: metrics.usage(sessionId), price });
+    const detail = buildSession({
+      sessionId,
+      traces: entry.traces,
+      events: entry.events,
+      metrics: metrics.usage(sessionId),
+      price,
+      recordsOf,
+    });
     if (!detail) continue;
     const summary = summarizeSession(detail);
     if (matches(summary, detail, query.q)) out.push(summary);
@@ -88,5 +129,5 @@ export function getSession(
 ): SessionDetail | undefined {
   const entry = indexSessions(traces, events, metrics).get(sessionId);
   if (!entry) return undefined;
-  return buildSession({ sessionId, traces: entry.traces, events: entry.events, metrics: metrics.usage(sessionId), price });
+  return buildSession({ sessionId, traces: entry.traces, events: entry.events, metrics: metrics.usage(sessionId), price, recordsOf });
 }

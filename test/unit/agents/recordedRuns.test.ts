@@ -158,3 +158,25 @@ describe('recorded coding-agent runs with part of their telemetry', () => {
     deepStrictEqual(session.tokens, gemini.expected.tokens);
   });
 });
+
+describe('sessions asked for again', () => {
+  it('answer the same while nothing changed, and follow a trace that grows', async () => {
+    const engine = await TraceEngine.open({ changeDelayMs: 0 });
+    const gemini = recordedRuns().find((r) => r.agent === 'gemini-cli' && r.scenario === 'tool-roundtrip')!;
+    const logs = gemini.requests.filter((r) => /logs/i.test(r.path));
+    for (const request of gemini.requests.filter((r) => !/logs/i.test(r.path))) {
+      const format = request.contentType.includes('json') ? 'json' : 'protobuf';
+      if (/trace/i.test(request.path)) engine.ingestTraces(decodeTraceRequest(request.body, format));
+      else engine.ingestMetrics(decodeMetricsRequest(request.body, format));
+    }
+    const before = engine.listSessionsNow();
+    deepStrictEqual(engine.listSessionsNow(), before);
+    strictEqual(before[0].tokens.cacheRead, 0, 'Gemini CLI spans carry no cache tokens');
+    for (const request of logs)
+      engine.ingestLogs(decodeLogsRequest(request.body, request.contentType.includes('json') ? 'json' : 'protobuf'));
+    const after = engine.listSessionsNow();
+    deepStrictEqual(after[0].tokens, gemini.expected.tokens, 'the log events that arrived later complete the cache tokens');
+    deepStrictEqual(engine.listSessionsNow(), after);
+    await engine.close();
+  });
+});
