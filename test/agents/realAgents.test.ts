@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TraceEngine } from '../../src/core/engine/traceEngine';
 import { GrpcReceiver } from '../../src/core/receiver/grpcReceiver';
-import { HttpServer } from '../../src/core/receiver/httpServer';
+import { HttpServer } from '../../src/core/host/httpListener';
 import type { TokenCounts } from '../../src/model/traceTypes';
 import { AGENTS, AGENTS_HOME, isInstalled, prepareWorkspace, PROMPT, type AgentUnderTest } from './agentCommands';
 

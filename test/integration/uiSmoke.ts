@@ -394,24 +394,6 @@ async function frameWith(page: Page, selector: string): Promise<Frame> {
 }
 
 /** The trace panel's page: VS Code nests it in iframe.webview → #active-frame. */
-/** The webview frame showing `selector` (pages of a panel live in nested frames). */
-async function frameWith(page: Page, selector: string): Promise<Frame> {
-  const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline) {
-    for (const frame of page.frames()) {
-      if (
-        (await frame
-          .locator(selector)
-          .count()
-          .catch(() => 0)) > 0
-      )
-        return frame;
-    }
-    await sleep(200);
-  }
-  throw new Error(`no panel page shows ${selector}`);
-}
-
 async function traceFrame(page: Page): Promise<Frame> {
   const deadline = Date.now() + 20_000;
   while (Date.now() < deadline) {

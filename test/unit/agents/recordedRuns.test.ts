@@ -1,7 +1,7 @@
 import { deepStrictEqual, ok, strictEqual } from 'node:assert';
 import { TraceEngine } from '../../../src/core/engine/traceEngine';
 import { GrpcReceiver } from '../../../src/core/receiver/grpcReceiver';
-import { HttpServer } from '../../../src/core/receiver/httpServer';
+import { HttpServer } from '../../../src/core/host/httpListener';
 import { RawGrpcClient } from '../../hardening/otlpWire';
 import { send } from '../receiver/httpClient';
 import { recordedRuns, type RecordedRequest } from './recordedRuns';

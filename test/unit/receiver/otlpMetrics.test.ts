@@ -8,7 +8,7 @@ import { TraceEngine } from '../../../src/core/engine/traceEngine';
 import { decodeMetricsRequest } from '../../../src/core/otlp/decode';
 import { METRICS_EXPORT_PATH } from '../../../src/core/otlp/grpcServices';
 import { GrpcReceiver } from '../../../src/core/receiver/grpcReceiver';
-import { HttpServer } from '../../../src/core/receiver/httpServer';
+import { HttpServer } from '../../../src/core/host/httpListener';
 import { RawGrpcClient } from '../../hardening/otlpWire';
 import { send } from './httpClient';
 
