@@ -34,6 +34,7 @@ export function buildSession(sources: SessionSources): SessionDetail | undefined
   const spanTools: SessionToolCall[] = [];
   const spanPrompts: { time: number; text: string }[] = [];
   const turnUsage: SpanRecords['turnUsage'] = [];
+  let callPrompt: { time: number; text: string } | undefined;
   const errors: { time: number; message: string }[] = [];
   const services: string[] = [];
   const agents: string[] = [];
@@ -47,6 +48,7 @@ export function buildSession(sources: SessionSources): SessionDetail | undefined
     spanTools.push(...records.tools);
     spanPrompts.push(...records.prompts);
     turnUsage.push(...records.turnUsage);
+    if (records.callPrompt && (!callPrompt || records.callPrompt.time < callPrompt.time)) callPrompt = records.callPrompt;
     errors.push(...records.errors);
     for (const s of records.services) if (!services.includes(s)) services.push(s);
     for (const a of records.agents) if (!agents.includes(a)) agents.push(a);
@@ -85,7 +87,8 @@ export function buildSession(sources: SessionSources): SessionDetail | undefined
   const tools = mergeToolCalls(spanTools, logTools);
   for (const tool of tools) if (tool.source === 'log' && tool.error) errors.push({ time: tool.time, message: tool.error });
   for (const call of calls) if (call.source === 'log' && call.error) errors.push({ time: call.time, message: call.error });
-  const prompts = uniquePrompts(logPrompts.length > 0 ? logPrompts : spanPrompts);
+  // The agent's own record of the prompt first; failing that, what the first model call was asked.
+  const prompts = uniquePrompts(logPrompts.length > 0 ? logPrompts : spanPrompts.length > 0 ? spanPrompts : callPrompt ? [callPrompt] : []);
   if (calls.length === 0 && tools.length === 0 && prompts.length === 0 && turnUsage.length === 0 && !sources.metrics) return undefined;
   if (sources.metrics) {
     start = Math.min(start, sources.metrics.firstMs);

@@ -21,6 +21,8 @@ export interface SpanRecords {
   calls: (SessionModelCall & { responseId?: string })[];
   tools: SessionToolCall[];
   prompts: { time: number; text: string }[];
+  /** The first user message of the trace's first model call: the prompt when nothing else records it. */
+  callPrompt?: { time: number; text: string };
   /** Per-turn usage a runtime span reports (Codex's `codex.turn.token_usage.*`), for sessions without per-call usage. */
   turnUsage: { time: number; tokens: TokenCounts }[];
   /** Spans of the session that failed (model and tool calls included). */
@@ -109,6 +111,10 @@ export function spanRecords(source: TraceSource, sessionId: string): SpanRecords
       if (text) out.prompts.push({ time: nanosToMs(event.timeUnixNano), text });
     }
 
+    if (counting.countsCall[i] === 1 && (out.callPrompt === undefined || start < out.callPrompt.time)) {
+      const text = firstUserText(attrs, f.kind);
+      if (text) out.callPrompt = { time: start, text };
+    }
     if (counting.countsCall[i] === 1) {
       const usage = counting.countsUsage[i] === 1;
       const call: SpanRecords['calls'][number] = {
@@ -176,9 +182,9 @@ function codexTurnUsage(attrs: AttributeMap): TokenCounts | undefined {
 const LEADING_CONTEXT_BLOCK = /^\s*<([a-z_][\w-]*)>[\s\S]*?<\/\1>\s*/i;
 
 /** The first user message of an agent span's input: the prompt that started this run. */
-function firstUserText(attrs: AttributeMap): string | undefined {
+function firstUserText(attrs: AttributeMap, kind: SpanFacts['kind'] = 'agent'): string | undefined {
   if (!attrs.has('gen_ai.input.messages')) return undefined;
-  const { input } = spanMessages(attrs, 'agent', []);
+  const { input } = spanMessages(attrs, kind, []);
   for (const message of input) {
     if (message.role !== 'user') continue;
     let text = message.parts.map((part) => (part.type === 'text' ? part.content : '')).join('');

@@ -115,6 +115,7 @@ describe('coding-agent and 2026 GenAI conventions', () => {
       engine.getSessionNow('s-mcp')!.turns[0].toolCalls.map((c) => c.name),
       ['get_weather'],
     );
+    strictEqual(engine.getSessionNow('s-mcp')!.turns[0].prompt, undefined, 'no prompt recorded anywhere');
   });
 
   it('reads cache_write tokens, an agent cost attribute beside the computed price, Langfuse levels and Mastra ids', async () => {
@@ -241,6 +242,28 @@ describe('structured GenAI message attributes (2026 conventions)', () => {
     deepStrictEqual(read.messages.input[0].parts, [{ type: 'text', content: 'What is in notes.txt?' }]);
     deepStrictEqual(read.messages.output[0].parts, [{ type: 'text', content: 'PELICAN' }]);
     strictEqual(read.provider, 'openai');
+    await engine.close();
+  });
+});
+
+describe('a session whose agent records no prompt', () => {
+  it("reads the prompt from the first model call's first user message", async () => {
+    const engine = await TraceEngine.open({ changeDelayMs: 0 });
+    const t = hexId(16);
+    const [root, chat1, chat2] = [hexId(8), hexId(8), hexId(8)];
+    const messages = (text: string) =>
+      str('gen_ai.input.messages', JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: text }] }]));
+    engine.ingestTraces(
+      traceRequest([
+        span(t, root, undefined, 'invoke_agent trip-planner', 0, 100, [
+          str('gen_ai.operation.name', 'invoke_agent'),
+          str('gen_ai.conversation.id', 'trip'),
+        ]),
+        span(t, chat2, root, 'chat claude-sonnet-4', 50, 90, [str('gen_ai.operation.name', 'chat'), messages('later question')]),
+        span(t, chat1, root, 'chat claude-sonnet-4', 10, 40, [str('gen_ai.operation.name', 'chat'), messages('Plan a weekend in Lisbon')]),
+      ]),
+    );
+    strictEqual(engine.getSessionNow('trip')!.turns[0].prompt, 'Plan a weekend in Lisbon');
     await engine.close();
   });
 });
