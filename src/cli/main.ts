@@ -75,7 +75,7 @@ async function serve(options: ServeOptions): Promise<number> {
   const uiUrl = `http://${host}:${httpPort}/`;
   console.log(`Loupe ${version}: keeping up to ${options.maxTraces} traces in ${options.storeDir}`);
   console.log(`OTLP/gRPC listening on ${host}:${grpcPort}`);
-  console.log(`OTLP/HTTP listening on http://${host}:${httpPort}/v1/traces and /v1/logs`);
+  console.log(`OTLP/HTTP listening on http://${host}:${httpPort}/v1/traces, /v1/logs and /v1/metrics`);
   console.log(`UI and REST API on ${uiUrl}`);
   console.log(`MCP server (streamable HTTP) on ${mcpUrl(options.host, httpPort, mcpToken)}`);
   if (!isLoopbackBind(options.host)) {

@@ -153,6 +153,12 @@ export interface Span {
   /** null when the span is a model call whose price is unknown. */
   costUsd: number | null;
   costSource: CostSource;
+  /** Loupe's own price when the span carries its cost (an agent's own, e.g. `github.copilot.cost`). */
+  computedCostUsd?: number | null;
+  /** A runtime's bookkeeping span (Codex's Rust `tracing` spans): a view may fold it. */
+  runtime?: boolean;
+  /** `gen_ai.evaluation.result` events about this span, as scores. */
+  evaluations?: SpanEvaluation[];
   messages: { input: Message[]; output: Message[] };
   tool?: { name?: string; callId?: string; arguments?: AttributeValue; result?: AttributeValue };
   /** The tool a tool span ran (also on the span list without loading `tool`). */
@@ -189,6 +195,13 @@ export interface SpanSlowness {
   baselineP95Ms: number;
   /** Earlier spans the baseline is made of. */
   samples: number;
+}
+
+export interface SpanEvaluation {
+  name: string;
+  score?: number;
+  label?: string;
+  explanation?: string;
 }
 
 export interface TraceSummary {
@@ -264,6 +277,8 @@ export interface WaterfallRow {
   onCriticalPath: boolean;
   /** A model call whose usage is carried again by calls below it (its tokens are not added to totals). */
   aggregate?: boolean;
+  /** A runtime's bookkeeping span (Codex's Rust `tracing` spans): the view may fold it under its parent. */
+  runtime?: boolean;
   toolName?: string;
   /** The agent this span works for (its own, or the nearest ancestor's). */
   agentName?: string;
@@ -307,6 +322,8 @@ export interface StoreStats {
   evictedSpans: number;
   droppedSpans: number;
   rejectedSpans: number;
+  /** OTLP metric data points received (the recent ones are kept in memory, not on disk). */
+  metricPoints?: number;
   /** Set when the store cannot write to disk; Loupe then keeps traces in memory only. */
   persistenceError?: string;
 }

@@ -31,7 +31,7 @@ export interface WaterfallColumns {
   model: number[];
   toolName: number[];
   agentName: number[];
-  /** Bit 0 orphan, bit 1 on the critical path, bit 2 aggregate. */
+  /** Bit 0 orphan, bit 1 on the critical path, bit 2 aggregate, bit 3 runtime bookkeeping (foldable). */
   flags: number[];
   /** `[row, message]` for rows in error. */
   errorMessage: [number, string][];
@@ -40,7 +40,7 @@ export interface WaterfallColumns {
 }
 
 /** Bits of the `flags` column. */
-export const WATERFALL_FLAGS = { orphan: 1, criticalPath: 2, aggregate: 4 } as const;
+export const WATERFALL_FLAGS = { orphan: 1, criticalPath: 2, aggregate: 4, runtime: 8 } as const;
 /** Values of the `status` column, by index. */
 export const WATERFALL_STATUSES: readonly SpanStatus[] = ['ok', 'error', 'unset'];
 
@@ -124,6 +124,7 @@ export function fromWaterfallColumns(value: unknown): WaterfallRow[] {
       orphan: (flags & WATERFALL_FLAGS.orphan) !== 0,
       onCriticalPath: (flags & WATERFALL_FLAGS.criticalPath) !== 0,
       aggregate: (flags & WATERFALL_FLAGS.aggregate) !== 0,
+      ...((flags & WATERFALL_FLAGS.runtime) !== 0 && { runtime: true }),
       toolName: text(c.toolName[i]),
       agentName: text(c.agentName[i]),
       errorMessage: errorMessage.get(i),

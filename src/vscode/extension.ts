@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { version } from '../../package.json';
+import { registerAgentCommands } from './commands/agentCommands';
 import { registerFilterCommands } from './commands/filterCommands';
 import { registerCompareCommands } from './commands/compareCommands';
 import { registerForwardCommand } from './commands/forwardCommand';
@@ -113,6 +114,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<LoupeE
     ...registerFilterCommands(tree, treeView),
     ...registerCompareCommands(tree, panels),
     ...registerReceiverCommands({ connection, extensionUri: context.extensionUri, settings: () => settings.settings }),
+    ...registerAgentCommands({ connection, settings: () => settings.settings }),
     registerForwardCommand({ connection, tree, targets: () => settings.settings.forwardTargets }),
     registerReplayCommand({
       api: connection,

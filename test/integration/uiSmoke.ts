@@ -127,6 +127,19 @@ export async function runUiSmoke(options: UiSmokeOptions): Promise<SmokeCheck[]>
       },
     ],
     [
+      '"Loupe: Show Sessions" lists the run as a session and opens it as its turn of model and tool calls',
+      async () => {
+        await runPaletteCommand(page, 'Loupe: Show Sessions');
+        const list = await frameWith(page, '.session-list-page[data-state=ready]');
+        await list.locator('a.session-link', { hasText: 'lisbon-weekend' }).click();
+        const frame = await frameWith(page, '.session-page[data-state=ready]');
+        assert.equal(await frame.locator('.step.model-call').count(), 2);
+        assert.equal(await frame.locator('.step.tool-call .step-name').innerText(), 'search_flights');
+        assert.match(await frame.locator('.turn-errors').innerText(), /flight search timed out/);
+        await shot('ui-smoke-session');
+      },
+    ],
+    [
       'a second window joins the first (same traces), and takes the receiver over when the first closes',
       async () => {
         second = await options.context.newPage();
@@ -314,7 +327,13 @@ async function sendTripRun(httpPort: number, name = RUN_NAME): Promise<string> {
     spanProcessors: [new SimpleSpanProcessor({ exporter: new OTLPTraceExporter({ url: `http://127.0.0.1:${httpPort}/v1/traces` }) })],
   });
   const tracer = provider.getTracer('loupe-ui-smoke');
-  const root = tracer.startSpan(name, { attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'trip-planner' } });
+  const root = tracer.startSpan(name, {
+    attributes: {
+      'gen_ai.operation.name': 'invoke_agent',
+      'gen_ai.agent.name': 'trip-planner',
+      'gen_ai.conversation.id': 'lisbon-weekend',
+    },
+  });
   const parent = trace.setSpan(context.active(), root);
   const chat = (input: number, output: number) =>
     tracer.startSpan(

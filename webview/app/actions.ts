@@ -85,6 +85,14 @@ export class Actions {
     this.host.show({ page: 'list' });
   }
 
+  showSessions(): void {
+    this.host.show({ page: 'sessions' });
+  }
+
+  openSession(sessionId: string): void {
+    this.host.show({ page: 'session', sessionId });
+  }
+
   showOverview(): void {
     this.host.show({ page: 'overview' });
   }

@@ -6,6 +6,8 @@ import { TracePage } from '../trace/tracePage';
 import { ComparePage } from '../compare/comparePage';
 import { DiffPage } from '../compare/diffPage';
 import { pageHeader } from './pageHeader';
+import { SessionListPage } from '../sessions/sessionListPage';
+import { SessionPage } from '../sessions/sessionPage';
 import type { Actions } from './actions';
 
 interface Page {
@@ -50,6 +52,10 @@ export class App {
         return new ComparePage(this.actions, view.a, view.b, pageHeader(this.actions, 'compare'));
       case 'diff':
         return new DiffPage(this.actions, view.traceA, view.traceB, pageHeader(this.actions, 'compare'));
+      case 'sessions':
+        return new SessionListPage(this.actions);
+      case 'session':
+        return new SessionPage(this.actions, view.sessionId);
       case 'list':
         return new TraceListPage(this.actions);
     }

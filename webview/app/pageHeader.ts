@@ -3,8 +3,8 @@ import { h, icon } from '../dom/element';
 import { hashForView } from '../host/viewRoute';
 
 /** The browser's top bar: product name and the top-level pages. */
-export function pageHeader(actions: Actions, current: 'list' | 'overview' | 'compare' | 'costs'): HTMLElement {
-  const tab = (page: 'list' | 'overview' | 'compare' | 'costs', label: string) =>
+export function pageHeader(actions: Actions, current: 'list' | 'overview' | 'compare' | 'costs' | 'sessions'): HTMLElement {
+  const tab = (page: 'list' | 'overview' | 'compare' | 'costs' | 'sessions', label: string) =>
     h('a', {
       className: `nav-link${current === page ? ' current' : ''}`,
       text: label,
@@ -19,6 +19,14 @@ export function pageHeader(actions: Actions, current: 'list' | 'overview' | 'com
     h('span', { className: 'product' }, icon('search'), h('span', { text: 'Loupe' })),
     actions.inVsCode
       ? null
-      : h('nav', null, tab('list', 'Traces'), tab('overview', 'Across traces'), tab('compare', 'Compare'), tab('costs', 'Costs')),
+      : h(
+          'nav',
+          null,
+          tab('list', 'Traces'),
+          tab('sessions', 'Sessions'),
+          tab('overview', 'Across traces'),
+          tab('compare', 'Compare'),
+          tab('costs', 'Costs'),
+        ),
   );
 }

@@ -233,11 +233,25 @@ export class SpanDetailsPanel {
       [
         'Cost',
         span.costUsd !== null && span.costUsd !== undefined
-          ? `${formatCost(span.costUsd)} (${span.costSource})`
+          ? `${formatCost(span.costUsd)} (${span.costSource === 'span' ? 'reported' : span.costSource})${
+              span.computedCostUsd !== undefined && span.computedCostUsd !== span.costUsd
+                ? ` · Loupe's price ${span.computedCostUsd === null ? 'unknown' : formatCost(span.computedCostUsd)}`
+                : ''
+            }`
           : span.kind === 'llm'
             ? 'unknown price'
             : undefined,
       ],
+      [
+        'Evaluations',
+        span.evaluations
+          ?.map(
+            (e) =>
+              `${e.name}${e.score !== undefined ? ` ${e.score}` : ''}${e.label ? ` (${e.label})` : ''}${e.explanation ? `: ${e.explanation}` : ''}`,
+          )
+          .join('; '),
+      ],
+      ['Runtime', span.runtime ? "bookkeeping span of the agent's runtime" : undefined],
       ['Agent', span.agentName],
       ['Service', span.service],
       ['Session', span.sessionId],

@@ -1,4 +1,10 @@
-import type { ExportLogsServiceRequest, ExportTraceServiceRequest, OtlpSpan, PartialSuccess } from '../../model/otlpTypes';
+import type {
+  ExportLogsServiceRequest,
+  ExportMetricsServiceRequest,
+  ExportTraceServiceRequest,
+  OtlpSpan,
+  PartialSuccess,
+} from '../../model/otlpTypes';
 import type { IngestSink } from '../receiver/ingestSink';
 import type { ForwardOptions, LoupeApi, ReplayOptions, Unsubscribe } from '../../model/api';
 import { forwardTrace } from '../forward/forwardTrace';
@@ -47,6 +53,12 @@ import type { BudgetStatus } from '../../model/budgetTypes';
 import { slownessOf } from '../history/contribution';
 import { nanosToMs } from '../otlp/values';
 import type { CostOverview, CostQuery, CostRow } from '../../model/costTypes';
+import { MetricStore, type MetricStoreOptions } from './metricStore';
+import { SessionEventStore } from '../sessions/sessionEventStore';
+import { readAgentLogEvent } from '../sessions/agentLogEvents';
+import { getSession, listSessions, type SessionTraceInput } from '../sessions/sessionQueries';
+import type { SessionDetail, SessionQuery, SessionSummary } from '../../model/sessionTypes';
+import type { TokenCounts } from '../../model/traceTypes';
 
 /** What the engine needs from durable storage (implemented by `TracePersistence`). */
 export interface PersistencePort {
@@ -73,6 +85,8 @@ export interface EngineOptions {
   /** Coalescing window for change notifications. Default 50 ms. */
   changeDelayMs?: number;
   version?: string;
+  /** How many recent metric points and sessions' metric usage are kept (in memory only). */
+  metrics?: MetricStoreOptions;
   persistence?: PersistencePort;
   /** Told about every span stored (live metrics). */
   onSpan?: (facts: SpanFacts, span: OtlpSpan) => void;
@@ -117,6 +131,10 @@ export class TraceEngine implements LoupeApi, IngestSink {
   );
   /** Spans of queued requests that validation rejected, so assembly skips them without judging ids again. */
   private readonly rejectedAtValidation = new WeakSet<OtlpSpan>();
+  /** Recent OTLP metric points and the token and cost usage they report per session. */
+  readonly metrics: MetricStore;
+  /** Agent log events that came without trace context, per session (kept in memory only). */
+  private readonly sessionEvents = new SessionEventStore();
   /** Problems met while loading the store (corrupt files moved aside), for the UI to show. */
   loadProblems: string[] = [];
 
@@ -129,6 +147,7 @@ export class TraceEngine implements LoupeApi, IngestSink {
     this.policy = new IngestPolicy(options.ingest);
     this.maxSpansPerTrace = options.maxSpansPerTrace ?? 200_000;
     this.now = options.now ?? Date.now;
+    this.metrics = new MetricStore(options.metrics);
     this.feed = new ChangeFeed(
       options.changeDelayMs ?? 50,
       (id) => {
@@ -220,8 +239,12 @@ export class TraceEngine implements LoupeApi, IngestSink {
       for (const scopeLogs of resourceLogs.scopeLogs) {
         const scope = this.policy.scope(scopeLogs.scope);
         for (const log of scopeLogs.logRecords) {
-          // Log records without trace context are valid OTLP but there is no trace to show them in.
-          if (!log.traceId || log.traceId === ZERO_TRACE_ID) continue;
+          // Without trace context there is no trace to show a record in; an agent's event still belongs to its session.
+          if (!log.traceId || log.traceId === ZERO_TRACE_ID) {
+            const event = readAgentLogEvent(this.policy.log(log), resource?.attributes);
+            if (event) this.sessionEvents.add(event);
+            continue;
+          }
           if (!isTraceId(log.traceId) || (log.spanId && !isSpanId(log.spanId))) {
             rejections.add('log records with an invalid trace or span id');
             continue;
@@ -239,6 +262,11 @@ export class TraceEngine implements LoupeApi, IngestSink {
     }
     this.afterChange(touched);
     return rejections.result();
+  }
+
+  /** Metrics are kept briefly in memory (see MetricStore); they never create or change a trace. */
+  ingestMetrics(request: ExportMetricsServiceRequest): PartialSuccess | undefined {
+    return this.metrics.add(request, this.policy);
   }
 
   /** `validated`: the request's invalid spans were found (`rejectedAtValidation`) and counted when it was accepted. */
@@ -364,6 +392,34 @@ export class TraceEngine implements LoupeApi, IngestSink {
     }
     out.sort(compareNewestFirst);
     return out.slice(0, query.limit ?? DEFAULT_LIST_LIMIT);
+  }
+
+  async listSessions(query: SessionQuery = {}): Promise<SessionSummary[]> {
+    return this.listSessionsNow(query);
+  }
+
+  async getSession(sessionId: string): Promise<SessionDetail | undefined> {
+    return this.getSessionNow(sessionId);
+  }
+
+  /** Sessions newest first (synchronous: for callers on the engine's own thread). */
+  listSessionsNow(query: SessionQuery = {}): SessionSummary[] {
+    return listSessions(this.sessionTraces(), this.sessionEvents, this.metrics, query, this.priceLoggedCall);
+  }
+
+  getSessionNow(sessionId: string): SessionDetail | undefined {
+    return getSession(this.sessionTraces(), this.sessionEvents, this.metrics, sessionId, this.priceLoggedCall);
+  }
+
+  private readonly priceLoggedCall = (tokens: TokenCounts, model: string | undefined, timeMs: number): number | null =>
+    this.pricing.priceCall(tokens, [model], undefined, timeMs).costUsd;
+
+  private *sessionTraces(): Iterable<SessionTraceInput> {
+    this.assembly.drain();
+    for (const live of this.ring.values()) {
+      if (live.spanCount === 0 && live.stored.logs.length === 0) continue;
+      yield { stored: live.stored, facts: live.facts, summary: live.summary() };
+    }
   }
 
   async getTrace(traceId: string): Promise<TraceDetail | undefined> {
@@ -520,6 +576,8 @@ export class TraceEngine implements LoupeApi, IngestSink {
     for (const live of this.ring.values()) this.options.history?.release(live.stored.traceId, () => recordOf(live));
     this.ring.clear();
     this.views.clear();
+    this.metrics.clear();
+    this.sessionEvents.clear();
     this.spanTotal = 0;
     this.options.persistence?.removeAll();
     this.feed.clear();
@@ -601,6 +659,7 @@ export class TraceEngine implements LoupeApi, IngestSink {
       evictedSpans: this.evictedSpans,
       droppedSpans: this.droppedSpans,
       rejectedSpans: this.rejectedSpans,
+      metricPoints: this.metrics.receivedCount,
       persistenceError: this.options.persistence?.lastError,
     };
   }

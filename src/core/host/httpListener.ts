@@ -40,8 +40,8 @@ export interface HttpServerOptions {
 }
 
 /**
- * One `node:http` listener for OTLP/HTTP (`/v1/traces`, `/v1/logs`), the REST API and SSE stream
- * (`/api/*`), the MCP server (`/mcp`), and the static web UI (everything else).
+ * One `node:http` listener for OTLP/HTTP (`/v1/traces`, `/v1/logs`, `/v1/metrics`), the REST API and
+ * SSE stream (`/api/*`), the MCP server (`/mcp`), and the static web UI (everything else).
  */
 export class HttpServer {
   private readonly server: Server;
@@ -131,7 +131,7 @@ export class HttpServer {
     }
     const signal = otlpSignalForPath(path);
     if (signal === undefined) {
-      return sendJson(response, 404, { error: `No OTLP endpoint ${path}; use /v1/traces or /v1/logs.` }, cors.headers);
+      return sendJson(response, 404, { error: `No OTLP endpoint ${path}; use /v1/traces, /v1/logs or /v1/metrics.` }, cors.headers);
     }
     if (method !== 'POST') {
       return sendJson(response, 405, { error: 'OTLP export needs POST.' }, { ...cors.headers, Allow: 'POST' });

@@ -9,8 +9,8 @@ import {
   type sendUnaryData,
 } from '@grpc/grpc-js';
 import { OtlpDecodeError } from '../otlp/decodeError';
-import { LOGS_EXPORT_PATH, rawExportService, TRACE_EXPORT_PATH } from '../otlp/grpcServices';
-import { decodeLogsRequest, decodeTraceRequest } from '../otlp/decode';
+import { LOGS_EXPORT_PATH, METRICS_EXPORT_PATH, rawExportService, TRACE_EXPORT_PATH } from '../otlp/grpcServices';
+import { decodeLogsRequest, decodeMetricsRequest, decodeTraceRequest } from '../otlp/decode';
 import { encodeExportResponse } from '../otlp/encodeResponse';
 import type { PartialSuccess } from '../../model/otlpTypes';
 import type { IngestSink } from './ingestSink';
@@ -39,9 +39,10 @@ type ExportHandler = (call: ServerUnaryCall<Buffer, Buffer>, callback: sendUnary
 
 const TRACE_SERVICE = rawExportService(TRACE_EXPORT_PATH);
 const LOGS_SERVICE = rawExportService(LOGS_EXPORT_PATH);
+const METRICS_SERVICE = rawExportService(METRICS_EXPORT_PATH);
 
 /**
- * The OTLP/gRPC receiver: `TraceService/Export` and `LogsService/Export`. grpc-js undoes
+ * The OTLP/gRPC receiver: `TraceService/Export`, `LogsService/Export` and `MetricsService/Export`. grpc-js undoes
  * `grpc-encoding: gzip` and refuses messages over the limit with RESOURCE_EXHAUSTED; data that
  * does not decode gets INVALID_ARGUMENT with the decoder's message.
  */
@@ -72,6 +73,9 @@ export class GrpcReceiver {
     });
     server.addService(LOGS_SERVICE, {
       Export: exportHandler('logs', (bytes) => sink.ingestLogs(decodeLogsRequest(bytes, 'protobuf'))),
+    });
+    server.addService(METRICS_SERVICE, {
+      Export: exportHandler('metrics', (bytes) => sink.ingestMetrics(decodeMetricsRequest(bytes, 'protobuf'))),
     });
     return new Promise((resolve, reject) => {
       server.bindAsync(bindAddress(this.host, this.requestedPort), ServerCredentials.createInsecure(), (error, port) => {
@@ -105,7 +109,7 @@ export class GrpcReceiver {
   }
 }
 
-function exportHandler(signal: 'traces' | 'logs', ingest: (bytes: Buffer) => PartialSuccess | undefined): ExportHandler {
+function exportHandler(signal: 'traces' | 'logs' | 'metrics', ingest: (bytes: Buffer) => PartialSuccess | undefined): ExportHandler {
   return (call, callback) => {
     let partial: PartialSuccess | undefined;
     try {

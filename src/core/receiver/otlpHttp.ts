@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { OtlpDecodeError } from '../otlp/decodeError';
-import { decodeLogsRequest, decodeTraceRequest, type OtlpWireFormat } from '../otlp/decode';
+import { decodeLogsRequest, decodeMetricsRequest, decodeTraceRequest, type OtlpWireFormat } from '../otlp/decode';
 import { encodeErrorStatus, encodeExportResponse, type OtlpSignal } from '../otlp/encodeResponse';
 import type { PartialSuccess } from '../../model/otlpTypes';
 import type { IngestSink } from './ingestSink';
@@ -11,7 +11,7 @@ const RPC_INVALID_ARGUMENT = 3;
 const RPC_RESOURCE_EXHAUSTED = 8;
 const RPC_INTERNAL = 13;
 
-const PATHS: Record<string, OtlpSignal> = { '/v1/traces': 'traces', '/v1/logs': 'logs' };
+const PATHS: Record<string, OtlpSignal> = { '/v1/traces': 'traces', '/v1/logs': 'logs', '/v1/metrics': 'metrics' };
 
 export function otlpSignalForPath(path: string): OtlpSignal | undefined {
   return PATHS[path];
@@ -26,7 +26,7 @@ export function otlpFormatOf(contentType: string | undefined): OtlpWireFormat | 
 }
 
 /**
- * Answers `POST /v1/traces` or `/v1/logs` as the OTLP/HTTP specification says: 200 with an
+ * Answers `POST /v1/traces`, `/v1/logs` or `/v1/metrics` as the OTLP/HTTP specification says: 200 with an
  * Export*ServiceResponse (carrying partial_success when the sink rejected some items), 400 with
  * a google.rpc.Status for data that does not decode, 413 when too large, 415 for other media
  * types, always in the format of the request.
@@ -60,7 +60,7 @@ export async function handleOtlpExport(
 
   let partial: PartialSuccess | undefined;
   try {
-    partial = signal === 'traces' ? sink.ingestTraces(decodeTraceRequest(body, format)) : sink.ingestLogs(decodeLogsRequest(body, format));
+    partial = ingestBody(sink, signal, body, format);
   } catch (error) {
     if (error instanceof OtlpDecodeError) {
       return sendStatus(response, 400, format, RPC_INVALID_ARGUMENT, error.message, extraHeaders);
@@ -69,6 +69,12 @@ export async function handleOtlpExport(
     return sendStatus(response, 500, format, RPC_INTERNAL, message, extraHeaders);
   }
   send(response, 200, format, encodeExportResponse(signal, format, partial), extraHeaders);
+}
+
+function ingestBody(sink: IngestSink, signal: OtlpSignal, body: Uint8Array, format: OtlpWireFormat): PartialSuccess | undefined {
+  if (signal === 'traces') return sink.ingestTraces(decodeTraceRequest(body, format));
+  if (signal === 'logs') return sink.ingestLogs(decodeLogsRequest(body, format));
+  return sink.ingestMetrics(decodeMetricsRequest(body, format));
 }
 
 function sendStatus(
