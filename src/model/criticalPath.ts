@@ -20,6 +20,14 @@ export interface CriticalPathIndexSegment {
   endTime: number;
 }
 
+/**
+ * Overlap below this many milliseconds is clock resolution, not concurrency. The OpenTelemetry JS
+ * SDK takes a span's start from `Date.now()` (whole milliseconds) and its end as start plus a
+ * sub-millisecond duration, so a call that ends just before the next one starts can still appear to
+ * end up to (not including) 1 ms after it.
+ */
+export const CLOCK_RESOLUTION_MS = 1;
+
 function parentIndexesOf(spans: readonly CriticalPathSpan[]): Int32Array {
   const indexById = new Map<string, number>();
   for (let i = 0; i < spans.length; i++) if (!indexById.has(spans[i].spanId)) indexById.set(spans[i].spanId, i);
@@ -54,7 +62,10 @@ function childLists(parent: Int32Array): { offsets: Int32Array; list: Int32Array
  * returns to its parent. Children are clipped to their parent's window (async work that outlives
  * its parent only counts inside it); spans whose parent is missing hang off a virtual root that
  * covers the whole trace, so orphans and several roots are handled alike. Spans caught in a parent
- * cycle are unreachable and ignored. Iterative (no recursion), O(n log n).
+ * cycle are unreachable and ignored. A child that ends less than `CLOCK_RESOLUTION_MS` after the
+ * point reached (and started before it) still counts as having finished before it; its segment
+ * then overlaps the next one by that fraction of a millisecond rather than vanishing, because
+ * spans inside one millisecond share a recorded start. Iterative (no recursion), O(n log n).
  */
 export function criticalPath(spans: readonly CriticalPathSpan[]): CriticalPathSegment[] {
   const starts = Float64Array.from(spans, (span) => span.startTime);
@@ -120,7 +131,7 @@ export function criticalPathByIndex(starts: Float64Array, ends: Float64Array, pa
     while (next < to) {
       const kid = list[next];
       const outside = starts[kid] > end || ends[kid] < start;
-      if (!outside && Math.min(ends[kid], end) <= cursor) break;
+      if (!outside && starts[kid] <= cursor && Math.min(ends[kid], end) < cursor + CLOCK_RESOLUTION_MS) break;
       next++;
     }
     if (next < to) {
