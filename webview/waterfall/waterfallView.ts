@@ -31,6 +31,8 @@ import {
 } from './zoomWindow';
 
 const OVERSCAN = 10;
+/** Below this name-column width the token and cost badges give way to the name. */
+const NARROW_LABEL_WIDTH = 250;
 /** Up to this many rows the critical path is drawn with the first rows; a larger trace adds it just after. */
 const SYNC_CRITICAL_ROWS = 20_000;
 
@@ -436,6 +438,8 @@ export class WaterfallView {
     if (labelWidth !== this.labelWidth) {
       this.labelWidth = labelWidth;
       this.element.style.setProperty('--wf-label-width', `${labelWidth}px`);
+      // A narrow name column keeps the name readable; tokens and cost stay in the details.
+      this.element.classList.toggle('narrow-labels', labelWidth < NARROW_LABEL_WIDTH);
     }
     this.trackWidth = Math.max(0, this.body.clientWidth - this.labelWidth);
     // Line the ruler up with the rows when the body shows a vertical scrollbar.
