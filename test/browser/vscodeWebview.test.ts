@@ -62,7 +62,7 @@ describe('trace view as a VS Code webview (postMessage host, nonce CSP)', functi
   it('reveals a span source and a stack frame through the host', async () => {
     await page.locator(`.wf-row[data-span-id="${sent.llmSpanId}"]`).click();
     await page.waitForSelector('.details .chat-message');
-    await page.locator('.details button', { hasText: 'Reveal source' }).click();
+    await page.locator('.details .reveal-source').click();
     await page.locator('.wf-row.error').click();
     await page.locator('.details .stack-frame.user button').first().click();
     const reveals = await waitFor(() => {

@@ -102,7 +102,7 @@ export async function runUiSmoke(options: UiSmokeOptions): Promise<SmokeCheck[]>
       '"Reveal source" in the span details opens the mapped workspace file at the line',
       async () => {
         const frame = await traceFrame(page);
-        await frame.locator('.details button', { hasText: 'Reveal source' }).first().click();
+        await frame.locator('.details .reveal-source').first().click();
         await page.locator('.tabs-container .tab', { hasText: 'weather.py' }).waitFor({ timeout: 15_000 });
         await page.locator('.statusbar-item', { hasText: /Ln 6, Col 1/ }).waitFor({ timeout: 10_000 });
         await shot('ui-smoke-reveal-source');

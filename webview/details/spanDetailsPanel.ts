@@ -91,12 +91,12 @@ export class SpanDetailsPanel {
     if (span.code?.filePath) {
       const code = span.code;
       if (this.actions.canRevealSource && isRevealablePath(code.filePath)) {
-        const reveal = h(
-          'button',
-          { className: 'loupe-button', attrs: { type: 'button' }, title: locationText(code) },
-          icon('go-to-file'),
-          h('span', { text: 'Reveal source' }),
-        );
+        // The toolkit's button, so it takes the theme's secondary-button colours (high contrast included).
+        const reveal = document.createElement('vscode-button');
+        reveal.setAttribute('secondary', '');
+        reveal.className = 'reveal-source';
+        reveal.title = locationText(code);
+        reveal.textContent = 'Reveal source';
         reveal.addEventListener('click', () => this.actions.revealSource(code));
         toolbar.append(reveal);
       }
