@@ -59,7 +59,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<LoupeE
   const panels = new TracePanels({
     api: connection,
     extensionUri: context.extensionUri,
-    revealSource: async (location) => void (await source.reveal(location)),
+    revealSource: async (location) => void (await source.reveal(location, undefined, { beside: true })),
     titleOf: (traceId) => {
       const summary = tree.model.summary(traceId);
       return summary && traceTitle(summary);

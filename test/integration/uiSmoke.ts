@@ -105,6 +105,9 @@ export async function runUiSmoke(options: UiSmokeOptions): Promise<SmokeCheck[]>
         await frame.locator('.details .reveal-source').first().click();
         await page.locator('.tabs-container .tab', { hasText: 'weather.py' }).waitFor({ timeout: 15_000 });
         await page.locator('.statusbar-item', { hasText: /Ln 6, Col 1/ }).waitFor({ timeout: 10_000 });
+        // Beside the trace panel, not over it: two editor groups, the panel still shown in one.
+        assert.equal(await page.locator('.editor-group-container').count(), 2, 'the source opens in a second editor group');
+        await (await traceFrame(page)).locator('.trace-page[data-state=ready]').waitFor({ timeout: 5_000 });
         await shot('ui-smoke-reveal-source');
       },
     ],
