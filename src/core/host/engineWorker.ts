@@ -85,6 +85,7 @@ port.on('message', (message: ToWorker) => {
       ...message.options,
       onStoreError: (text) => post({ type: 'storeError', message: text }),
       onStoreRecovered: () => post({ type: 'storeRecovered' }),
+      onRefused: (text) => post({ type: 'refused', message: text }),
     }).then(
       (opened) => {
         runtime = opened;

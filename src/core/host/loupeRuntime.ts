@@ -27,6 +27,8 @@ export interface RuntimeOptions {
   /** The store could not write (read-only or full disk); traces are kept in memory meanwhile. */
   onStoreError?: (message: string) => void;
   onStoreRecovered?: () => void;
+  /** A receiver refused an export (why, as sent back to the exporter). */
+  onRefused?: (detail: string) => void;
 }
 
 export type ListenerState = { state: 'stopped' } | { state: 'listening'; port: number } | { state: 'failed'; error: Error };
@@ -84,7 +86,13 @@ export class LoupeRuntime {
   async startReceivers(): Promise<ReceiverStatus> {
     await this.stopReceivers();
     const { host, grpcPort, httpPort } = this.options;
-    this.grpc = new GrpcReceiver({ sink: this.engine, host, port: grpcPort, maxReceiveBytes: this.options.maxRequestBytes });
+    this.grpc = new GrpcReceiver({
+      sink: this.engine,
+      host,
+      port: grpcPort,
+      maxReceiveBytes: this.options.maxRequestBytes,
+      onRefused: this.options.onRefused,
+    });
     this.http = new HttpServer({
       sink: this.engine,
       api: this.engine,
@@ -95,6 +103,7 @@ export class LoupeRuntime {
       allowedOrigins: this.options.allowedOrigins,
       mcpToken: this.mcpToken,
       version: this.options.version,
+      onRefused: this.options.onRefused,
     });
     const [grpc, http] = await Promise.all([listen(this.grpc), listen(this.http)]);
     this.status = { host, grpc, http };

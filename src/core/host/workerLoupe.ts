@@ -10,6 +10,8 @@ import type { ControlMethod, EngineMemory, FromWorker, SerializedReceiverStatus,
 export interface WorkerLoupeEvents {
   onStoreError?: (message: string) => void;
   onStoreRecovered?: () => void;
+  /** A receiver refused an export: why, as the exporter was told. */
+  onRefused?: (message: string) => void;
   /** The engine thread ended without being closed (a crash); pending calls have failed. */
   onCrash?: (message: string) => void;
 }
@@ -181,6 +183,9 @@ export class WorkerLoupe extends ForwardingQueries implements LoupeApi {
         break;
       case 'storeRecovered':
         this.events.onStoreRecovered?.();
+        break;
+      case 'refused':
+        this.events.onRefused?.(message.message);
         break;
     }
   }

@@ -3,7 +3,7 @@ import type { TraceChange } from '../../model/traceTypes';
 import type { RuntimeOptions } from './loupeRuntime';
 
 /** Options crossing into the engine thread: plain data, no callbacks. */
-export type WorkerRuntimeOptions = Omit<RuntimeOptions, 'onStoreError' | 'onStoreRecovered'>;
+export type WorkerRuntimeOptions = Omit<RuntimeOptions, 'onStoreError' | 'onStoreRecovered' | 'onRefused'>;
 
 export type SerializedListenerState =
   | { state: 'stopped' }
@@ -44,4 +44,5 @@ export type FromWorker =
   | { type: 'error'; id: number; message: string; name: string }
   | { type: 'change'; change: TraceChange }
   | { type: 'storeError'; message: string }
-  | { type: 'storeRecovered' };
+  | { type: 'storeRecovered' }
+  | { type: 'refused'; message: string };

@@ -32,6 +32,7 @@ export interface ConnectionOptions {
   retryMs?: number;
   onStoreError?: (message: string) => void;
   onStoreRecovered?: () => void;
+  onRefused?: (message: string) => void;
 }
 
 type Backend = { kind: 'owner'; worker: WorkerLoupe; lock: OwnerLock | undefined } | { kind: 'joined'; client: HttpLoupe; baseUrl: string };
@@ -257,6 +258,7 @@ export class EngineConnection extends DelegatingLoupe {
       worker = await WorkerLoupe.start(this.options.workerScript, this.options.engine, {
         onStoreError: this.options.onStoreError,
         onStoreRecovered: this.options.onStoreRecovered,
+        onRefused: this.options.onRefused,
         onCrash: (message) => void this.enqueue(() => this.afterCrash(worker, message)),
       });
     } catch (error) {
