@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { context, SpanStatusCode, trace } from '@opentelemetry/api';
@@ -30,6 +30,45 @@ export interface UiSmokeOptions {
 }
 
 const welcomeText = 'No traces yet.';
+
+/** VS Code's four default themes: setting value, the webview body's theme kind, screenshot name. */
+const THEMES: [string, string, string][] = [
+  ['Default Light Modern', 'vscode-light', 'light-modern'],
+  ['Default Dark Modern', 'vscode-dark', 'dark-modern'],
+  ['Default High Contrast', 'vscode-high-contrast', 'hc-dark'],
+  ['Default High Contrast Light', 'vscode-high-contrast-light', 'hc-light'],
+];
+
+/** Run in the trace page: each legend kind's colour against the editor background, as WCAG contrast ratios. */
+const KIND_CONTRAST_SCRIPT = `(() => {
+  const parse = (text) => {
+    const m = /^#([0-9a-f]{6})/i.exec(text.trim());
+    if (m) return [0, 2, 4].map((i) => parseInt(m[1].slice(i, i + 2), 16));
+    const f = /rgba?\(([^)]*)\)/.exec(text);
+    return f ? f[1].split(/[ ,\/]+/).slice(0, 3).map(Number) : [0, 0, 0];
+  };
+  const lum = (rgb) => {
+    const [r, g, b] = rgb.map((v) => { const c = v / 255; return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
+  const background = parse(getComputedStyle(document.documentElement).getPropertyValue('--vscode-editor-background'));
+  const out = {};
+  for (const item of document.querySelectorAll('.legend-item')) {
+    const swatch = item.querySelector('span');
+    if (swatch) out[item.textContent.trim()] = ratio(parse(getComputedStyle(swatch).backgroundColor), background);
+  }
+  return out;
+})()`;
+
+/** Changes one user setting the way editing settings.json does; the workbench applies it live. */
+function setUserSetting(userDataDir: string, key: string, value: unknown): void {
+  const file = path.join(userDataDir, 'User', 'settings.json');
+  const settings = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
+  if (value === undefined) delete settings[key];
+  else settings[key] = value;
+  writeFileSync(file, JSON.stringify(settings, null, 2));
+}
 const RUN_NAME = 'invoke_agent trip-planner';
 const HOSTILE_NAME = '<img src=x onerror="window.__pwned=1"> [run](command:workbench.action.terminal.new)';
 
@@ -70,6 +109,7 @@ export async function runUiSmoke(options: UiSmokeOptions): Promise<SmokeCheck[]>
         assert.match(text, /trip-planner/);
         assert.match(text, /\$\d/, 'the row leads with the cost');
         assert.match(text, /2\.1k tok/);
+        await page.locator('.part.sidebar').screenshot({ path: path.join(options.outputDir, 'ui-smoke-tree-default-width.png') });
         await row.locator('.monaco-tl-twistie').click();
         const spanRows = page.locator('.part.sidebar .monaco-list-row[aria-level="2"]');
         await spanRows.first().waitFor({ timeout: 10_000 });
@@ -96,6 +136,21 @@ export async function runUiSmoke(options: UiSmokeOptions): Promise<SmokeCheck[]>
         await frame.locator('.details').waitFor({ timeout: 10_000 });
         await sleep(500);
         await shot('ui-smoke-trace-panel');
+      },
+    ],
+    [
+      'the trace panel keeps its kind colours readable (≥ 4.5:1) in Light Modern, Dark Modern and both High Contrast themes',
+      async () => {
+        for (const [theme, kind, file] of THEMES) {
+          setUserSetting(options.userDataDir, 'workbench.colorTheme', theme);
+          const frame = await traceFrame(page);
+          await frame.locator(`body[data-vscode-theme-kind="${kind}"]`).waitFor({ timeout: 20_000 });
+          await sleep(800);
+          const ratios = (await frame.evaluate(KIND_CONTRAST_SCRIPT)) as Record<string, number>;
+          for (const [name, ratio] of Object.entries(ratios)) assert.ok(ratio >= 4.5, `${theme}: ${name} contrast ${ratio.toFixed(2)}:1`);
+          await shot(`ui-smoke-theme-${file}`);
+        }
+        setUserSetting(options.userDataDir, 'workbench.colorTheme', undefined);
       },
     ],
     [

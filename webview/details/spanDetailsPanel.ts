@@ -8,6 +8,7 @@ import { chatView } from './chatView';
 import { exceptionView } from './exceptionView';
 import { foldText, prettyJson } from './messageView';
 import { foldedTextView } from './foldedTextView';
+import { statusText, tokensLine } from './summaryText';
 
 type TitleFields = Pick<Span, 'spanId' | 'name' | 'kind' | 'status'>;
 
@@ -215,7 +216,7 @@ export class SpanDetailsPanel {
       ['Duration', formatDuration(span.durationMs)],
       ['Self time', rollup ? formatDuration(rollup.selfTimeMs) : undefined],
       ['Starts at', `+${formatDuration(span.startTime - traceStart)} (${formatClock(span.startTime)})`],
-      ['Status', span.status === 'error' ? `error${span.statusMessage ? `: ${span.statusMessage}` : ''}` : span.status],
+      ['Status', statusText(span.status, span.statusMessage)],
       ['Model', model],
       ['Provider', span.provider],
       ['Finish reason', span.finishReason],
@@ -227,7 +228,7 @@ export class SpanDetailsPanel {
       ],
       ['HTTP status', span.httpStatus !== undefined ? String(span.httpStatus) : undefined],
       ['Operation', span.operation],
-      ['Tokens', tokenText ?? (span.usageReported === false ? 'not reported by the instrumentation' : undefined)],
+      ['Tokens', tokensLine(span.kind, tokenText, span.usageReported)],
       ['Total tokens', tokens && tokens.total > 0 ? formatCount(tokens.total) : undefined],
       [
         'Cost',

@@ -19,7 +19,7 @@ describe('refused exports are reported for the log, with the reason the exporter
     await engine.close();
   });
 
-  const post = (body: string | Buffer, contentType: string) =>
+  const post = (body: string | Uint8Array<ArrayBuffer>, contentType: string) =>
     fetch(`http://127.0.0.1:${port}/v1/traces`, { method: 'POST', headers: { 'content-type': contentType }, body });
 
   it('an unsupported media type (415)', async () => {
@@ -32,7 +32,7 @@ describe('refused exports are reported for the log, with the reason the exporter
   it('data that does not decode (400) and a body over the limit (413)', async () => {
     refused.length = 0;
     assert.equal((await post('{"resourceSpans": 7}', 'application/json')).status, 400);
-    assert.equal((await post(Buffer.alloc(4096, 1), 'application/x-protobuf')).status, 413);
+    assert.equal((await post(new Uint8Array(4096).fill(1), 'application/x-protobuf')).status, 413);
     assert.equal(refused.length, 2);
     assert.match(refused[0], /refused with 400: /);
     assert.match(refused[1], /refused with 413: /);
