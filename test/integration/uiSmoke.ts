@@ -41,11 +41,11 @@ const THEMES: [string, string, string][] = [
 
 /** Run in the trace page: each legend kind's colour against the editor background, as WCAG contrast ratios. */
 const KIND_CONTRAST_SCRIPT = `(() => {
+  // No regular expressions: this text is a template literal, where backslashes would be eaten.
   const parse = (text) => {
-    const m = /^#([0-9a-f]{6})/i.exec(text.trim());
-    if (m) return [0, 2, 4].map((i) => parseInt(m[1].slice(i, i + 2), 16));
-    const f = /rgba?\(([^)]*)\)/.exec(text);
-    return f ? f[1].split(/[ ,\/]+/).slice(0, 3).map(Number) : [0, 0, 0];
+    const t = text.trim();
+    if (t.startsWith('#')) return [1, 3, 5].map((i) => parseInt(t.slice(i, i + 2), 16));
+    return t.slice(t.indexOf('(') + 1, t.indexOf(')')).split(',').slice(0, 3).map((v) => Number(v.trim()));
   };
   const lum = (rgb) => {
     const [r, g, b] = rgb.map((v) => { const c = v / 255; return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; });

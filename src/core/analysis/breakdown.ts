@@ -84,7 +84,10 @@ export function breakdownOf(traces: Iterable<TraceWithFacts>, traceId?: string):
       byKind.add(f.kind, r.durationMs, r.selfTimeMs, tokens, cost, error);
       byName.add(span.name, r.durationMs, r.selfTimeMs, tokens, cost, error);
       // Aggregates would count their calls' time and number twice; only the calls themselves are listed.
-      if (f.model && (counted || counting.countsCall[i] === 1)) byModel.add(f.model, r.durationMs, r.selfTimeMs, tokens, cost, error);
+      // By the model asked for: one call answered as "gpt-4o-mini-2024-07-18" and one without a
+      // response model are both "gpt-4o-mini" to the user.
+      const model = f.requestModel ?? f.model;
+      if (model && (counted || counting.countsCall[i] === 1)) byModel.add(model, r.durationMs, r.selfTimeMs, tokens, cost, error);
       const agent = counting.agentOf[i];
       if (agent !== undefined) byAgent.add(agent, r.durationMs, r.selfTimeMs, tokens, cost, error);
     });
