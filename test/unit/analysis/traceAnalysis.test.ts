@@ -194,6 +194,14 @@ describe('breakdown', () => {
       b.byModel.map((r) => [r.key, r.count, r.tokens]),
       [['gpt-4o-mini', 2, 40]],
     );
+    // Rows by span name carry their kind, so the latency chart colours them like the waterfall.
+    assert.deepEqual(
+      b.byName.map((r) => [r.key, r.kind]),
+      [
+        ['chat', 'llm'],
+        ['agent', 'agent'],
+      ],
+    );
   });
 
   it('computes nearest-rank percentiles', () => {
