@@ -77,7 +77,8 @@ function endsCoveringChildren(ends: Float64Array, parent: Int32Array, offsets: I
   for (let k = count - 1; k >= 0; k--) {
     const node = preorder[k];
     const p = parent[node];
-    if (p >= 0 && p < n && p !== node && covering[node] > covering[p] && covering[node] < ends[p] + CLOCK_RESOLUTION_MS) covering[p] = covering[node];
+    if (p >= 0 && p < n && p !== node && covering[node] > covering[p] && covering[node] < ends[p] + CLOCK_RESOLUTION_MS)
+      covering[p] = covering[node];
   }
   return covering;
 }
@@ -158,7 +159,8 @@ export function criticalPathByIndex(starts: Float64Array, recordedEnds: Float64A
       const kidEnd = Math.min(ends[kid], end);
       if (kidEnd <= pickEnd - CLOCK_RESOLUTION_MS) break;
       const picked = list[pick];
-      const follows = starts[kid] > starts[picked] && starts[kid] > pickEnd - CLOCK_RESOLUTION_MS && kidEnd >= starts[picked] + CLOCK_RESOLUTION_MS;
+      const follows =
+        starts[kid] > starts[picked] && starts[kid] > pickEnd - CLOCK_RESOLUTION_MS && kidEnd >= starts[picked] + CLOCK_RESOLUTION_MS;
       if (follows && candidate(kid)) {
         pick = k;
         pickEnd = kidEnd;

@@ -17,9 +17,12 @@ async function box(page: Page, selector: string): Promise<Box> {
 /** Pairs of axis labels whose boxes overlap. */
 function overlappingLabels(page: Page): Promise<string[]> {
   return page.locator('.wf-axis text').evaluateAll((texts) => {
-    const boxes = texts.map((t) => ({ text: t.textContent ?? '', rect: t.getBoundingClientRect() })).sort((a, b) => a.rect.left - b.rect.left);
+    const boxes = texts
+      .map((t) => ({ text: t.textContent ?? '', rect: t.getBoundingClientRect() }))
+      .sort((a, b) => a.rect.left - b.rect.left);
     const clashes: string[] = [];
-    for (let i = 1; i < boxes.length; i++) if (boxes[i].rect.left < boxes[i - 1].rect.right + 2) clashes.push(`${boxes[i - 1].text}|${boxes[i].text}`);
+    for (let i = 1; i < boxes.length; i++)
+      if (boxes[i].rect.left < boxes[i - 1].rect.right + 2) clashes.push(`${boxes[i - 1].text}|${boxes[i].text}`);
     return clashes;
   });
 }

@@ -56,6 +56,12 @@ describe('trace view as a VS Code webview (postMessage host, nonce CSP)', functi
     assert.deepEqual(harness.rejected, []);
     // Inside VS Code there is no "back to the list" button: the sidebar tree is the list.
     assert.equal(await page.locator('.back-button').count(), 0);
+    // Nor the browser's top bar on the page across traces: the panel title names it.
+    await harness.post({ type: 'show', view: { page: 'overview' } });
+    await page.waitForSelector('.overview-page');
+    assert.equal(await page.locator('.page-header').count(), 0);
+    await harness.post({ type: 'show', view: { page: 'trace', traceId: sent.traceId } });
+    await page.waitForSelector(`.trace-page[data-trace-id="${sent.traceId}"][data-state=ready]`);
     assert.deepEqual(await page.evaluate(() => (window as unknown as { __violations: string[] }).__violations), []);
   });
 

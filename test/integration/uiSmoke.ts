@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { context, SpanStatusCode, trace } from '@opentelemetry/api';
@@ -31,12 +31,12 @@ export interface UiSmokeOptions {
 
 const welcomeText = 'No traces yet.';
 
-/** VS Code's four default themes: setting value, the webview body's theme kind, screenshot name. */
+/** VS Code's four default themes: their label in the Color Theme picker, the webview body's theme kind, screenshot name. */
 const THEMES: [string, string, string][] = [
-  ['Default Light Modern', 'vscode-light', 'light-modern'],
-  ['Default Dark Modern', 'vscode-dark', 'dark-modern'],
-  ['Default High Contrast', 'vscode-high-contrast', 'hc-dark'],
-  ['Default High Contrast Light', 'vscode-high-contrast-light', 'hc-light'],
+  ['Light Modern', 'vscode-light', 'light-modern'],
+  ['Dark Modern', 'vscode-dark', 'dark-modern'],
+  ['Dark High Contrast', 'vscode-high-contrast', 'hc-dark'],
+  ['Light High Contrast', 'vscode-high-contrast-light', 'hc-light'],
 ];
 
 /** Run in the trace page: each legend kind's colour against the editor background, as WCAG contrast ratios. */
@@ -61,14 +61,6 @@ const KIND_CONTRAST_SCRIPT = `(() => {
   return out;
 })()`;
 
-/** Changes one user setting the way editing settings.json does; the workbench applies it live. */
-function setUserSetting(userDataDir: string, key: string, value: unknown): void {
-  const file = path.join(userDataDir, 'User', 'settings.json');
-  const settings = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
-  if (value === undefined) delete settings[key];
-  else settings[key] = value;
-  writeFileSync(file, JSON.stringify(settings, null, 2));
-}
 const RUN_NAME = 'invoke_agent trip-planner';
 const HOSTILE_NAME = '<img src=x onerror="window.__pwned=1"> [run](command:workbench.action.terminal.new)';
 
@@ -142,15 +134,20 @@ export async function runUiSmoke(options: UiSmokeOptions): Promise<SmokeCheck[]>
       'the trace panel keeps its kind colours readable (≥ 4.5:1) in Light Modern, Dark Modern and both High Contrast themes',
       async () => {
         for (const [theme, kind, file] of THEMES) {
-          setUserSetting(options.userDataDir, 'workbench.colorTheme', theme);
+          await runPaletteCommand(page, 'Preferences: Color Theme');
+          const input = page.locator('.quick-input-widget input');
+          await input.fill(theme);
+          await page
+            .locator('.quick-input-list .monaco-list-row .label-name', { hasText: new RegExp(`^${theme}$`) })
+            .first()
+            .click();
           const frame = await traceFrame(page);
-          await frame.locator(`body[data-vscode-theme-kind="${kind}"]`).waitFor({ timeout: 20_000 });
+          await frame.locator(`body[data-vscode-theme-kind="${kind}"]`).waitFor({ state: 'attached', timeout: 20_000 });
           await sleep(800);
           const ratios = (await frame.evaluate(KIND_CONTRAST_SCRIPT)) as Record<string, number>;
           for (const [name, ratio] of Object.entries(ratios)) assert.ok(ratio >= 4.5, `${theme}: ${name} contrast ${ratio.toFixed(2)}:1`);
           await shot(`ui-smoke-theme-${file}`);
         }
-        setUserSetting(options.userDataDir, 'workbench.colorTheme', undefined);
       },
     ],
     [

@@ -30,9 +30,19 @@ export class DetailsDock {
     this.layout = { ...layout };
     this.splitter = h('div', { className: 'splitter', title: 'Drag to resize the details', attrs: { role: 'separator' } });
     this.placementButton = button('', () => this.togglePlacement(), { className: 'icon-button details-placement' });
-    const close = button('', () => callbacks.onClose(), { icon: 'close', title: 'Close details (Esc)', className: 'icon-button details-close' });
+    const close = button('', () => callbacks.onClose(), {
+      icon: 'close',
+      title: 'Close details (Esc)',
+      className: 'icon-button details-close',
+    });
     close.setAttribute('aria-label', 'Close details');
-    const bar = h('div', { className: 'details-bar' }, h('span', { className: 'details-bar-title', text: 'Span details' }), this.placementButton, close);
+    const bar = h(
+      'div',
+      { className: 'details-bar' },
+      h('span', { className: 'details-bar-title', text: 'Span details' }),
+      this.placementButton,
+      close,
+    );
     this.pane = h('div', { className: 'details-pane' }, bar, details);
     this.element = h('div', { className: 'split' }, waterfall, this.splitter, this.pane);
     this.attachSplitter();
