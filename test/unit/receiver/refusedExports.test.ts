@@ -10,7 +10,13 @@ describe('refused exports are reported for the log, with the reason the exporter
 
   before(async () => {
     engine = await TraceEngine.open({ changeDelayMs: 10, version: '0.0.0-test' });
-    server = new HttpServer({ sink: engine, port: 0, shutdownGraceMs: 200, maxRequestBytes: 1024, onRefused: (detail) => refused.push(detail) });
+    server = new HttpServer({
+      sink: engine,
+      port: 0,
+      shutdownGraceMs: 200,
+      maxRequestBytes: 1024,
+      onRefused: (detail) => refused.push(detail),
+    });
     port = await server.start();
   });
 

@@ -34,7 +34,16 @@ describe('connection log lines', () => {
 
   it('says nothing when the state repeats, and notes a joined window losing its live updates', () => {
     assert.deepEqual(connectionLogLines(owner(4317, 4318), owner(4317, 4318)), []);
-    const health = { status: 'ok', version: '0.1.0', grpcPort: 4317, httpPort: 4318, traces: 1, spans: 2, product: 'loupe', pid: 7 } as const;
+    const health = {
+      status: 'ok',
+      version: '0.1.0',
+      grpcPort: 4317,
+      httpPort: 4318,
+      traces: 1,
+      spans: 2,
+      product: 'loupe',
+      pid: 7,
+    } as const;
     const joined: ConnectionState = { role: 'joined', baseUrl: 'http://127.0.0.1:4318', health, streamLost: false };
     assert.match(connectionLogLines(joined, undefined)[0].text, /another Loupe at http:\/\/127\.0\.0\.1:4318/);
     assert.deepEqual(connectionLogLines({ ...joined, streamLost: true }, joined), [

@@ -33,11 +33,17 @@ describe('forward target reachability', () => {
     const started = Date.now();
     const result = await checkReachable(`http://127.0.0.1:${port}/v1/traces`);
     assert.equal(result.reachable, false);
-    assert.match((result as { detail: string }).detail, new RegExp(`127\\.0\\.0\\.1:${port}: connection refused; nothing is listening there`));
+    assert.match(
+      (result as { detail: string }).detail,
+      new RegExp(`127\\.0\\.0\\.1:${port}: connection refused; nothing is listening there`),
+    );
     assert.ok(Date.now() - started < 1000);
   });
 
   it('refuses an endpoint that is not a URL without connecting', async () => {
-    assert.deepEqual(await checkReachable('localhost:4317'), { reachable: false, detail: '"localhost:4317" is not an http:// or https:// URL' });
+    assert.deepEqual(await checkReachable('localhost:4317'), {
+      reachable: false,
+      detail: '"localhost:4317" is not an http:// or https:// URL',
+    });
   });
 });

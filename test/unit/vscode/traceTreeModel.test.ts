@@ -104,7 +104,11 @@ describe('Traces view model', () => {
     const traceText = traceItemText(model.summary(older)!, model.summary(older)!.startTime + 120_000);
     assert.equal(traceText.label, 'invoke_agent planner');
     assert.equal(traceText.icon, 'error');
-    assert.match(traceText.description, /^\$0\.\d+ · 1\.8k tok · 1 s · 1 error$/, 'cost and tokens lead; age and service are in the tooltip');
+    assert.match(
+      traceText.description,
+      /^\$0\.\d+ · 1\.8k tok · 1 s · 1 error$/,
+      'cost and tokens lead; age and service are in the tooltip',
+    );
     const tooltip = traceTooltipMarkdown(model.summary(older)!, model.summary(older)!.startTime + 120_000);
     assert.match(tooltip, /\*\*Service:\*\* weather\\-svc/);
     assert.match(tooltip, /\(2 min ago\)/);

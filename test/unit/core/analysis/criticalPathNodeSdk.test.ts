@@ -47,7 +47,10 @@ describe('critical path of a Node SDK trace (millisecond starts, sub-millisecond
       resource: resourceFromAttributes({ 'service.name': 'node-agent' }),
       spanProcessors: [
         new SimpleSpanProcessor({ exporter: sent }),
-        new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url: `http://127.0.0.1:${loupe.port}/v1/traces` }), scheduledDelayMillis: 10 }),
+        new BatchSpanProcessor({
+          exporter: new OTLPTraceExporter({ url: `http://127.0.0.1:${loupe.port}/v1/traces` }),
+          scheduledDelayMillis: 10,
+        }),
       ],
     });
     traceId = await sequentialRun(provider.getTracer('critical-path-test'));
