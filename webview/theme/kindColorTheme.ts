@@ -19,13 +19,15 @@ export const KIND_COLOR_SOURCES: Record<SpanKind, [token: string, fallback: stri
   other: ['--vscode-descriptionForeground', '#8b8b8b'],
 };
 
-/** Kind colours for a theme: its tokens, each made to contrast ≥ 4.5:1 with the editor background. */
+/** Kind colours for a theme: its tokens at full opacity, each made to contrast ≥ 4.5:1 with the editor background. */
 export function kindColorsFor(token: (name: string) => string, background: Rgba): Record<SpanKind, string> {
   const colors = {} as Record<SpanKind, string>;
   for (const kind of SPAN_KINDS) {
     const [name, fallback] = KIND_COLOR_SOURCES[kind];
     const parsed = parseColor(token(name)) ?? parseColor(fallback)!;
-    colors[kind] = toHex(withContrast(parsed, background));
+    // Opaque: a translucent token (charts.orange is a find-highlight tint) composited over the editor
+    // turns muddy; its own hue, darkened or lightened to contrast, stays recognisable.
+    colors[kind] = toHex(withContrast({ ...parsed, a: 1 }, background));
   }
   return colors;
 }
