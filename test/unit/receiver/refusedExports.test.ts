@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { TraceEngine } from '../../../src/core/engine/traceEngine';
-import { HttpServer } from '../../../src/core/receiver/httpServer';
+import { HttpServer } from '../../../src/core/host/httpListener';
 
 describe('refused exports are reported for the log, with the reason the exporter was told', () => {
   let engine: TraceEngine;
