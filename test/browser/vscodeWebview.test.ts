@@ -68,6 +68,8 @@ describe('trace view as a VS Code webview (postMessage host, nonce CSP)', functi
   it('reveals a span source and a stack frame through the host', async () => {
     await page.locator(`.wf-row[data-span-id="${sent.llmSpanId}"]`).click();
     await page.waitForSelector('.details .chat-message');
+    // The toolkit's button (a registered custom element with its own theme-aware styles), not bare text.
+    assert.equal(await page.locator('.details .reveal-source').evaluate((el) => el.shadowRoot !== null), true);
     await page.locator('.details .reveal-source').click();
     await page.locator('.wf-row.error').click();
     await page.locator('.details .stack-frame.user button').first().click();
