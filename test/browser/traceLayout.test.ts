@@ -119,7 +119,11 @@ describe('trace panel layout: the timeline keeps its width', function () {
     await page.mouse.up();
     const wider = await box(page, '.wf-top-label');
     assert.ok(Math.abs(wider.width - label.width - 80) <= 2, `name column ${label.width} → ${wider.width}`);
-    await page.waitForTimeout(1000); // state is written shortly after a change
+    // State is written shortly after a change: wait until it holds the new name-column width.
+    await page.waitForFunction((width) => {
+      const saved = JSON.parse(sessionStorage.getItem('loupe.uiState') ?? '{}') as { layout?: { labelWidth?: number } };
+      return Math.abs((saved.layout?.labelWidth ?? 0) - width) <= 2;
+    }, wider.width);
 
     await page.reload();
     await page.waitForSelector('.trace-page[data-state=ready]');
