@@ -289,6 +289,8 @@ export interface WaterfallRow {
 
 export interface BreakdownRow {
   key: string;
+  /** The span kind most spans in the group have (rows by span name), so charts can colour them. */
+  kind?: SpanKind;
   count: number;
   totalMs: number;
   selfMs: number;

@@ -86,6 +86,7 @@ port.on('message', (message: ToWorker) => {
       onStoreError: (text) => post({ type: 'storeError', message: text }),
       onStoreRecovered: () => post({ type: 'storeRecovered' }),
       onBudgetCrossing: (crossing) => post({ type: 'budgetCrossing', crossing }),
+      onRefused: (text) => post({ type: 'refused', message: text }),
     }).then(
       (opened) => {
         runtime = opened;

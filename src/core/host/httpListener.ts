@@ -37,6 +37,8 @@ export interface HttpServerOptions {
   metrics?: () => Promise<{ contentType: string; body: string }>;
   /** How long `stop()` lets open requests finish before cutting connections. Default 2 s. */
   shutdownGraceMs?: number;
+  /** An OTLP export was refused (status and the reason sent back), for the log. */
+  onRefused?: (detail: string) => void;
 }
 
 /**
@@ -136,7 +138,10 @@ export class HttpServer {
     if (method !== 'POST') {
       return sendJson(response, 405, { error: 'OTLP export needs POST.' }, { ...cors.headers, Allow: 'POST' });
     }
-    await handleOtlpExport(request, response, signal, this.options.sink, this.maxRequestBytes, cors.headers);
+    const onRefused = this.options.onRefused;
+    await handleOtlpExport(request, response, signal, this.options.sink, this.maxRequestBytes, cors.headers, (status, message) =>
+      onRefused?.(`OTLP/HTTP ${path} refused with ${status}: ${message}`),
+    );
   }
 
   private async handleApi(request: IncomingMessage, response: ServerResponse, path: string, query: URLSearchParams): Promise<void> {

@@ -36,6 +36,8 @@ export interface RuntimeOptions {
   budgets?: readonly Budget[];
   /** Spend reached a budget's warning or critical level (once per level and period). */
   onBudgetCrossing?: (crossing: BudgetCrossing) => void;
+  /** A receiver refused an export (why, as sent back to the exporter). */
+  onRefused?: (detail: string) => void;
 }
 
 export type ListenerState = { state: 'stopped' } | { state: 'listening'; port: number } | { state: 'failed'; error: Error };
@@ -124,7 +126,13 @@ export class LoupeRuntime {
   async startReceivers(): Promise<ReceiverStatus> {
     await this.stopReceivers();
     const { host, grpcPort, httpPort } = this.options;
-    this.grpc = new GrpcReceiver({ sink: this.engine, host, port: grpcPort, maxReceiveBytes: this.options.maxRequestBytes });
+    this.grpc = new GrpcReceiver({
+      sink: this.engine,
+      host,
+      port: grpcPort,
+      maxReceiveBytes: this.options.maxRequestBytes,
+      onRefused: this.options.onRefused,
+    });
     this.http = new HttpServer({
       sink: this.engine,
       api: this.engine,
@@ -136,6 +144,7 @@ export class LoupeRuntime {
       mcpToken: this.mcpToken,
       version: this.options.version,
       metrics: () => this.metrics.render(),
+      onRefused: this.options.onRefused,
     });
     const [grpc, http] = await Promise.all([listen(this.grpc), listen(this.http)]);
     this.status = { host, grpc, http };

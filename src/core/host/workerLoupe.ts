@@ -13,6 +13,8 @@ export interface WorkerLoupeEvents {
   onStoreRecovered?: () => void;
   /** Spend reached a budget's warning or critical level. */
   onBudgetCrossing?: (crossing: BudgetCrossing) => void;
+  /** A receiver refused an export: why, as the exporter was told. */
+  onRefused?: (message: string) => void;
   /** The engine thread ended without being closed (a crash); pending calls have failed. */
   onCrash?: (message: string) => void;
 }
@@ -187,6 +189,9 @@ export class WorkerLoupe extends ForwardingQueries implements LoupeApi {
         break;
       case 'budgetCrossing':
         this.events.onBudgetCrossing?.(message.crossing);
+        break;
+      case 'refused':
+        this.events.onRefused?.(message.message);
         break;
     }
   }

@@ -4,7 +4,7 @@ import type { RuntimeOptions } from './loupeRuntime';
 import type { BudgetCrossing } from '../../model/budgetTypes';
 
 /** Options crossing into the engine thread: plain data, no callbacks. */
-export type WorkerRuntimeOptions = Omit<RuntimeOptions, 'onStoreError' | 'onStoreRecovered' | 'onBudgetCrossing'>;
+export type WorkerRuntimeOptions = Omit<RuntimeOptions, 'onStoreError' | 'onStoreRecovered' | 'onBudgetCrossing' | 'onRefused'>;
 
 export type SerializedListenerState =
   | { state: 'stopped' }
@@ -46,4 +46,5 @@ export type FromWorker =
   | { type: 'change'; change: TraceChange }
   | { type: 'storeError'; message: string }
   | { type: 'storeRecovered' }
-  | { type: 'budgetCrossing'; crossing: BudgetCrossing };
+  | { type: 'budgetCrossing'; crossing: BudgetCrossing }
+  | { type: 'refused'; message: string };

@@ -33,6 +33,8 @@ export interface GrpcReceiverOptions {
   maxReceiveBytes?: number;
   /** How long `stop()` lets calls in flight finish before cutting them. Default 2 s. */
   shutdownGraceMs?: number;
+  /** An export was refused (status and the reason sent back), for the log. */
+  onRefused?: (detail: string) => void;
 }
 
 type ExportHandler = (call: ServerUnaryCall<Buffer, Buffer>, callback: sendUnaryData<Buffer>) => void;
@@ -69,10 +71,10 @@ export class GrpcReceiver {
     });
     const { sink } = this.options;
     server.addService(TRACE_SERVICE, {
-      Export: exportHandler('traces', (bytes) => sink.ingestTraces(decodeTraceRequest(bytes, 'protobuf'))),
+      Export: exportHandler('traces', (bytes) => sink.ingestTraces(decodeTraceRequest(bytes, 'protobuf')), this.options.onRefused),
     });
     server.addService(LOGS_SERVICE, {
-      Export: exportHandler('logs', (bytes) => sink.ingestLogs(decodeLogsRequest(bytes, 'protobuf'))),
+      Export: exportHandler('logs', (bytes) => sink.ingestLogs(decodeLogsRequest(bytes, 'protobuf')), this.options.onRefused),
     });
     server.addService(METRICS_SERVICE, {
       Export: exportHandler('metrics', (bytes) => sink.ingestMetrics(decodeMetricsRequest(bytes, 'protobuf'))),
@@ -109,13 +111,19 @@ export class GrpcReceiver {
   }
 }
 
-function exportHandler(signal: 'traces' | 'logs' | 'metrics', ingest: (bytes: Buffer) => PartialSuccess | undefined): ExportHandler {
+function exportHandler(
+  signal: 'traces' | 'logs' | 'metrics',
+  ingest: (bytes: Buffer) => PartialSuccess | undefined,
+  onRefused?: (detail: string) => void,
+): ExportHandler {
   return (call, callback) => {
     let partial: PartialSuccess | undefined;
     try {
       partial = ingest(call.request);
     } catch (error) {
-      return callback(toServiceError(signal, error));
+      const refusal = toServiceError(signal, error);
+      onRefused?.(`OTLP/gRPC ${signal} export refused with ${GrpcStatus[refusal.code ?? GrpcStatus.INTERNAL]}: ${refusal.details}`);
+      return callback(refusal);
     }
     const response = encodeExportResponse(signal, 'protobuf', partial);
     callback(null, Buffer.from(response.buffer, response.byteOffset, response.byteLength));

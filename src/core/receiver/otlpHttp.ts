@@ -38,11 +38,16 @@ export async function handleOtlpExport(
   sink: IngestSink,
   maxRequestBytes: number,
   extraHeaders: Record<string, string> = {},
+  onRefused?: (status: number, message: string) => void,
 ): Promise<void> {
+  const refuse = (status: number, format: OtlpWireFormat, code: number, message: string, close = false) => {
+    onRefused?.(status, message);
+    return sendStatus(response, status, format, code, message, extraHeaders, close);
+  };
   const format = otlpFormatOf(request.headers['content-type']);
   if (format === undefined) {
     const message = `Content-Type "${request.headers['content-type'] ?? ''}" is not supported; send application/x-protobuf or application/json.`;
-    return sendStatus(response, 415, 'json', RPC_INVALID_ARGUMENT, message, extraHeaders, true);
+    return refuse(415, 'json', RPC_INVALID_ARGUMENT, message, true);
   }
 
   let body: Buffer;
@@ -53,7 +58,7 @@ export async function handleOtlpExport(
     if (error instanceof RequestBodyError) {
       const code = error.status === 413 ? RPC_RESOURCE_EXHAUSTED : RPC_INVALID_ARGUMENT;
       // The rest of an oversized or broken body is not read, so the connection cannot be reused.
-      return sendStatus(response, error.status, format, code, error.message, extraHeaders, true);
+      return refuse(error.status, format, code, error.message, true);
     }
     throw error;
   }
@@ -63,10 +68,10 @@ export async function handleOtlpExport(
     partial = ingestBody(sink, signal, body, format);
   } catch (error) {
     if (error instanceof OtlpDecodeError) {
-      return sendStatus(response, 400, format, RPC_INVALID_ARGUMENT, error.message, extraHeaders);
+      return refuse(400, format, RPC_INVALID_ARGUMENT, error.message);
     }
     const message = `Loupe could not store the ${signal}: ${error instanceof Error ? error.message : String(error)}`;
-    return sendStatus(response, 500, format, RPC_INTERNAL, message, extraHeaders);
+    return refuse(500, format, RPC_INTERNAL, message);
   }
   send(response, 200, format, encodeExportResponse(signal, format, partial), extraHeaders);
 }

@@ -35,6 +35,7 @@ export interface ConnectionOptions {
   onStoreRecovered?: () => void;
   /** Spend reached a budget level (only in the window that runs the engine). */
   onBudgetCrossing?: (crossing: BudgetCrossing) => void;
+  onRefused?: (message: string) => void;
 }
 
 type Backend = { kind: 'owner'; worker: WorkerLoupe; lock: OwnerLock | undefined } | { kind: 'joined'; client: HttpLoupe; baseUrl: string };
@@ -261,6 +262,7 @@ export class EngineConnection extends DelegatingLoupe {
         onStoreError: this.options.onStoreError,
         onStoreRecovered: this.options.onStoreRecovered,
         onBudgetCrossing: this.options.onBudgetCrossing,
+        onRefused: this.options.onRefused,
         onCrash: (message) => void this.enqueue(() => this.afterCrash(worker, message)),
       });
     } catch (error) {

@@ -18,7 +18,7 @@ describe('status bar view', () => {
       todayCostUsd: 0.4213,
       injectingEndpoint: true,
     });
-    assert.equal(view.text, '$(radio-tower) Loupe 12 traces · 340 spans · $0.4213 today $(terminal)');
+    assert.equal(view.text, '$(radio-tower) Loupe 12 traces · 340 spans · $0.421 today $(terminal)');
     assert.equal(view.receiverState, 'listening');
     assert.equal(view.severity, 'normal');
     assert.ok(view.tooltipLines.includes('OTLP/gRPC on 127.0.0.1:4317'));
