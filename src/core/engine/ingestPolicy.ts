@@ -246,7 +246,7 @@ export class IngestPolicy {
       notes.add(path);
       // Binary data cannot carry a marker; it is cut to whole base64 quanta so it still decodes.
       const keep = Math.max(0, base64.length + budget.left);
-      return { bytesValue: base64.slice(0, keep - (keep % 4)) };
+      return { bytesValue: Buffer.from(base64.slice(0, keep - (keep % 4)), 'latin1').toString('latin1') };
     }
     if (value.arrayValue) {
       const values = value.arrayValue.values;
@@ -286,15 +286,17 @@ export class IngestPolicy {
   }
 }
 
-/** The longest prefix of `text` that is at most `maxBytes` in UTF-8, cut between characters. */
+/**
+ * The longest prefix of `text` that is at most `maxBytes` in UTF-8, cut between characters. The
+ * prefix is a fresh string: a slice would keep the whole original (megabytes) alive in the store.
+ */
 export function utf8Head(text: string, maxBytes: number): string {
   let head = text.slice(0, maxBytes);
   // A dangling high surrogate would become U+FFFD; drop it with its missing partner.
   if (/[\ud800-\udbff]$/.test(head)) head = head.slice(0, -1);
   const encoded = Buffer.from(head, 'utf8');
-  if (encoded.length <= maxBytes) return head;
-  let end = maxBytes;
-  while (end > 0 && (encoded[end] & 0xc0) === 0x80) end--;
+  let end = Math.min(maxBytes, encoded.length);
+  while (end > 0 && end < encoded.length && (encoded[end] & 0xc0) === 0x80) end--;
   return encoded.toString('utf8', 0, end);
 }
 
