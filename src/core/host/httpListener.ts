@@ -4,7 +4,7 @@ import type { LoupeApi } from '../../model/api';
 import { handleMcpRequest } from '../mcp/mcpHttp';
 import { handleApiRequest, isTraceStreamRequest } from '../server/restApi';
 import { serveStatic } from '../server/staticFiles';
-import { openTraceStream, type TraceStreamOptions } from '../server/traceStream';
+import { TraceStreamHub, type TraceStreamOptions } from '../server/traceStream';
 import { hostWithoutPort, isAllowedHostHeader } from '../../model/hostNames';
 import { BytesInFlight, defaultBytesInFlight, ReceiverBusyError } from '../receiver/bytesInFlight';
 import type { IngestSink } from '../receiver/ingestSink';
@@ -55,7 +55,7 @@ export class HttpServer {
   private readonly maxRequestBytes: number;
   private readonly inFlight: BytesInFlight;
   private readonly allowedOrigins: ReadonlySet<string>;
-  private readonly openStreams = new Set<() => void>();
+  private readonly streams: TraceStreamHub | undefined;
   private boundPort: number | undefined;
 
   constructor(private readonly options: HttpServerOptions) {
@@ -64,6 +64,7 @@ export class HttpServer {
     this.maxRequestBytes = options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES;
     this.inFlight = options.bytesInFlight ?? new BytesInFlight(defaultBytesInFlight(this.maxRequestBytes));
     this.allowedOrigins = new Set(options.allowedOrigins ?? []);
+    this.streams = options.api && new TraceStreamHub(options.api, options.stream);
     this.server = createServer((request, response) => {
       this.handle(request, response).catch((error: unknown) => this.failRequest(response, error));
     });
@@ -101,7 +102,7 @@ export class HttpServer {
   /** Ends event streams, stops accepting, and cuts connections still open after the grace period. */
   async stop(): Promise<void> {
     if (!this.server.listening) return;
-    for (const close of [...this.openStreams]) close();
+    this.streams?.closeAll();
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.server.closeIdleConnections();
     const grace = setTimeout(() => this.server.closeAllConnections(), this.options.shutdownGraceMs ?? 2_000);
@@ -163,12 +164,7 @@ export class HttpServer {
     if (method !== 'GET' && method !== 'HEAD' && !isSameOrigin(request)) {
       return sendJson(response, 403, { error: 'Cross-origin requests may not change Loupe data.' }, { Connection: 'close' });
     }
-    if (isTraceStreamRequest(method, path)) {
-      const close = openTraceStream(api, request, response, this.options.stream);
-      this.openStreams.add(close);
-      response.on('close', () => this.openStreams.delete(close));
-      return;
-    }
+    if (isTraceStreamRequest(method, path)) return this.streams?.open(request, response);
     const reservation = this.inFlight.open();
     try {
       let body: Buffer | undefined;
