@@ -1,6 +1,7 @@
 import type { SpanKind } from '../../model/traceTypes';
 import { valueString, type AttributeMap } from './attributeMap';
 import { INGEST_JSON_LIMIT, isRecord, parseJsonText } from './jsonText';
+import { plainRecord } from '../../model/plainRecord';
 
 export interface IdentityFacts {
   agentName?: string;
@@ -92,7 +93,7 @@ export function readIdentity(attrs: AttributeMap, kind: SpanKind, spanName: stri
     if (text) fromMetadataObject(parseJsonText(text, INGEST_JSON_LIMIT), out);
     const raw = attrs.raw(key);
     if (raw?.kvlistValue) {
-      const record: Record<string, unknown> = {};
+      const record = plainRecord<unknown>();
       for (const kv of raw.kvlistValue.values) record[kv.key] = valueString(kv.value);
       fromMetadataObject(record, out);
     }
