@@ -1,7 +1,7 @@
 import type { SpanKind } from '../../model/traceTypes';
 import { valueString, type AttributeMap } from './attributeMap';
 import { INGEST_JSON_LIMIT, isRecord, parseJsonText } from './jsonText';
-import { plainRecord } from '../../model/plainRecord';
+import { setEntry } from '../../model/plainRecord';
 
 export interface IdentityFacts {
   agentName?: string;
@@ -93,8 +93,8 @@ export function readIdentity(attrs: AttributeMap, kind: SpanKind, spanName: stri
     if (text) fromMetadataObject(parseJsonText(text, INGEST_JSON_LIMIT), out);
     const raw = attrs.raw(key);
     if (raw?.kvlistValue) {
-      const record = plainRecord<unknown>();
-      for (const kv of raw.kvlistValue.values) record[kv.key] = valueString(kv.value);
+      const record: Record<string, unknown> = {};
+      for (const kv of raw.kvlistValue.values) setEntry(record, kv.key, valueString(kv.value));
       fromMetadataObject(record, out);
     }
   }
