@@ -8,7 +8,7 @@ import type {
   OtlpSpan,
   Resource,
 } from '../../model/otlpTypes';
-import { DEFAULT_REDACT_PATTERNS, KeyRedactor, REDACTED } from '../../model/redaction';
+import { DEFAULT_REDACT_PATTERNS, holdsSecretValue, KeyRedactor, REDACTED, redactSecretValues } from '../../model/redaction';
 
 /** Default for `loupe.limits.maxAttributeBytes`. */
 export const DEFAULT_MAX_ATTRIBUTE_BYTES = 64 * 1024;
@@ -90,6 +90,8 @@ class TruncationNotes {
 export class IngestPolicy {
   readonly maxAttributeBytes: number;
   private readonly redactor: KeyRedactor;
+  /** Secret formats in values are masked unless redaction is turned off (`loupe.redact: []`). */
+  private readonly masksValues: boolean;
 
   /** Throws `RedactPatternError` for an unusable pattern and `RangeError` for a bad limit. */
   constructor(options: IngestPolicyOptions = {}) {
@@ -99,6 +101,7 @@ export class IngestPolicy {
     }
     this.maxAttributeBytes = max;
     this.redactor = new KeyRedactor(options.redact ?? DEFAULT_REDACT_PATTERNS);
+    this.masksValues = !this.redactor.isEmpty;
   }
 
   span(span: OtlpSpan): OtlpSpan {
@@ -216,7 +219,10 @@ export class IngestPolicy {
     if (keyLength * 3 > this.maxAttributeBytes || this.redactor.matches(kv.key)) return false;
     const value = kv.value;
     if (value.stringValue !== undefined)
-      return value.stringValue.length * 3 <= Math.max(MIN_MAX_ATTRIBUTE_BYTES, this.maxAttributeBytes - keyLength);
+      return (
+        value.stringValue.length * 3 <= Math.max(MIN_MAX_ATTRIBUTE_BYTES, this.maxAttributeBytes - keyLength) &&
+        !(this.masksValues && holdsSecretValue(value.stringValue))
+      );
     if (value.bytesValue !== undefined) return value.bytesValue.length <= this.maxAttributeBytes - keyLength;
     return value.arrayValue === undefined && value.kvlistValue === undefined;
   }
@@ -274,7 +280,9 @@ export class IngestPolicy {
   }
 
   /** The text itself when it fits in `maxBytes`, else its head and the marker, at most `maxBytes` in all. */
-  private text(text: string, path: string, notes: TruncationNotes, maxBytes = this.maxAttributeBytes): string {
+  private text(original: string, path: string, notes: TruncationNotes, maxBytes = this.maxAttributeBytes): string {
+    // Secrets in well-known formats are masked in every text, whatever its key.
+    const text = this.masksValues ? redactSecretValues(original) : original;
     const limit = Math.max(MIN_MAX_ATTRIBUTE_BYTES, Math.min(maxBytes, this.maxAttributeBytes));
     // UTF-8 needs at most 3 bytes per UTF-16 unit, so short strings skip the byte count.
     if (text.length * 3 <= limit) return text;
