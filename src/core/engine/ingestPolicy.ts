@@ -26,6 +26,8 @@ const MAX_LISTED_PATHS = 50;
 const DROPPED_KEY = 'loupe.truncated';
 /** Longest key quoted in a path. */
 const MAX_PATH_SEGMENT = 200;
+/** Most attributes kept per span, event, link, log record, resource or key-value list. */
+export const MAX_ATTRIBUTES = 1_024;
 /** Budget charged for a number, boolean or empty value inside an array or key-value list. */
 const SCALAR_BYTES = 8;
 
@@ -194,18 +196,30 @@ export class IngestPolicy {
    */
   private attributes(list: KeyValue[], prefix: string, notes: TruncationNotes, shared?: Budget): KeyValue[] {
     let out: KeyValue[] | undefined;
-    for (let i = 0; i < list.length; i++) {
+    // A span with a million attributes would cost every later query; past the bound they are
+    // dropped and counted, as values past their size are cut. (A marker left by an earlier
+    // import stays as it is.)
+    const count =
+      list.length > MAX_ATTRIBUTES && !(list.length === MAX_ATTRIBUTES + 1 && isDroppedMarker(list[MAX_ATTRIBUTES].value.stringValue))
+        ? MAX_ATTRIBUTES
+        : list.length;
+    for (let i = 0; i < count; i++) {
       if (shared && shared.left <= 0) {
-        if (!out && i === list.length - 1 && list[i].key === DROPPED_KEY && isDroppedMarker(list[i].value.stringValue)) break;
+        if (!out && i === list.length - 1 && list[i].key === DROPPED_KEY && isDroppedMarker(list[i].value.stringValue)) return list;
         out ??= list.slice(0, i);
         out.push({ key: DROPPED_KEY, value: { stringValue: droppedMarker(list.length - i) } });
         notes.add(prefix.slice(0, -1) || '(attributes)');
-        break;
+        return out;
       }
       const kv = list[i];
       const next = !shared && this.keepsAsIs(kv) ? kv : this.keyValue(kv, prefix, notes, shared ?? { left: this.maxAttributeBytes });
       if (next !== kv) out ??= list.slice(0, i);
       if (out) out.push(next);
+    }
+    if (count < list.length) {
+      out ??= list.slice(0, count);
+      out.push({ key: DROPPED_KEY, value: { stringValue: droppedMarker(list.length - count) } });
+      notes.add(prefix.slice(0, -1) || '(attributes)');
     }
     return out ?? list;
   }

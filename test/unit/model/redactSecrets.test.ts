@@ -50,3 +50,31 @@ describe('secret formats in values', () => {
     assert.ok(off.includes(jwt.secret));
   });
 });
+
+describe('attribute count', () => {
+  it('keeps at most 1,024 attributes per span, and says how many were dropped', () => {
+    const attributes = Array.from({ length: 100_000 }, (_, i) => ({ key: `k${i}`, value: { intValue: String(i) } }));
+    const span: OtlpSpan = {
+      traceId: 'ab'.repeat(16),
+      spanId: 'cd'.repeat(8),
+      name: 'wide',
+      kind: 1,
+      startTimeUnixNano: '1',
+      endTimeUnixNano: '2',
+      attributes,
+      events: [],
+      links: [],
+      status: { code: 0 },
+    };
+    const policy = new IngestPolicy();
+    const kept = policy.span(span);
+    assert.equal(kept.attributes.length, 1_024 + 2);
+    assert.deepEqual(kept.attributes[1_024], {
+      key: 'loupe.truncated',
+      value: { stringValue: '…[truncated by Loupe: 98976 more values]' },
+    });
+    assert.deepEqual(kept.attributes[1_025].value.arrayValue?.values, [{ stringValue: '(attributes)' }]);
+    // Cleaned again (a Loupe export imported back), it stays as it is.
+    assert.equal(policy.span(kept).attributes.length, kept.attributes.length);
+  });
+});
