@@ -1,4 +1,4 @@
-import { mkdir, readdir } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PersistenceError } from './persistenceError';
 import type { StoreLoadResult } from './storeLoader';
@@ -8,7 +8,7 @@ import { defaultStoreMeta } from './storeMeta';
 import type { StoredTrace } from '../../model/storedTrace';
 import { isTempFileName, isTraceFileName, metaPath, traceFilePath, tracesDir } from './storeLayout';
 import { traceJsonBytes } from './traceJson';
-import { unlinkIfPresent, writeTextFile } from './storeFiles';
+import { makeFolder, unlinkIfPresent, writeTextFile } from './storeFiles';
 import { runConcurrently } from './runConcurrently';
 
 export type { StoreMeta } from './storeMeta';
@@ -59,8 +59,8 @@ interface DirtyTrace {
 const DEFAULTS = { flushDelayMs: 500, maxFlushDelayMs: 2000, retryDelayMs: 5000, writeConcurrency: 4 };
 
 /**
- * Keeps StoredTraces on disk as one JSON file per trace (written with steno, lowdb's atomic
- * writer: a temp file renamed over the target), plus a small meta file.
+ * Keeps StoredTraces on disk as one JSON file per trace (written atomically: an owner-only temp
+ * file renamed over the target), plus a small meta file.
  *
  * Changes are coalesced: markDirty only remembers the trace; its JSON is produced when the write
  * starts, once per trace per flush window, from the trace's state at that moment. When the disk
@@ -251,7 +251,8 @@ export class TracePersistence {
   private async ensureDirs(): Promise<PersistenceError | undefined> {
     if (this.dirsReady || this.pendingCount === 0) return undefined;
     try {
-      await mkdir(tracesDir(this.dir), { recursive: true });
+      await makeFolder(this.dir);
+      await makeFolder(tracesDir(this.dir));
       this.dirsReady = true;
       return undefined;
     } catch (cause) {
