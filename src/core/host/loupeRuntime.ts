@@ -1,4 +1,4 @@
-import { TraceEngine } from '../engine/traceEngine';
+import { TraceEngine, type StoreCloseReport } from '../engine/traceEngine';
 import { TracePersistence } from '../store/tracePersistence';
 import type { PersistenceError } from '../store/persistenceError';
 import { GrpcReceiver } from '../receiver/grpcReceiver';
@@ -172,10 +172,10 @@ export class LoupeRuntime {
   }
 
   /** Stops listening and writes everything pending to the store. */
-  async close(): Promise<void> {
+  async close(): Promise<StoreCloseReport> {
     await this.stopReceivers();
     this.memoryReturner.dispose();
-    await this.engine.close();
+    return this.engine.close();
   }
 }
 
