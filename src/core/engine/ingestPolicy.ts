@@ -26,6 +26,18 @@ const MAX_LISTED_PATHS = 50;
 const DROPPED_KEY = 'loupe.truncated';
 /** Longest key quoted in a path. */
 const MAX_PATH_SEGMENT = 200;
+/**
+ * Added to a span whose times or counts cannot be true, listing each with its raw value
+ * (`startTimeUnixNano was 1`); the times are clamped so the rest of the trace stays readable.
+ */
+export const IMPLAUSIBLE_KEY = 'loupe.implausible';
+/** Earliest plausible span time: 2000-01-01 (nanoseconds, as a Number; precision is not needed for a bound). */
+const EARLIEST_PLAUSIBLE_NANOS = 946_684_800e9;
+/** Latest plausible span time, after the clock of the machine receiving it. */
+const FUTURE_SLACK_NANOS = 24 * 3600e9;
+/** A count attribute above this (a key naming tokens) is implausible; see MAX_PLAUSIBLE_TOKENS. */
+const MAX_PLAUSIBLE_COUNT = 1e9;
+
 /** Most attributes kept per span, event, link, log record, resource or key-value list. */
 export const MAX_ATTRIBUTES = 1_024;
 /** Budget charged for a number, boolean or empty value inside an array or key-value list. */
@@ -106,7 +118,8 @@ export class IngestPolicy {
     this.masksValues = !this.redactor.isEmpty;
   }
 
-  span(span: OtlpSpan): OtlpSpan {
+  span(original: OtlpSpan): OtlpSpan {
+    const span = clampImplausible(original);
     const notes = new TruncationNotes();
     const name = this.text(span.name, 'name', notes);
     const attributes = this.attributes(span.attributes, '', notes);
@@ -340,4 +353,40 @@ function mapSame<T>(list: T[], fn: (item: T, index: number) => T): T[] {
     if (out) out.push(next);
   }
   return out ?? list;
+}
+
+/**
+ * A span whose start or end lies before 2000 or more than a day ahead (1 ns, 2^64−1 ns) would
+ * stretch its trace over centuries and squash every other span, and an int64-max token count
+ * would swamp every total. Times are clamped (a bad one takes the other's value, both bad take the
+ * time received), and everything implausible is listed with its raw value in `loupe.implausible`.
+ */
+function clampImplausible(span: OtlpSpan): OtlpSpan {
+  const latest = Date.now() * 1e6 + FUTURE_SLACK_NANOS;
+  const plausible = (nanos: string) => {
+    const n = Number(nanos);
+    return n >= EARLIEST_PLAUSIBLE_NANOS && n <= latest;
+  };
+  const startOk = plausible(span.startTimeUnixNano);
+  const endOk = plausible(span.endTimeUnixNano);
+  const found: string[] = [];
+  for (const kv of span.attributes) {
+    const raw = kv.value.intValue ?? kv.value.doubleValue;
+    if (raw !== undefined && /token/i.test(kv.key) && Number(raw) > MAX_PLAUSIBLE_COUNT) found.push(`${kv.key} was ${raw} (not counted)`);
+  }
+  if (startOk && endOk && found.length === 0) return span;
+  let start = span.startTimeUnixNano;
+  let end = span.endTimeUnixNano;
+  if (!startOk) found.unshift(`startTimeUnixNano was ${span.startTimeUnixNano}`);
+  if (!endOk) found.splice(startOk ? 0 : 1, 0, `endTimeUnixNano was ${span.endTimeUnixNano}`);
+  if (!startOk && !endOk) start = end = String(BigInt(Date.now()) * 1_000_000n);
+  else if (!startOk) start = end;
+  else if (!endOk) end = start;
+  const flag: KeyValue = { key: IMPLAUSIBLE_KEY, value: { arrayValue: { values: found.map((text) => ({ stringValue: text })) } } };
+  return {
+    ...span,
+    startTimeUnixNano: start,
+    endTimeUnixNano: end,
+    attributes: [...span.attributes.filter((kv) => kv.key !== IMPLAUSIBLE_KEY), flag],
+  };
 }

@@ -59,8 +59,8 @@ describe('attribute count', () => {
       spanId: 'cd'.repeat(8),
       name: 'wide',
       kind: 1,
-      startTimeUnixNano: '1',
-      endTimeUnixNano: '2',
+      startTimeUnixNano: '1795279085000000000',
+      endTimeUnixNano: '1795279085001000000',
       attributes,
       events: [],
       links: [],
@@ -76,5 +76,59 @@ describe('attribute count', () => {
     assert.deepEqual(kept.attributes[1_025].value.arrayValue?.values, [{ stringValue: '(attributes)' }]);
     // Cleaned again (a Loupe export imported back), it stays as it is.
     assert.equal(policy.span(kept).attributes.length, kept.attributes.length);
+  });
+});
+
+describe('implausible times and counts', () => {
+  const base = (over: Partial<OtlpSpan>): OtlpSpan => ({
+    traceId: 'ab'.repeat(16),
+    spanId: 'cd'.repeat(8),
+    name: 'call',
+    kind: 1,
+    startTimeUnixNano: '1795279085000000000',
+    endTimeUnixNano: '1795279085200000000',
+    attributes: [],
+    events: [],
+    links: [],
+    status: { code: 0 },
+    ...over,
+  });
+  const flags = (span: OtlpSpan) =>
+    span.attributes.find((kv) => kv.key === 'loupe.implausible')?.value.arrayValue?.values.map((v) => v.stringValue);
+
+  it('clamps a start of 1 ns to the end, and says what it was', () => {
+    const span = new IngestPolicy().span(base({ startTimeUnixNano: '1' }));
+    assert.equal(span.startTimeUnixNano, '1795279085200000000');
+    assert.deepEqual(flags(span), ['startTimeUnixNano was 1']);
+  });
+
+  it('clamps an end of 2^64−1 ns to the start', () => {
+    const span = new IngestPolicy().span(base({ endTimeUnixNano: '18446744073709551615' }));
+    assert.equal(span.endTimeUnixNano, '1795279085000000000');
+    assert.deepEqual(flags(span), ['endTimeUnixNano was 18446744073709551615']);
+  });
+
+  it('puts a span with both times impossible at the time it arrived', () => {
+    const before = Date.now();
+    const span = new IngestPolicy().span(base({ startTimeUnixNano: '1', endTimeUnixNano: '18446744073709551615' }));
+    const ms = Number(BigInt(span.startTimeUnixNano) / 1_000_000n);
+    assert.ok(ms >= before && ms <= Date.now());
+    assert.equal(flags(span)?.length, 2);
+  });
+
+  it('flags an int64-max token count, keeps its raw value, and does not count it', () => {
+    const attributes = [
+      { key: 'gen_ai.usage.input_tokens', value: { intValue: '9223372036854775807' } },
+      { key: 'gen_ai.usage.output_tokens', value: { intValue: '12' } },
+    ];
+    const span = new IngestPolicy().span(base({ attributes }));
+    assert.deepEqual(flags(span), ['gen_ai.usage.input_tokens was 9223372036854775807 (not counted)']);
+    assert.equal(span.attributes[0].value.intValue, '9223372036854775807');
+    assert.deepEqual(flags(new IngestPolicy().span(span)), flags(span), 'a flagged span is not flagged twice');
+  });
+
+  it('leaves a plausible span as it is (the same object)', () => {
+    const span = base({});
+    assert.equal(new IngestPolicy().span(span), span);
   });
 });
