@@ -116,6 +116,7 @@ type ParsedValues = {
   'http-port'?: string;
   store?: string;
   'max-traces'?: string;
+  'max-store-mb'?: string;
   'max-request-mb'?: string;
   redact?: string[];
   budget?: string[];
@@ -123,7 +124,7 @@ type ParsedValues = {
 };
 
 function parseMcp(values: ParsedValues): CliCommand {
-  for (const flag of ['grpc-port', 'max-traces', 'max-request-mb', 'redact', 'open'] as const) {
+  for (const flag of ['grpc-port', 'max-traces', 'max-store-mb', 'max-request-mb', 'redact', 'open'] as const) {
     if (values[flag] !== undefined)
       return { command: 'usage-error', message: `--${flag} is an option of "loupe serve", not of "loupe mcp"` };
   }
