@@ -144,7 +144,7 @@ describe('bytes in flight: concurrent inflating requests (loupe serve)', functio
         assert.ok(endRss <= startRss * 1.2, `RSS after ${endRss} MB vs ${startRss} MB at start`);
       } else {
         // grpc-js inflates in 16 KiB pieces that the C allocator keeps after they are freed; what
-        // stays follows the bytes-in-flight bound (128 MiB: two calls inflating at once), not how
+        // stays follows the bytes-in-flight bound (96 MiB: one large call inflating at a time), not how
         // many calls came (before the bound: 3.3 GB kept).
         assert.ok(endRss <= startRss + 192, `RSS after ${endRss} MB vs ${startRss} MB at start`);
       }

@@ -36,16 +36,29 @@ describe('loupe serve does not lose traces silently', function () {
     await rm(root, { recursive: true, force: true });
   });
 
-  it('exits non-zero and says so when the store cannot take the traces at shutdown (--store is a file)', async () => {
+  it('refuses to start on a --store that is a file, saying so', async () => {
     const file = join(root, 'not-a-folder');
     await writeFile(file, 'x');
-    serve = await startServe(['--grpc-port', '0', '--http-port', '0', '--store', file]);
+    await assert.rejects(
+      startServe(['--grpc-port', '0', '--http-port', '0', '--store', file]),
+      /exited with 1[\s\S]*not-a-folder is not a folder/,
+    );
+  });
+
+  it('exits non-zero and says so when the store cannot take the traces at shutdown', async () => {
+    const store = join(root, 'store');
+    serve = await startServe(['--grpc-port', '0', '--http-port', '0', '--store', store]);
+    // The traces folder becomes a file: nothing can be written any more.
+    await rm(join(store, 'traces'), { recursive: true, force: true });
+    await writeFile(join(store, 'traces'), 'in the way');
     await sendTrace(serve.httpPort);
-    const stats = (await (await fetch(`http://127.0.0.1:${serve.httpPort}/api/stats`)).json()) as { persistenceError?: string };
-    assert.match(String(stats.persistenceError), /not-a-folder/, 'the UI is told about the store error');
+    await eventually(async () => {
+      const stats = (await (await fetch(`http://127.0.0.1:${serve!.httpPort}/api/stats`)).json()) as { persistenceError?: string };
+      return /traces/.test(String(stats.persistenceError));
+    });
     serve.child.kill('SIGTERM');
     assert.equal(await serve.exited, 1, serve.output());
-    assert.match(serve.output(), /Error: \d+ trace changes? could not be written to .*not-a-folder.* lost/);
+    assert.match(serve.output(), /Error: \d+ trace changes? could not be written to .*store.* lost/);
     assert.doesNotMatch(serve.output(), /^Stopped\.$/m);
   });
 

@@ -1,16 +1,16 @@
 /** The fewest bytes in flight the receivers allow, whatever the request limit. */
-export const MIN_BYTES_IN_FLIGHT = 128 * 1024 * 1024;
+export const MIN_BYTES_IN_FLIGHT = 96 * 1024 * 1024;
 
 /** Seconds an exporter is asked to wait (Retry-After, RetryInfo) when the receivers are full. */
 export const RETRY_AFTER_SECONDS = 1;
 
 /**
- * The default bound on request bytes held at once across both receivers: two of the largest
- * requests, and never less than 128 MiB. Each request is already capped on its own; without a
+ * The default bound on request bytes held at once across both receivers: the largest request
+ * and 32 MiB more, and never less than 96 MiB. Each request is already capped on its own; without a
  * shared bound, many concurrent requests that each inflate to just under the cap fill memory.
  */
 export function defaultBytesInFlight(maxRequestBytes: number): number {
-  return Math.max(MIN_BYTES_IN_FLIGHT, 2 * maxRequestBytes);
+  return Math.max(MIN_BYTES_IN_FLIGHT, maxRequestBytes + 32 * 1024 * 1024);
 }
 
 /** Why a request was turned away: too many bytes are already held by other requests. */
