@@ -8,7 +8,7 @@ import { mcpUrl } from '../model/mcpAddress';
 import { WorkerLoupe } from '../core/host/workerLoupe';
 import type { SerializedReceiverStatus } from '../core/host/workerProtocol';
 import { runMcpStdio } from './mcpCommand';
-import { parseCli, USAGE, type ServeOptions } from './serveArgs';
+import { DEFAULT_MAX_STORE_BYTES, parseCli, USAGE, type ServeOptions } from './serveArgs';
 
 function urlHost(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
@@ -44,6 +44,7 @@ async function serve(options: ServeOptions): Promise<number> {
       httpPort: options.httpPort,
       storeDir: options.storeDir,
       maxTraces: options.maxTraces,
+      maxBytes: options.maxStoreBytes,
       maxRequestBytes: options.maxRequestBytes,
       redact: options.redact && [...DEFAULT_REDACT_PATTERNS, ...options.redact],
       budgets: options.budgets,
@@ -73,7 +74,8 @@ async function serve(options: ServeOptions): Promise<number> {
   const grpcPort = status.grpc.state === 'listening' ? status.grpc.port : 0;
   const httpPort = status.http.state === 'listening' ? status.http.port : 0;
   const uiUrl = `http://${host}:${httpPort}/`;
-  console.log(`Loupe ${version}: keeping up to ${options.maxTraces} traces in ${options.storeDir}`);
+  const storeMb = Math.round((options.maxStoreBytes ?? DEFAULT_MAX_STORE_BYTES) / (1024 * 1024));
+  console.log(`Loupe ${version}: keeping up to ${options.maxTraces} traces (at most ${storeMb} MiB) in ${options.storeDir}`);
   console.log(`OTLP/gRPC listening on ${host}:${grpcPort}`);
   console.log(`OTLP/HTTP listening on http://${host}:${httpPort}/v1/traces, /v1/logs and /v1/metrics`);
   console.log(`UI and REST API on ${uiUrl}`);
@@ -97,7 +99,16 @@ async function serve(options: ServeOptions): Promise<number> {
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
-  await loupe.close();
+  const report = await loupe.close();
+  if (report.unsaved > 0) {
+    // The traces existed only in memory: the user must hear that they are gone, and scripts must see it.
+    console.error(
+      `Error: ${report.unsaved} trace change${report.unsaved === 1 ? '' : 's'} could not be written to ${options.storeDir} ` +
+        `and ${report.unsaved === 1 ? 'is' : 'are'} lost${report.error ? `: ${report.error}` : '.'}`,
+    );
+    console.log('Stopped without saving everything.');
+    return 1;
+  }
   console.log('Stopped.');
   return 0;
 }

@@ -12,6 +12,8 @@ export interface ServeOptions {
   httpPort: number;
   storeDir: string;
   maxTraces: number;
+  /** Most bytes the kept traces may take in memory (default 256 MiB). */
+  maxStoreBytes?: number;
   open: boolean;
   /** Set only by --max-request-mb; the receivers' default applies otherwise. */
   maxRequestBytes?: number;
@@ -35,6 +37,9 @@ export type CliCommand =
   | { command: 'version' }
   | { command: 'usage-error'; message: string };
 
+/** The engine's default bound on the memory its traces take (see TraceEngine). */
+export const DEFAULT_MAX_STORE_BYTES = 256 * 1024 * 1024;
+
 export const USAGE = `Usage: loupe serve [options]
        loupe mcp [--host HOST] [--http-port PORT] [--store DIR]
 
@@ -49,6 +54,8 @@ Options:
   --http-port PORT     OTLP/HTTP, REST API and UI port (default 4318; 0 picks a free port)
   --store DIR          where traces are kept (default ~/.loupe/traces)
   --max-traces N       how many recent traces to keep (default ${DEFAULT_MAX_TRACES})
+  --max-store-mb N     most memory the kept traces may take, in MiB (default 256); whichever
+                       limit is reached first evicts the oldest trace
   --max-request-mb N   largest OTLP request accepted, in MiB (default 64)
   --redact PATTERN     also mask attributes whose key matches PATTERN (a glob like
                        '*.ssn', or /regex/); repeatable. Credentials are masked by default
@@ -80,6 +87,7 @@ export function parseCli(argv: readonly string[]): CliCommand {
         'http-port': { type: 'string' },
         store: { type: 'string' },
         'max-traces': { type: 'string' },
+        'max-store-mb': { type: 'string' },
         'max-request-mb': { type: 'string' },
         redact: { type: 'string', multiple: true },
         budget: { type: 'string', multiple: true },
@@ -108,6 +116,7 @@ type ParsedValues = {
   'http-port'?: string;
   store?: string;
   'max-traces'?: string;
+  'max-store-mb'?: string;
   'max-request-mb'?: string;
   redact?: string[];
   budget?: string[];
@@ -115,7 +124,7 @@ type ParsedValues = {
 };
 
 function parseMcp(values: ParsedValues): CliCommand {
-  for (const flag of ['grpc-port', 'max-traces', 'max-request-mb', 'redact', 'open'] as const) {
+  for (const flag of ['grpc-port', 'max-traces', 'max-store-mb', 'max-request-mb', 'redact', 'open'] as const) {
     if (values[flag] !== undefined)
       return { command: 'usage-error', message: `--${flag} is an option of "loupe serve", not of "loupe mcp"` };
   }
@@ -138,6 +147,14 @@ function parseServe(values: ParsedValues): CliCommand {
       return { command: 'usage-error', message: `--max-traces must be a whole number of at least 1, got "${values['max-traces']}"` };
     }
   }
+  let maxStoreBytes: number | undefined;
+  if (values['max-store-mb'] !== undefined) {
+    const mb = Number(values['max-store-mb']);
+    if (!/^\d+(\.\d+)?$/.test(values['max-store-mb']) || mb < 1 || mb > 1024 * 1024) {
+      return { command: 'usage-error', message: `--max-store-mb must be a number of MiB of at least 1, got "${values['max-store-mb']}"` };
+    }
+    maxStoreBytes = Math.round(mb * 1024 * 1024);
+  }
   let maxRequestBytes: number | undefined;
   if (values['max-request-mb'] !== undefined) {
     const mb = Number(values['max-request-mb']);
@@ -159,6 +176,9 @@ function parseServe(values: ParsedValues): CliCommand {
       return { command: 'usage-error', message: `--budget ${budget.scope} is given twice` };
     budgets.push(budget);
   }
+  if (values.store !== undefined && values.store.trim() === '') {
+    return { command: 'usage-error', message: '--store must name a folder (use . for the current one)' };
+  }
   const host = values.host ?? '127.0.0.1';
   if (host.trim() === '') return { command: 'usage-error', message: '--host must not be empty' };
   return {
@@ -171,6 +191,7 @@ function parseServe(values: ParsedValues): CliCommand {
       maxTraces,
       open: values.open ?? false,
       ...(maxRequestBytes !== undefined ? { maxRequestBytes } : {}),
+      ...(maxStoreBytes !== undefined ? { maxStoreBytes } : {}),
       ...(values.redact ? { redact: values.redact } : {}),
       ...(budgets.length > 0 ? { budgets } : {}),
     },

@@ -70,6 +70,16 @@ export interface PersistencePort {
   flush(): Promise<void>;
   close(): Promise<void>;
   readonly lastError: string | undefined;
+  /** Traces, deletes and meta changes not yet on disk. */
+  readonly pendingCount?: number;
+  /** Where to find every trace when the store must write them all again (its folder was removed). */
+  rewriteFrom?(source: () => Iterable<StoredTrace>): void;
+}
+
+/** What closing left unwritten: nothing when the store took everything (or there is no store). */
+export interface StoreCloseReport {
+  unsaved: number;
+  error?: string;
 }
 
 export interface EngineOptions {
@@ -166,6 +176,7 @@ export class TraceEngine implements LoupeApi, IngestSink {
       engine.loadProblems = problems;
       engine.evictedBefore = meta.evictedTraces;
       engine.evictedSpans = meta.evictedSpans ?? 0;
+      options.persistence.rewriteFrom?.(() => engine.ring.values().map((live) => live.stored));
       for (const stored of traces) {
         const live = LiveTrace.fromStored(stored, engine.pricing);
         engine.nextSeq = Math.max(engine.nextSeq, stored.seq + 1);
@@ -594,12 +605,17 @@ export class TraceEngine implements LoupeApi, IngestSink {
     await Promise.all([this.options.persistence?.flush(), this.options.history?.flush()]);
   }
 
-  async close(): Promise<void> {
+  /** Writes what is pending and stops; says what the store could not take. */
+  async close(): Promise<StoreCloseReport> {
     this.assembly.drain();
     this.assembly.dispose();
     this.feed.flush();
     this.feed.dispose();
-    await Promise.all([this.options.persistence?.close(), this.options.history?.close()]);
+    const persistence = this.options.persistence;
+    await Promise.all([persistence?.close(), this.options.history?.close()]);
+    if (!persistence) return { unsaved: 0 };
+    const unsaved = persistence.pendingCount ?? 0;
+    return unsaved === 0 ? { unsaved } : { unsaved, error: persistence.lastError };
   }
 
   /** Cost and health rows from the durable history (throws RangeError for a bad range). */

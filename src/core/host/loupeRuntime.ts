@@ -1,8 +1,11 @@
-import { TraceEngine } from '../engine/traceEngine';
+import { TraceEngine, type StoreCloseReport } from '../engine/traceEngine';
 import { TracePersistence } from '../store/tracePersistence';
 import type { PersistenceError } from '../store/persistenceError';
 import { GrpcReceiver } from '../receiver/grpcReceiver';
 import { HttpServer } from './httpListener';
+import { BytesInFlight, defaultBytesInFlight } from '../receiver/bytesInFlight';
+import { DEFAULT_MAX_REQUEST_BYTES } from '../receiver/requestBody';
+import { MemoryReturner } from '../receiver/returnMemory';
 import type { PriceOverride } from '../../model/priceOverride';
 import { newMcpToken, readOrCreateMcpToken } from './mcpToken';
 import { DailyHistory } from '../history/dailyHistory';
@@ -58,6 +61,7 @@ export class LoupeRuntime {
   private grpc: GrpcReceiver | undefined;
   private http: HttpServer | undefined;
   private status: ReceiverStatus;
+  private readonly memoryReturner = new MemoryReturner();
 
   private constructor(
     readonly engine: TraceEngine,
@@ -126,15 +130,21 @@ export class LoupeRuntime {
   async startReceivers(): Promise<ReceiverStatus> {
     await this.stopReceivers();
     const { host, grpcPort, httpPort } = this.options;
+    // One bound on the bytes both receivers hold at once, so concurrent requests cannot fill memory.
+    const bytesInFlight = new BytesInFlight(defaultBytesInFlight(this.options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES), () =>
+      this.memoryReturner.schedule(),
+    );
     this.grpc = new GrpcReceiver({
       sink: this.engine,
       host,
       port: grpcPort,
       maxReceiveBytes: this.options.maxRequestBytes,
       onRefused: this.options.onRefused,
+      bytesInFlight,
     });
     this.http = new HttpServer({
       sink: this.engine,
+      bytesInFlight,
       api: this.engine,
       host,
       port: httpPort,
@@ -162,9 +172,10 @@ export class LoupeRuntime {
   }
 
   /** Stops listening and writes everything pending to the store. */
-  async close(): Promise<void> {
+  async close(): Promise<StoreCloseReport> {
     await this.stopReceivers();
-    await this.engine.close();
+    this.memoryReturner.dispose();
+    return this.engine.close();
   }
 }
 

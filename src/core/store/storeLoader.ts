@@ -1,4 +1,5 @@
-import { mkdir, readdir, rename, stat, unlink } from 'node:fs/promises';
+import { readdir, rename, stat, unlink } from 'node:fs/promises';
+import { makeFolder } from './storeFiles';
 import { join, relative } from 'node:path';
 import { TextFile } from 'lowdb/node';
 import { PersistenceError, errnoOf } from './persistenceError';
@@ -28,7 +29,8 @@ export async function loadStore(storeDir: string, report: (error: PersistenceErr
   const result: StoreLoadResult = { traces: [], meta: defaultStoreMeta(), problems: [], removedTempFiles: 0, bytesOnDisk: 0 };
   const traceDir = tracesDir(storeDir);
   try {
-    await mkdir(traceDir, { recursive: true });
+    await makeFolder(storeDir);
+    await makeFolder(traceDir);
   } catch (cause) {
     const error = new PersistenceError('create-dir', traceDir, cause);
     result.problems.push(`${error.message}; traces are kept in memory only.`);
