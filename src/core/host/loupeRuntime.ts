@@ -62,6 +62,7 @@ export class LoupeRuntime {
   private http: HttpServer | undefined;
   private status: ReceiverStatus;
   private readonly memoryReturner = new MemoryReturner();
+  private readonly unsubscribeClears: () => void;
 
   private constructor(
     readonly engine: TraceEngine,
@@ -72,6 +73,10 @@ export class LoupeRuntime {
     private readonly mcpToken: string,
   ) {
     this.status = { host: options.host, grpc: { state: 'stopped' }, http: { state: 'stopped' } };
+    // Clearing every trace frees most of the heap at once; an idle server would not collect it.
+    this.unsubscribeClears = engine.subscribe((change) => {
+      if (change.cleared) this.memoryReturner.schedule();
+    });
   }
 
   static async open(options: RuntimeOptions): Promise<LoupeRuntime> {
@@ -155,6 +160,9 @@ export class LoupeRuntime {
       version: this.options.version,
       metrics: () => this.metrics.render(),
       onRefused: this.options.onRefused,
+      // Buffers of streams that never read live outside the small JS heap; without a collection an
+      // idle server would keep them.
+      stream: { onAllClientsGone: () => this.memoryReturner.schedule() },
     });
     const [grpc, http] = await Promise.all([listen(this.grpc), listen(this.http)]);
     this.status = { host, grpc, http };
@@ -174,6 +182,7 @@ export class LoupeRuntime {
   /** Stops listening and writes everything pending to the store. */
   async close(): Promise<StoreCloseReport> {
     await this.stopReceivers();
+    this.unsubscribeClears();
     this.memoryReturner.dispose();
     return this.engine.close();
   }

@@ -12,6 +12,8 @@ export interface TraceStreamOptions {
   maxBufferedBytes?: number;
   /** Streams open at once; more are answered 503. */
   maxClients?: number;
+  /** The last client left: what the streams buffered is garbage now. */
+  onAllClientsGone?: () => void;
 }
 
 export const DEFAULT_HEARTBEAT_MS = 15_000;
@@ -82,7 +84,10 @@ export class TraceStreamHub {
         if (closed) return;
         closed = true;
         this.clients.delete(client);
-        if (this.clients.size === 0) this.stopBroadcast();
+        if (this.clients.size === 0) {
+          this.stopBroadcast();
+          this.options.onAllClientsGone?.();
+        }
         if (lastWords === undefined) {
           if (!response.writableEnded) response.end();
           // A stalled reader would keep the socket (and its buffer) alive; end means gone.
