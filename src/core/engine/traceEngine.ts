@@ -19,7 +19,11 @@ import type {
   WaterfallRow,
 } from '../../model/traceTypes';
 import type { StoredTrace } from '../../model/storedTrace';
+import type { ContentStore } from '../store/contentStore';
+import type { IndexEntry, IndexSource, ReadTrace } from '../store/tracePersistence';
 import { TraceRing } from '../store/traceRing';
+import { TraceEntry } from './traceEntry';
+import { DEFAULT_RESIDENT_TRACES, TraceBodies } from './traceBodies';
 import { PriceBook } from '../genai/pricing';
 import type { PriceOverride } from '../../model/priceOverride';
 import { buildSpan, buildTraceDetail } from '../analysis/traceDetail';
@@ -42,10 +46,23 @@ import { compareTraces, diffModelCalls, diffTraceDetails } from './compareQuerie
 
 /** What the engine needs from durable storage (implemented by `TracePersistence`). */
 export interface PersistencePort {
-  load(): Promise<{ traces: StoredTrace[]; problems: string[]; meta: { evictedTraces: number; evictedSpans?: number } }>;
-  markDirty(trace: StoredTrace): void;
+  load(): Promise<{
+    traces: StoredTrace[];
+    indexed?: IndexEntry[];
+    traceRefs?: Map<string, string[]>;
+    problems: string[];
+    meta: { evictedTraces: number; evictedSpans?: number };
+  }>;
+  markDirty(trace: StoredTrace, index?: IndexSource): void;
   updateMeta(patch: { evictedTraces?: number; evictedSpans?: number }): void;
-  remove(traceId: string): void;
+  remove(traceId: string, refs?: readonly string[]): void;
+  /** Where large values are stored once; without it they stay inline and every body stays in memory. */
+  readonly content?: ContentStore;
+  readTrace?(traceId: string): Promise<ReadTrace | undefined>;
+  readTraceSync?(traceId: string): ReadTrace | undefined;
+  isPending?(traceId: string): boolean;
+  setIndexSnapshot?(snapshot: () => Iterable<{ source: IndexSource; traceId: string }>): void;
+  onSettled?: (() => void) | undefined;
   removeAll(): void;
   flush(): Promise<void>;
   close(): Promise<void>;
@@ -55,8 +72,12 @@ export interface PersistencePort {
 export interface EngineOptions {
   /** Most traces kept (oldest evicted first). Default 200. */
   maxTraces?: number;
-  /** Most bytes kept, by the engine's estimate of stored JSON size. Default 256 MiB. */
+  /** Most bytes kept, by the engine's estimate of stored size (content counted once). Default 1 GiB. */
   maxBytes?: number;
+  /** Traces not added to for longer than this are evicted. Default: no age limit. */
+  maxAgeMs?: number;
+  /** Trace bodies kept in memory once written; the others are read from the store when viewed. */
+  maxResidentTraces?: number;
   /** Spans beyond this in one trace are dropped and counted. Default 200,000. */
   maxSpansPerTrace?: number;
   pricing?: readonly PriceOverride[];
@@ -77,8 +98,18 @@ const MAX_QUEUED_SPANS = 20_000;
  * buffer (persisted when a store is given), and answers every viewer through `LoupeApi`.
  * Pure Node: no VS Code, no network (receivers feed it through `IngestSink`).
  */
+/** How often traces past the age limit are looked for when nothing arrives. */
+const AGE_CHECK_MS = 60_000;
+
 export class TraceEngine implements LoupeApi, IngestSink {
-  private readonly ring: TraceRing<LiveTrace>;
+  private readonly ring: TraceRing<TraceEntry>;
+  private readonly bodies: TraceBodies;
+  private maxAgeMs: number | undefined;
+  private ageTimer: NodeJS.Timeout | undefined;
+  /** Recomputing cold summaries after a price change; a newer change restarts it. */
+  private repricing: Promise<void> | undefined;
+  /** Called with each trace that leaves the store by policy (evicted by count, size or age). */
+  onEvicted: ((summary: TraceSummary) => void) | undefined;
   private readonly feed: ChangeFeed;
   /** Tree analyses and waterfall rows of the traces viewed last, valid until the trace changes. */
   private readonly views = new TraceViewCache(4);
@@ -104,12 +135,22 @@ export class TraceEngine implements LoupeApi, IngestSink {
   /** Problems met while loading the store (corrupt files moved aside), for the UI to show. */
   loadProblems: string[] = [];
 
+  private pricingKey: string;
+
   private constructor(private readonly options: EngineOptions) {
-    this.ring = new TraceRing<LiveTrace>({
+    this.ring = new TraceRing<TraceEntry>({
       maxEntries: options.maxTraces ?? DEFAULT_MAX_TRACES,
-      maxBytes: options.maxBytes ?? 256 * 1024 * 1024,
+      maxBytes: options.maxBytes ?? 1024 * 1024 * 1024,
     });
     this.pricing = new PriceBook(options.pricing ?? []);
+    this.pricingKey = JSON.stringify(this.pricing.overrides);
+    this.maxAgeMs = options.maxAgeMs;
+    this.bodies = new TraceBodies(
+      options.persistence,
+      () => ({ book: this.pricing, key: this.pricingKey }),
+      (entry) => this.ring.get(entry.traceId) === entry,
+      options.maxResidentTraces ?? DEFAULT_RESIDENT_TRACES,
+    );
     this.policy = new IngestPolicy(options.ingest);
     this.maxSpansPerTrace = options.maxSpansPerTrace ?? 200_000;
     this.now = options.now ?? Date.now;
@@ -123,18 +164,36 @@ export class TraceEngine implements LoupeApi, IngestSink {
   /** Creates an engine and loads what its store holds. */
   static async open(options: EngineOptions = {}): Promise<TraceEngine> {
     const engine = new TraceEngine(options);
-    if (options.persistence) {
-      const { traces, problems, meta } = await options.persistence.load();
+    const persistence = options.persistence;
+    if (persistence) {
+      const { traces, indexed = [], traceRefs, problems, meta } = await persistence.load();
       engine.loadProblems = problems;
       engine.evictedBefore = meta.evictedTraces;
       engine.evictedSpans = meta.evictedSpans ?? 0;
-      for (const stored of traces) {
-        const live = LiveTrace.fromStored(stored, engine.pricing);
-        engine.nextSeq = Math.max(engine.nextSeq, stored.seq + 1);
-        engine.spanTotal += live.spanCount;
-        engine.dropEvicted(engine.ring.add(stored.traceId, live, live.bytes));
+      // Both lists are in seq order; merged so the ring's order is the traces' order.
+      const cold = indexed.map((entry) => TraceEntry.fromIndex(entry, engine.pricingKey));
+      const read = traces.map((stored) => {
+        const live = LiveTrace.fromStored(stored, engine.pricing, persistence.content, traceRefs?.get(stored.traceId) ?? []);
+        return TraceEntry.resident(live, engine.pricingKey);
+      });
+      const all = [...cold, ...read].sort((a, b) => a.seq - b.seq);
+      for (const entry of all) {
+        engine.nextSeq = Math.max(engine.nextSeq, entry.seq + 1);
+        engine.spanTotal += entry.spanCount;
+        engine.dropEvicted(engine.ring.add(entry.traceId, entry, entry.bytes));
       }
+      // Traces read whole (first-layout files, or written after their index line) are written again in this layout.
+      for (const entry of read) {
+        if (engine.ring.get(entry.traceId) !== entry || !entry.live) continue;
+        engine.bodies.touch(entry);
+        persistence.markDirty(entry.live.stored, entry);
+      }
+      persistence.setIndexSnapshot?.(() => engine.ring.values().map((entry) => ({ traceId: entry.traceId, source: entry })));
+      persistence.onSettled = () => engine.bodies.trim();
+      engine.evictByAge();
+      if (cold.some((entry) => entry.stalePricing)) engine.repriceCold();
     }
+    engine.scheduleAgeCheck();
     return engine;
   }
 
@@ -144,11 +203,41 @@ export class TraceEngine implements LoupeApi, IngestSink {
 
   setPricing(overrides: readonly PriceOverride[]): void {
     this.assembly.drain();
-    this.pricing = new PriceBook(overrides);
-    for (const live of this.ring.values()) {
-      live.redescribe(this.pricing);
-      this.feed.upsert(live.stored.traceId);
+    const book = new PriceBook(overrides);
+    const key = JSON.stringify(book.overrides);
+    if (key === this.pricingKey) return;
+    this.pricing = book;
+    this.pricingKey = key;
+    for (const entry of this.ring.values()) {
+      if (entry.live) {
+        entry.live.redescribe(this.pricing);
+        entry.attach(entry.live, key);
+        this.feed.upsert(entry.traceId);
+      } else entry.stalePricing = true;
     }
+    this.repriceCold();
+  }
+
+  /** Recomputes, one file at a time in the background, the summaries of traces not in memory. */
+  private repriceCold(): void {
+    if (this.repricing || !this.options.persistence?.readTrace) return;
+    this.repricing = (async () => {
+      for (let found = true; found;) {
+        found = false;
+        for (const entry of this.ring.values()) {
+          if (!entry.stalePricing || entry.live) continue;
+          found = true;
+          const read = await this.options.persistence?.readTrace?.(entry.traceId);
+          if (!read || this.ring.get(entry.traceId) !== entry || entry.live) {
+            entry.stalePricing = false;
+            continue;
+          }
+          const live = LiveTrace.fromStored(read.trace, this.pricing);
+          entry.resummarized(live.summary(), this.pricingKey);
+          this.feed.upsert(entry.traceId);
+        }
+      }
+    })().finally(() => (this.repricing = undefined));
   }
 
   /** Applies to what arrives from now on; stored traces keep what was applied when they came. */
@@ -157,10 +246,28 @@ export class TraceEngine implements LoupeApi, IngestSink {
     this.policy = new IngestPolicy(options);
   }
 
-  setLimits(limits: { maxTraces?: number; maxBytes?: number }): void {
+  setLimits(limits: { maxTraces?: number; maxBytes?: number; maxAgeMs?: number | null }): void {
     this.assembly.drain();
     const evicted = this.ring.setLimits({ maxEntries: limits.maxTraces, maxBytes: limits.maxBytes });
     this.dropEvicted(evicted);
+    if (limits.maxAgeMs !== undefined) this.maxAgeMs = limits.maxAgeMs ?? undefined;
+    this.evictByAge();
+  }
+
+  /** Evicts the traces not added to within the age limit (the oldest first, as the ring orders them). */
+  private evictByAge(): void {
+    if (this.maxAgeMs === undefined) return;
+    const cutoff = this.now() - this.maxAgeMs;
+    this.dropEvicted(this.ring.evictWhere((entry) => entry.updatedAt < cutoff));
+  }
+
+  private scheduleAgeCheck(): void {
+    this.ageTimer = setInterval(() => {
+      if (this.maxAgeMs === undefined) return;
+      this.assembly.drain();
+      this.evictByAge();
+    }, AGE_CHECK_MS);
+    this.ageTimer.unref();
   }
 
   // ---- ingest -------------------------------------------------------------------------------
@@ -190,7 +297,7 @@ export class TraceEngine implements LoupeApi, IngestSink {
     this.assembly.drain();
     const now = this.now();
     const rejections = new Rejections();
-    const touched = new Set<LiveTrace>();
+    const touched = new Set<TraceEntry>();
     for (const resourceLogs of request.resourceLogs) {
       const resource = this.policy.resource(resourceLogs.resource);
       for (const scopeLogs of resourceLogs.scopeLogs) {
@@ -202,14 +309,15 @@ export class TraceEngine implements LoupeApi, IngestSink {
             rejections.add('log records with an invalid trace or span id');
             continue;
           }
-          const live = this.traceFor(log.traceId, now);
+          const entry = this.traceFor(log.traceId, now);
+          const live = entry.live as LiveTrace;
           live.addLog(
             this.policy.log(log),
             live.internResource(resource, resourceLogs.schemaUrl),
             live.internScope(scope, scopeLogs.schemaUrl),
             now,
           );
-          touched.add(live);
+          touched.add(entry);
         }
       }
     }
@@ -221,7 +329,7 @@ export class TraceEngine implements LoupeApi, IngestSink {
   private addSpans(request: ExportTraceServiceRequest, touchedIds: Set<string>, validated = false): Rejections {
     const now = this.now();
     const rejections = new Rejections();
-    const touched = new Set<LiveTrace>();
+    const touched = new Set<TraceEntry>();
     for (const resourceSpans of request.resourceSpans) {
       const resource = this.policy.resource(resourceSpans.resource);
       for (const scopeSpans of resourceSpans.scopeSpans) {
@@ -238,12 +346,13 @@ export class TraceEngine implements LoupeApi, IngestSink {
               continue;
             }
           }
-          const live = this.traceFor(span.traceId, now);
+          const entry = this.traceFor(span.traceId, now);
+          const live = entry.live as LiveTrace;
           if (live.spanCount >= this.maxSpansPerTrace && !live.hasSpan(span.spanId)) {
             live.countDropped(1, now);
             this.droppedSpans++;
             rejections.add(`spans over the limit of ${this.maxSpansPerTrace} spans per trace`);
-            touched.add(live);
+            touched.add(entry);
             continue;
           }
           let idx = indexes.get(live);
@@ -254,7 +363,7 @@ export class TraceEngine implements LoupeApi, IngestSink {
           const before = live.spanCount;
           live.addSpan(this.policy.span(span), idx[0], idx[1], this.pricing, now);
           this.spanTotal += live.spanCount - before;
-          touched.add(live);
+          touched.add(entry);
           touchedIds.add(span.traceId);
         }
       }
@@ -264,37 +373,60 @@ export class TraceEngine implements LoupeApi, IngestSink {
     return rejections;
   }
 
-  private traceFor(traceId: string, now: number): LiveTrace {
-    let live = this.ring.get(traceId);
-    if (!live) {
-      live = LiveTrace.create(traceId, this.nextSeq++, now);
-      this.dropEvicted(this.ring.add(traceId, live, 0));
+  /** The trace's entry with its body in memory (read now when it was not), made when new. */
+  private traceFor(traceId: string, now: number): TraceEntry {
+    let entry = this.ring.get(traceId);
+    if (entry && !entry.live && !this.bodies.loadSync(entry)) {
+      // Its file is gone or unreadable: what arrives starts the trace again.
+      this.ring.delete(traceId);
+      this.spanTotal -= entry.spanCount;
+      this.forgetEntry(entry);
+      entry = undefined;
     }
-    return live;
+    if (!entry) {
+      const live = LiveTrace.create(traceId, this.nextSeq++, now);
+      live.content = this.options.persistence?.content;
+      entry = TraceEntry.resident(live, this.pricingKey);
+      this.dropEvicted(this.ring.add(traceId, entry, 0));
+    }
+    this.bodies.touch(entry);
+    return entry;
   }
 
-  private afterChange(touched: Set<LiveTrace>): void {
-    for (const live of touched) {
-      const id = live.stored.traceId;
+  private afterChange(touched: Set<TraceEntry>): void {
+    for (const entry of touched) {
+      const id = entry.traceId;
       // A trace evicted earlier in this same request is gone; do not bring it back.
-      if (this.ring.get(id) !== live) continue;
-      this.dropEvicted(this.ring.updateSize(id, live.bytes));
-      if (this.ring.get(id) !== live) continue;
-      this.options.persistence?.markDirty(live.stored);
+      if (this.ring.get(id) !== entry || !entry.live) continue;
+      this.dropEvicted(this.ring.updateSize(id, entry.bytes));
+      if (this.ring.get(id) !== entry) continue;
+      this.options.persistence?.markDirty(entry.live.stored, entry);
       this.feed.upsert(id);
     }
+    this.bodies.trim();
   }
 
-  private dropEvicted(evicted: LiveTrace[]): void {
+  private dropEvicted(evicted: TraceEntry[]): void {
     if (evicted.length === 0) return;
-    for (const live of evicted) {
-      this.spanTotal -= live.spanCount;
-      this.evictedSpans += live.spanCount;
-      this.options.persistence?.remove(live.stored.traceId);
-      this.feed.remove(live.stored.traceId);
-      this.views.forget(live.stored.traceId);
+    for (const entry of evicted) {
+      this.spanTotal -= entry.spanCount;
+      this.evictedSpans += entry.spanCount;
+      this.forgetEntry(entry);
+      try {
+        this.onEvicted?.(entry.summary());
+      } catch {
+        // A listener's failure must not stop eviction.
+      }
     }
     this.options.persistence?.updateMeta({ evictedTraces: this.evictedTraces(), evictedSpans: this.evictedSpans });
+  }
+
+  /** Removes a trace that has left the ring from disk, the feed, the view cache and memory. */
+  private forgetEntry(entry: TraceEntry): void {
+    this.options.persistence?.remove(entry.traceId, entry.refs);
+    this.feed.remove(entry.traceId);
+    this.views.forget(entry.traceId);
+    this.bodies.forget(entry.traceId);
   }
 
   private evictedTraces(): number {
@@ -330,8 +462,8 @@ export class TraceEngine implements LoupeApi, IngestSink {
   listTracesNow(query: TraceQuery = {}): TraceSummary[] {
     this.assembly.drain();
     const out: TraceSummary[] = [];
-    for (const live of this.ring.values()) {
-      const summary = live.summary();
+    for (const entry of this.ring.values()) {
+      const summary = entry.summary();
       if (matchesQuery(summary, query)) out.push(summary);
     }
     out.sort(compareNewestFirst);
@@ -339,12 +471,12 @@ export class TraceEngine implements LoupeApi, IngestSink {
   }
 
   async getTrace(traceId: string): Promise<TraceDetail | undefined> {
-    const live = this.visible(traceId);
+    const live = await this.visible(traceId);
     return live && buildTraceDetail(live.stored, live.facts, live.summary(), this.views.analysis(live));
   }
 
   async span(traceId: string, spanId: string): Promise<Span | undefined> {
-    const live = this.visible(traceId);
+    const live = await this.visible(traceId);
     if (!live) return undefined;
     const analysis = this.views.analysis(live);
     const index = analysis.indexOf.get(spanId);
@@ -352,30 +484,49 @@ export class TraceEngine implements LoupeApi, IngestSink {
   }
 
   async waterfall(traceId: string): Promise<WaterfallRow[] | undefined> {
-    const live = this.visible(traceId);
+    const live = await this.visible(traceId);
     return live && this.views.waterfall(live);
   }
 
   async waterfallColumns(traceId: string): Promise<string | undefined> {
-    const live = this.visible(traceId);
+    const live = await this.visible(traceId);
     return live && this.views.waterfallColumnsJson(live);
   }
 
   async breakdown(traceId: string): Promise<Breakdown | undefined> {
-    const live = this.visible(traceId);
+    const live = await this.visible(traceId);
     return live && breakdownOf([{ trace: live.stored, facts: live.facts }], traceId);
   }
 
+  /** Reads every stored trace: bodies not in memory are read one at a time and let go. */
   async overallBreakdown(): Promise<Breakdown> {
     this.assembly.drain();
-    return breakdownOf(this.ring.values().map((live) => ({ trace: live.stored, facts: live.facts })));
+    const bodies: { trace: StoredTrace; facts: LiveTrace['facts'] }[] = [];
+    for await (const live of this.everyBody()) bodies.push({ trace: live.stored, facts: live.facts });
+    return breakdownOf(bodies);
   }
 
   /** Group A against group B: figures of both and each measure's change, significant ones first. */
   async compare(a: GroupFilter, b: GroupFilter): Promise<CompareResult> {
     this.assembly.drain();
-    const traces = this.ring.values().filter((live) => live.spanCount > 0);
-    return compareTraces([...traces], a, b);
+    const traces: LiveTrace[] = [];
+    for await (const live of this.everyBody()) if (live.spanCount > 0) traces.push(live);
+    return compareTraces(traces, a, b);
+  }
+
+  /**
+   * Every trace's body, oldest first: those in memory as they are, the others read from their
+   * files without being kept (a query over the whole store costs O(store) reads, not memory).
+   */
+  private async *everyBody(): AsyncIterable<LiveTrace> {
+    for (const entry of this.ring.values()) {
+      let live = entry.live;
+      if (!live) {
+        const read = await this.options.persistence?.readTrace?.(entry.traceId);
+        if (read && this.ring.get(entry.traceId) === entry) live = LiveTrace.fromStored(read.trace, this.pricing);
+      }
+      if (live) yield live;
+    }
   }
 
   /** Run A against run B, aligned span by span; undefined when either trace is unknown. */
@@ -391,7 +542,7 @@ export class TraceEngine implements LoupeApi, IngestSink {
   }
 
   async exportOtlp(traceId: string): Promise<ExportTraceServiceRequest | undefined> {
-    const live = this.visible(traceId);
+    const live = await this.visible(traceId);
     return live && exportRequestOf(live.stored);
   }
 
@@ -430,13 +581,11 @@ export class TraceEngine implements LoupeApi, IngestSink {
 
   async deleteTrace(traceId: string): Promise<boolean> {
     this.assembly.drain();
-    const live = this.ring.get(traceId);
-    if (!live) return false;
+    const entry = this.ring.get(traceId);
+    if (!entry) return false;
     this.ring.delete(traceId);
-    this.views.forget(traceId);
-    this.spanTotal -= live.spanCount;
-    this.options.persistence?.remove(traceId);
-    this.feed.remove(traceId);
+    this.spanTotal -= entry.spanCount;
+    this.forgetEntry(entry);
     return true;
   }
 
@@ -444,6 +593,7 @@ export class TraceEngine implements LoupeApi, IngestSink {
     this.assembly.drain();
     this.ring.clear();
     this.views.clear();
+    this.bodies.clear();
     this.spanTotal = 0;
     this.options.persistence?.removeAll();
     this.feed.clear();
@@ -458,9 +608,16 @@ export class TraceEngine implements LoupeApi, IngestSink {
     this.assembly.drain();
     this.feed.flush();
     await this.options.persistence?.flush();
+    this.bodies.trim();
+  }
+
+  /** Trace bodies in memory now (the rest are read from the store when viewed). */
+  get residentTraces(): number {
+    return this.bodies.residentCount;
   }
 
   async close(): Promise<void> {
+    if (this.ageTimer) clearInterval(this.ageTimer);
     this.assembly.drain();
     this.assembly.dispose();
     this.feed.flush();
@@ -468,15 +625,17 @@ export class TraceEngine implements LoupeApi, IngestSink {
     await this.options.persistence?.close();
   }
 
-  private visible(traceId: string): LiveTrace | undefined {
+  private async visible(traceId: string): Promise<LiveTrace | undefined> {
     this.assembly.drain();
-    const live = this.ring.get(traceId);
+    const entry = this.ring.get(traceId);
+    if (!entry || entry.spanCount === 0) return undefined;
+    const live = await this.bodies.load(entry);
     return live && live.spanCount > 0 ? live : undefined;
   }
 
   private visibleTraceCount(): number {
     let n = 0;
-    for (const live of this.ring.values()) if (live.spanCount > 0) n++;
+    for (const entry of this.ring.values()) if (entry.spanCount > 0) n++;
     return n;
   }
 

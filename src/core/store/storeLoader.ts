@@ -3,15 +3,37 @@ import { join, relative } from 'node:path';
 import { TextFile } from 'lowdb/node';
 import { PersistenceError, errnoOf } from './persistenceError';
 import type { StoreMeta } from './storeMeta';
-import { defaultStoreMeta, findStoreMetaProblem } from './storeMeta';
+import { defaultStoreMeta, findStoreMetaProblem, STORE_VERSION } from './storeMeta';
 import type { StoredTrace } from '../../model/storedTrace';
 import { findStoredTraceProblem } from './storedTraceShape';
-import { corruptFilePath, isTempFileName, isTraceFileName, metaPath, traceFileName, tracesDir } from './storeLayout';
+import {
+  corruptFilePath,
+  inUsePath,
+  isTempFileName,
+  isTraceFileName,
+  metaPath,
+  traceFileName,
+  traceFilePath,
+  tracesDir,
+} from './storeLayout';
 import { runConcurrently } from './runConcurrently';
+import type { ContentStore } from './contentStore';
+import { decodeContentRefs } from './contentCodec';
+import { readIndex, type IndexEntry } from './storeIndex';
 
 export interface StoreLoadResult {
-  /** Sorted by seq, oldest first. */
+  /** Traces the index describes (their files are read when a view asks), sorted by seq, oldest first. */
+  indexed: IndexEntry[];
+  /** Traces read whole because the index did not describe them (first-layout stores, a crash before the index line), sorted by seq. */
   traces: StoredTrace[];
+  /** The content hashes each trace of `traces` refers to (already counted in the content store). */
+  traceRefs: Map<string, string[]>;
+  /** The index needs rewriting (damaged, stale or mostly superseded lines). */
+  indexStale: boolean;
+  /** Lines in the index file as read. */
+  indexLines: number;
+  /** The meta file is missing or from an older layout: it should be written. */
+  metaOutdated: boolean;
   meta: StoreMeta;
   /** Human-readable, one per file that could not be used (and what was done with it). */
   problems: string[];
@@ -24,8 +46,23 @@ export interface StoreLoadResult {
 const READ_CONCURRENCY = 16;
 
 /** Reads a store folder, creating it when missing; never throws for a bad file or an unusable disk. */
-export async function loadStore(storeDir: string, report: (error: PersistenceError) => void): Promise<StoreLoadResult> {
-  const result: StoreLoadResult = { traces: [], meta: defaultStoreMeta(), problems: [], removedTempFiles: 0, bytesOnDisk: 0 };
+export async function loadStore(
+  storeDir: string,
+  report: (error: PersistenceError) => void,
+  content?: ContentStore,
+): Promise<StoreLoadResult> {
+  const result: StoreLoadResult = {
+    indexed: [],
+    traces: [],
+    traceRefs: new Map(),
+    indexStale: false,
+    indexLines: 0,
+    metaOutdated: false,
+    meta: defaultStoreMeta(),
+    problems: [],
+    removedTempFiles: 0,
+    bytesOnDisk: 0,
+  };
   const traceDir = tracesDir(storeDir);
   try {
     await mkdir(traceDir, { recursive: true });
@@ -38,34 +75,93 @@ export async function loadStore(storeDir: string, report: (error: PersistenceErr
 
   result.removedTempFiles += await removeTempFiles(storeDir, result.problems);
   result.removedTempFiles += await removeTempFiles(traceDir, result.problems);
-  result.meta = await readMeta(storeDir, result.problems);
+  result.meta = await readMeta(storeDir, result.problems, result);
 
-  const names = (await listDir(traceDir, result.problems)).filter(isTraceFileName);
-  await runConcurrently(names, READ_CONCURRENCY, async (name) => {
+  const names = new Set((await listDir(traceDir, result.problems)).filter(isTraceFileName));
+  await useIndex(storeDir, names, result, content);
+  await runConcurrently([...names], READ_CONCURRENCY, async (name) => {
     const loaded = await readTraceFile(storeDir, name, result.problems);
     if (loaded) {
       result.traces.push(loaded.trace);
       result.bytesOnDisk += loaded.bytes;
+      if (content) {
+        const refs = [...decodeContentRefs(loaded.trace, content)];
+        for (const hash of refs) content.addRef(hash);
+        result.traceRefs.set(loaded.trace.traceId, refs);
+      }
     }
   });
   result.traces.sort((a, b) => a.seq - b.seq || a.receivedAt - b.receivedAt || compareIds(a.traceId, b.traceId));
+  result.indexed.sort((a, b) => a.seq - b.seq || a.receivedAt - b.receivedAt || compareIds(a.traceId, b.traceId));
+  if (result.traces.length > 0) result.indexStale = true;
 
   // The meta file is written lazily, so after a crash it may lag behind the traces.
-  const lastSeq = result.traces.length > 0 ? result.traces[result.traces.length - 1].seq : 0;
+  const lastSeq = Math.max(result.traces.at(-1)?.seq ?? 0, result.indexed.at(-1)?.seq ?? 0);
   if (result.meta.nextSeq <= lastSeq) result.meta.nextSeq = Math.floor(lastSeq) + 1;
   return result;
 }
 
-async function readMeta(storeDir: string, problems: string[]): Promise<StoreMeta> {
+/**
+ * Takes from the index every trace whose file is there (removing its name from `names`, which is
+ * left holding the files to read whole). After an unclean stop (the in-use marker is still
+ * there) each file's size is checked against its line, so a trace written after its last index
+ * line is read again rather than shown with a stale summary.
+ */
+async function useIndex(storeDir: string, names: Set<string>, result: StoreLoadResult, content: ContentStore | undefined): Promise<void> {
+  if (!content) return;
+  let index;
+  try {
+    index = await readIndex(storeDir);
+  } catch (cause) {
+    result.problems.push(`${(cause as Error).message}; the traces are read from their files instead.`);
+    result.indexStale = true;
+    return;
+  }
+  result.indexLines = index.lines;
+  if (index.damaged) result.indexStale = true;
+  const unclean = await exists(inUsePath(storeDir));
+  const candidates = [...index.entries.values()];
+  const sizes = new Map<string, number>();
+  if (unclean) {
+    await runConcurrently(candidates, READ_CONCURRENCY, async (entry) => {
+      try {
+        sizes.set(entry.traceId, (await stat(traceFilePath(storeDir, entry.traceId))).size);
+      } catch {
+        // missing: handled below
+      }
+    });
+  }
+  for (const entry of candidates) {
+    const name = traceFileName(entry.traceId);
+    if (!names.has(name)) {
+      result.indexStale = true;
+      continue;
+    }
+    if (unclean && sizes.get(entry.traceId) !== entry.fileBytes) {
+      result.indexStale = true;
+      continue; // read whole below
+    }
+    names.delete(name);
+    result.indexed.push(entry);
+    result.bytesOnDisk += entry.fileBytes;
+    for (const hash of entry.refs) {
+      content.known(hash);
+      content.addRef(hash);
+    }
+  }
+}
+
+async function readMeta(storeDir: string, problems: string[], result: { metaOutdated: boolean }): Promise<StoreMeta> {
   const path = metaPath(storeDir);
   const parsed = await readJsonFile(storeDir, path, problems);
+  result.metaOutdated = (parsed?.value as StoreMeta | undefined)?.version !== STORE_VERSION;
   if (!parsed) return defaultStoreMeta();
   const problem = findStoreMetaProblem(parsed.value);
   if (problem) {
     await moveAside(storeDir, path, problem, problems);
     return defaultStoreMeta();
   }
-  return { ...defaultStoreMeta(), ...(parsed.value as StoreMeta) };
+  return { ...defaultStoreMeta(), ...(parsed.value as StoreMeta), version: STORE_VERSION };
 }
 
 async function readTraceFile(

@@ -136,6 +136,22 @@ export class TraceRing<T> {
     return this.evictOverflow();
   }
 
+  /** Evicts (and counts as evicted) every entry `condition` holds for, oldest first; returns their values. */
+  evictWhere(condition: (value: T) => boolean): T[] {
+    const evicted: T[] = [];
+    for (let slot = this.oldest; slot;) {
+      const next = slot.newer;
+      if (condition(slot.value)) {
+        this.unlink(slot);
+        this.evictionCounts.entries += 1;
+        this.evictionCounts.bytes += slot.bytes;
+        evicted.push(slot.value);
+      }
+      slot = next;
+    }
+    return evicted;
+  }
+
   /** Trace ids, oldest first. */
   ids(): string[] {
     const out: string[] = [];
