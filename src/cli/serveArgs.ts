@@ -11,8 +11,14 @@ export interface ServeOptions {
   storeDir: string;
   maxTraces: number;
   open: boolean;
-  /** Set only by --max-request-mb; the receivers' default applies otherwise. */
+  /** Set only by --max-request-mb; the runtime's default (512 MiB) applies otherwise. */
   maxRequestBytes?: number;
+  /** Set only by --max-mb; the engine's default (1 GiB) applies otherwise. */
+  maxBytes?: number;
+  /** Set by --max-age-days (default 90 days; 0 means none). */
+  maxAgeMs?: number;
+  /** Set only by --max-message-mb; the engine's default (16 MiB) applies otherwise. */
+  maxMessageBytes?: number;
   /** Patterns added by --redact to the default `loupe.redact` list. */
   redact?: string[];
 }
@@ -23,6 +29,9 @@ export interface McpOptions {
   httpPort: number;
   storeDir: string;
 }
+
+const DEFAULT_MAX_AGE_DAYS = 90;
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 export type CliCommand =
   | { command: 'serve'; options: ServeOptions }
@@ -45,7 +54,10 @@ Options:
   --http-port PORT     OTLP/HTTP, REST API and UI port (default 4318; 0 picks a free port)
   --store DIR          where traces are kept (default ~/.loupe/traces)
   --max-traces N       how many recent traces to keep (default ${DEFAULT_MAX_TRACES})
-  --max-request-mb N   largest OTLP request accepted, in MiB (default 64)
+  --max-mb N           most disk the kept traces may use, in MiB (default 1024)
+  --max-age-days N     evict traces not added to for N days (default 90; 0: no limit)
+  --max-request-mb N   largest OTLP request accepted, in MiB (default 512)
+  --max-message-mb N   longest prompt or completion kept whole, in MiB (default 16)
   --redact PATTERN     also mask attributes whose key matches PATTERN (a glob like
                        '*.ssn', or /regex/); repeatable. Credentials are masked by default
   --open               open the UI in the default browser
@@ -74,6 +86,9 @@ export function parseCli(argv: readonly string[]): CliCommand {
         store: { type: 'string' },
         'max-traces': { type: 'string' },
         'max-request-mb': { type: 'string' },
+        'max-mb': { type: 'string' },
+        'max-age-days': { type: 'string' },
+        'max-message-mb': { type: 'string' },
         redact: { type: 'string', multiple: true },
         open: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
@@ -140,6 +155,20 @@ function parseServe(values: ParsedValues): CliCommand {
     }
     maxRequestBytes = Math.round(mb * 1024 * 1024);
   }
+  const limits: Partial<Pick<ServeOptions, 'maxBytes' | 'maxAgeMs' | 'maxMessageBytes'>> = { maxAgeMs: DEFAULT_MAX_AGE_DAYS * DAY_MS };
+  for (const [flag, key, scale, min] of [
+    ['max-mb', 'maxBytes', 1024 * 1024, 1],
+    ['max-age-days', 'maxAgeMs', DAY_MS, 0],
+    ['max-message-mb', 'maxMessageBytes', 1024 * 1024, 0.001],
+  ] as const) {
+    const text = values[flag];
+    if (text === undefined) continue;
+    const n = Number(text);
+    if (!/^\d+(\.\d+)?$/.test(text) || n < min || n > 1_000_000) {
+      return { command: 'usage-error', message: `--${flag} must be a number of at least ${min}, got "${text}"` };
+    }
+    limits[key] = key === 'maxAgeMs' && n === 0 ? undefined : Math.round(n * scale);
+  }
   const redactProblems = findRedactPatternProblems(values.redact ?? []);
   if (redactProblems.length > 0) return { command: 'usage-error', message: `--redact: ${redactProblems.join('; ')}` };
   const host = values.host ?? '127.0.0.1';
@@ -154,6 +183,7 @@ function parseServe(values: ParsedValues): CliCommand {
       maxTraces,
       open: values.open ?? false,
       ...(maxRequestBytes !== undefined ? { maxRequestBytes } : {}),
+      ...Object.fromEntries(Object.entries(limits).filter(([, v]) => v !== undefined)),
       ...(values.redact ? { redact: values.redact } : {}),
     },
   };

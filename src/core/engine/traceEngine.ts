@@ -246,11 +246,12 @@ export class TraceEngine implements LoupeApi, IngestSink {
     this.policy = new IngestPolicy(options);
   }
 
-  setLimits(limits: { maxTraces?: number; maxBytes?: number; maxAgeMs?: number | null }): void {
+  /** `maxAgeMs` present but undefined removes the age limit; absent keeps it. */
+  setLimits(limits: { maxTraces?: number; maxBytes?: number; maxAgeMs?: number }): void {
     this.assembly.drain();
     const evicted = this.ring.setLimits({ maxEntries: limits.maxTraces, maxBytes: limits.maxBytes });
     this.dropEvicted(evicted);
-    if (limits.maxAgeMs !== undefined) this.maxAgeMs = limits.maxAgeMs ?? undefined;
+    if ('maxAgeMs' in limits) this.maxAgeMs = limits.maxAgeMs;
     this.evictByAge();
   }
 
