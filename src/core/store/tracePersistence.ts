@@ -106,6 +106,11 @@ export class TracePersistence {
   private readonly indexed = new Map<string, { refsListed: number; fileBytes: number }>();
   /** Everything the index should say now, for a rewrite (given by the engine). */
   private indexSnapshot: (() => Iterable<{ source: IndexSource; traceId: string }>) | undefined;
+  /** The sweep of the content folder a load starts (temp files and unreferenced content after a crash). */
+  swept: Promise<{ removedTempFiles: number; removedUnreferenced: number }> = Promise.resolve({
+    removedTempFiles: 0,
+    removedUnreferenced: 0,
+  });
   /** Called after each flush cycle that wrote something. */
   onSettled: (() => void) | undefined;
   private clearRequested = false;
@@ -226,7 +231,7 @@ export class TracePersistence {
     if (result.indexStale) this.indexRewriteRequested = true;
     this.metaOutdated = result.metaOutdated && (result.traces.length > 0 || result.indexed.length > 0);
     // Temp files and content left unreferenced by a crash; nothing waits for this.
-    void this.content.sweep().catch(() => undefined);
+    this.swept = this.content.sweep().catch(() => ({ removedTempFiles: 0, removedUnreferenced: 0 }));
     return { ...result, meta: { ...result.meta } };
   }
 
