@@ -5,7 +5,7 @@ import { describeSpan } from '../genai/describeSpan';
 import type { PriceBook } from '../genai/pricing';
 import { summarizeTrace } from '../analysis/traceSummary';
 import type { TraceSummary } from '../../model/traceTypes';
-import { ContentStore } from '../store/contentStore';
+import { ContentStore, type SplitMemo } from '../store/contentStore';
 import { ContentValue } from '../store/contentValue';
 
 /** Fixed per-span overhead in the byte estimate: ids, times, field names, JSON punctuation. */
@@ -61,6 +61,8 @@ export class LiveTrace {
   /** Distinct content hashes this trace refers to, in the order it first did (each counted once in the store). */
   readonly refs: string[] = [];
   private readonly refSet = new Set<string>();
+  /** The last large value of each attribute key, as cut: the next span's is usually it plus a little. */
+  private readonly lastSplit = new Map<string, SplitMemo>();
   /** Where large values go; without it (no store folder) they stay inline. */
   content: ContentStore | undefined;
 
@@ -194,7 +196,10 @@ export class LiveTrace {
     for (let i = 0; i < attributes.length; i++) {
       const kv = attributes[i];
       if (!isLarge(kv)) continue;
-      const value = content.valueOf(kv.value.stringValue as string);
+      const split = content.valueOf(kv.value.stringValue as string, this.lastSplit.get(kv.key));
+      // Only span attributes of the latest span are remembered: one value per key per trace being assembled.
+      this.lastSplit.set(kv.key, split.memo);
+      const value = split.value;
       for (const part of value.parts) if (typeof part === 'string') this.noteRef(part, true);
       if (out === attributes) out = attributes.slice();
       out[i] = { key: kv.key, value: value as unknown as KeyValue['value'] };

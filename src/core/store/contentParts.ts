@@ -1,11 +1,12 @@
 /**
  * How a large string value is cut into parts that repeat across spans.
  *
- * An agent resends its whole conversation on every model call, as one JSON array of messages
- * (`gen_ai.input.messages`, `llm.input_messages`, `ai.prompt.messages`…). Cut at the array's
- * top-level elements, call n's value is call n−1's parts plus the new messages' parts, so each
- * message is stored once however many calls repeat it. Each part keeps the separator before it
- * (`,` and whitespace), so the parts joined give back the exact original text, byte for byte.
+ * An agent resends its whole conversation on every model call, as JSON (`gen_ai.input.messages`,
+ * `llm.input_messages`, `ai.prompt.messages`…), and reports each answer once more as the call's
+ * output. In JSON text the long strings are the message texts; cut out as parts of their own (the
+ * escaped text between the quotes), each message is stored once however many calls repeat it and
+ * whichever wrapper (input or output message) it came in. The JSON between them (`"},{"role":…`)
+ * is short and stays inline. The parts joined give back the exact original text, byte for byte.
  * Any other large value is one part.
  */
 
@@ -15,44 +16,46 @@ export const CONTENT_MIN_CHARS = 1024;
 export const PART_MIN_CHARS = 128;
 
 /**
- * The text split at the top-level elements of a JSON array, or `[text]` when the text is not
- * one (or has fewer than two elements). Never parses: scans brackets and strings only, so a
- * malformed array is still cut somewhere sensible and the parts still join to the original.
+ * The text cut around its long JSON string literals, or `[text]` when it does not look like
+ * JSON (or has no long string). Never parses: it only tracks string literals, so a malformed
+ * document is still cut somewhere sensible and the parts still join to the original.
  */
 export function splitContent(text: string): string[] {
   let at = 0;
   const n = text.length;
   while (at < n && isSpace(text.charCodeAt(at))) at++;
-  if (at >= n || text.charCodeAt(at) !== 0x5b /* [ */) return [text];
-  const cuts: number[] = [];
-  let depth = 0;
-  let inString = false;
-  for (let i = at; i < n; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c /* \ */) i++;
-      else if (c === 0x22 /* " */) inString = false;
-      continue;
-    }
-    if (c === 0x22) inString = true;
-    else if (c === 0x5b || c === 0x7b /* { */) {
-      depth++;
-      // The first element begins right after the array's opening bracket.
-      if (depth === 1) cuts.push(i + 1);
-    } else if (c === 0x5d || c === 0x7d /* ] } */) {
-      depth--;
-      if (depth === 0) {
-        cuts.push(i);
-        break;
-      }
-    } else if (c === 0x2c /* , */ && depth === 1) cuts.push(i);
-  }
-  if (cuts.length < 3) return [text];
+  const first = text.charCodeAt(at);
+  if (first !== 0x5b /* [ */ && first !== 0x7b /* { */) return [text];
+  return splitFrom(text, 0, at);
+}
+
+/**
+ * Like `splitContent` for the text from `from` on, where `text[from]` closes a string literal
+ * that ended a long part (so the scan resumes outside any string, just after it).
+ */
+export function splitAfterPart(text: string, from: number): string[] {
+  return splitFrom(text, from, from + 1);
+}
+
+function splitFrom(text: string, from: number, scanAt: number): string[] {
+  const n = text.length;
   const parts: string[] = [];
-  let from = 0;
-  for (const cut of cuts) {
-    if (cut > from) parts.push(text.slice(from, cut));
-    from = cut;
+  for (let i = scanAt; i < n; i++) {
+    if (text.charCodeAt(i) !== 0x22 /* " */) continue;
+    const open = i + 1;
+    let close = open;
+    while (close < n) {
+      const c = text.charCodeAt(close);
+      if (c === 0x5c /* \ */) close += 2;
+      else if (c === 0x22) break;
+      else close++;
+    }
+    if (close >= n) break; // an unterminated string: the rest stays one piece
+    if (close - open >= PART_MIN_CHARS) {
+      parts.push(text.slice(from, open), text.slice(open, close));
+      from = close;
+    }
+    i = close;
   }
   if (from < n) parts.push(text.slice(from));
   return parts;
