@@ -465,13 +465,30 @@ export class TraceEngine implements LoupeApi, IngestSink {
   /** Synchronous form for callers on the engine's own thread. */
   listTracesNow(query: TraceQuery = {}): TraceSummary[] {
     this.assembly.drain();
+    const limit = Math.max(0, query.limit ?? DEFAULT_LIST_LIMIT);
+    // The newest `limit` by a single pass (a sorted window of that size), not a sort of every
+    // trace kept: a list of 100 out of 10,000 compares each trace once or twice.
     const out: TraceSummary[] = [];
     for (const entry of this.ring.values()) {
       const summary = entry.summary();
-      if (matchesQuery(summary, query)) out.push(summary);
+      if (!matchesQuery(summary, query)) continue;
+      if (out.length < limit) {
+        out.push(summary);
+        if (out.length === limit) out.sort(compareNewestFirst);
+      } else if (limit > 0 && compareNewestFirst(summary, out[limit - 1]) < 0) {
+        let lo = 0;
+        let hi = limit - 1;
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          if (compareNewestFirst(summary, out[mid]) < 0) hi = mid;
+          else lo = mid + 1;
+        }
+        out.splice(lo, 0, summary);
+        out.pop();
+      }
     }
-    out.sort(compareNewestFirst);
-    return out.slice(0, query.limit ?? DEFAULT_LIST_LIMIT);
+    if (out.length < limit) out.sort(compareNewestFirst);
+    return out;
   }
 
   async getTrace(traceId: string): Promise<TraceDetail | undefined> {

@@ -104,7 +104,11 @@ export class ContentStore implements ContentReader {
     const shared = previous && previous.parts.length > 1 ? previous.parts.length - 1 : 0;
     if (previous && shared > 0) {
       const prefixEnd = previous.ends[shared - 1];
-      if (prefixEnd < text.length && text.charCodeAt(prefixEnd) === 0x22 && text.slice(0, prefixEnd) === previous.text.slice(0, prefixEnd)) {
+      if (
+        prefixEnd < text.length &&
+        text.charCodeAt(prefixEnd) === 0x22 &&
+        text.slice(0, prefixEnd) === previous.text.slice(0, prefixEnd)
+      ) {
         for (let i = 0; i < shared; i++) {
           parts.push(previous.parts[i]);
           ends.push(previous.ends[i]);

@@ -73,11 +73,12 @@ export async function loadStore(
     return result;
   }
 
-  result.removedTempFiles += await removeTempFiles(storeDir, result.problems);
-  result.removedTempFiles += await removeTempFiles(traceDir, result.problems);
+  result.removedTempFiles += await removeTempFiles(storeDir, await listDir(storeDir, result.problems), result.problems);
+  const traceDirNames = await listDir(traceDir, result.problems);
+  result.removedTempFiles += await removeTempFiles(traceDir, traceDirNames, result.problems);
   result.meta = await readMeta(storeDir, result.problems, result);
 
-  const names = new Set((await listDir(traceDir, result.problems)).filter(isTraceFileName));
+  const names = new Set(traceDirNames.filter(isTraceFileName));
   await useIndex(storeDir, names, result, content);
   await runConcurrently([...names], READ_CONCURRENCY, async (name) => {
     const loaded = await readTraceFile(storeDir, name, result.problems);
@@ -215,9 +216,9 @@ async function moveAside(storeDir: string, path: string, reason: string, problem
   }
 }
 
-async function removeTempFiles(dir: string, problems: string[]): Promise<number> {
+async function removeTempFiles(dir: string, names: readonly string[], problems: string[]): Promise<number> {
   let removed = 0;
-  for (const name of await listDir(dir, problems)) {
+  for (const name of names) {
     if (!isTempFileName(name)) continue;
     try {
       await unlink(join(dir, name));
