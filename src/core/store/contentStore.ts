@@ -216,9 +216,9 @@ export class ContentStore implements ContentReader {
     for (const hash of this.unreferenced) {
       const entry = this.entries.get(hash);
       if (!entry || entry.refs > 0) continue;
+      if (entry.pending) this.settle(entry);
       this.entries.delete(hash);
       this.forget(hash);
-      if (entry.pending) this.settle(entry);
       this.deleting.add(hash);
       doomed.push(entry);
     }
@@ -342,7 +342,11 @@ export class ContentStore implements ContentReader {
   }
 
   private settle(entry: Entry): void {
-    if (!entry.pending) return;
+    // An entry dropped meanwhile (the store was cleared) no longer counts in the total.
+    if (!entry.pending || this.entries.get(entry.hash) !== entry) {
+      entry.pending = undefined;
+      return;
+    }
     this.pendingTotal -= entry.pending.length;
     entry.pending = undefined;
   }
