@@ -76,7 +76,7 @@ export class SessionGenerator {
   }
 
   spanId(call: number): string {
-    return ((this.session * 10_000 + call + 1) >>> 0).toString(16).padStart(16, 'a');
+    return `5e55${(this.session * 10_000 + call + 1).toString(16).padStart(12, '0')}`;
   }
 
   /** The next model call's span: the conversation so far plus a new user message in, a new answer out. */

@@ -10,27 +10,23 @@ import { crashTraceId, inputMessages } from './contentCrashData';
 
 const WRITER = join(__dirname, 'contentCrashWriter.ts');
 
-/** Runs the writer until it has reported `reports` flushes, then kills it with SIGKILL `extraMs` later. */
-async function runAndKill(dir: string, first: number, reports: number, extraMs: number): Promise<Map<number, number>> {
-  const child = spawn(process.execPath, ['--import', 'tsx', WRITER, dir, String(first)], { stdio: ['ignore', 'pipe', 'pipe'] });
+/** Runs the writer, which kills itself `delayUs` into its flush number `killAt`; resolves with what it reported flushed. */
+async function runUntilKilled(dir: string, first: number, killAt: number, delayUs: number): Promise<Map<number, number>> {
+  const child = spawn(process.execPath, ['--import', 'tsx', WRITER, dir, String(first), String(killAt), String(delayUs)], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
   const timeout = setTimeout(() => child.kill('SIGKILL'), 60_000);
   const flushed = new Map<number, number>();
-  let seen = 0;
   for await (const line of createInterface({ input: child.stdout })) {
-    for (const [trace, calls] of Object.entries((JSON.parse(line) as { flushed: Record<string, number> }).flushed))
-      flushed.set(Number(trace), calls);
-    if (++seen === reports) {
-      setTimeout(() => child.kill('SIGKILL'), extraMs);
-      break;
-    }
+    const report = JSON.parse(line) as { flushed: Record<string, number> };
+    for (const [trace, calls] of Object.entries(report.flushed)) flushed.set(Number(trace), calls);
   }
   const signal = await exited;
   clearTimeout(timeout);
-  assert.equal(seen, reports, `the writer stopped early: ${stderr}`);
-  assert.equal(signal, 'SIGKILL');
+  assert.equal(signal, 'SIGKILL', `the writer was not killed: ${stderr}`);
   return flushed;
 }
 
@@ -52,9 +48,9 @@ describe('The store after kill -9 during content writes', function () {
   it('opens without problems, every flushed call reads back byte for byte, and interrupted writes are swept', async () => {
     const flushed = new Map<number, number>();
     let interrupted = 0;
-    for (let round = 0; round < 10 && (round < 3 || interrupted === 0); round++) {
-      for (const [trace, calls] of await runAndKill(dir, round * 100, 3 + (round % 3) * 2, 5 + ((round * 11) % 40)))
-        flushed.set(trace, calls);
+    for (let round = 0; round < 16 && (round < 3 || interrupted === 0); round++) {
+      // Killed 0 to 4 ms into a flush, while that call's content is being written.
+      for (const [trace, calls] of await runUntilKilled(dir, round * 100, 2 + (round % 4), (round * 397) % 4000)) flushed.set(trace, calls);
       interrupted += await contentTempFiles(dir);
 
       const persistence = new TracePersistence(dir);
@@ -69,7 +65,8 @@ describe('The store after kill -9 during content writes', function () {
           for (const span of spans) {
             const call = Number(span.name.split(' ')[1]);
             const text = span.attributes.find((kv) => kv.key === 'gen_ai.input.messages')?.value.stringValue;
-            assert.ok(text === inputMessages(trace, call), `round ${round}: trace ${trace} call ${call} reads back exactly`);
+            const expected = inputMessages(trace, call);
+            assert.ok(text === expected, `round ${round}: trace ${trace} call ${call} reads back exactly`);
           }
         }
         assert.deepEqual(persistence.content.problems, []);

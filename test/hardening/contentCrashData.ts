@@ -1,7 +1,7 @@
 import type { OtlpSpan } from '../../src/model/otlpTypes';
 
-/** Size of each message of the crash test's conversations: large, so kills land inside content writes. */
-export const MESSAGE_CHARS = 600_000;
+/** Size of each message of the crash test's conversations: large, so kills land inside content writes (three stay under the 16 MiB message limit). */
+export const MESSAGE_CHARS = 3_500_000;
 
 export function crashTraceId(trace: number): string {
   return (trace + 1).toString(16).padStart(32, '0');
@@ -17,10 +17,11 @@ export function message(trace: number, m: number): string {
   return unit.repeat(Math.ceil(MESSAGE_CHARS / unit.length)).slice(0, MESSAGE_CHARS);
 }
 
-/** The messages call `call` of conversation `trace` sends: all earlier ones plus one more. */
+/** The messages call `call` of conversation `trace` sends: the two before it again, and one more. */
 export function inputMessages(trace: number, call: number): string {
   const list = [];
-  for (let m = 0; m <= call; m++) list.push({ role: m % 2 ? 'assistant' : 'user', parts: [{ type: 'text', content: message(trace, m) }] });
+  for (let m = Math.max(0, call - 2); m <= call; m++)
+    list.push({ role: m % 2 ? 'assistant' : 'user', parts: [{ type: 'text', content: message(trace, m) }] });
   return JSON.stringify(list);
 }
 

@@ -83,8 +83,9 @@ export function decodeContentRefs(trace: StoredTrace, store: ContentStore): Set<
       const resolved = sourceKv ? resolveAttribute(sourceKv) : undefined;
       prefix = resolved ? resolved.parts.slice(0, count) : [{ text: `[content missing: span ${spanId} is not in this trace file]` }];
     }
-    const decoded = store.valueFromParts(prefix.length > 0 ? [...prefix, ...ref.parts] : ref.parts, ref.chars);
-    for (const part of decoded.parts) if (typeof part === 'string') hashes.add(part);
+    // The prefix's parts are already the store's own strings and counted; only the rest is looked up.
+    const decoded = store.valueFromParts(ref.parts, ref.chars, prefix);
+    for (const part of ref.parts) if (typeof part === 'string') hashes.add(part);
     kv.value = decoded as unknown as AnyValue;
     resolving.delete(kv);
     return decoded;

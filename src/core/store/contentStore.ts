@@ -128,12 +128,9 @@ export class ContentStore implements ContentReader {
   }
 
   /** A value read from a trace file: its hashes become the shared strings. */
-  valueFromParts(parts: readonly ContentPart[], chars: number): ContentValue {
-    return new ContentValue(
-      parts.map((part) => (typeof part === 'string' ? this.known(part) : part)),
-      chars,
-      this,
-    );
+  valueFromParts(parts: readonly ContentPart[], chars: number, knownPrefix: readonly ContentPart[] = []): ContentValue {
+    const rest = parts.map((part) => (typeof part === 'string' ? this.known(part) : part));
+    return new ContentValue(knownPrefix.length > 0 ? knownPrefix.concat(rest) : rest, chars, this);
   }
 
   /** Stores one part and returns its hash. */

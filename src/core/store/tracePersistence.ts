@@ -77,6 +77,9 @@ interface DirtyTrace {
   mark: number;
 }
 
+/** How long after a load the content folder is swept. */
+const SWEEP_DELAY_MS = 3000;
+
 const DEFAULTS = { flushDelayMs: 500, maxFlushDelayMs: 2000, retryDelayMs: 5000, writeConcurrency: 4 };
 
 /**
@@ -230,8 +233,15 @@ export class TracePersistence {
     for (const entry of result.indexed) this.indexed.set(entry.traceId, { refsListed: entry.refs.length, fileBytes: entry.fileBytes });
     if (result.indexStale) this.indexRewriteRequested = true;
     this.metaOutdated = result.metaOutdated && (result.traces.length > 0 || result.indexed.length > 0);
-    // Temp files and content left unreferenced by a crash; nothing waits for this.
-    this.swept = this.content.sweep().catch(() => ({ removedTempFiles: 0, removedUnreferenced: 0 }));
+    // Temp files and content left unreferenced by a crash. Nothing waits for this, and it starts a
+    // little later, so a start and the first views do not compete with a walk of the content folder.
+    this.swept = new Promise((resolve) => {
+      const timer = setTimeout(
+        () => resolve(this.content.sweep().catch(() => ({ removedTempFiles: 0, removedUnreferenced: 0 }))),
+        SWEEP_DELAY_MS,
+      );
+      timer.unref();
+    });
     return { ...result, meta: { ...result.meta } };
   }
 
