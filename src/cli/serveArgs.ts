@@ -116,6 +116,9 @@ type ParsedValues = {
   store?: string;
   'max-traces'?: string;
   'max-request-mb'?: string;
+  'max-mb'?: string;
+  'max-age-days'?: string;
+  'max-message-mb'?: string;
   redact?: string[];
   open?: boolean;
 };

@@ -98,9 +98,6 @@ const MAX_QUEUED_SPANS = 20_000;
  * buffer (persisted when a store is given), and answers every viewer through `LoupeApi`.
  * Pure Node: no VS Code, no network (receivers feed it through `IngestSink`).
  */
-/** Traces kept when no limit is given: only summaries stay in memory, so a laptop keeps thousands. */
-export const DEFAULT_MAX_TRACES = 5000;
-
 /** How often traces past the age limit are looked for when nothing arrives. */
 const AGE_CHECK_MS = 60_000;
 

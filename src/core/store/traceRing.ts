@@ -10,7 +10,7 @@ export interface TraceRingLimits {
 
 export const DEFAULT_TRACE_RING_LIMITS: TraceRingLimits = {
   maxEntries: DEFAULT_MAX_TRACES,
-  maxBytes: 256 * 1024 * 1024,
+  maxBytes: 1024 * 1024 * 1024,
 };
 
 /** What the ring has evicted by policy since it was made (deletes and clears are not evictions). */

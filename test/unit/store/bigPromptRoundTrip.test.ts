@@ -5,7 +5,7 @@ import { OTLPTraceExporter as ProtoExporter } from '@opentelemetry/exporter-trac
 import { TraceEngine } from '../../../src/core/engine/traceEngine';
 import { TracePersistence } from '../../../src/core/store/tracePersistence';
 import { GrpcReceiver } from '../../../src/core/receiver/grpcReceiver';
-import { HttpServer } from '../../../src/core/receiver/httpServer';
+import { HttpServer } from '../../../src/core/host/httpListener';
 import type { ExportTraceServiceRequest } from '../../../src/model/otlpTypes';
 import { useTempDirs } from './storeTestDirs';
 
