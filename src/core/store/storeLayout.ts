@@ -28,11 +28,6 @@ export function metaPath(storeDir: string): string {
   return join(storeDir, META_FILE_NAME);
 }
 
-/** Present while a Loupe has the store open; found at a start, it means the last run did not stop cleanly. */
-export function inUsePath(storeDir: string): string {
-  return join(storeDir, 'in-use');
-}
-
 export function indexPath(storeDir: string): string {
   return join(storeDir, INDEX_FILE_NAME);
 }

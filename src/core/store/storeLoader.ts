@@ -6,16 +6,7 @@ import type { StoreMeta } from './storeMeta';
 import { defaultStoreMeta, findStoreMetaProblem, STORE_VERSION } from './storeMeta';
 import type { StoredTrace } from '../../model/storedTrace';
 import { findStoredTraceProblem } from './storedTraceShape';
-import {
-  corruptFilePath,
-  inUsePath,
-  isTempFileName,
-  isTraceFileName,
-  metaPath,
-  traceFileName,
-  traceFilePath,
-  tracesDir,
-} from './storeLayout';
+import { corruptFilePath, isTempFileName, isTraceFileName, metaPath, traceFileName, traceFilePath, tracesDir } from './storeLayout';
 import { runConcurrently } from './runConcurrently';
 import type { ContentStore } from './contentStore';
 import { decodeContentRefs } from './contentCodec';
@@ -44,6 +35,7 @@ export interface StoreLoadResult {
 }
 
 const READ_CONCURRENCY = 16;
+const STAT_CONCURRENCY = 64;
 
 /** Reads a store folder, creating it when missing; never throws for a bad file or an unusable disk. */
 export async function loadStore(
@@ -103,10 +95,9 @@ export async function loadStore(
 }
 
 /**
- * Takes from the index every trace whose file is there (removing its name from `names`, which is
- * left holding the files to read whole). After an unclean stop (the in-use marker is still
- * there) each file's size is checked against its line, so a trace written after its last index
- * line is read again rather than shown with a stale summary.
+ * Takes from the index every trace whose file is there and the size its line says (removing its
+ * name from `names`, which is left holding the files to read whole: damaged or replaced files,
+ * and after an abrupt stop, traces written after their last index line).
  */
 async function useIndex(storeDir: string, names: Set<string>, result: StoreLoadResult, content: ContentStore | undefined): Promise<void> {
   if (!content) return;
@@ -120,11 +111,13 @@ async function useIndex(storeDir: string, names: Set<string>, result: StoreLoadR
   }
   result.indexLines = index.lines;
   if (index.damaged) result.indexStale = true;
-  const unclean = await exists(inUsePath(storeDir));
   const candidates = [...index.entries.values()];
   const sizes = new Map<string, number>();
-  if (unclean) {
-    await runConcurrently(candidates, READ_CONCURRENCY, async (entry) => {
+  // Every file's size is checked against its line (one stat each, not a read): a file damaged or
+  // replaced since, or written after its line by a run that stopped abruptly, is read whole below,
+  // so damage is found and set aside at the start, as before the index existed.
+  {
+    await runConcurrently(candidates, STAT_CONCURRENCY, async (entry) => {
       try {
         sizes.set(entry.traceId, (await stat(traceFilePath(storeDir, entry.traceId))).size);
       } catch {
@@ -138,7 +131,7 @@ async function useIndex(storeDir: string, names: Set<string>, result: StoreLoadR
       result.indexStale = true;
       continue;
     }
-    if (unclean && sizes.get(entry.traceId) !== entry.fileBytes) {
+    if (sizes.get(entry.traceId) !== entry.fileBytes) {
       result.indexStale = true;
       continue; // read whole below
     }

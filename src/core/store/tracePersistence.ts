@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { mkdir, readFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PersistenceError } from './persistenceError';
@@ -7,7 +7,7 @@ import { loadStore } from './storeLoader';
 import type { StoreMeta } from './storeMeta';
 import { defaultStoreMeta } from './storeMeta';
 import type { StoredTrace } from '../../model/storedTrace';
-import { contentDir, inUsePath, isTempFileName, isTraceFileName, metaPath, traceFilePath, tracesDir } from './storeLayout';
+import { contentDir, isTempFileName, isTraceFileName, metaPath, traceFilePath, tracesDir } from './storeLayout';
 import { traceJsonBytes } from './traceJson';
 import { ContentStore } from './contentStore';
 import { decodeContentRefs } from './contentCodec';
@@ -173,12 +173,6 @@ export class TracePersistence {
   /** Lets the index be rewritten from the engine's own knowledge of every trace. */
   setIndexSnapshot(snapshot: () => Iterable<{ source: IndexSource; traceId: string }>): void {
     this.indexSnapshot = snapshot;
-    // From now on the index describes the traces; the marker tells the next start whether this run ended cleanly.
-    try {
-      writeFileSync(inUsePath(this.dir), String(process.pid));
-    } catch {
-      // An unwritable folder is reported by the first write.
-    }
     if (this.indexRewriteRequested) this.noteChange();
     if (this.metaOutdated) this.updateMeta({});
   }
@@ -297,7 +291,6 @@ export class TracePersistence {
     this.closed = true;
     await this.flush();
     this.cancelTimer();
-    if (this.pendingCount === 0) await unlinkIfPresent(inUsePath(this.dir)).catch(() => undefined);
   }
 
   private metaPending(): boolean {
