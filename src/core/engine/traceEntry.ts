@@ -50,7 +50,7 @@ export class TraceEntry implements IndexSource {
       entry.traceId,
       entry.seq,
       entry.receivedAt,
-      { summary: { ...entry.summary, version: 0 }, bytes: entry.bytes, refs: entry.refs, updatedAt: entry.updatedAt },
+      { summary: Object.assign(entry.summary, { version: 0 }), bytes: entry.bytes, refs: entry.refs, updatedAt: entry.updatedAt },
       entry.pricing ?? '',
     );
     cold.stalePricing = (entry.pricing ?? '') !== pricingKey;

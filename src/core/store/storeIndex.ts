@@ -103,8 +103,10 @@ function applyLine(entries: Map<string, IndexEntry>, line: unknown): boolean {
   if (!isRecord(put) || typeof put.traceId !== 'string' || typeof put.seq !== 'number' || !isRecord(put.summary)) return false;
   if (!Array.isArray(put.addRefs) || !put.addRefs.every((h) => typeof h === 'string')) return false;
   const earlier = entries.get(put.traceId);
-  const { addRefs, ...rest } = put as unknown as Omit<IndexEntry, 'refs'> & { addRefs: string[] };
-  entries.set(put.traceId, { ...rest, refs: earlier ? [...earlier.refs, ...addRefs] : addRefs });
+  // The parsed line becomes the entry as it is (no copy: a start reads thousands of them).
+  const entry = put as unknown as IndexEntry & { addRefs: string[] };
+  entry.refs = earlier && earlier.refs.length > 0 ? earlier.refs.concat(entry.addRefs) : entry.addRefs;
+  entries.set(put.traceId, entry);
   return true;
 }
 
