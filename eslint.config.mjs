@@ -31,7 +31,19 @@ function layer(files, patterns, paths = []) {
 
 // eslint-disable-next-line no-restricted-syntax -- ESLint reads the default export of its config
 export default tseslint.config(
-  { ignores: ['dist/**', 'out/**', 'node_modules/**', 'test/fixtures/**', 'bench/results.json', '*.vsix', 'media/**'] },
+  // test/agents/tools: the recording tools, plain CommonJS Node scripts that also run outside this repository.
+  {
+    ignores: [
+      'dist/**',
+      'out/**',
+      'node_modules/**',
+      'test/fixtures/**',
+      'test/agents/tools/**',
+      'bench/results.json',
+      '*.vsix',
+      'media/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -33,11 +33,12 @@ is_installed_deb() {
 
 install_debian_packages() {
   local missing=()
-  for pkg in chromium libkrb5-dev; do
+  # prometheus (with promtool) is scraped by the metrics test; Debian does not start it as a service here.
+  for pkg in chromium libkrb5-dev prometheus; do
     is_installed_deb "$pkg" || missing+=("$pkg")
   done
   if [ "${#missing[@]}" -eq 0 ]; then
-    log "Debian packages present: chromium, libkrb5-dev"
+    log "Debian packages present: chromium, libkrb5-dev, prometheus"
     return
   fi
   log "apt-get install ${missing[*]}"

@@ -4,6 +4,7 @@ import { Actions } from './app/actions';
 import { App } from './app/app';
 import { HttpHost } from './host/httpHost';
 import { VsCodeHost, type VsCodeApi } from './host/vscodeHost';
+import { followKindColors } from './theme/kindColorTheme';
 
 declare global {
   // Present only inside a VS Code webview.
@@ -23,6 +24,7 @@ function viewFromPage(): WebviewView {
 function start(): void {
   const root = document.getElementById('app');
   if (!root) return;
+  followKindColors();
   const vscodeApi = typeof globalThis.acquireVsCodeApi === 'function' ? globalThis.acquireVsCodeApi() : undefined;
   const host = vscodeApi ? new VsCodeHost(vscodeApi, viewFromPage()) : new HttpHost();
   const actions = new Actions(host);

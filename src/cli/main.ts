@@ -49,12 +49,14 @@ async function serve(options: ServeOptions): Promise<number> {
       maxMessageBytes: options.maxMessageBytes,
       maxRequestBytes: options.maxRequestBytes,
       redact: options.redact && [...DEFAULT_REDACT_PATTERNS, ...options.redact],
+      budgets: options.budgets,
       staticDir: join(__dirname, 'webview'),
       version,
     },
     {
       onStoreError: (message) => console.error(`Warning: ${message} Traces are kept in memory until the store can be written again.`),
       onStoreRecovered: () => console.error('The trace store can be written again.'),
+      onBudgetCrossing: (crossing) => console.log(`Budget ${crossing.level}: ${crossing.message}`),
       onCrash: (message) => {
         console.error(`loupe: ${message}`);
         process.exit(1);
@@ -76,7 +78,7 @@ async function serve(options: ServeOptions): Promise<number> {
   const uiUrl = `http://${host}:${httpPort}/`;
   console.log(`Loupe ${version}: keeping up to ${options.maxTraces} traces in ${options.storeDir}`);
   console.log(`OTLP/gRPC listening on ${host}:${grpcPort}`);
-  console.log(`OTLP/HTTP listening on http://${host}:${httpPort}/v1/traces and /v1/logs`);
+  console.log(`OTLP/HTTP listening on http://${host}:${httpPort}/v1/traces, /v1/logs and /v1/metrics`);
   console.log(`UI and REST API on ${uiUrl}`);
   console.log(`MCP server (streamable HTTP) on ${mcpUrl(options.host, httpPort, mcpToken)}`);
   if (!isLoopbackBind(options.host)) {

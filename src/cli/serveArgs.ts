@@ -3,6 +3,8 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { findRedactPatternProblems } from '../model/redaction';
 import { DEFAULT_MAX_TRACES } from '../model/storeDefaults';
+import { parseBudgetFlag } from '../model/budgetRules';
+import type { Budget } from '../model/budgetTypes';
 
 export interface ServeOptions {
   host: string;
@@ -21,6 +23,8 @@ export interface ServeOptions {
   maxMessageBytes?: number;
   /** Patterns added by --redact to the default `loupe.redact` list. */
   redact?: string[];
+  /** Spending limits from --budget. */
+  budgets?: Budget[];
 }
 
 /** `loupe mcp`: where to find a running Loupe, and the store to read when none runs. */
@@ -60,6 +64,9 @@ Options:
   --max-message-mb N   longest prompt or completion kept whole, in MiB (default 16)
   --redact PATTERN     also mask attributes whose key matches PATTERN (a glob like
                        '*.ssn', or /regex/); repeatable. Credentials are masked by default
+  --budget SCOPE=USD   a spending limit: SCOPE is daily, monthly, run or agent:NAME (that
+                       agent per month); warns at 80% and 100% unless given as
+                       SCOPE=USD:WARN:CRIT (percentages); repeatable
   --open               open the UI in the default browser
   -h, --help           show this help
   -v, --version        show the version`;
@@ -90,6 +97,7 @@ export function parseCli(argv: readonly string[]): CliCommand {
         'max-age-days': { type: 'string' },
         'max-message-mb': { type: 'string' },
         redact: { type: 'string', multiple: true },
+        budget: { type: 'string', multiple: true },
         open: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
@@ -120,6 +128,7 @@ type ParsedValues = {
   'max-age-days'?: string;
   'max-message-mb'?: string;
   redact?: string[];
+  budget?: string[];
   open?: boolean;
 };
 
@@ -174,6 +183,14 @@ function parseServe(values: ParsedValues): CliCommand {
   }
   const redactProblems = findRedactPatternProblems(values.redact ?? []);
   if (redactProblems.length > 0) return { command: 'usage-error', message: `--redact: ${redactProblems.join('; ')}` };
+  const budgets: Budget[] = [];
+  for (const text of values.budget ?? []) {
+    const budget = parseBudgetFlag(text);
+    if (typeof budget === 'string') return { command: 'usage-error', message: budget };
+    if (budgets.some((b) => b.scope === budget.scope))
+      return { command: 'usage-error', message: `--budget ${budget.scope} is given twice` };
+    budgets.push(budget);
+  }
   const host = values.host ?? '127.0.0.1';
   if (host.trim() === '') return { command: 'usage-error', message: '--host must not be empty' };
   return {
@@ -188,6 +205,7 @@ function parseServe(values: ParsedValues): CliCommand {
       ...(maxRequestBytes !== undefined ? { maxRequestBytes } : {}),
       ...Object.fromEntries(Object.entries(limits).filter(([, v]) => v !== undefined)),
       ...(values.redact ? { redact: values.redact } : {}),
+      ...(budgets.length > 0 ? { budgets } : {}),
     },
   };
 }

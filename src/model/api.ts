@@ -14,10 +14,25 @@ import { validateForwardTarget, type ForwardTarget } from './forwardTarget';
 import type { ForwardResult } from './forwardResult';
 import { isReplayDraft } from './replayMessages';
 import type { ReplayDraft, ReplayOutcome } from './replayTypes';
-import { bodyField, bodyText, route, spanIdParam, traceIdParam, traceQueryArg, viewRoute, type Route } from './apiRoutes';
 import type { CompareResult, ModelCallDiff, TraceDiff } from './compareTypes';
 import { groupFilterArg } from './compare/groupFilterArg';
 import type { GroupFilter } from './compareTypes';
+import {
+  bodyField,
+  bodyText,
+  route,
+  sessionQueryArg,
+  spanIdParam,
+  textParam,
+  traceIdParam,
+  traceQueryArg,
+  viewRoute,
+  type Route,
+} from './apiRoutes';
+import type { SessionDetail, SessionQuery, SessionSummary } from './sessionTypes';
+import type { CostOverview, CostQuery, CostRow } from './costTypes';
+import { costQueryArg } from './costRoutes';
+import type { BudgetStatus } from './budgetTypes';
 
 export const API = {
   health: route<[], Health>({ verb: 'GET', path: '/api/health', args: [] }),
@@ -85,6 +100,15 @@ export const API = {
     args: [traceIdParam('traceA'), spanIdParam('spanA'), traceIdParam('traceB'), spanIdParam('spanB')],
     missing: (traceA, spanA, traceB, spanB) => `No span ${spanA} in trace ${traceA}, or no span ${spanB} in trace ${traceB}.`,
   }),
+  /** Sessions (a coding agent's run, a chat conversation) newest first: traces, log events and metrics that share a session id. */
+  listSessions: viewRoute<[query?: SessionQuery], SessionSummary[]>({ verb: 'GET', path: '/api/sessions', args: [sessionQueryArg] }),
+  /** One session with its turns (prompt, model calls, tool calls) in time order; undefined when unknown. */
+  getSession: viewRoute<[sessionId: string], SessionDetail | undefined>({
+    verb: 'GET',
+    path: '/api/sessions/{sessionId}',
+    args: [textParam('sessionId')],
+    missing: (sessionId) => `No session ${sessionId} (never received, or its traces and events were evicted).`,
+  }),
   exportOtlp: route<[traceId: string], ExportTraceServiceRequest | undefined>({
     verb: 'GET',
     path: '/api/traces/{traceId}/otlp',
@@ -130,6 +154,15 @@ export const API = {
     missing: unknownTrace,
   }),
   clear: route<[], void>({ verb: 'DELETE', path: '/api/traces', args: [], answer: 'none' }),
+  /**
+   * Cost and health from the durable daily history, grouped by local day (`YYYY-MM-DD`, every day
+   * of the range), agent, model or service; `from`/`to` default to the last 30 days.
+   */
+  costs: viewRoute<[query?: CostQuery], CostRow[]>({ verb: 'GET', path: '/api/costs', args: [costQueryArg] }),
+  /** Everything the Costs page shows for a range (totals, daily split, rows by agent, model, service, span names). */
+  costOverview: viewRoute<[query?: CostQuery], CostOverview>({ verb: 'GET', path: '/api/costs/overview', args: [costQueryArg] }),
+  /** Each budget with what was spent in its current period and the level reached. */
+  budgets: viewRoute<[], BudgetStatus[]>({ verb: 'GET', path: '/api/budgets', args: [] }),
 };
 
 export type ApiMethod = keyof typeof API;

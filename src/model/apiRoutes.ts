@@ -5,6 +5,7 @@
  */
 import { parseSpanId, parseTraceId } from './ids';
 import type { TraceQuery } from './traceTypes';
+import type { SessionQuery } from './sessionTypes';
 
 export type Verb = 'GET' | 'POST' | 'DELETE';
 
@@ -145,6 +146,33 @@ export const traceQueryArg: ArgCodec<TraceQuery | undefined> = {
   },
 };
 
+export const MAX_SESSION_LIMIT = 1_000;
+
+/** The session-list filters (`limit`, `q`) as query parameters. Unknown keys are ignored. */
+export const sessionQueryArg: ArgCodec<SessionQuery | undefined> = {
+  read: (request) => {
+    const params = new Map(request.query);
+    const query: SessionQuery = {};
+    const limit = params.get('limit');
+    if (limit !== undefined && limit !== '') {
+      const value = /^\d{1,6}$/.test(limit) ? Number(limit) : NaN;
+      if (!(value >= 1 && value <= MAX_SESSION_LIMIT))
+        return new BadRequest(`limit must be a whole number from 1 to ${MAX_SESSION_LIMIT}, not "${clip(limit, 32)}".`);
+      query.limit = value;
+    }
+    const q = params.get('q');
+    if (q !== undefined && q !== '') {
+      if (q.length > MAX_QUERY_TEXT) return new BadRequest(`q is longer than ${MAX_QUERY_TEXT} characters.`);
+      query.q = q;
+    }
+    return query;
+  },
+  write: (value, request) => {
+    if (value?.limit !== undefined) request.query.push(['limit', String(value.limit)]);
+    if (value?.q) request.query.push(['q', value.q]);
+  },
+};
+
 /** The list filters from query pairs, or a message saying what is wrong. */
 export function parseTraceQuery(pairs: Iterable<[string, string]>): TraceQuery | string {
   const params = new Map(pairs);
@@ -160,6 +188,11 @@ export function parseTraceQuery(pairs: Iterable<[string, string]>): TraceQuery |
   if (status !== undefined && status !== '') {
     if (status !== 'error') return `status can only be "error", not "${clip(status, 32)}".`;
     query.status = 'error';
+  }
+  const slow = params.get('slow');
+  if (slow !== undefined && slow !== '') {
+    if (slow !== 'true' && slow !== '1') return `slow can only be "true", not "${clip(slow, 32)}".`;
+    query.slow = true;
   }
   for (const key of ['service', 'agent', 'model', 'q'] as const) {
     const value = params.get(key);

@@ -39,14 +39,17 @@ export function formatTokens(value: number): string {
   return `${Math.round(value / 1e6)}M`;
 }
 
-/** US dollars: null (unknown price) → "—", tiny amounts keep 4 decimals, ≥ $1 two. */
+/**
+ * US dollars: null (unknown price) → "—"; under $1 three significant digits, because one model
+ * call often costs a fraction of a cent ($0.000169, $0.0031, $0.12); from $1 cents.
+ */
 export function formatCost(usd: number | null | undefined): string {
   if (usd === null || usd === undefined || !Number.isFinite(usd)) return DASH;
   if (usd === 0) return '$0';
   const abs = Math.abs(usd);
   const sign = usd < 0 ? '-' : '';
-  if (abs < 0.0001) return `${sign}<$0.0001`;
-  if (abs < 1) return `${sign}$${trimZeros(abs.toFixed(4))}`;
+  if (abs < 0.000001) return `${sign}<$0.000001`;
+  if (abs < 1) return `${sign}$${trimZeros(abs.toFixed(2 - Math.floor(Math.log10(abs))))}`;
   if (abs < 1000) return `${sign}$${abs.toFixed(2)}`;
   return `${sign}$${formatCount(abs)}`;
 }
@@ -86,4 +89,9 @@ export function formatAge(unixMs: number, now: number): string {
   if (seconds < 3600) return `${Math.floor(seconds / 60)} min ago`;
   if (seconds < 86_400) return `${Math.floor(seconds / 3600)} h ago`;
   return formatDateTime(unixMs);
+}
+
+/** `2.8× its usual 1.2 s`: how a slow span compares with the usual (p95) duration of its kind. */
+export function formatSlowness(slow: { ratio: number; baselineP95Ms: number }): string {
+  return `${slow.ratio.toFixed(1)}× its usual ${formatDuration(slow.baselineP95Ms)}`;
 }

@@ -153,3 +153,50 @@ export interface PartialSuccess {
   rejected: number;
   errorMessage: string;
 }
+
+/** Which OTLP metric data field a metric carried. */
+export type OtlpMetricType = 'gauge' | 'sum' | 'histogram' | 'exponentialHistogram' | 'summary';
+
+/**
+ * One data point, reduced to what Loupe reads: a gauge or sum carries `value`; histograms and
+ * summaries carry `count` and `sum` (with `min` and `max` when sent). Buckets, quantiles and
+ * exemplars are read past, not kept.
+ */
+export interface OtlpMetricPoint {
+  attributes: KeyValue[];
+  /** Unix nanoseconds, decimal string; "0" when absent. */
+  startTimeUnixNano: string;
+  timeUnixNano: string;
+  value?: number;
+  count?: number;
+  sum?: number;
+  min?: number;
+  max?: number;
+}
+
+export interface OtlpMetric {
+  name: string;
+  description?: string;
+  unit?: string;
+  type: OtlpMetricType;
+  /** OTLP `AggregationTemporality`: 1 delta, 2 cumulative; absent for gauges and summaries. */
+  temporality?: number;
+  isMonotonic?: boolean;
+  points: OtlpMetricPoint[];
+}
+
+export interface ScopeMetrics {
+  scope?: InstrumentationScope;
+  metrics: OtlpMetric[];
+  schemaUrl?: string;
+}
+
+export interface ResourceMetrics {
+  resource?: Resource;
+  scopeMetrics: ScopeMetrics[];
+  schemaUrl?: string;
+}
+
+export interface ExportMetricsServiceRequest {
+  resourceMetrics: ResourceMetrics[];
+}

@@ -11,6 +11,7 @@ function includesFolded(values: readonly string[], wanted: string): boolean {
 export function matchesQuery(summary: TraceSummary, query: TraceQuery): boolean {
   if (summary.spanCount === 0) return false;
   if (query.status === 'error' && summary.errorCount === 0) return false;
+  if (query.slow && !summary.slowSpans) return false;
   if (query.service && !includesFolded(summary.services, query.service)) return false;
   if (query.agent && !includesFolded(summary.agents, query.agent)) return false;
   if (query.model && !includesFolded(summary.models, query.model)) return false;

@@ -153,6 +153,12 @@ export interface Span {
   /** null when the span is a model call whose price is unknown. */
   costUsd: number | null;
   costSource: CostSource;
+  /** Loupe's own price when the span carries its cost (an agent's own, e.g. `github.copilot.cost`). */
+  computedCostUsd?: number | null;
+  /** A runtime's bookkeeping span (Codex's Rust `tracing` spans): a view may fold it. */
+  runtime?: boolean;
+  /** `gen_ai.evaluation.result` events about this span, as scores. */
+  evaluations?: SpanEvaluation[];
   messages: { input: Message[]; output: Message[] };
   tool?: { name?: string; callId?: string; arguments?: AttributeValue; result?: AttributeValue };
   /** The tool a tool span ran (also on the span list without loading `tool`). */
@@ -178,6 +184,24 @@ export interface Span {
   logs: SpanLog[];
   resource: Attributes;
   rollup?: SpanRollup;
+  /** Present when the span took much longer than spans of its name (and model) usually take. */
+  slow?: SpanSlowness;
+}
+
+/** How a span compares with the usual duration of its kind (same name, and model for a model call). */
+export interface SpanSlowness {
+  /** This span's duration over the baseline's p95. */
+  ratio: number;
+  baselineP95Ms: number;
+  /** Earlier spans the baseline is made of. */
+  samples: number;
+}
+
+export interface SpanEvaluation {
+  name: string;
+  score?: number;
+  label?: string;
+  explanation?: string;
 }
 
 export interface TraceSummary {
@@ -206,6 +230,10 @@ export interface TraceSummary {
   orphanCount: number;
   /** Spans refused because the trace reached its span limit. */
   droppedSpans: number;
+  /** Spans much slower than their kind usually is (see SpanSlowness); absent when none. */
+  slowSpans?: number;
+  /** This run alone cost as much as the per-run budget or more. */
+  overBudget?: boolean;
   /** Tokens and cost per model (the model each counted call reported). */
   byModel?: UsageTotals[];
   /** Tokens and cost per agent: each span works for its own agent or its nearest ancestor's. */
@@ -249,14 +277,20 @@ export interface WaterfallRow {
   onCriticalPath: boolean;
   /** A model call whose usage is carried again by calls below it (its tokens are not added to totals). */
   aggregate?: boolean;
+  /** A runtime's bookkeeping span (Codex's Rust `tracing` spans): the view may fold it under its parent. */
+  runtime?: boolean;
   toolName?: string;
   /** The agent this span works for (its own, or the nearest ancestor's). */
   agentName?: string;
   errorMessage?: string;
+  /** Much slower than spans of its kind usually are. */
+  slow?: SpanSlowness;
 }
 
 export interface BreakdownRow {
   key: string;
+  /** The span kind most spans in the group have (rows by span name), so charts can colour them. */
+  kind?: SpanKind;
   count: number;
   totalMs: number;
   selfMs: number;
@@ -290,6 +324,8 @@ export interface StoreStats {
   evictedSpans: number;
   droppedSpans: number;
   rejectedSpans: number;
+  /** OTLP metric data points received (the recent ones are kept in memory, not on disk). */
+  metricPoints?: number;
   /** Set when the store cannot write to disk; Loupe then keeps traces in memory only. */
   persistenceError?: string;
 }
@@ -325,4 +361,6 @@ export interface TraceQuery {
   status?: 'error';
   /** Free text over names, services, agents, models, ids. */
   q?: string;
+  /** Only runs with a span much slower than spans of its kind usually are. */
+  slow?: boolean;
 }

@@ -31,14 +31,16 @@ export interface WaterfallColumns {
   model: number[];
   toolName: number[];
   agentName: number[];
-  /** Bit 0 orphan, bit 1 on the critical path, bit 2 aggregate. */
+  /** Bit 0 orphan, bit 1 on the critical path, bit 2 aggregate, bit 3 runtime bookkeeping (foldable). */
   flags: number[];
   /** `[row, message]` for rows in error. */
   errorMessage: [number, string][];
+  /** `[spanId, ratio, baselineP95Ms, samples]` for spans much slower than usual (see SpanSlowness); absent when none. */
+  slowSpans?: [string, number, number, number][];
 }
 
 /** Bits of the `flags` column. */
-export const WATERFALL_FLAGS = { orphan: 1, criticalPath: 2, aggregate: 4 } as const;
+export const WATERFALL_FLAGS = { orphan: 1, criticalPath: 2, aggregate: 4, runtime: 8 } as const;
 /** Values of the `status` column, by index. */
 export const WATERFALL_STATUSES: readonly SpanStatus[] = ['ok', 'error', 'unset'];
 
@@ -95,6 +97,12 @@ export function fromWaterfallColumns(value: unknown): WaterfallRow[] {
   const text = (index: number): string | undefined => (index >= 0 && index < strings.length ? String(strings[index]) : undefined);
   const missingParent = new Map(c.missingParent);
   const errorMessage = new Map(c.errorMessage);
+  const slow = new Map(
+    (Array.isArray(c.slowSpans) ? c.slowSpans : []).map(([spanId, ratio, baselineP95Ms, samples]) => [
+      String(spanId),
+      { ratio: Number(ratio), baselineP95Ms: Number(baselineP95Ms), samples: Number(samples) },
+    ]),
+  );
   const rows: WaterfallRow[] = new Array(c.count);
   for (let i = 0; i < c.count; i++) {
     const parent = c.parent[i];
@@ -116,9 +124,11 @@ export function fromWaterfallColumns(value: unknown): WaterfallRow[] {
       orphan: (flags & WATERFALL_FLAGS.orphan) !== 0,
       onCriticalPath: (flags & WATERFALL_FLAGS.criticalPath) !== 0,
       aggregate: (flags & WATERFALL_FLAGS.aggregate) !== 0,
+      ...((flags & WATERFALL_FLAGS.runtime) !== 0 && { runtime: true }),
       toolName: text(c.toolName[i]),
       agentName: text(c.agentName[i]),
       errorMessage: errorMessage.get(i),
+      ...(slow.has(String(c.spanId[i])) ? { slow: slow.get(String(c.spanId[i])) } : {}),
     };
   }
   return rows;

@@ -72,11 +72,17 @@ export interface ShowNotification {
 export type WebviewView =
   | { page: 'trace'; traceId: string; spanId?: string }
   | { page: 'overview' }
+  | { page: 'costs' }
   | { page: 'list' }
   /** Two groups of runs, each a filter in query-string form (`version=2&service=agent`). */
   | { page: 'compare'; a: string; b: string }
   /** Run A against run B. */
-  | { page: 'diff'; traceA: string; traceB: string };
+  | { page: 'diff'; traceA: string; traceB: string }
+  | { page: 'sessions' }
+  | { page: 'session'; sessionId: string };
+
+/** Longest session id a view names (the REST route refuses longer ones too). */
+const MAX_SESSION_ID = 1000;
 
 export type HostToWebviewMessage = WebviewResponse | TraceChangeNotification | ShowNotification;
 
@@ -159,9 +165,11 @@ export function isWebviewToHostMessage(value: unknown): value is WebviewToHostMe
 
 export function isWebviewView(value: unknown): value is WebviewView {
   if (!isRecord(value)) return false;
-  if (value.page === 'overview' || value.page === 'list') return true;
+  if (value.page === 'overview' || value.page === 'costs' || value.page === 'list' || value.page === 'sessions') return true;
   if (value.page === 'compare') return isShortText(value.a) && isShortText(value.b);
   if (value.page === 'diff') return isTraceId(value.traceA) && isTraceId(value.traceB);
+  if (value.page === 'session')
+    return typeof value.sessionId === 'string' && value.sessionId.length > 0 && value.sessionId.length <= MAX_SESSION_ID;
   return value.page === 'trace' && isTraceId(value.traceId) && isOptional(value.spanId, isSpanId);
 }
 

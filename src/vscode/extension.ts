@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { version } from '../../package.json';
+import { registerAgentCommands } from './commands/agentCommands';
 import { registerFilterCommands } from './commands/filterCommands';
 import { registerCompareCommands } from './commands/compareCommands';
 import { registerForwardCommand } from './commands/forwardCommand';
@@ -7,6 +8,7 @@ import { registerReceiverCommands, reportReceiverProblems } from './commands/rec
 import { registerTraceCommands } from './commands/traceCommands';
 import { EngineConnection } from './engine/engineConnection';
 import { EndpointInjection } from './env/endpointInjection';
+import { LoupeLog } from './log/loupeLog';
 import { registerMcp } from './mcp/mcpRegistration';
 import { registerReplayCommand } from './replay/replayCommand';
 import { inertMessageText } from './model/markdownText';
@@ -16,6 +18,8 @@ import { confirmedBindHost, readSettings } from './settings/configuration';
 import { connectionOptionsOf, reportSettingsProblems, SettingsController } from './settings/settingsController';
 import { SourceNavigator } from './source/sourceNavigator';
 import { LoupeStatusBar } from './status/statusBar';
+import { announceBudgetCrossing } from './status/budgetNotice';
+import type { BudgetCrossing } from '../model/budgetTypes';
 import { TracesTreeProvider, type TraceTreeElement } from './tree/tracesTreeProvider';
 
 /** What activate() hands back; the integration tests drive the extension through it. */
@@ -33,6 +37,8 @@ export interface LoupeExtensionApi {
 let activeConnection: EngineConnection | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<LoupeExtensionApi> {
+  const log = new LoupeLog();
+  context.subscriptions.push(log);
   const reading = readSettings();
   reportSettingsProblems(reading, new Set());
   const places = {
@@ -44,8 +50,19 @@ export async function activate(context: vscode.ExtensionContext): Promise<LoupeE
   // eslint-disable-next-line prefer-const
   let status: LoupeStatusBar | undefined;
   const events = {
-    onStoreError: (message: string) => status?.setStoreProblem(message),
-    onStoreRecovered: () => status?.setStoreProblem(undefined),
+    onStoreError: (message: string) => {
+      log.write({ level: 'error', text: `Store problem: ${message}` });
+      status?.setStoreProblem(message);
+    },
+    onStoreRecovered: () => {
+      log.write({ level: 'info', text: 'The store writes again' });
+      status?.setStoreProblem(undefined);
+    },
+    onRefused: (message: string) => log.refused(message),
+    onBudgetCrossing: (crossing: BudgetCrossing) => {
+      status?.setBudgetCrossing(crossing);
+      announceBudgetCrossing(crossing);
+    },
   };
   const optionsFor = (settings: typeof reading.settings, host: string) =>
     connectionOptionsOf(settings, places, host, context.extensionPath, events);
@@ -59,7 +76,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<LoupeE
   const panels = new TracePanels({
     api: connection,
     extensionUri: context.extensionUri,
-    revealSource: async (location) => void (await source.reveal(location)),
+    revealSource: async (location) => void (await source.reveal(location, undefined, { beside: true })),
     titleOf: (traceId) => {
       const summary = tree.model.summary(traceId);
       return summary && traceTitle(summary);
@@ -77,6 +94,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<LoupeE
     tree.reload().then(
       () => status?.refreshStats(),
       (error: unknown) => {
+        log.write({ level: 'error', text: `Could not read the stored traces: ${error instanceof Error ? error.message : String(error)}` });
         if (connection.state.role === 'owner' || connection.state.role === 'joined') {
           void vscode.window.showWarningMessage(
             inertMessageText(`Loupe could not read the stored traces: ${error instanceof Error ? error.message : String(error)}`),
@@ -86,6 +104,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<LoupeE
     );
   const unsubscribe = [
     connection.onDidChangeState((state) => {
+      log.connectionChanged(state);
       updateInjection();
       reportReceiverProblems(state, problemsShown);
     }),
@@ -107,7 +126,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<LoupeE
     ...registerFilterCommands(tree, treeView),
     ...registerCompareCommands(tree, panels),
     ...registerReceiverCommands({ connection, extensionUri: context.extensionUri, settings: () => settings.settings }),
-    registerForwardCommand({ connection, tree, targets: () => settings.settings.forwardTargets }),
+    ...registerAgentCommands({ connection, settings: () => settings.settings }),
+    registerForwardCommand({ connection, tree, targets: () => settings.settings.forwardTargets, log }),
     registerReplayCommand({
       api: connection,
       secrets: context.secrets,

@@ -60,7 +60,11 @@ describe('compare and diff pages in the browser (loupe serve)', function () {
     assert.match(await first.locator('td.verdict').innerText(), /significant/);
     const runs = await page.locator('.compare-groups tbody tr').first().locator('td').allInnerTexts();
     assert.deepEqual(runs, ['Runs', '30', '30']);
+    const spanRow = page.locator('.compare-spans tr[data-span-name="execute_tool get_weather"] td');
+    assert.equal(await spanRow.count(), 11);
     await screenshot(page, 'compare-groups');
+    await page.locator('.compare-spans').scrollIntoViewIfNeeded();
+    await screenshot(page, 'compare-groups-per-span');
 
     // A filter typo is explained, not silently ignored.
     await page.locator('.compare-filter').first().fill('verison=1.0.0');

@@ -93,12 +93,13 @@ describe('trace view in the browser (loupe serve)', function () {
     const roles = await page.locator('.details .chat-role').allInnerTexts();
     assert.deepEqual(roles, ['System', 'User', 'Assistant']);
     assert.match(await page.locator('.details .chat').innerText(), /What is the weather in Paris today\?/);
-    await page.locator('.details .tool-call summary').click();
+    // Tool calls are open: their arguments show without a click.
+    assert.equal(await page.locator('.details .tool-call[open]').count(), 1);
     assert.match(await page.locator('.details .tool-call pre').innerText(), /"city": "Paris"/);
     assert.match(await page.locator('.details .facts').first().innerText(), /420 in · 37 out/);
     // No editor in a browser: the source location is shown, the reveal button is not.
     assert.match(await page.locator('.details .source-location').innerText(), /weather\.ts:42/);
-    assert.equal(await page.locator('.details button', { hasText: 'Reveal source' }).count(), 0);
+    assert.equal(await page.locator('.details .reveal-source').count(), 0);
     await screenshot(page, 'trace-llm-details');
 
     await page.locator('.wf-row.error:not([hidden])').click();

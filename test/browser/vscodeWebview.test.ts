@@ -56,13 +56,21 @@ describe('trace view as a VS Code webview (postMessage host, nonce CSP)', functi
     assert.deepEqual(harness.rejected, []);
     // Inside VS Code there is no "back to the list" button: the sidebar tree is the list.
     assert.equal(await page.locator('.back-button').count(), 0);
+    // Nor the browser's top bar on the page across traces: the panel title names it.
+    await harness.post({ type: 'show', view: { page: 'overview' } });
+    await page.waitForSelector('.overview-page');
+    assert.equal(await page.locator('.page-header').count(), 0);
+    await harness.post({ type: 'show', view: { page: 'trace', traceId: sent.traceId } });
+    await page.waitForSelector(`.trace-page[data-trace-id="${sent.traceId}"][data-state=ready]`);
     assert.deepEqual(await page.evaluate(() => (window as unknown as { __violations: string[] }).__violations), []);
   });
 
   it('reveals a span source and a stack frame through the host', async () => {
     await page.locator(`.wf-row[data-span-id="${sent.llmSpanId}"]`).click();
     await page.waitForSelector('.details .chat-message');
-    await page.locator('.details button', { hasText: 'Reveal source' }).click();
+    // The toolkit's button (a registered custom element with its own theme-aware styles), not bare text.
+    assert.equal(await page.locator('.details .reveal-source').evaluate((el) => el.shadowRoot !== null), true);
+    await page.locator('.details .reveal-source').click();
     await page.locator('.wf-row.error').click();
     await page.locator('.details .stack-frame.user button').first().click();
     const reveals = await waitFor(() => {

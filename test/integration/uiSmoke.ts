@@ -30,6 +30,37 @@ export interface UiSmokeOptions {
 }
 
 const welcomeText = 'No traces yet.';
+
+/** VS Code's four default themes: their label in the Color Theme picker, the webview body's theme kind, screenshot name. */
+const THEMES: [string, string, string][] = [
+  ['Light Modern', 'vscode-light', 'light-modern'],
+  ['Dark Modern', 'vscode-dark', 'dark-modern'],
+  ['Dark High Contrast', 'vscode-high-contrast', 'hc-dark'],
+  ['Light High Contrast', 'vscode-high-contrast-light', 'hc-light'],
+];
+
+/** Run in the trace page: each legend kind's colour against the editor background, as WCAG contrast ratios. */
+const KIND_CONTRAST_SCRIPT = `(() => {
+  // No regular expressions: this text is a template literal, where backslashes would be eaten.
+  const parse = (text) => {
+    const t = text.trim();
+    if (t.startsWith('#')) return [1, 3, 5].map((i) => parseInt(t.slice(i, i + 2), 16));
+    return t.slice(t.indexOf('(') + 1, t.indexOf(')')).split(',').slice(0, 3).map((v) => Number(v.trim()));
+  };
+  const lum = (rgb) => {
+    const [r, g, b] = rgb.map((v) => { const c = v / 255; return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
+  const background = parse(getComputedStyle(document.documentElement).getPropertyValue('--vscode-editor-background'));
+  const out = {};
+  for (const item of document.querySelectorAll('.legend-item')) {
+    const swatch = item.querySelector('span');
+    if (swatch) out[item.textContent.trim()] = ratio(parse(getComputedStyle(swatch).backgroundColor), background);
+  }
+  return out;
+})()`;
+
 const RUN_NAME = 'invoke_agent trip-planner';
 const HOSTILE_NAME = '<img src=x onerror="window.__pwned=1"> [run](command:workbench.action.terminal.new)';
 
@@ -68,8 +99,9 @@ export async function runUiSmoke(options: UiSmokeOptions): Promise<SmokeCheck[]>
         await row.waitFor({ timeout: 15_000 });
         const text = await row.innerText();
         assert.match(text, /trip-planner/);
-        assert.match(text, /4 spans/);
+        assert.match(text, /\$\d/, 'the row leads with the cost');
         assert.match(text, /2\.1k tok/);
+        await page.locator('.part.sidebar').screenshot({ path: path.join(options.outputDir, 'ui-smoke-tree-default-width.png') });
         await row.locator('.monaco-tl-twistie').click();
         const spanRows = page.locator('.part.sidebar .monaco-list-row[aria-level="2"]');
         await spanRows.first().waitFor({ timeout: 10_000 });
@@ -99,12 +131,35 @@ export async function runUiSmoke(options: UiSmokeOptions): Promise<SmokeCheck[]>
       },
     ],
     [
+      'the trace panel keeps its kind colours readable (≥ 4.5:1) in Light Modern, Dark Modern and both High Contrast themes',
+      async () => {
+        for (const [theme, kind, file] of THEMES) {
+          await runPaletteCommand(page, 'Preferences: Color Theme');
+          const input = page.locator('.quick-input-widget input');
+          await input.fill(theme);
+          await page
+            .locator('.quick-input-list .monaco-list-row .label-name', { hasText: new RegExp(`^${theme}$`) })
+            .first()
+            .click();
+          const frame = await traceFrame(page);
+          await frame.locator(`body[data-vscode-theme-kind="${kind}"]`).waitFor({ state: 'attached', timeout: 20_000 });
+          await sleep(800);
+          const ratios = (await frame.evaluate(KIND_CONTRAST_SCRIPT)) as Record<string, number>;
+          for (const [name, ratio] of Object.entries(ratios)) assert.ok(ratio >= 4.5, `${theme}: ${name} contrast ${ratio.toFixed(2)}:1`);
+          await shot(`ui-smoke-theme-${file}`);
+        }
+      },
+    ],
+    [
       '"Reveal source" in the span details opens the mapped workspace file at the line',
       async () => {
         const frame = await traceFrame(page);
-        await frame.locator('.details button', { hasText: 'Reveal source' }).first().click();
+        await frame.locator('.details .reveal-source').first().click();
         await page.locator('.tabs-container .tab', { hasText: 'weather.py' }).waitFor({ timeout: 15_000 });
         await page.locator('.statusbar-item', { hasText: /Ln 6, Col 1/ }).waitFor({ timeout: 10_000 });
+        // Beside the trace panel, not over it: two editor groups, the panel still shown in one.
+        assert.equal(await page.locator('.editor-group-container').count(), 2, 'the source opens in a second editor group');
+        await (await traceFrame(page)).locator('.trace-page[data-state=ready]').waitFor({ timeout: 5_000 });
         await shot('ui-smoke-reveal-source');
       },
     ],
@@ -124,6 +179,19 @@ export async function runUiSmoke(options: UiSmokeOptions): Promise<SmokeCheck[]>
         await frame.locator(`.trace-page[data-trace-id="${traceId}"][data-state=ready]`).waitFor({ timeout: 30_000 });
         await frame.locator('.wf-row.selected', { hasText: 'chat claude-sonnet-4' }).waitFor({ timeout: 10_000 });
         await shot('ui-smoke-after-reload');
+      },
+    ],
+    [
+      '"Loupe: Show Sessions" lists the run as a session and opens it as its turn of model and tool calls',
+      async () => {
+        await runPaletteCommand(page, 'Loupe: Show Sessions');
+        const list = await frameWith(page, '.session-list-page[data-state=ready]');
+        await list.locator('a.session-link', { hasText: 'lisbon-weekend' }).click();
+        const frame = await frameWith(page, '.session-page[data-state=ready]');
+        assert.equal(await frame.locator('.step.model-call').count(), 2);
+        assert.equal(await frame.locator('.step.tool-call .step-name').innerText(), 'search_flights');
+        assert.match(await frame.locator('.turn-errors').innerText(), /flight search timed out/);
+        await shot('ui-smoke-session');
       },
     ],
     [
@@ -314,7 +382,13 @@ async function sendTripRun(httpPort: number, name = RUN_NAME): Promise<string> {
     spanProcessors: [new SimpleSpanProcessor({ exporter: new OTLPTraceExporter({ url: `http://127.0.0.1:${httpPort}/v1/traces` }) })],
   });
   const tracer = provider.getTracer('loupe-ui-smoke');
-  const root = tracer.startSpan(name, { attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'trip-planner' } });
+  const root = tracer.startSpan(name, {
+    attributes: {
+      'gen_ai.operation.name': 'invoke_agent',
+      'gen_ai.agent.name': 'trip-planner',
+      'gen_ai.conversation.id': 'lisbon-weekend',
+    },
+  });
   const parent = trace.setSpan(context.active(), root);
   const chat = (input: number, output: number) =>
     tracer.startSpan(

@@ -85,8 +85,20 @@ export class Actions {
     this.host.show({ page: 'list' });
   }
 
+  showSessions(): void {
+    this.host.show({ page: 'sessions' });
+  }
+
+  openSession(sessionId: string): void {
+    this.host.show({ page: 'session', sessionId });
+  }
+
   showOverview(): void {
     this.host.show({ page: 'overview' });
+  }
+
+  showCosts(): void {
+    this.host.show({ page: 'costs' });
   }
 
   revealSource(location: CodeLocation): void {

@@ -1,10 +1,13 @@
 import type { WebviewView } from '../../src/model/webviewMessages';
 import { TraceListPage } from '../list/traceListPage';
 import { OverviewPage } from '../overview/overviewPage';
+import { CostsPage } from '../costs/costsPage';
 import { TracePage } from '../trace/tracePage';
 import { ComparePage } from '../compare/comparePage';
 import { DiffPage } from '../compare/diffPage';
 import { pageHeader } from './pageHeader';
+import { SessionListPage } from '../sessions/sessionListPage';
+import { SessionPage } from '../sessions/sessionPage';
 import type { Actions } from './actions';
 
 interface Page {
@@ -43,10 +46,16 @@ export class App {
         return new TracePage(this.actions, view.traceId, view.spanId);
       case 'overview':
         return new OverviewPage(this.actions);
+      case 'costs':
+        return new CostsPage(this.actions);
       case 'compare':
         return new ComparePage(this.actions, view.a, view.b, pageHeader(this.actions, 'compare'));
       case 'diff':
         return new DiffPage(this.actions, view.traceA, view.traceB, pageHeader(this.actions, 'compare'));
+      case 'sessions':
+        return new SessionListPage(this.actions);
+      case 'session':
+        return new SessionPage(this.actions, view.sessionId);
       case 'list':
         return new TraceListPage(this.actions);
     }

@@ -119,6 +119,7 @@ export function breakdownView(breakdown: Breakdown): HTMLElement {
     topRows(breakdown.byName, 'selfMs', CHART_ROWS).map((row) => ({
       label: row.key,
       value: row.selfMs,
+      kind: row.kind,
       valueText: formatDuration(row.selfMs),
     })),
     chartWidth(),

@@ -1,4 +1,4 @@
-import type { CompareResult, CompareRow, GroupStats } from '../../src/model/compareTypes';
+import type { CompareResult, CompareRow, GroupStats, SpanNameStats } from '../../src/model/compareTypes';
 import { formatGroupFilter, parseGroupFilter } from '../../src/model/compare/groupFilter';
 import { formatCost, formatDuration, formatShare, formatTokens } from '../../src/model/formatValues';
 import { button, h } from '../dom/element';
@@ -52,6 +52,45 @@ function groupTable(result: CompareResult): HTMLElement {
     );
   }
   return h('table', { className: 'breakdown-table compare-groups' }, h('thead', null, head), body);
+}
+
+/** Per span name, both groups' percentiles, calls and error rate side by side (busiest first). */
+function spanTable(result: CompareResult): HTMLElement {
+  const key = (s: SpanNameStats) => `${s.kind}\u0000${s.name}`;
+  const inB = new Map(result.b.spans.map((s) => [key(s), s]));
+  const inA = new Map(result.a.spans.map((s) => [key(s), s]));
+  const names = [...result.a.spans, ...result.b.spans.filter((s) => !inA.has(key(s)))];
+  const head = h(
+    'tr',
+    null,
+    h('th', { text: 'Span name' }),
+    ...['p50', 'p95', 'p99', 'Calls per run', 'Errors'].flatMap((label) => [
+      h('th', { className: 'numeric', text: `${label} A` }),
+      h('th', { className: 'numeric', text: `${label} B` }),
+    ]),
+  );
+  const body = h('tbody');
+  const cells = (s: SpanNameStats | undefined, pick: (s: SpanNameStats) => string) =>
+    h('td', { className: 'numeric', text: s ? pick(s) : '—' });
+  for (const named of names) {
+    const a = inA.get(key(named));
+    const b = inB.get(key(named));
+    body.append(
+      h(
+        'tr',
+        { attrs: { 'data-span-name': named.name } },
+        h('td', { text: named.name, title: named.kind }),
+        ...([
+          (s: SpanNameStats) => formatDuration(s.durationMs.p50),
+          (s: SpanNameStats) => formatDuration(s.durationMs.p95),
+          (s: SpanNameStats) => formatDuration(s.durationMs.p99),
+          (s: SpanNameStats) => String(Number(s.callsPerRun.toPrecision(3))),
+          (s: SpanNameStats) => formatShare(s.errorRate),
+        ].flatMap((pick) => [cells(a, pick), cells(b, pick)]) as HTMLElement[]),
+      ),
+    );
+  }
+  return h('table', { className: 'breakdown-table compare-spans' }, h('thead', null, head), body);
 }
 
 function rowsTable(rows: readonly CompareRow[]): HTMLElement {
@@ -155,6 +194,8 @@ export class ComparePage {
         h('h2', { className: 'section-title', text: `Changes (${significant} significant)` }),
         h('p', { className: 'compare-method', text: method }),
         rowsTable(result.rows),
+        h('h2', { className: 'section-title', text: 'Per span name' }),
+        spanTable(result),
       );
       this.element.dataset.state = 'ready';
     } catch (error) {

@@ -18,12 +18,17 @@ function blockView(block: MessageBlock): HTMLElement {
     case 'toolCall': {
       const summary = h('summary', null, icon('symbol-method'), h('span', { className: 'tool-name', text: block.name }));
       if (block.callId) summary.append(h('span', { className: 'call-id', text: block.callId }));
-      return h('details', { className: 'tool-call' }, summary, foldedTextView(block.arguments, 'text-block json'));
+      // Open: the arguments are what a tool call is about (long ones are folded inside).
+      const call = h('details', { className: 'tool-call' }, summary, foldedTextView(block.arguments, 'text-block json'));
+      call.open = true;
+      return call;
     }
     case 'toolResult': {
       const summary = h('summary', null, icon('output'), h('span', { text: 'Result' }));
       if (block.callId) summary.append(h('span', { className: 'call-id', text: block.callId }));
-      return h('details', { className: 'tool-result' }, summary, foldedTextView(block.result, 'text-block json'));
+      const result = h('details', { className: 'tool-result' }, summary, foldedTextView(block.result, 'text-block json'));
+      result.open = true;
+      return result;
     }
     case 'reasoning':
       return h(

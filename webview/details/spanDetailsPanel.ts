@@ -1,13 +1,14 @@
 import type { CodeLocation, Span, SpanLog } from '../../src/model/traceTypes';
 import { isRevealablePath } from '../../src/model/webviewMessages';
 import { append, h, icon } from '../dom/element';
-import { formatClock, formatCost, formatCount, formatDuration } from '../../src/model/formatValues';
+import { formatClock, formatCost, formatCount, formatDuration, formatSlowness } from '../../src/model/formatValues';
 import { SPAN_KIND_LABELS, safeKind } from '../../src/model/spanKinds';
 import { attributeTableView } from './attributeTableView';
 import { chatView } from './chatView';
 import { exceptionView } from './exceptionView';
 import { foldText, prettyJson } from './messageView';
 import { foldedTextView } from './foldedTextView';
+import { statusText, tokensLine } from './summaryText';
 
 type TitleFields = Pick<Span, 'spanId' | 'name' | 'kind' | 'status'>;
 
@@ -91,12 +92,12 @@ export class SpanDetailsPanel {
     if (span.code?.filePath) {
       const code = span.code;
       if (this.actions.canRevealSource && isRevealablePath(code.filePath)) {
-        const reveal = h(
-          'button',
-          { className: 'loupe-button', attrs: { type: 'button' }, title: locationText(code) },
-          icon('go-to-file'),
-          h('span', { text: 'Reveal source' }),
-        );
+        // The toolkit's button, so it takes the theme's secondary-button colours (high contrast included).
+        const reveal = document.createElement('vscode-button');
+        reveal.setAttribute('secondary', '');
+        reveal.className = 'reveal-source';
+        reveal.title = locationText(code);
+        reveal.textContent = 'Reveal source';
         reveal.addEventListener('click', () => this.actions.revealSource(code));
         toolbar.append(reveal);
       }
@@ -213,9 +214,10 @@ export class SpanDetailsPanel {
         : span.model;
     return facts([
       ['Duration', formatDuration(span.durationMs)],
+      ['Slow', span.slow ? `${formatSlowness(span.slow)} (p95 of ${formatCount(span.slow.samples)} earlier spans)` : undefined],
       ['Self time', rollup ? formatDuration(rollup.selfTimeMs) : undefined],
       ['Starts at', `+${formatDuration(span.startTime - traceStart)} (${formatClock(span.startTime)})`],
-      ['Status', span.status === 'error' ? `error${span.statusMessage ? `: ${span.statusMessage}` : ''}` : span.status],
+      ['Status', statusText(span.status, span.statusMessage)],
       ['Model', model],
       ['Provider', span.provider],
       ['Finish reason', span.finishReason],
@@ -227,16 +229,30 @@ export class SpanDetailsPanel {
       ],
       ['HTTP status', span.httpStatus !== undefined ? String(span.httpStatus) : undefined],
       ['Operation', span.operation],
-      ['Tokens', tokenText ?? (span.usageReported === false ? 'not reported by the instrumentation' : undefined)],
+      ['Tokens', tokensLine(span.kind, tokenText, span.usageReported)],
       ['Total tokens', tokens && tokens.total > 0 ? formatCount(tokens.total) : undefined],
       [
         'Cost',
         span.costUsd !== null && span.costUsd !== undefined
-          ? `${formatCost(span.costUsd)} (${span.costSource})`
+          ? `${formatCost(span.costUsd)} (${span.costSource === 'span' ? 'reported' : span.costSource})${
+              span.computedCostUsd !== undefined && span.computedCostUsd !== span.costUsd
+                ? ` · Loupe's price ${span.computedCostUsd === null ? 'unknown' : formatCost(span.computedCostUsd)}`
+                : ''
+            }`
           : span.kind === 'llm'
             ? 'unknown price'
             : undefined,
       ],
+      [
+        'Evaluations',
+        span.evaluations
+          ?.map(
+            (e) =>
+              `${e.name}${e.score !== undefined ? ` ${e.score}` : ''}${e.label ? ` (${e.label})` : ''}${e.explanation ? `: ${e.explanation}` : ''}`,
+          )
+          .join('; '),
+      ],
+      ['Runtime', span.runtime ? "bookkeeping span of the agent's runtime" : undefined],
       ['Agent', span.agentName],
       ['Service', span.service],
       ['Session', span.sessionId],

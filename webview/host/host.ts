@@ -1,6 +1,7 @@
 import type { ApiArgs, ApiResult, WebviewMethod } from '../../src/model/api';
 import type { CodeLocation, TraceChange, TraceQuery } from '../../src/model/traceTypes';
 import type { WebviewView } from '../../src/model/webviewMessages';
+import type { TraceLayout } from '../trace/traceLayout';
 
 /** UI state worth keeping across a reload of the page or the panel (never trace data). */
 export interface PersistedUiState {
@@ -15,6 +16,8 @@ export interface PersistedUiState {
     tab?: string;
   };
   listQuery?: TraceQuery;
+  /** Where the span details sit and how wide the columns are (see traceLayout.ts); kept across traces. */
+  layout?: TraceLayout;
 }
 
 /**

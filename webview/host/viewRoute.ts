@@ -2,8 +2,9 @@ import { parseSpanId, parseTraceId } from '../../src/model/ids';
 import type { WebviewView } from '../../src/model/webviewMessages';
 
 /**
- * Reads a view from an address fragment: `#/trace/<id>[/<spanId>]`, `#/overview`,
- * `#/compare?a=<filter>&b=<filter>`, `#/diff/<traceA>/<traceB>`; anything else is the list.
+ * Reads a view from an address fragment: `#/trace/<id>[/<spanId>]`, `#/overview`, `#/costs`, `#/sessions`,
+ * `#/session/<id>` (URI-encoded), `#/compare?a=<filter>&b=<filter>`, `#/diff/<traceA>/<traceB>`;
+ * anything else is the list.
  */
 export function viewFromHash(hash: string): WebviewView {
   const parts = hash.replace(/^#\/?/, '').split('/');
@@ -20,6 +21,16 @@ export function viewFromHash(hash: string): WebviewView {
     const query = new URLSearchParams(hash.includes('?') ? hash.slice(hash.indexOf('?') + 1) : '');
     return { page: 'compare', a: (query.get('a') ?? '').slice(0, 4096), b: (query.get('b') ?? '').slice(0, 4096) };
   }
+  if (parts[0] === 'costs') return { page: 'costs' };
+  if (parts[0] === 'sessions') return { page: 'sessions' };
+  if (parts[0] === 'session' && parts[1]) {
+    try {
+      const sessionId = decodeURIComponent(parts.slice(1).join('/'));
+      if (sessionId.length > 0 && sessionId.length <= 1000) return { page: 'session', sessionId };
+    } catch {
+      // A malformed escape is no session: the list is shown.
+    }
+  }
   return { page: 'list' };
 }
 
@@ -29,6 +40,12 @@ export function hashForView(view: WebviewView): string {
       return view.spanId ? `#/trace/${view.traceId}/${view.spanId}` : `#/trace/${view.traceId}`;
     case 'overview':
       return '#/overview';
+    case 'costs':
+      return '#/costs';
+    case 'sessions':
+      return '#/sessions';
+    case 'session':
+      return `#/session/${encodeURIComponent(view.sessionId)}`;
     case 'list':
       return '#/';
     case 'compare':

@@ -12,6 +12,8 @@ import { WaterfallView } from '../waterfall/waterfallView';
 import { traceHeaderFacts } from './traceHeader';
 import { compareCandidates } from '../../src/model/compare/compareCandidates';
 import { WaterfallToolbar } from './waterfallToolbar';
+import { DetailsDock } from './detailsDock';
+import { readTraceLayout, type TraceLayout } from './traceLayout';
 
 /** Traces up to this size load every span's details at once; larger ones load them on first selection. */
 const EAGER_DETAIL_SPANS = 20_000;
@@ -26,6 +28,8 @@ export class TracePage {
   private readonly waterfall: WaterfallView;
   private readonly toolbar: WaterfallToolbar;
   private readonly details: SpanDetailsPanel;
+  private readonly dock: DetailsDock;
+  private layout: TraceLayout;
   private readonly tabs: VscodeTabs;
   private readonly breakdownPanel: HTMLElement;
   private spans: WaterfallSpan[] = [];
@@ -61,6 +65,8 @@ export class TracePage {
       onMatches: (current, total) => this.toolbar.setMatches(current, total, this.toolbar.search.value),
       onActivate: () => this.details.element.focus(),
     });
+    this.layout = readTraceLayout(actions.savedState().layout);
+    this.waterfall.restoreLabelWidth(this.layout.labelWidth);
     this.toolbar = new WaterfallToolbar({
       onSearch: (query) => this.waterfall.setQuery(query),
       onStep: (direction) => this.waterfall.stepMatch(direction),
@@ -69,13 +75,17 @@ export class TracePage {
       onCollapseAll: () => this.waterfall.collapseAll(),
       onResetZoom: () => this.waterfall.setWindow({ start: 0, end: 1 }),
     });
-    const splitter = h('div', {
-      className: 'splitter',
-      title: 'Drag to resize',
-      attrs: { role: 'separator', 'aria-orientation': 'vertical' },
+    this.dock = new DetailsDock(this.waterfall.element, this.details.element, this.layout, {
+      onClose: () => {
+        this.waterfall.selectSpan(undefined, { reveal: false, notify: true });
+        this.waterfall.body.focus();
+      },
+      onLayoutChange: (layout) => {
+        this.layout = { ...layout, labelWidth: this.layout.labelWidth };
+        this.actions.saveState({ layout: this.layout });
+      },
     });
-    const split = h('div', { className: 'split' }, this.waterfall.element, splitter, this.details.element);
-    attachSplitter(split, splitter);
+    const split = this.dock.element;
     this.breakdownPanel = h('div', { className: 'breakdown-panel', text: 'Loading breakdown…' });
     this.tabs = document.createElement('vscode-tabs') as VscodeTabs;
     this.tabs.setAttribute('panel', '');
@@ -120,6 +130,10 @@ export class TracePage {
       if (event.key === '/' && !(event.target instanceof HTMLInputElement) && event.target !== this.toolbar.search) {
         event.preventDefault();
         this.toolbar.search.focus();
+      } else if (event.key === 'Escape' && this.dock.isOpen && !(event.target instanceof HTMLInputElement)) {
+        event.preventDefault();
+        this.waterfall.selectSpan(undefined, { reveal: false, notify: true });
+        this.waterfall.body.focus();
       }
     });
     this.unsubscribe = actions.onTraceChange(
@@ -174,6 +188,7 @@ export class TracePage {
     this.disposed = true;
     this.unsubscribe();
     this.waterfall.dispose();
+    this.dock.dispose();
     clearTimeout(this.refreshTimer);
     clearTimeout(this.persistTimer);
   }
@@ -231,6 +246,7 @@ export class TracePage {
   }
 
   private showDetails(spanId: string | undefined): void {
+    this.dock.setOpen(spanId !== undefined);
     if (!spanId) {
       this.details.showEmpty();
       return;
@@ -339,29 +355,12 @@ export class TracePage {
     clearTimeout(this.persistTimer);
     this.persistTimer = setTimeout(() => {
       if (this.disposed) return;
+      this.layout = { ...this.layout, labelWidth: this.waterfall.userLabelWidth };
       this.actions.saveState({
+        layout: this.layout,
         view: { page: 'trace', traceId: this.traceId },
         trace: { traceId: this.traceId, ...this.waterfall.uiState(), tab: this.tabs.selectedIndex === 1 ? 'breakdown' : 'waterfall' },
       });
     }, 400);
   }
-}
-
-function attachSplitter(split: HTMLElement, splitter: HTMLElement): void {
-  splitter.addEventListener('pointerdown', (event) => {
-    if (event.button !== 0) return;
-    event.preventDefault();
-    splitter.setPointerCapture(event.pointerId);
-    const onMove = (move: PointerEvent) => {
-      const rect = split.getBoundingClientRect();
-      const width = Math.min(rect.width - 240, Math.max(220, rect.right - move.clientX));
-      split.style.setProperty('--details-width', `${Math.round(width)}px`);
-    };
-    const onUp = () => {
-      splitter.removeEventListener('pointermove', onMove);
-      splitter.removeEventListener('pointerup', onUp);
-    };
-    splitter.addEventListener('pointermove', onMove);
-    splitter.addEventListener('pointerup', onUp);
-  });
 }

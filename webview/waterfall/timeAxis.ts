@@ -1,5 +1,6 @@
 import { axisTop, scaleLinear, select } from 'd3';
 import { formatDuration } from '../../src/model/formatValues';
+import { axisTickValues } from './axisTicks';
 
 /** The time ruler above the waterfall: milliseconds since the trace start across the zoom window. */
 export class TimeAxis {
@@ -21,7 +22,7 @@ export class TimeAxis {
     this.element.setAttribute('height', String(height));
     const scale = scaleLinear().domain([fromMs, toMs]).range([0, width]);
     const axis = axisTop<number>(scale)
-      .ticks(Math.max(2, Math.floor(width / 90)))
+      .tickValues(axisTickValues(fromMs, toMs, width))
       .tickSize(-4)
       .tickFormat((value) => formatDuration(Number(value)));
     const svg = select(this.element);

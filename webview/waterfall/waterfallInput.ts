@@ -95,6 +95,7 @@ export function attachWaterfallInput(view: WaterfallView, resizer: HTMLElement):
     const onUp = () => {
       resizer.removeEventListener('pointermove', onMove);
       resizer.removeEventListener('pointerup', onUp);
+      view.commitLabelWidth();
     };
     resizer.addEventListener('pointermove', onMove);
     resizer.addEventListener('pointerup', onUp);

@@ -1,4 +1,4 @@
-import type { SpanKind, SpanStatus, WaterfallRow } from '../../src/model/traceTypes';
+import type { SpanKind, SpanSlowness, SpanStatus, WaterfallRow } from '../../src/model/traceTypes';
 import { WATERFALL_FLAGS, type WaterfallColumns } from '../../src/model/waterfallColumns';
 import { buildSpanForest } from '../../src/model/spanForest';
 
@@ -16,6 +16,7 @@ export interface WaterfallSpan {
   model?: string;
   tokens?: number;
   costUsd?: number | null;
+  slow?: SpanSlowness;
 }
 
 /** A waterfall row from the API as a span on the trace-offset clock. */
@@ -32,6 +33,7 @@ export function waterfallSpanFromRow(row: WaterfallRow): WaterfallSpan {
     model: row.model,
     tokens: row.tokens,
     costUsd: row.costUsd,
+    slow: row.slow,
   };
 }
 

@@ -1,4 +1,4 @@
-import { formatCost, formatDuration, formatTokens } from '../../src/model/formatValues';
+import { formatCost, formatDuration, formatSlowness, formatTokens } from '../../src/model/formatValues';
 import { h, icon } from '../dom/element';
 import { revealInvisible } from '../../src/model/revealInvisible';
 import { safeKind } from '../../src/model/spanKinds';
@@ -104,7 +104,7 @@ export function fillRowSlot(slot: RowSlot, visibleIndex: number, row: number, co
 
   element.className = `wf-row kind-${kind}${error ? ' error' : ''}${match ? ' match' : ''}${context.critical?.has(row) ? ' critical' : ''}${
     model.orphan[row] ? ' orphan' : ''
-  }`;
+  }${span.slow ? ' slow' : ''}`;
   // className was just replaced, so the selection marks must be set again by the caller.
   slot.selected = false;
   slot.current = false;
@@ -117,7 +117,9 @@ export function fillRowSlot(slot: RowSlot, visibleIndex: number, row: number, co
   else element.removeAttribute('aria-expanded');
   const duration = Math.max(0, span.endTime - span.startTime);
   const title = revealInvisible(span.name.length > MAX_TITLE ? `${span.name.slice(0, MAX_TITLE)}…` : span.name);
-  element.title = `${title}\n${formatDuration(duration)}${model.orphan[row] ? '\n(parent span not received)' : ''}`;
+  element.title = `${title}\n${formatDuration(duration)}${span.slow ? ` · slow: ${formatSlowness(span.slow)}` : ''}${
+    model.orphan[row] ? '\n(parent span not received)' : ''
+  }`;
 
   slot.label.style.paddingLeft = `${4 + Math.min(model.depth[row], 60) * INDENT_PX}px`;
   slot.toggle.classList.toggle('leaf', !hasChildren);
@@ -132,7 +134,7 @@ export function fillRowSlot(slot: RowSlot, visibleIndex: number, row: number, co
   slot.cost.hidden = !(typeof cost === 'number' && cost > 0);
   if (typeof cost === 'number' && cost > 0) slot.cost.textContent = formatCost(cost);
   slot.bar.className = `wf-bar kind-${kind}${error ? ' error' : ''}`;
-  slot.barLabel.textContent = formatDuration(duration);
+  slot.barLabel.textContent = span.slow ? `${formatDuration(duration)} · ${span.slow.ratio.toFixed(1)}× usual` : formatDuration(duration);
 
   slot.visibleIndex = visibleIndex;
   slot.row = row;

@@ -3,6 +3,7 @@ import { attachWaterfallInput } from './waterfallInput';
 import { Minimap } from './minimap';
 import { SpanMatches, stepMatch } from './spanSearch';
 import { criticalRows } from './criticalRows';
+import { labelWidthFor } from '../trace/traceLayout';
 import { TimeAxis } from './timeAxis';
 import {
   buildWaterfallModel,
@@ -30,7 +31,8 @@ import {
 } from './zoomWindow';
 
 const OVERSCAN = 10;
-const DEFAULT_LABEL_WIDTH = 340;
+/** Below this name-column width the token and cost badges give way to the name. */
+const NARROW_LABEL_WIDTH = 250;
 /** Up to this many rows the critical path is drawn with the first rows; a larger trace adds it just after. */
 const SYNC_CRITICAL_ROWS = 20_000;
 
@@ -81,7 +83,9 @@ export class WaterfallView {
   private readonly rows: RowPool;
   private trackWidth = 0;
   private viewportHeight = 0;
-  private labelWidth = DEFAULT_LABEL_WIDTH;
+  private labelWidth = labelWidthFor({}, 0);
+  /** The name-column width the user dragged to, if any; otherwise it follows the waterfall's width. */
+  private chosenLabelWidth: number | undefined;
   /** Changes with the VS Code theme (body classes); the minimap's colours follow it. */
   private themeKey = '';
   private frame = 0;
@@ -365,11 +369,25 @@ export class WaterfallView {
     return this.trackWidth;
   }
 
+  /** The user drags the name column's edge. */
   setLabelWidth(width: number): void {
-    const max = Math.max(160, this.body.clientWidth - 120);
-    this.labelWidth = Math.round(Math.min(max, Math.max(120, width)));
-    this.element.style.setProperty('--wf-label-width', `${this.labelWidth}px`);
+    this.chosenLabelWidth = labelWidthFor({ labelWidth: width }, this.body.clientWidth);
     this.measure();
+  }
+
+  /** The drag ended: the width is worth remembering. */
+  commitLabelWidth(): void {
+    this.callbacks.onStateChange();
+  }
+
+  /** A remembered name-column width (kept within what the panel allows at each resize). */
+  restoreLabelWidth(width: number | undefined): void {
+    this.chosenLabelWidth = width;
+    this.measure();
+  }
+
+  get userLabelWidth(): number | undefined {
+    return this.chosenLabelWidth;
   }
 
   get currentLabelWidth(): number {
@@ -416,6 +434,13 @@ export class WaterfallView {
   private measure(): void {
     this.themeKey = `${document.body.className}|${this.darkScheme.matches}`;
     this.viewportHeight = this.body.clientHeight;
+    const labelWidth = labelWidthFor({ labelWidth: this.chosenLabelWidth }, this.body.clientWidth);
+    if (labelWidth !== this.labelWidth) {
+      this.labelWidth = labelWidth;
+      this.element.style.setProperty('--wf-label-width', `${labelWidth}px`);
+      // A narrow name column keeps the name readable; tokens and cost stay in the details.
+      this.element.classList.toggle('narrow-labels', labelWidth < NARROW_LABEL_WIDTH);
+    }
     this.trackWidth = Math.max(0, this.body.clientWidth - this.labelWidth);
     // Line the ruler up with the rows when the body shows a vertical scrollbar.
     this.top.style.paddingRight = `${Math.max(0, this.body.offsetWidth - this.body.clientWidth)}px`;

@@ -1,6 +1,6 @@
 import type { SpanFacts } from '../genai/spanFacts';
 import type { StoredTrace } from '../../model/storedTrace';
-import type { Breakdown, BreakdownRow } from '../../model/traceTypes';
+import type { Breakdown, BreakdownRow, SpanKind } from '../../model/traceTypes';
 import { nanosToMs } from '../otlp/values';
 import { buildSpanTree } from './spanTree';
 import { computeRollups } from './rollups';
@@ -13,14 +13,17 @@ interface Group {
   tokens: number;
   costUsd: number;
   errorCount: number;
+  /** Spans per kind, when the table tracks kinds. */
+  kinds?: Map<SpanKind, number>;
 }
 
 class GroupTable {
   private readonly groups = new Map<string, Group>();
 
-  add(key: string, durationMs: number, selfMs: number, tokens: number, costUsd: number, error: boolean): void {
+  add(key: string, durationMs: number, selfMs: number, tokens: number, costUsd: number, error: boolean, kind?: SpanKind): void {
     let g = this.groups.get(key);
     if (!g) this.groups.set(key, (g = { durations: [], selfMs: 0, tokens: 0, costUsd: 0, errorCount: 0 }));
+    if (kind) (g.kinds ??= new Map()).set(kind, (g.kinds.get(kind) ?? 0) + 1);
     g.durations.push(durationMs);
     g.selfMs += selfMs;
     g.tokens += tokens;
@@ -44,6 +47,7 @@ class GroupTable {
         tokens: g.tokens,
         costUsd: g.costUsd,
         errorCount: g.errorCount,
+        ...(g.kinds ? { kind: [...g.kinds].sort((a, b) => b[1] - a[1])[0][0] } : {}),
       });
     }
     return rows.sort((a, b) => b.selfMs - a.selfMs || a.key.localeCompare(b.key));
@@ -82,9 +86,12 @@ export function breakdownOf(traces: Iterable<TraceWithFacts>, traceId?: string):
       const cost = counted && f.costUsd !== null ? f.costUsd : 0;
       const error = f.status === 'error';
       byKind.add(f.kind, r.durationMs, r.selfTimeMs, tokens, cost, error);
-      byName.add(span.name, r.durationMs, r.selfTimeMs, tokens, cost, error);
+      byName.add(span.name, r.durationMs, r.selfTimeMs, tokens, cost, error, f.kind);
       // Aggregates would count their calls' time and number twice; only the calls themselves are listed.
-      if (f.model && (counted || counting.countsCall[i] === 1)) byModel.add(f.model, r.durationMs, r.selfTimeMs, tokens, cost, error);
+      // By the model asked for: one call answered as "gpt-4o-mini-2024-07-18" and one without a
+      // response model are both "gpt-4o-mini" to the user.
+      const model = f.requestModel ?? f.model;
+      if (model && (counted || counting.countsCall[i] === 1)) byModel.add(model, r.durationMs, r.selfTimeMs, tokens, cost, error);
       const agent = counting.agentOf[i];
       if (agent !== undefined) byAgent.add(agent, r.durationMs, r.selfTimeMs, tokens, cost, error);
     });

@@ -1,20 +1,42 @@
 import type { SpanContext, SpanDetail, SpanFacts } from '../genai/spanFacts';
 import { spanDetail } from '../genai/spanDetail';
 import type { StoredLog, StoredSpan, StoredTrace } from '../../model/storedTrace';
-import type { Attributes, OtelSpanKind, Span, SpanRollup, TraceDetail, TraceSummary } from '../../model/traceTypes';
+import type { Attributes, OtelSpanKind, Span, SpanEvaluation, SpanRollup, TraceDetail, TraceSummary } from '../../model/traceTypes';
+import { AttributeMap } from '../genai/attributeMap';
 import { anyValueToJson, attributesToObject, nanosToMs } from '../otlp/values';
 import type { ModelCallCounting } from './modelCalls';
 import { analyzeTrace, type TraceAnalysis } from './traceAnalysis';
 
 const OTEL_KINDS: readonly OtelSpanKind[] = ['unspecified', 'internal', 'server', 'client', 'producer', 'consumer'];
 
-function logsBySpan(logs: readonly StoredLog[]): Map<string, StoredLog[]> {
+/**
+ * Log records by the span they belong to: their span id, or, for an evaluation result sent without
+ * one, the span whose `gen_ai.response.id` it names.
+ */
+function logsBySpan(trace: StoredTrace): Map<string, StoredLog[]> {
   const out = new Map<string, StoredLog[]>();
-  for (const log of logs) {
-    if (!log.spanId) continue;
-    const list = out.get(log.spanId);
+  let spanByResponse: Map<string, string> | undefined;
+  for (const log of trace.logs) {
+    let spanId = log.spanId;
+    if (!spanId) {
+      const responseId = log.attributes.find((kv) => kv.key === 'gen_ai.response.id')?.value.stringValue;
+      if (!responseId) continue;
+      spanByResponse ??= spansByResponseId(trace);
+      spanId = spanByResponse.get(responseId);
+      if (!spanId) continue;
+    }
+    const list = out.get(spanId);
     if (list) list.push(log);
-    else out.set(log.spanId, [log]);
+    else out.set(spanId, [log]);
+  }
+  return out;
+}
+
+function spansByResponseId(trace: StoredTrace): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const span of trace.spans) {
+    const id = span.attributes.find((kv) => kv.key === 'gen_ai.response.id')?.value.stringValue;
+    if (id) out.set(id, span.spanId);
   }
   return out;
 }
@@ -26,7 +48,7 @@ export function buildSpan(trace: StoredTrace, facts: readonly SpanFacts[], analy
   const f = facts[i];
   const resource = trace.resources[stored.resourceIndex];
   const context = { resource, scope: trace.scopes[stored.scopeIndex] };
-  const spanLogs = trace.logs.filter((log) => log.spanId === stored.spanId);
+  const spanLogs = logsBySpan(trace).get(stored.spanId) ?? [];
   const detail = spanDetail(stored, spanLogs, context);
   return toSpan(stored, f, counting, i, detail, spanLogs, context, resource ? attributesToObject(resource.attributes) : {}, rollups[i]);
 }
@@ -39,7 +61,7 @@ export function buildTraceDetail(
   analysis: TraceAnalysis = analyzeTrace(trace, facts),
 ): TraceDetail {
   const { tree, counting, rollups } = analysis;
-  const logs = logsBySpan(trace.logs);
+  const logs = logsBySpan(trace);
   const resources = trace.resources.map((r) => attributesToObject(r.attributes));
   const spans: Span[] = tree.order.map((i) => {
     const stored = trace.spans[i];
@@ -54,6 +76,27 @@ export function buildTraceDetail(
     spans,
     totals: { tokens: summary.tokens, costUsd: summary.costUsd, unpricedCalls: summary.unpricedCalls },
   };
+}
+
+/** `gen_ai.evaluation.result` log events parented to the span, read as scores. */
+function evaluationsOf(logs: readonly StoredLog[]): { evaluations?: SpanEvaluation[] } {
+  const evaluations: SpanEvaluation[] = [];
+  for (const log of logs) {
+    const attrs = new AttributeMap(log.attributes);
+    const eventName = log.eventName || attrs.string('event.name');
+    if (eventName !== 'gen_ai.evaluation.result') continue;
+    const name = attrs.string('gen_ai.evaluation.name');
+    if (!name) continue;
+    const evaluation: SpanEvaluation = { name };
+    const score = attrs.number('gen_ai.evaluation.score.value');
+    if (score !== undefined) evaluation.score = score;
+    const label = attrs.string('gen_ai.evaluation.score.label');
+    if (label) evaluation.label = label;
+    const explanation = attrs.string('gen_ai.evaluation.explanation');
+    if (explanation) evaluation.explanation = explanation;
+    evaluations.push(evaluation);
+  }
+  return evaluations.length > 0 ? { evaluations } : {};
 }
 
 function toSpan(
@@ -91,6 +134,9 @@ function toSpan(
     tokens: f.tokens,
     costUsd: f.costUsd,
     costSource: f.costSource,
+    ...(f.computedCostUsd !== undefined && { computedCostUsd: f.computedCostUsd }),
+    ...(f.runtime && { runtime: true }),
+    ...evaluationsOf(spanLogs),
     messages: detail.messages,
     tool: detail.tool,
     toolName: f.toolName,

@@ -91,7 +91,8 @@ export function waterfallColumns(
     c.flags.push(
       (tree.orphan[i] ? WATERFALL_FLAGS.orphan : 0) |
         (critical[i] === 1 ? WATERFALL_FLAGS.criticalPath : 0) |
-        (f.aggregate || counting.aggregate[i] === 1 ? WATERFALL_FLAGS.aggregate : 0),
+        (f.aggregate || counting.aggregate[i] === 1 ? WATERFALL_FLAGS.aggregate : 0) |
+        (f.runtime ? WATERFALL_FLAGS.runtime : 0),
     );
     const errorMessage = f.status === 'error' ? (f.error?.message ?? f.statusMessage) : undefined;
     if (errorMessage !== undefined) c.errorMessage.push([row, errorMessage]);

@@ -176,6 +176,13 @@ export class IngestPolicy {
     return out;
   }
 
+  /** A metric data point's attributes, redacted and shortened as a span's are. */
+  metricAttributes(attributes: KeyValue[]): KeyValue[] {
+    const notes = new TruncationNotes();
+    const out = this.attributes(attributes, '', notes);
+    return out === attributes && notes.paths.length === 0 ? attributes : notes.mark(out);
+  }
+
   resource(resource: Resource | undefined): Resource | undefined {
     if (resource === undefined) return undefined;
     const notes = new TruncationNotes();

@@ -133,7 +133,7 @@ export class LiveTrace {
    * Adds a span, or replaces one with the same id (a sender retrying). The span becomes the
    * stored span: it is the engine's own decoded object, so it takes its indexes in place.
    */
-  addSpan(span: OtlpSpan, resourceIndex: number, scopeIndex: number, pricing: PriceBook, now: number): void {
+  addSpan(span: OtlpSpan, resourceIndex: number, scopeIndex: number, pricing: PriceBook, now: number): SpanFacts {
     const stored = asStoredSpan(span, resourceIndex, scopeIndex);
     const facts = this.describe(stored, pricing);
     // After describing: facts are read from the values as they came, before they become references.
@@ -155,6 +155,7 @@ export class LiveTrace {
     }
     this.bytes += estimateSpanBytes(stored);
     this.touch(now);
+    return facts;
   }
 
   hasSpan(spanId: string): boolean {

@@ -88,11 +88,16 @@ export class TraceBodies {
     }
   }
 
+  /** Notes a trace whose file could not be read (bounded, for the UI to show). */
+  unreadable(traceId: string): void {
+    if (this.problems.length < 100) this.problems.push(`Trace ${traceId}: its file is missing or unreadable.`);
+  }
+
   private attach(entry: TraceEntry, found: ReadTrace | undefined): LiveTrace | undefined {
     if (!this.isCurrent(entry)) return undefined; // deleted or evicted while it was read
     if (entry.live) return entry.live; // spans arrived meanwhile and brought it in
     if (!found) {
-      if (this.problems.length < 100) this.problems.push(`Trace ${entry.traceId}: its file is missing or unreadable.`);
+      this.unreadable(entry.traceId);
       return undefined;
     }
     const { book, key } = this.pricing();

@@ -1,4 +1,10 @@
-import type { ExportLogsServiceRequest, ExportTraceServiceRequest, OtlpSpan, PartialSuccess } from '../../model/otlpTypes';
+import type {
+  ExportLogsServiceRequest,
+  ExportMetricsServiceRequest,
+  ExportTraceServiceRequest,
+  OtlpSpan,
+  PartialSuccess,
+} from '../../model/otlpTypes';
 import type { IngestSink } from '../receiver/ingestSink';
 import type { ForwardOptions, LoupeApi, ReplayOptions, Unsubscribe } from '../../model/api';
 import { forwardTrace } from '../forward/forwardTrace';
@@ -7,6 +13,7 @@ import { runHttpReplay } from '../replay/runReplay';
 import type { ReplayDraft, ReplayOutcome } from '../../model/replayTypes';
 import type { ForwardTarget } from '../../model/forwardTarget';
 import type { ForwardResult } from '../../model/forwardResult';
+import type { SpanFacts } from '../genai/spanFacts';
 import type {
   Breakdown,
   Health,
@@ -43,6 +50,19 @@ import { ApiInputError } from '../../model/apiRoutes';
 import { DEFAULT_MAX_TRACES } from '../../model/storeDefaults';
 import type { CompareResult, GroupFilter, ModelCallDiff, TraceDiff } from '../../model/compareTypes';
 import { compareTraces, diffModelCalls, diffTraceDetails } from './compareQueries';
+import type { DailyHistory } from '../history/dailyHistory';
+import { runRecordOf, type RunRecord } from '../history/runRecord';
+import { costOverview, costRows, resolveRange, type ResolvedRange } from '../history/costReport';
+import type { BudgetStatus } from '../../model/budgetTypes';
+import { slownessOf } from '../history/contribution';
+import { nanosToMs } from '../otlp/values';
+import type { CostOverview, CostQuery, CostRow } from '../../model/costTypes';
+import { MetricStore, type MetricStoreOptions } from './metricStore';
+import { SessionEventStore } from '../sessions/sessionEventStore';
+import { readAgentLogEvent } from '../sessions/agentLogEvents';
+import { getSession, listSessions, type SessionTraceInput } from '../sessions/sessionQueries';
+import type { SessionDetail, SessionQuery, SessionSummary } from '../../model/sessionTypes';
+import type { TokenCounts } from '../../model/traceTypes';
 
 /** What the engine needs from durable storage (implemented by `TracePersistence`). */
 export interface PersistencePort {
@@ -86,7 +106,17 @@ export interface EngineOptions {
   /** Coalescing window for change notifications. Default 50 ms. */
   changeDelayMs?: number;
   version?: string;
+  /** How many recent metric points and sessions' metric usage are kept (in memory only). */
+  metrics?: MetricStoreOptions;
   persistence?: PersistencePort;
+  /** Told about every span stored (live metrics). */
+  onSpan?: (facts: SpanFacts, span: OtlpSpan) => void;
+  /** The per-run budget in USD, if any: runs costing more are flagged. */
+  runBudgetUsd?: () => number | undefined;
+  /** The budgets with their spend (answered by `budgets()`). */
+  budgetStatus?: () => BudgetStatus[];
+  /** The durable daily roll-up, told about every trace stored, changed or evicted. */
+  history?: DailyHistory;
   now?: () => number;
 }
 
@@ -132,6 +162,10 @@ export class TraceEngine implements LoupeApi, IngestSink {
   );
   /** Spans of queued requests that validation rejected, so assembly skips them without judging ids again. */
   private readonly rejectedAtValidation = new WeakSet<OtlpSpan>();
+  /** Recent OTLP metric points and the token and cost usage they report per session. */
+  readonly metrics: MetricStore;
+  /** Agent log events that came without trace context, per session (kept in memory only). */
+  private readonly sessionEvents = new SessionEventStore();
   /** Problems met while loading the store (corrupt files moved aside), for the UI to show. */
   loadProblems: string[] = [];
 
@@ -154,9 +188,13 @@ export class TraceEngine implements LoupeApi, IngestSink {
     this.policy = new IngestPolicy(options.ingest);
     this.maxSpansPerTrace = options.maxSpansPerTrace ?? 200_000;
     this.now = options.now ?? Date.now;
+    this.metrics = new MetricStore(options.metrics);
     this.feed = new ChangeFeed(
       options.changeDelayMs ?? 50,
-      (id) => this.ring.get(id)?.summary(),
+      (id) => {
+        const entry = this.ring.get(id);
+        return entry && this.summaryOf(entry.summary());
+      },
       () => this.currentStats(),
     );
   }
@@ -194,6 +232,11 @@ export class TraceEngine implements LoupeApi, IngestSink {
       if (cold.some((entry) => entry.stalePricing)) engine.repriceCold();
     }
     engine.scheduleAgeCheck();
+    if (options.history) {
+      options.history.setSource((traceId) => engine.runRecord(traceId));
+      // Stored traces the history has not counted yet (or not since their last change) are counted now.
+      for (const entry of engine.ring.values()) options.history.touch(entry.traceId);
+    }
     return engine;
   }
 
@@ -304,8 +347,12 @@ export class TraceEngine implements LoupeApi, IngestSink {
       for (const scopeLogs of resourceLogs.scopeLogs) {
         const scope = this.policy.scope(scopeLogs.scope);
         for (const log of scopeLogs.logRecords) {
-          // Log records without trace context are valid OTLP but there is no trace to show them in.
-          if (!log.traceId || log.traceId === ZERO_TRACE_ID) continue;
+          // Without trace context there is no trace to show a record in; an agent's event still belongs to its session.
+          if (!log.traceId || log.traceId === ZERO_TRACE_ID) {
+            const event = readAgentLogEvent(this.policy.log(log), resource?.attributes);
+            if (event) this.sessionEvents.add(event);
+            continue;
+          }
           if (!isTraceId(log.traceId) || (log.spanId && !isSpanId(log.spanId))) {
             rejections.add('log records with an invalid trace or span id');
             continue;
@@ -324,6 +371,11 @@ export class TraceEngine implements LoupeApi, IngestSink {
     }
     this.afterChange(touched);
     return rejections.result();
+  }
+
+  /** Metrics are kept briefly in memory (see MetricStore); they never create or change a trace. */
+  ingestMetrics(request: ExportMetricsServiceRequest): PartialSuccess | undefined {
+    return this.metrics.add(request, this.policy);
   }
 
   /** `validated`: the request's invalid spans were found (`rejectedAtValidation`) and counted when it was accepted. */
@@ -362,7 +414,8 @@ export class TraceEngine implements LoupeApi, IngestSink {
             indexes.set(live, idx);
           }
           const before = live.spanCount;
-          live.addSpan(this.policy.span(span), idx[0], idx[1], this.pricing, now);
+          const facts = live.addSpan(this.policy.span(span), idx[0], idx[1], this.pricing, now);
+          this.options.onSpan?.(facts, span);
           this.spanTotal += live.spanCount - before;
           touched.add(entry);
           touchedIds.add(span.traceId);
@@ -402,6 +455,7 @@ export class TraceEngine implements LoupeApi, IngestSink {
       this.dropEvicted(this.ring.updateSize(id, entry.bytes));
       if (this.ring.get(id) !== entry) continue;
       this.options.persistence?.markDirty(entry.live.stored, entry);
+      this.options.history?.touch(id);
       this.feed.upsert(id);
     }
     this.bodies.trim();
@@ -424,6 +478,8 @@ export class TraceEngine implements LoupeApi, IngestSink {
 
   /** Removes a trace that has left the ring from disk, the feed, the view cache and memory. */
   private forgetEntry(entry: TraceEntry): void {
+    // Counted before its file goes: a change the history has not counted yet is read from it.
+    this.options.history?.release(entry.traceId, () => this.recordOfEntry(entry));
     this.options.persistence?.remove(entry.traceId, entry.refs);
     this.feed.remove(entry.traceId);
     this.views.forget(entry.traceId);
@@ -466,8 +522,9 @@ export class TraceEngine implements LoupeApi, IngestSink {
     // The newest `limit` by a single pass (a sorted window of that size), not a sort of every
     // trace kept: a list of 100 out of 10,000 compares each trace once or twice.
     const out: TraceSummary[] = [];
+    this.options.history?.update();
     for (const entry of this.ring.values()) {
-      const summary = entry.summary();
+      const summary = this.summaryOf(entry.summary());
       if (!matchesQuery(summary, query)) continue;
       if (out.length < limit) {
         out.push(summary);
@@ -488,9 +545,84 @@ export class TraceEngine implements LoupeApi, IngestSink {
     return out;
   }
 
+  /** Sessions newest first. Trace bodies not in memory are read from their files (their logs may name sessions). */
+  async listSessions(query: SessionQuery = {}): Promise<SessionSummary[]> {
+    const traces = await this.sessionTracesRead();
+    return listSessions(traces, this.sessionEvents, this.metrics, query, this.priceLoggedCall);
+  }
+
+  async getSession(sessionId: string): Promise<SessionDetail | undefined> {
+    const traces = await this.sessionTracesRead();
+    return getSession(traces, this.sessionEvents, this.metrics, sessionId, this.priceLoggedCall);
+  }
+
+  /** Sessions newest first (synchronous, bodies not in memory read at once: for callers on the engine's own thread). */
+  listSessionsNow(query: SessionQuery = {}): SessionSummary[] {
+    return listSessions(this.sessionTraces(), this.sessionEvents, this.metrics, query, this.priceLoggedCall);
+  }
+
+  getSessionNow(sessionId: string): SessionDetail | undefined {
+    return getSession(this.sessionTraces(), this.sessionEvents, this.metrics, sessionId, this.priceLoggedCall);
+  }
+
+  private readonly priceLoggedCall = (tokens: TokenCounts, model: string | undefined, timeMs: number): number | null =>
+    this.pricing.priceCall(tokens, [model], undefined, timeMs).costUsd;
+
+  private *sessionTraces(): Iterable<SessionTraceInput> {
+    this.assembly.drain();
+    for (const entry of this.ring.values()) {
+      const live = this.bodyNow(entry);
+      if (live) yield* sessionInput(live);
+    }
+  }
+
+  private async sessionTracesRead(): Promise<SessionTraceInput[]> {
+    this.assembly.drain();
+    const traces: SessionTraceInput[] = [];
+    for await (const live of this.everyBody()) traces.push(...sessionInput(live));
+    return traces;
+  }
+
   async getTrace(traceId: string): Promise<TraceDetail | undefined> {
     const live = await this.visible(traceId);
-    return live && buildTraceDetail(live.stored, live.facts, live.summary(), this.views.analysis(live));
+    if (!live) return undefined;
+    const detail = buildTraceDetail(live.stored, live.facts, this.summaryOf(live.summary()), this.views.analysis(live));
+    this.markSlow(traceId, detail.spans);
+    return detail;
+  }
+
+  /** Marks spans much slower than their kind usually is (baselines from the history without this trace). */
+  private markSlow(traceId: string, spans: Span[]): void {
+    const history = this.options.history;
+    if (!history) return;
+    const marks = slownessOf(spans, history.baselinesWithout(traceId));
+    marks.forEach((slow, i) => {
+      if (slow) spans[i].slow = slow;
+    });
+  }
+
+  /** `[spanId, ratio, baselineP95Ms, samples]` of the trace's slow spans, for the waterfall columns. */
+  private slowSpanList(live: LiveTrace): [string, number, number, number][] {
+    const history = this.options.history;
+    if (!history) return [];
+    const baselineOf = history.baselinesWithout(live.stored.traceId);
+    const out: [string, number, number, number][] = [];
+    live.stored.spans.forEach((span, i) => {
+      const f = live.facts[i];
+      const durationMs = Math.max(0, nanosToMs(span.endTimeUnixNano) - nanosToMs(span.startTimeUnixNano));
+      const [slow] = slownessOf([{ name: span.name, model: f.model, kind: f.kind, durationMs }], baselineOf);
+      if (slow) out.push([span.spanId, slow.ratio, slow.baselineP95Ms, slow.samples]);
+    });
+    return out;
+  }
+
+  /** A trace's summary (kept in memory whether or not its body is), with the slow-span count the history found. */
+  private summaryOf(summary: TraceSummary): TraceSummary {
+    const slow = this.options.history?.slowSpanCount(summary.traceId) ?? 0;
+    const limit = this.options.runBudgetUsd?.();
+    const overBudget = limit !== undefined && summary.costUsd >= limit;
+    if (slow === 0 && !overBudget) return summary;
+    return { ...summary, ...(slow > 0 ? { slowSpans: slow } : {}), ...(overBudget ? { overBudget } : {}) };
   }
 
   async span(traceId: string, spanId: string): Promise<Span | undefined> {
@@ -498,7 +630,10 @@ export class TraceEngine implements LoupeApi, IngestSink {
     if (!live) return undefined;
     const analysis = this.views.analysis(live);
     const index = analysis.indexOf.get(spanId);
-    return index === undefined ? undefined : buildSpan(live.stored, live.facts, analysis, index);
+    if (index === undefined) return undefined;
+    const span = buildSpan(live.stored, live.facts, analysis, index);
+    this.markSlow(traceId, [span]);
+    return span;
   }
 
   async waterfall(traceId: string): Promise<WaterfallRow[] | undefined> {
@@ -508,7 +643,11 @@ export class TraceEngine implements LoupeApi, IngestSink {
 
   async waterfallColumns(traceId: string): Promise<string | undefined> {
     const live = await this.visible(traceId);
-    return live && this.views.waterfallColumnsJson(live);
+    if (!live) return undefined;
+    const json = this.views.waterfallColumnsJson(live);
+    // Slowness depends on the baselines, which move after the cached text was built: added per answer.
+    const slow = this.slowSpanList(live);
+    return slow.length === 0 ? json : `${json.slice(0, json.lastIndexOf('}'))},"slowSpans":${JSON.stringify(slow)}}`;
   }
 
   async breakdown(traceId: string): Promise<Breakdown | undefined> {
@@ -541,7 +680,10 @@ export class TraceEngine implements LoupeApi, IngestSink {
       let live = entry.live;
       if (!live) {
         const read = await this.options.persistence?.readTrace?.(entry.traceId);
-        if (read && this.ring.get(entry.traceId) === entry) live = LiveTrace.fromStored(read.trace, this.pricing);
+        if (this.ring.get(entry.traceId) !== entry) continue; // deleted or evicted while it was read
+        // Spans that arrived meanwhile brought the body in: that one is the latest.
+        live = entry.live ?? (read && LiveTrace.fromStored(read.trace, this.pricing));
+        if (!live) this.bodies.unreadable(entry.traceId);
       }
       if (live) yield live;
     }
@@ -609,9 +751,13 @@ export class TraceEngine implements LoupeApi, IngestSink {
 
   async clear(): Promise<void> {
     this.assembly.drain();
+    // What was spent stays in the history; only the traces go.
+    for (const entry of this.ring.values()) this.options.history?.release(entry.traceId, () => this.recordOfEntry(entry));
     this.ring.clear();
     this.views.clear();
     this.bodies.clear();
+    this.metrics.clear();
+    this.sessionEvents.clear();
     this.spanTotal = 0;
     this.options.persistence?.removeAll();
     this.feed.clear();
@@ -625,7 +771,7 @@ export class TraceEngine implements LoupeApi, IngestSink {
   async flush(): Promise<void> {
     this.assembly.drain();
     this.feed.flush();
-    await this.options.persistence?.flush();
+    await Promise.all([this.options.persistence?.flush(), this.options.history?.flush()]);
     this.bodies.trim();
   }
 
@@ -640,7 +786,61 @@ export class TraceEngine implements LoupeApi, IngestSink {
     this.assembly.dispose();
     this.feed.flush();
     this.feed.dispose();
-    await this.options.persistence?.close();
+    await Promise.all([this.options.persistence?.close(), this.options.history?.close()]);
+  }
+
+  /** Cost and health rows from the durable history (throws RangeError for a bad range). */
+  async costs(query: CostQuery = {}): Promise<CostRow[]> {
+    this.assembly.drain();
+    const range = this.rangeOf(query);
+    const cells = this.options.history?.cells(range.fromDay, range.toDay) ?? [];
+    return costRows(cells, query.groupBy ?? 'day', range);
+  }
+
+  /** Everything the Costs page shows for a range (throws RangeError for a bad range). */
+  async costOverview(query: CostQuery = {}): Promise<CostOverview> {
+    this.assembly.drain();
+    const range = this.rangeOf(query);
+    const history = this.options.history;
+    return costOverview(history?.cells(range.fromDay, range.toDay) ?? [], history?.names(range.fromDay, range.toDay) ?? new Map(), range);
+  }
+
+  async budgets(): Promise<BudgetStatus[]> {
+    this.assembly.drain();
+    return this.options.budgetStatus?.() ?? [];
+  }
+
+  private rangeOf(query: CostQuery): ResolvedRange {
+    try {
+      return resolveRange(query, this.now());
+    } catch (error) {
+      if (error instanceof RangeError) throw new ApiInputError(error.message);
+      throw error;
+    }
+  }
+
+  /** A kept trace reduced to what the daily history counts. */
+  runRecord(traceId: string): RunRecord | undefined {
+    const entry = this.ring.get(traceId);
+    return entry && this.recordOfEntry(entry);
+  }
+
+  private recordOfEntry(entry: TraceEntry): RunRecord | undefined {
+    const live = this.bodyNow(entry);
+    return live && recordOf(live);
+  }
+
+  /**
+   * A trace's body for a reader that cannot wait (the history counts synchronously): the one in
+   * memory, or read from its file now and not kept. Undefined only when the file is unreadable,
+   * which is noted as a problem rather than counted as an empty trace.
+   */
+  private bodyNow(entry: TraceEntry): LiveTrace | undefined {
+    if (entry.live) return entry.live;
+    const read = this.options.persistence?.readTraceSync?.(entry.traceId);
+    if (read) return LiveTrace.fromStored(read.trace, this.pricing);
+    this.bodies.unreadable(entry.traceId);
+    return undefined;
   }
 
   private async visible(traceId: string): Promise<LiveTrace | undefined> {
@@ -666,7 +866,18 @@ export class TraceEngine implements LoupeApi, IngestSink {
       evictedSpans: this.evictedSpans,
       droppedSpans: this.droppedSpans,
       rejectedSpans: this.rejectedSpans,
+      metricPoints: this.metrics.receivedCount,
       persistenceError: this.options.persistence?.lastError,
     };
   }
+}
+
+/** What sessions read of a trace (none for a trace with neither spans nor logs). */
+function sessionInput(live: LiveTrace): SessionTraceInput[] {
+  if (live.spanCount === 0 && live.stored.logs.length === 0) return [];
+  return [{ stored: live.stored, facts: live.facts, summary: live.summary() }];
+}
+
+function recordOf(live: LiveTrace): RunRecord | undefined {
+  return runRecordOf(live.stored.traceId, live.stored.spans, live.facts);
 }

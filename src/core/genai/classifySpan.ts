@@ -144,6 +144,8 @@ function byName(name: string): SpanKind | undefined {
  * deliberately ignored (OpenInference spans are all INTERNAL, OTel GenAI ones CLIENT).
  */
 export function classifySpan(attrs: AttributeMap, name: string): SpanClass {
+  // A runtime's bookkeeping spans (Codex's Rust `tracing` spans) describe no GenAI work, whatever their names say.
+  if (attrs.has('busy_ns') && attrs.has('idle_ns') && !attrs.has('gen_ai.operation.name')) return { kind: 'other', aggregate: false };
   const oi = attrs.string('openinference.span.kind');
   if (oi) {
     const kind = OPENINFERENCE_KINDS[oi.toUpperCase()];
@@ -196,6 +198,9 @@ export function classifySpan(attrs: AttributeMap, name: string): SpanClass {
     return { kind: 'llm', aggregate: false, operation };
   }
   if (attrs.has('gen_ai.tool.name') || attrs.has('gen_ai.tool.call.id')) return { kind: 'tool', aggregate: false, operation };
+  // MCP: a `tools/call` span is a tool call; other MCP methods (initialize, list…) are plumbing.
+  const mcpMethod = attrs.string('mcp.method.name');
+  if (mcpMethod) return { kind: mcpMethod === 'tools/call' ? 'tool' : 'other', aggregate: false, operation: mcpMethod };
   if (attrs.has('gen_ai.agent.name') && !attrs.has('gen_ai.request.model')) {
     return { kind: 'agent', aggregate: false, operation };
   }

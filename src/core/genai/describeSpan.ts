@@ -52,11 +52,22 @@ export function describeSpan(span: StoredSpan, context: SpanContext, pricing: Pr
 
   let costUsd: number | null = null;
   let costSource: CostSource = 'none';
+  let computedCostUsd: number | null | undefined;
   const carried = costOnSpan(attrs);
+  const isCall = cls.kind === 'llm' || cls.kind === 'embedding';
   if (carried !== undefined) {
     costUsd = carried;
     costSource = 'span';
-  } else if (cls.kind === 'llm' || cls.kind === 'embedding') {
+    // The carried cost wins; Loupe's own price stays visible beside it.
+    if (isCall && tokens.input + tokens.output > 0) {
+      computedCostUsd = pricing.priceCall(
+        tokens,
+        [model.responseModel, model.requestModel, model.model],
+        model.provider,
+        nanosToMs(span.startTimeUnixNano),
+      ).costUsd;
+    }
+  } else if (isCall) {
     if (tokens.input + tokens.output > 0) {
       const price = pricing.priceCall(
         tokens,
@@ -73,7 +84,7 @@ export function describeSpan(span: StoredSpan, context: SpanContext, pricing: Pr
     }
   }
 
-  return {
+  const facts: SpanFacts = {
     kind: cls.kind,
     aggregate: cls.aggregate,
     operation: cls.operation,
@@ -100,4 +111,12 @@ export function describeSpan(span: StoredSpan, context: SpanContext, pricing: Pr
     code: readCodeLocation(attrs, events),
     service: serviceName(context),
   };
+  if (computedCostUsd !== undefined) facts.computedCostUsd = computedCostUsd;
+  if (isRuntimeSpan(attrs)) facts.runtime = true;
+  return facts;
+}
+
+/** Rust `tracing` spans exported by `tracing-opentelemetry` carry their scheduler times (Codex). */
+export function isRuntimeSpan(attrs: AttributeMap): boolean {
+  return attrs.has('busy_ns') && attrs.has('idle_ns');
 }

@@ -58,6 +58,16 @@ export function readError(status: OtlpStatus | undefined, attrs: AttributeMap, e
 
   let spanStatus: SpanStatus = code === 2 ? 'error' : code === 1 ? 'ok' : 'unset';
   if (spanStatus === 'unset' && (errorType || (httpStatus !== undefined && httpStatus >= 400))) spanStatus = 'error';
+  // Langfuse marks failures with its observation level and leaves the OTel status unset.
+  const level = attrs.string('langfuse.observation.level')?.toUpperCase();
+  const levelMessage = attrs.string('langfuse.observation.status_message');
+  if (level === 'ERROR' && spanStatus !== 'ok') {
+    spanStatus = 'error';
+    if (!error) error = { message: levelMessage ?? 'Langfuse level ERROR' };
+  }
+  if (level === 'WARNING' && levelMessage && !statusMessage) {
+    return { status: spanStatus, statusMessage: `warning: ${levelMessage}`, error, httpStatus };
+  }
   if (spanStatus === 'error' && !error) error = statusMessage ? { message: statusMessage } : undefined;
   if (error && !error.message && statusMessage) error.message = statusMessage;
   return { status: spanStatus, statusMessage, error, httpStatus };

@@ -19,6 +19,7 @@ const METADATA_PREFIXES = [
   'langsmith.metadata.',
   'langfuse.trace.metadata.',
   'langfuse.observation.metadata.',
+  'mastra.metadata.',
   'metadata.',
 ];
 const SESSION_NAMES = new Set([

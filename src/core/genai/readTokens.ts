@@ -28,6 +28,8 @@ const CACHE_READ_KEYS = [
   'gen_ai.usage.cached_tokens',
 ];
 const CACHE_WRITE_KEYS = [
+  // The 2026 conventions renamed `cache_creation` to `cache_write`.
+  'gen_ai.usage.cache_write.input_tokens',
   'gen_ai.usage.cache_creation.input_tokens',
   'gen_ai.usage.cache_creation_input_tokens',
   'gen_ai.usage.cache_write_input_tokens',

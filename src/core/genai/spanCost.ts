@@ -19,7 +19,8 @@ function langfuseCost(text: string): number | undefined {
 
 /**
  * A cost in USD that the instrumentation already put on the span (OpenInference `llm.cost.*`,
- * Langfuse `cost_details`, Logfire `operation.cost`, OpenLIT `gen_ai.usage.cost`); it wins over computing.
+ * Langfuse `cost_details`, Logfire `operation.cost`, OpenLIT `gen_ai.usage.cost`, an agent's own cost
+ * such as Copilot's `github.copilot.cost`); it wins over computing.
  */
 export function costOnSpan(attrs: AttributeMap): number | undefined {
   const total = validCost(attrs.number('llm.cost.total'));
@@ -32,5 +33,5 @@ export function costOnSpan(attrs: AttributeMap): number | undefined {
     const cost = langfuseCost(langfuse);
     if (cost !== undefined) return cost;
   }
-  return validCost(attrs.firstNumber(['operation.cost', 'gen_ai.usage.cost']));
+  return validCost(attrs.firstNumber(['operation.cost', 'gen_ai.usage.cost', 'github.copilot.cost']));
 }

@@ -26,6 +26,13 @@ export interface SpanFacts {
   usageReported: boolean;
   costUsd: number | null;
   costSource: CostSource;
+  /** Loupe's own price of a model call that carries its cost (`costSource: 'span'`), to show beside it. */
+  computedCostUsd?: number | null;
+  /**
+   * A runtime's own bookkeeping span (Rust `tracing` spans with `busy_ns`/`idle_ns`, per-event stream
+   * handlers): kept, but a view may fold it under the nearest span that is not.
+   */
+  runtime?: boolean;
   agentName?: string;
   sessionId?: string;
   userId?: string;

@@ -85,6 +85,8 @@ port.on('message', (message: ToWorker) => {
       ...message.options,
       onStoreError: (text) => post({ type: 'storeError', message: text }),
       onStoreRecovered: () => post({ type: 'storeRecovered' }),
+      onBudgetCrossing: (crossing) => post({ type: 'budgetCrossing', crossing }),
+      onRefused: (text) => post({ type: 'refused', message: text }),
     }).then(
       (opened) => {
         runtime = opened;

@@ -33,13 +33,17 @@ export interface HttpServerOptions {
   /** Web origins allowed to POST to `/v1/*` (browser-side agents); `*` allows any. */
   allowedOrigins?: readonly string[];
   stream?: TraceStreamOptions;
+  /** Serves `GET /metrics` (Prometheus text) when given. */
+  metrics?: () => Promise<{ contentType: string; body: string }>;
   /** How long `stop()` lets open requests finish before cutting connections. Default 2 s. */
   shutdownGraceMs?: number;
+  /** An OTLP export was refused (status and the reason sent back), for the log. */
+  onRefused?: (detail: string) => void;
 }
 
 /**
- * One `node:http` listener for OTLP/HTTP (`/v1/traces`, `/v1/logs`), the REST API and SSE stream
- * (`/api/*`), the MCP server (`/mcp`), and the static web UI (everything else).
+ * One `node:http` listener for OTLP/HTTP (`/v1/traces`, `/v1/logs`, `/v1/metrics`), the REST API and
+ * SSE stream (`/api/*`), the MCP server (`/mcp`), and the static web UI (everything else).
  */
 export class HttpServer {
   private readonly server: Server;
@@ -115,6 +119,7 @@ export class HttpServer {
     if (path.startsWith('/v1/')) return this.handleOtlp(request, response, path);
     if (path === '/api' || path.startsWith('/api/')) return this.handleApi(request, response, path, query);
     if (path === '/mcp' || path === '/mcp/') return this.handleMcp(request, response, query);
+    if (path === '/metrics') return this.handleMetrics(request, response);
     return serveStatic(request, response, path, this.options.staticDir);
   }
 
@@ -128,12 +133,15 @@ export class HttpServer {
     }
     const signal = otlpSignalForPath(path);
     if (signal === undefined) {
-      return sendJson(response, 404, { error: `No OTLP endpoint ${path}; use /v1/traces or /v1/logs.` }, cors.headers);
+      return sendJson(response, 404, { error: `No OTLP endpoint ${path}; use /v1/traces, /v1/logs or /v1/metrics.` }, cors.headers);
     }
     if (method !== 'POST') {
       return sendJson(response, 405, { error: 'OTLP export needs POST.' }, { ...cors.headers, Allow: 'POST' });
     }
-    await handleOtlpExport(request, response, signal, this.options.sink, this.maxRequestBytes, cors.headers);
+    const onRefused = this.options.onRefused;
+    await handleOtlpExport(request, response, signal, this.options.sink, this.maxRequestBytes, cors.headers, (status, message) =>
+      onRefused?.(`OTLP/HTTP ${path} refused with ${status}: ${message}`),
+    );
   }
 
   private async handleApi(request: IncomingMessage, response: ServerResponse, path: string, query: URLSearchParams): Promise<void> {
@@ -176,6 +184,21 @@ export class HttpServer {
     const { api, mcpToken } = this.options;
     if (api === undefined || mcpToken === undefined) return sendJson(response, 404, { error: 'This server has no MCP endpoint.' });
     await handleMcpRequest(request, response, query, { api, token: mcpToken, version: this.options.version ?? '0.0.0' });
+  }
+
+  private async handleMetrics(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    if (!this.options.metrics) return sendJson(response, 404, { error: 'This server has no metrics.' });
+    const method = request.method ?? 'GET';
+    if (method !== 'GET' && method !== 'HEAD') return sendJson(response, 405, { error: '/metrics answers GET.' }, { Allow: 'GET, HEAD' });
+    const { contentType, body } = await this.options.metrics();
+    const bytes = Buffer.from(body);
+    response.writeHead(200, {
+      'Content-Type': contentType,
+      'Content-Length': String(bytes.length),
+      'Cache-Control': 'no-store',
+      'X-Content-Type-Options': 'nosniff',
+    });
+    response.end(method === 'HEAD' ? undefined : bytes);
   }
 
   private failRequest(response: ServerResponse, error: unknown): void {

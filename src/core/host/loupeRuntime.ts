@@ -5,6 +5,11 @@ import { GrpcReceiver } from '../receiver/grpcReceiver';
 import { HttpServer } from './httpListener';
 import type { PriceOverride } from '../../model/priceOverride';
 import { newMcpToken, readOrCreateMcpToken } from './mcpToken';
+import { DailyHistory } from '../history/dailyHistory';
+import { LoupeMetrics } from '../metrics/loupeMetrics';
+import { BudgetMonitor } from '../budgets/budgetMonitor';
+import type { Budget, BudgetCrossing } from '../../model/budgetTypes';
+import { nanosToMs } from '../otlp/values';
 
 export interface RuntimeOptions {
   host: string;
@@ -32,6 +37,12 @@ export interface RuntimeOptions {
   /** The store could not write (read-only or full disk); traces are kept in memory meanwhile. */
   onStoreError?: (message: string) => void;
   onStoreRecovered?: () => void;
+  /** Spending limits (`loupe.budgets`, `--budget`). */
+  budgets?: readonly Budget[];
+  /** Spend reached a budget's warning or critical level (once per level and period). */
+  onBudgetCrossing?: (crossing: BudgetCrossing) => void;
+  /** A receiver refused an export (why, as sent back to the exporter). */
+  onRefused?: (detail: string) => void;
 }
 
 /**
@@ -62,6 +73,9 @@ export class LoupeRuntime {
 
   private constructor(
     readonly engine: TraceEngine,
+    readonly history: DailyHistory,
+    readonly metrics: LoupeMetrics,
+    readonly budgets: BudgetMonitor,
     private readonly options: RuntimeOptions,
     private readonly mcpToken: string,
   ) {
@@ -75,6 +89,27 @@ export class LoupeRuntime {
           onRecovered: () => options.onStoreRecovered?.(),
         })
       : undefined;
+    // The history, the budgets and the metrics read from each other and from the engine, opened in turn.
+    const late: { engine?: TraceEngine; budgets?: BudgetMonitor } = {};
+    // Beside the traces in the store folder; without a store it lasts as long as the process.
+    const history = await DailyHistory.open({
+      dir: options.storeDir,
+      onError: (message) => options.onStoreError?.(message),
+      onCounted: () => late.budgets?.check(),
+    });
+    const budgets = new BudgetMonitor(
+      {
+        history,
+        runs: () => late.engine?.listTracesNow({ limit: Number.MAX_SAFE_INTEGER }) ?? [],
+        now: Date.now,
+      },
+      (crossing) => options.onBudgetCrossing?.(crossing),
+    );
+    late.budgets = budgets;
+    const metrics = new LoupeMetrics({
+      cells: () => history.cells('0000-01-01', '9999-12-31').map(({ cell }) => cell),
+      stats: () => engine.stats(),
+    });
     const engine = await TraceEngine.open({
       maxTraces: options.maxTraces,
       maxBytes: options.maxBytes,
@@ -83,10 +118,17 @@ export class LoupeRuntime {
       ingest: { maxAttributeBytes: options.maxAttributeBytes, maxMessageBytes: options.maxMessageBytes, redact: options.redact },
       version: options.version,
       persistence,
+      history,
+      runBudgetUsd: () => budgets.runLimitUsd,
+      budgetStatus: () => budgets.status(),
+      onSpan: (facts, span) => metrics.observeSpan(facts, nanosToMs(span.endTimeUnixNano) - nanosToMs(span.startTimeUnixNano)),
     });
+    late.engine = engine;
+    engine.loadProblems.push(...history.problems);
+    budgets.setBudgets(options.budgets ?? []);
     // Kept in the store folder so a coding agent's configured address survives restarts.
     const mcpToken = options.storeDir ? await readOrCreateMcpToken(options.storeDir).catch(() => newMcpToken()) : newMcpToken();
-    return new LoupeRuntime(engine, options, mcpToken);
+    return new LoupeRuntime(engine, history, metrics, budgets, options, mcpToken);
   }
 
   get receiverStatus(): ReceiverStatus {
@@ -102,6 +144,7 @@ export class LoupeRuntime {
       host,
       port: grpcPort,
       maxReceiveBytes: this.options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES,
+      onRefused: this.options.onRefused,
     });
     this.http = new HttpServer({
       sink: this.engine,
@@ -113,6 +156,8 @@ export class LoupeRuntime {
       allowedOrigins: this.options.allowedOrigins,
       mcpToken: this.mcpToken,
       version: this.options.version,
+      metrics: () => this.metrics.render(),
+      onRefused: this.options.onRefused,
     });
     const [grpc, http] = await Promise.all([listen(this.grpc), listen(this.http)]);
     this.status = { host, grpc, http };

@@ -3,6 +3,7 @@ import { ForwardingQueries, type ApiMethod, type LoupeApi, type Unsubscribe } fr
 import { ApiInputError } from '../../model/apiRoutes';
 import type { TraceChange } from '../../model/traceTypes';
 import type { PriceOverride } from '../../model/priceOverride';
+import type { BudgetCrossing } from '../../model/budgetTypes';
 import type { ForwardTarget } from '../../model/forwardTarget';
 import type { ForwardResult } from '../../model/forwardResult';
 import type { ControlMethod, EngineMemory, FromWorker, SerializedReceiverStatus, ToWorker, WorkerRuntimeOptions } from './workerProtocol';
@@ -10,6 +11,10 @@ import type { ControlMethod, EngineMemory, FromWorker, SerializedReceiverStatus,
 export interface WorkerLoupeEvents {
   onStoreError?: (message: string) => void;
   onStoreRecovered?: () => void;
+  /** Spend reached a budget's warning or critical level. */
+  onBudgetCrossing?: (crossing: BudgetCrossing) => void;
+  /** A receiver refused an export: why, as the exporter was told. */
+  onRefused?: (message: string) => void;
   /** The engine thread ended without being closed (a crash); pending calls have failed. */
   onCrash?: (message: string) => void;
 }
@@ -181,6 +186,12 @@ export class WorkerLoupe extends ForwardingQueries implements LoupeApi {
         break;
       case 'storeRecovered':
         this.events.onStoreRecovered?.();
+        break;
+      case 'budgetCrossing':
+        this.events.onBudgetCrossing?.(message.crossing);
+        break;
+      case 'refused':
+        this.events.onRefused?.(message.message);
         break;
     }
   }

@@ -1,9 +1,10 @@
 import type { ApiMethod } from '../../model/api';
 import type { TraceChange } from '../../model/traceTypes';
 import type { RuntimeOptions } from './loupeRuntime';
+import type { BudgetCrossing } from '../../model/budgetTypes';
 
 /** Options crossing into the engine thread: plain data, no callbacks. */
-export type WorkerRuntimeOptions = Omit<RuntimeOptions, 'onStoreError' | 'onStoreRecovered'>;
+export type WorkerRuntimeOptions = Omit<RuntimeOptions, 'onStoreError' | 'onStoreRecovered' | 'onBudgetCrossing' | 'onRefused'>;
 
 export type SerializedListenerState =
   | { state: 'stopped' }
@@ -44,4 +45,6 @@ export type FromWorker =
   | { type: 'error'; id: number; message: string; name: string }
   | { type: 'change'; change: TraceChange }
   | { type: 'storeError'; message: string }
-  | { type: 'storeRecovered' };
+  | { type: 'storeRecovered' }
+  | { type: 'budgetCrossing'; crossing: BudgetCrossing }
+  | { type: 'refused'; message: string };

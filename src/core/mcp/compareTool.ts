@@ -1,58 +1,68 @@
 import { z } from 'zod';
-import type { BreakdownRow } from '../../model/traceTypes';
-import { MAX_NAME_CHARS, clip, round } from './answerBounds';
-import { compactSummary } from './traceListTools';
+import { MAX_ANSWER_CHARS, MAX_NAME_CHARS, clip, round, takeWithinBudget } from './answerBounds';
 import { defineTool, traceIdArg, unknownTrace } from './toolDefinition';
 
-const MAX_COMPARED_NAMES = 40;
-
-/** Per span name: how count, time, tokens, cost and errors moved from trace A to trace B. */
-function compareRows(a: readonly BreakdownRow[], b: readonly BreakdownRow[]) {
-  const before = new Map(a.map((row) => [row.key, row]));
-  const after = new Map(b.map((row) => [row.key, row]));
-  const keys = new Set([...before.keys(), ...after.keys()]);
-  const rows = [...keys].map((key) => {
-    const x = before.get(key);
-    const y = after.get(key);
-    return {
-      name: clip(key, MAX_NAME_CHARS),
-      count: [x?.count ?? 0, y?.count ?? 0],
-      totalMs: [round(x?.totalMs ?? 0, 1), round(y?.totalMs ?? 0, 1)],
-      tokens: [x?.tokens ?? 0, y?.tokens ?? 0],
-      costUsd: [round(x?.costUsd ?? 0, 6), round(y?.costUsd ?? 0, 6)],
-      errors: [x?.errorCount ?? 0, y?.errorCount ?? 0],
-      ...(x === undefined ? { onlyIn: 'B' } : y === undefined ? { onlyIn: 'A' } : {}),
-    };
-  });
-  const change = (row: (typeof rows)[number]) => Math.abs(row.totalMs[1] - row.totalMs[0]);
-  return rows.sort((p, q) => change(q) - change(p));
-}
+const MAX_DIFF_ROWS = 200;
 
 export const compareTracesTool = defineTool({
   name: 'compare_traces',
   title: 'Compare two traces',
   description:
-    'Compares two runs: their totals (duration, spans, errors, tokens, cost, models) and, per span name and per kind, ' +
-    'count, total time, tokens, cost and errors as [A, B] pairs, largest time change first (at most 40 names).',
+    'Run A against run B with their span trees aligned (by span name and kind from the root): totals of both runs, ' +
+    'how many spans are the same, changed, added (only in B) or removed (only in A), and each span that is not the same ' +
+    'with its span ids in A and B, what changed (model, parameters, system prompt, messages, output, tools, tool call, status) ' +
+    `and its change of duration, tokens and cost. At most ${MAX_DIFF_ROWS} rows per answer, in display order; pass nextOffset as offset for more.`,
   inputSchema: {
     traceIdA: z.string().describe('The earlier or reference run.'),
     traceIdB: z.string().describe('The run to compare with it.'),
+    offset: z.number().int().min(0).optional().describe('First differing row to return (default 0).'),
   },
   async run(api, args) {
     const idA = traceIdArg(args.traceIdA);
     const idB = traceIdArg(args.traceIdB);
-    const [a, b] = await Promise.all([api.breakdown(idA), api.breakdown(idB)]);
-    if (!a) throw unknownTrace(idA);
-    if (!b) throw unknownTrace(idB);
-    const [detailA, detailB] = await Promise.all([api.listTraces({ q: idA, limit: 1 }), api.listTraces({ q: idB, limit: 1 })]);
-    const byName = compareRows(a.byName, b.byName);
+    const diff = await api.diff(idA, idB);
+    if (!diff) {
+      const [a, b] = await Promise.all([api.listTraces({ q: idA, limit: 1 }), api.listTraces({ q: idB, limit: 1 })]);
+      throw unknownTrace(a.length === 0 ? idA : b.length === 0 ? idB : idA);
+    }
+    const differing = diff.rows
+      .filter((row) => row.status !== 'same')
+      .map((row) => ({
+        status: row.status,
+        name: clip(row.name, MAX_NAME_CHARS),
+        kind: row.kind,
+        ...(row.a ? { spanIdA: row.a } : {}),
+        ...(row.b ? { spanIdB: row.b } : {}),
+        depth: row.depth,
+        ...(row.changes && row.changes.length > 0 ? { changes: row.changes } : {}),
+        durationDeltaMs: round(row.durationDeltaMs, 1),
+        tokensDelta: row.tokensDelta,
+        costDeltaUsd: round(row.costDelta, 6),
+      }));
+    const offset = Math.min(args.offset ?? 0, differing.length);
+    const page = takeWithinBudget(differing, offset, MAX_DIFF_ROWS, MAX_ANSWER_CHARS - 2_000);
+    const next = offset + page.length;
+    const { summary } = diff;
     return {
-      A: detailA[0] ? compactSummary(detailA[0]) : { traceId: idA },
-      B: detailB[0] ? compactSummary(detailB[0]) : { traceId: idB },
-      durationMs: [round(a.totalMs, 1), round(b.totalMs, 1)],
-      byKind: compareRows(a.byKind, b.byKind),
-      byName: byName.slice(0, MAX_COMPARED_NAMES),
-      ...(byName.length > MAX_COMPARED_NAMES ? { moreNames: byName.length - MAX_COMPARED_NAMES } : {}),
+      A: {
+        ...summary.a,
+        name: clip(summary.a.name, MAX_NAME_CHARS),
+        durationMs: round(summary.a.durationMs, 1),
+        costUsd: round(summary.a.costUsd, 6),
+      },
+      B: {
+        ...summary.b,
+        name: clip(summary.b.name, MAX_NAME_CHARS),
+        durationMs: round(summary.b.durationMs, 1),
+        costUsd: round(summary.b.costUsd, 6),
+      },
+      spans: { same: summary.same, changed: summary.changed, added: summary.added, removed: summary.removed },
+      durationDeltaMs: round(summary.durationDeltaMs, 1),
+      tokensDelta: summary.tokensDelta,
+      costDeltaUsd: round(summary.costDelta, 6),
+      offset,
+      differingRows: page,
+      ...(next < differing.length ? { nextOffset: next } : {}),
     };
   },
 });

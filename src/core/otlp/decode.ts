@@ -3,7 +3,9 @@ import { decodeLogsRequestJson } from './decodeLogsJson';
 import { decodeLogsRequestProtobuf } from './decodeLogsProtobuf';
 import { decodeTraceRequestJson } from './decodeTraceJson';
 import { decodeTraceRequestProtobuf } from './decodeTraceProtobuf';
-import type { ExportLogsServiceRequest, ExportTraceServiceRequest } from '../../model/otlpTypes';
+import { decodeMetricsRequestJson } from './decodeMetricsJson';
+import { decodeMetricsRequestProtobuf } from './decodeMetricsProtobuf';
+import type { ExportLogsServiceRequest, ExportMetricsServiceRequest, ExportTraceServiceRequest } from '../../model/otlpTypes';
 
 export type OtlpWireFormat = 'protobuf' | 'json';
 
@@ -15,6 +17,11 @@ export function decodeTraceRequest(body: Uint8Array, format: OtlpWireFormat): Ex
 /** Decodes an OTLP logs export request body. Throws only `OtlpDecodeError`. */
 export function decodeLogsRequest(body: Uint8Array, format: OtlpWireFormat): ExportLogsServiceRequest {
   return guarded(() => (format === 'json' ? decodeLogsRequestJson(body) : decodeLogsRequestProtobuf(body)));
+}
+
+/** Decodes an OTLP metrics export request body. Throws only `OtlpDecodeError`. */
+export function decodeMetricsRequest(body: Uint8Array, format: OtlpWireFormat): ExportMetricsServiceRequest {
+  return guarded(() => (format === 'json' ? decodeMetricsRequestJson(body) : decodeMetricsRequestProtobuf(body)));
 }
 
 /** Whatever a hostile body provokes (e.g. a string too long for the engine) still reaches the sender as a decode error. */

@@ -1,12 +1,14 @@
 import type { OtlpWireFormat } from './decode';
 import type { PartialSuccess } from '../../model/otlpTypes';
 
-export type OtlpSignal = 'traces' | 'logs';
+export type OtlpSignal = 'traces' | 'logs' | 'metrics';
+
+const REJECTED_FIELD: Record<OtlpSignal, string> = { traces: 'rejectedSpans', logs: 'rejectedLogRecords', metrics: 'rejectedDataPoints' };
 
 const textEncoder = new TextEncoder();
 
 /**
- * The body of a successful export: `ExportTraceServiceResponse` or `ExportLogsServiceResponse`.
+ * The body of a successful export: `ExportTraceServiceResponse`, `ExportLogsServiceResponse` or `ExportMetricsServiceResponse`.
  * `partial_success` is set only when something was rejected or there is a message for the
  * sender; otherwise the message is empty (zero bytes, or `{}` in JSON), as the OTLP spec asks.
  */
@@ -20,13 +22,13 @@ export function encodeExportResponse(signal: OtlpSignal, format: OtlpWireFormat,
     if (!hasPartial) return textEncoder.encode('{}');
     // proto3 JSON: int64 as a string, default values omitted.
     const partialSuccess: Record<string, string> = {};
-    if (rejected > 0) partialSuccess[signal === 'traces' ? 'rejectedSpans' : 'rejectedLogRecords'] = String(rejected);
+    if (rejected > 0) partialSuccess[REJECTED_FIELD[signal]] = String(rejected);
     if (errorMessage !== '') partialSuccess.errorMessage = errorMessage;
     return textEncoder.encode(JSON.stringify({ partialSuccess }));
   }
   if (!hasPartial) return new Uint8Array(0);
   const inner: number[] = [];
-  // ExportTracePartialSuccess / ExportLogsPartialSuccess: 1 = rejected count (int64), 2 = error_message.
+  // Export{Trace,Logs,Metrics}PartialSuccess: 1 = rejected count (int64), 2 = error_message.
   if (rejected > 0) {
     inner.push((1 << 3) | 0);
     pushVarint(inner, rejected);

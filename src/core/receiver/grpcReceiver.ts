@@ -9,8 +9,8 @@ import {
   type sendUnaryData,
 } from '@grpc/grpc-js';
 import { OtlpDecodeError } from '../otlp/decodeError';
-import { LOGS_EXPORT_PATH, rawExportService, TRACE_EXPORT_PATH } from '../otlp/grpcServices';
-import { decodeLogsRequest, decodeTraceRequest } from '../otlp/decode';
+import { LOGS_EXPORT_PATH, METRICS_EXPORT_PATH, rawExportService, TRACE_EXPORT_PATH } from '../otlp/grpcServices';
+import { decodeLogsRequest, decodeMetricsRequest, decodeTraceRequest } from '../otlp/decode';
 import { encodeExportResponse } from '../otlp/encodeResponse';
 import type { PartialSuccess } from '../../model/otlpTypes';
 import type { IngestSink } from './ingestSink';
@@ -33,15 +33,18 @@ export interface GrpcReceiverOptions {
   maxReceiveBytes?: number;
   /** How long `stop()` lets calls in flight finish before cutting them. Default 2 s. */
   shutdownGraceMs?: number;
+  /** An export was refused (status and the reason sent back), for the log. */
+  onRefused?: (detail: string) => void;
 }
 
 type ExportHandler = (call: ServerUnaryCall<Buffer, Buffer>, callback: sendUnaryData<Buffer>) => void;
 
 const TRACE_SERVICE = rawExportService(TRACE_EXPORT_PATH);
 const LOGS_SERVICE = rawExportService(LOGS_EXPORT_PATH);
+const METRICS_SERVICE = rawExportService(METRICS_EXPORT_PATH);
 
 /**
- * The OTLP/gRPC receiver: `TraceService/Export` and `LogsService/Export`. grpc-js undoes
+ * The OTLP/gRPC receiver: `TraceService/Export`, `LogsService/Export` and `MetricsService/Export`. grpc-js undoes
  * `grpc-encoding: gzip` and refuses messages over the limit with RESOURCE_EXHAUSTED; data that
  * does not decode gets INVALID_ARGUMENT with the decoder's message.
  */
@@ -68,10 +71,13 @@ export class GrpcReceiver {
     });
     const { sink } = this.options;
     server.addService(TRACE_SERVICE, {
-      Export: exportHandler('traces', (bytes) => sink.ingestTraces(decodeTraceRequest(bytes, 'protobuf'))),
+      Export: exportHandler('traces', (bytes) => sink.ingestTraces(decodeTraceRequest(bytes, 'protobuf')), this.options.onRefused),
     });
     server.addService(LOGS_SERVICE, {
-      Export: exportHandler('logs', (bytes) => sink.ingestLogs(decodeLogsRequest(bytes, 'protobuf'))),
+      Export: exportHandler('logs', (bytes) => sink.ingestLogs(decodeLogsRequest(bytes, 'protobuf')), this.options.onRefused),
+    });
+    server.addService(METRICS_SERVICE, {
+      Export: exportHandler('metrics', (bytes) => sink.ingestMetrics(decodeMetricsRequest(bytes, 'protobuf'))),
     });
     return new Promise((resolve, reject) => {
       server.bindAsync(bindAddress(this.host, this.requestedPort), ServerCredentials.createInsecure(), (error, port) => {
@@ -105,13 +111,19 @@ export class GrpcReceiver {
   }
 }
 
-function exportHandler(signal: 'traces' | 'logs', ingest: (bytes: Buffer) => PartialSuccess | undefined): ExportHandler {
+function exportHandler(
+  signal: 'traces' | 'logs' | 'metrics',
+  ingest: (bytes: Buffer) => PartialSuccess | undefined,
+  onRefused?: (detail: string) => void,
+): ExportHandler {
   return (call, callback) => {
     let partial: PartialSuccess | undefined;
     try {
       partial = ingest(call.request);
     } catch (error) {
-      return callback(toServiceError(signal, error));
+      const refusal = toServiceError(signal, error);
+      onRefused?.(`OTLP/gRPC ${signal} export refused with ${GrpcStatus[refusal.code ?? GrpcStatus.INTERNAL]}: ${refusal.details}`);
+      return callback(refusal);
     }
     const response = encodeExportResponse(signal, 'protobuf', partial);
     callback(null, Buffer.from(response.buffer, response.byteOffset, response.byteLength));

@@ -1,4 +1,9 @@
-import type { ExportLogsServiceRequest, ExportTraceServiceRequest, PartialSuccess } from '../../model/otlpTypes';
+import type {
+  ExportLogsServiceRequest,
+  ExportMetricsServiceRequest,
+  ExportTraceServiceRequest,
+  PartialSuccess,
+} from '../../model/otlpTypes';
 
 /**
  * Where receivers hand decoded OTLP requests. Receivers only decode and answer the sender;
@@ -10,4 +15,5 @@ import type { ExportLogsServiceRequest, ExportTraceServiceRequest, PartialSucces
 export interface IngestSink {
   ingestTraces(request: ExportTraceServiceRequest): PartialSuccess | undefined;
   ingestLogs(request: ExportLogsServiceRequest): PartialSuccess | undefined;
+  ingestMetrics(request: ExportMetricsServiceRequest): PartialSuccess | undefined;
 }

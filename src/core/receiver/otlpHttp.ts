@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { OtlpDecodeError } from '../otlp/decodeError';
-import { decodeLogsRequest, decodeTraceRequest, type OtlpWireFormat } from '../otlp/decode';
+import { decodeLogsRequest, decodeMetricsRequest, decodeTraceRequest, type OtlpWireFormat } from '../otlp/decode';
 import { encodeErrorStatus, encodeExportResponse, type OtlpSignal } from '../otlp/encodeResponse';
 import type { PartialSuccess } from '../../model/otlpTypes';
 import type { IngestSink } from './ingestSink';
@@ -11,7 +11,7 @@ const RPC_INVALID_ARGUMENT = 3;
 const RPC_RESOURCE_EXHAUSTED = 8;
 const RPC_INTERNAL = 13;
 
-const PATHS: Record<string, OtlpSignal> = { '/v1/traces': 'traces', '/v1/logs': 'logs' };
+const PATHS: Record<string, OtlpSignal> = { '/v1/traces': 'traces', '/v1/logs': 'logs', '/v1/metrics': 'metrics' };
 
 export function otlpSignalForPath(path: string): OtlpSignal | undefined {
   return PATHS[path];
@@ -26,7 +26,7 @@ export function otlpFormatOf(contentType: string | undefined): OtlpWireFormat | 
 }
 
 /**
- * Answers `POST /v1/traces` or `/v1/logs` as the OTLP/HTTP specification says: 200 with an
+ * Answers `POST /v1/traces`, `/v1/logs` or `/v1/metrics` as the OTLP/HTTP specification says: 200 with an
  * Export*ServiceResponse (carrying partial_success when the sink rejected some items), 400 with
  * a google.rpc.Status for data that does not decode, 413 when too large, 415 for other media
  * types, always in the format of the request.
@@ -38,11 +38,16 @@ export async function handleOtlpExport(
   sink: IngestSink,
   maxRequestBytes: number,
   extraHeaders: Record<string, string> = {},
+  onRefused?: (status: number, message: string) => void,
 ): Promise<void> {
+  const refuse = (status: number, format: OtlpWireFormat, code: number, message: string, close = false) => {
+    onRefused?.(status, message);
+    return sendStatus(response, status, format, code, message, extraHeaders, close);
+  };
   const format = otlpFormatOf(request.headers['content-type']);
   if (format === undefined) {
     const message = `Content-Type "${request.headers['content-type'] ?? ''}" is not supported; send application/x-protobuf or application/json.`;
-    return sendStatus(response, 415, 'json', RPC_INVALID_ARGUMENT, message, extraHeaders, true);
+    return refuse(415, 'json', RPC_INVALID_ARGUMENT, message, true);
   }
 
   let body: Buffer;
@@ -53,22 +58,28 @@ export async function handleOtlpExport(
     if (error instanceof RequestBodyError) {
       const code = error.status === 413 ? RPC_RESOURCE_EXHAUSTED : RPC_INVALID_ARGUMENT;
       // The rest of an oversized or broken body is not read, so the connection cannot be reused.
-      return sendStatus(response, error.status, format, code, error.message, extraHeaders, true);
+      return refuse(error.status, format, code, error.message, true);
     }
     throw error;
   }
 
   let partial: PartialSuccess | undefined;
   try {
-    partial = signal === 'traces' ? sink.ingestTraces(decodeTraceRequest(body, format)) : sink.ingestLogs(decodeLogsRequest(body, format));
+    partial = ingestBody(sink, signal, body, format);
   } catch (error) {
     if (error instanceof OtlpDecodeError) {
-      return sendStatus(response, 400, format, RPC_INVALID_ARGUMENT, error.message, extraHeaders);
+      return refuse(400, format, RPC_INVALID_ARGUMENT, error.message);
     }
     const message = `Loupe could not store the ${signal}: ${error instanceof Error ? error.message : String(error)}`;
-    return sendStatus(response, 500, format, RPC_INTERNAL, message, extraHeaders);
+    return refuse(500, format, RPC_INTERNAL, message);
   }
   send(response, 200, format, encodeExportResponse(signal, format, partial), extraHeaders);
+}
+
+function ingestBody(sink: IngestSink, signal: OtlpSignal, body: Uint8Array, format: OtlpWireFormat): PartialSuccess | undefined {
+  if (signal === 'traces') return sink.ingestTraces(decodeTraceRequest(body, format));
+  if (signal === 'logs') return sink.ingestLogs(decodeLogsRequest(body, format));
+  return sink.ingestMetrics(decodeMetricsRequest(body, format));
 }
 
 function sendStatus(

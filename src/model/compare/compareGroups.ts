@@ -81,6 +81,14 @@ function candidates(a: readonly RunValues[], b: readonly RunValues[]): Candidate
         },
         'median',
       ),
+      span(
+        'errorRate',
+        (v) => {
+          const s = v.bySpan.get(key);
+          return s ? s.errors / s.count : undefined;
+        },
+        'mean',
+      ),
       span('calls', (v) => v.bySpan.get(key)?.count ?? 0, 'mean'),
       span('tokens', (v) => v.bySpan.get(key)?.tokens ?? 0, 'mean'),
       span('costUsd', (v) => v.bySpan.get(key)?.costUsd ?? 0, 'mean'),

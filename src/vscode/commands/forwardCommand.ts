@@ -2,6 +2,8 @@ import * as vscode from 'vscode';
 import type { ForwardResult } from '../../model/forwardResult';
 import type { ForwardTarget } from '../../model/forwardTarget';
 import type { EngineConnection } from '../engine/engineConnection';
+import { checkReachable, type Reachability } from '../forward/targetReachable';
+import type { LoupeLog } from '../log/loupeLog';
 import { inertMessageText } from '../model/markdownText';
 import type { TracesTreeProvider } from '../tree/tracesTreeProvider';
 import { registerSafeCommand } from './safeCommand';
@@ -11,6 +13,67 @@ export interface ForwardDeps {
   connection: EngineConnection;
   tree: TracesTreeProvider;
   targets(): ForwardTarget[];
+  log?: LoupeLog;
+}
+
+const EDIT_TARGETS = 'Add/Edit Targets…';
+
+function openTargetSettings(): Thenable<unknown> {
+  return vscode.commands.executeCommand('workbench.action.openSettings', 'loupe.forward.targets');
+}
+
+type TargetItem = vscode.QuickPickItem & { target?: ForwardTarget };
+
+function reachabilityText(reach: Reachability | undefined): string {
+  if (!reach) return '$(loading~spin) checking…';
+  return reach.reachable ? '$(pass) reachable' : `$(warning) ${reach.detail}`;
+}
+
+/**
+ * The target list with each target's reachability filled in as it is checked, and a last entry
+ * that opens the setting to add or edit targets. Resolves with a target, 'edit', or undefined.
+ */
+async function pickTarget(targets: ForwardTarget[], checks: Map<ForwardTarget, Reachability>): Promise<ForwardTarget | 'edit' | undefined> {
+  const pick = vscode.window.createQuickPick<TargetItem>();
+  pick.placeholder = 'Forward the trace to…';
+  pick.matchOnDescription = true;
+  const items = (): TargetItem[] => [
+    ...targets.map((target) => ({
+      label: target.name,
+      description: `${target.protocol} · ${target.endpoint}`,
+      detail: reachabilityText(checks.get(target)),
+      target,
+    })),
+    { label: '', kind: vscode.QuickPickItemKind.Separator },
+    { label: `$(gear) ${EDIT_TARGETS}`, description: 'loupe.forward.targets' },
+  ];
+  pick.items = items();
+  let open = true;
+  for (const target of targets) {
+    void checkReachable(target.endpoint).then((reach) => {
+      checks.set(target, reach);
+      if (open) {
+        const active = pick.activeItems[0]?.target;
+        pick.items = items();
+        const again = pick.items.find((item) => item.target && item.target === active);
+        if (again) pick.activeItems = [again];
+      }
+    });
+  }
+  try {
+    return await new Promise<ForwardTarget | 'edit' | undefined>((resolve) => {
+      pick.onDidAccept(() => {
+        const chosen = pick.selectedItems[0];
+        resolve(chosen?.target ?? (chosen ? 'edit' : undefined));
+        pick.hide();
+      });
+      pick.onDidHide(() => resolve(undefined));
+      pick.show();
+    });
+  } finally {
+    open = false;
+    pick.dispose();
+  }
 }
 
 /** "Open in Jaeger" for a Jaeger target, else "Open in <name>". */
@@ -27,19 +90,31 @@ export function registerForwardCommand(deps: ForwardDeps): vscode.Disposable {
     const targets = deps.targets();
     if (targets.length === 0) {
       const open = await vscode.window.showWarningMessage('No forward targets are configured.', 'Open Settings');
-      if (open) await vscode.commands.executeCommand('workbench.action.openSettings', 'loupe.forward.targets');
+      if (open) await openTargetSettings();
       return undefined;
     }
-    const target =
-      typeof targetName === 'string'
-        ? targets.find((t) => t.name === targetName)
-        : (
-            await vscode.window.showQuickPick(
-              targets.map((t) => ({ label: t.name, description: `${t.protocol} · ${t.endpoint}`, target: t })),
-              { placeHolder: 'Forward the trace to…' },
-            )
-          )?.target;
+    const checks = new Map<ForwardTarget, Reachability>();
+    const picked = typeof targetName === 'string' ? targets.find((t) => t.name === targetName) : await pickTarget(targets, checks);
+    if (picked === 'edit') {
+      await openTargetSettings();
+      return undefined;
+    }
+    const target = picked;
     if (!target) return undefined;
+    // Checked before sending (when the user picked it): a backend that is not running gets a clear
+    // word and a way out. A target named by the caller goes straight to the engine, which reports it.
+    const reach =
+      typeof targetName === 'string' ? { reachable: true as const } : (checks.get(target) ?? (await checkReachable(target.endpoint)));
+    if (!reach.reachable) {
+      deps.log?.write({ level: 'warn', text: `Forward to "${target.name}": ${reach.detail}` });
+      const choice = await vscode.window.showWarningMessage(
+        inertMessageText(`Nothing answers at ${target.name} (${reach.detail}). Start it, or point the target elsewhere.`),
+        'Send Anyway',
+        EDIT_TARGETS,
+      );
+      if (choice === EDIT_TARGETS) await openTargetSettings();
+      if (choice !== 'Send Anyway') return undefined;
+    }
     const result: ForwardResult | undefined = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Forwarding the trace to ${target.name}…`, cancellable: true },
       (_progress, token) => {
@@ -48,9 +123,20 @@ export function registerForwardCommand(deps: ForwardDeps): vscode.Disposable {
         return deps.connection.forwardTrace(trace.traceId, target, { signal: cancel.signal });
       },
     );
+    deps.log?.write(forwardLogLine(result, target));
     void report(result, target);
     return result;
   });
+}
+
+function forwardLogLine(result: ForwardResult | undefined, target: ForwardTarget): { level: 'info' | 'error'; text: string } {
+  const where = `"${target.name}" (${target.protocol} ${target.endpoint})`;
+  if (result === undefined) return { level: 'error', text: `Forward to ${where}: the trace is no longer stored` };
+  if (!result.ok) return { level: 'error', text: `Forward to ${where} failed (${result.error.kind}): ${result.error.message}` };
+  return {
+    level: 'info',
+    text: `Forwarded ${result.spanCount} spans to ${where}${result.rejectedSpans ? `; ${result.rejectedSpans} refused` : ''}${result.traceUrl ? `: ${result.traceUrl}` : ''}`,
+  };
 }
 
 async function report(result: ForwardResult | undefined, target: ForwardTarget): Promise<void> {

@@ -33,6 +33,8 @@ export function registerTraceCommands(deps: TraceCommandDeps): vscode.Disposable
       );
     }),
     registerSafeCommand('loupe.showOverview', 'show the breakdown', () => panels.open({ page: 'overview' })),
+    registerSafeCommand('loupe.showCosts', 'show the costs', () => panels.open({ page: 'costs' })),
+    registerSafeCommand('loupe.showSessions', 'show the sessions', () => panels.open({ page: 'sessions' })),
     registerSafeCommand('loupe.revealSource', 'reveal the source', async (arg?: unknown) => {
       const target = await traceTargetOf(arg, tree, 'Trace whose source to reveal');
       if (!target) return;

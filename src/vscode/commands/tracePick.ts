@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { TraceSummary } from '../../model/traceTypes';
 import { inertLabelText } from '../model/markdownText';
-import { traceItemText } from '../model/treeItemText';
+import { runNumbers, traceItemText } from '../model/treeItemText';
 import type { TracesTreeProvider } from '../tree/tracesTreeProvider';
 
 /** What a trace command was invoked on: a tree row, or nothing (the palette). */
@@ -23,9 +23,10 @@ export async function traceTargetOf(arg: unknown, tree: TracesTreeProvider, plac
     return undefined;
   }
   const now = Date.now();
+  const numbers = runNumbers(traces);
   const picked = await vscode.window.showQuickPick(
     traces.slice(0, 500).map((summary: TraceSummary) => {
-      const text = traceItemText(summary, now);
+      const text = traceItemText(summary, now, numbers.get(summary.traceId));
       return { label: inertLabelText(text.label), description: inertLabelText(text.description), traceId: summary.traceId };
     }),
     { placeHolder, matchOnDescription: true },

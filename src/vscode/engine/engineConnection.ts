@@ -1,4 +1,5 @@
 import { HttpLoupe } from '../../core/host/httpLoupe';
+import type { BudgetCrossing } from '../../model/budgetTypes';
 import type { ForwardResult } from '../../model/forwardResult';
 import type { ForwardTarget } from '../../model/forwardTarget';
 import type { PriceOverride } from '../../model/priceOverride';
@@ -32,6 +33,9 @@ export interface ConnectionOptions {
   retryMs?: number;
   onStoreError?: (message: string) => void;
   onStoreRecovered?: () => void;
+  /** Spend reached a budget level (only in the window that runs the engine). */
+  onBudgetCrossing?: (crossing: BudgetCrossing) => void;
+  onRefused?: (message: string) => void;
 }
 
 type Backend = { kind: 'owner'; worker: WorkerLoupe; lock: OwnerLock | undefined } | { kind: 'joined'; client: HttpLoupe; baseUrl: string };
@@ -257,6 +261,8 @@ export class EngineConnection extends DelegatingLoupe {
       worker = await WorkerLoupe.start(this.options.workerScript, this.options.engine, {
         onStoreError: this.options.onStoreError,
         onStoreRecovered: this.options.onStoreRecovered,
+        onBudgetCrossing: this.options.onBudgetCrossing,
+        onRefused: this.options.onRefused,
         onCrash: (message) => void this.enqueue(() => this.afterCrash(worker, message)),
       });
     } catch (error) {

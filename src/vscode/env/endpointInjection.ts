@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { agentTelemetryEnvironment } from '../model/agentSetup';
 import { endpointEnvironment, withEndpointEnvironment, type LoupeEndpoint } from '../model/endpointEnv';
 
 /** Debug types whose launch configurations take an `env` map: js-debug's Node types and the Python debugger. */
@@ -6,7 +7,8 @@ export const INJECTED_DEBUG_TYPES = ['node', 'pwa-node', 'python', 'debugpy'] as
 
 /**
  * The zero-config endpoint: while on, every new integrated terminal and every Node or Python
- * debug session started from VS Code gets OTEL_EXPORTER_OTLP_ENDPOINT/PROTOCOL pointing at Loupe.
+ * debug session started from VS Code gets OTEL_EXPORTER_OTLP_ENDPOINT/PROTOCOL pointing at Loupe;
+ * terminals also get what the coding-agent CLIs need to send their telemetry (prompts excluded).
  */
 export class EndpointInjection implements vscode.DebugConfigurationProvider, vscode.Disposable {
   private endpoint: LoupeEndpoint | undefined;
@@ -32,9 +34,9 @@ export class EndpointInjection implements vscode.DebugConfigurationProvider, vsc
       return;
     }
     const env = endpointEnvironment(endpoint);
-    for (const [name, value] of Object.entries(env)) this.collection.replace(name, value);
+    for (const [name, value] of Object.entries({ ...agentTelemetryEnvironment(endpoint), ...env })) this.collection.replace(name, value);
     this.collection.description = new vscode.MarkdownString(
-      `Loupe: sends OpenTelemetry traces to \`${env.OTEL_EXPORTER_OTLP_ENDPOINT}\` (turn off with the \`loupe.env.injectEndpoint\` setting)`,
+      `Loupe: sends OpenTelemetry traces, log events and metrics (coding agents included) to \`${env.OTEL_EXPORTER_OTLP_ENDPOINT}\` (turn off with the \`loupe.env.injectEndpoint\` setting)`,
     );
   }
 

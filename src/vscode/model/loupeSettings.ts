@@ -3,6 +3,8 @@ import { DEFAULT_FORWARD_TARGETS, validateForwardTarget, type ForwardTarget } fr
 import type { PriceOverride } from '../../model/priceOverride';
 import type { WorkerRuntimeOptions } from '../../core/host/workerProtocol';
 import { DEFAULT_MAX_TRACES } from '../../model/storeDefaults';
+import { budgetsFromSettings } from '../../model/budgetRules';
+import type { Budget } from '../../model/budgetTypes';
 
 /** The `loupe.*` settings after validation; every value is usable as it is. */
 export interface LoupeSettings {
@@ -14,6 +16,8 @@ export interface LoupeSettings {
   pricing: PriceOverride[];
   forwardTargets: ForwardTarget[];
   env: { injectEndpoint: boolean };
+  /** Spending limits (`loupe.budgets`). */
+  budgets: Budget[];
 }
 
 export interface SettingsReading {
@@ -30,6 +34,7 @@ export const DEFAULT_SETTINGS: LoupeSettings = {
   pricing: [],
   forwardTargets: [...DEFAULT_FORWARD_TARGETS],
   env: { injectEndpoint: false },
+  budgets: [],
 };
 
 const MAX_TRACES_CEILING = 100_000;
@@ -86,6 +91,7 @@ export function readLoupeSettings(get: Read): SettingsReading {
     pricing: validList(get('pricing'), 'pricing', checkPrice, problems) as unknown as PriceOverride[],
     forwardTargets: readForwardTargets(get('forward.targets'), problems),
     env: { injectEndpoint: bool('env.injectEndpoint', d.env.injectEndpoint) },
+    budgets: readBudgets(get('budgets'), problems),
   };
   return { settings, problems };
 }
@@ -203,6 +209,7 @@ export function engineOptionsOf(settings: LoupeSettings, places: EnginePlaces, h
     redact: [...DEFAULT_REDACT_PATTERNS, ...settings.redact],
     allowedOrigins: settings.receiver.allowedOrigins,
     pricing: settings.pricing,
+    budgets: settings.budgets,
   };
 }
 
@@ -225,11 +232,27 @@ export function settingsEffect(before: LoupeSettings, after: LoupeSettings): Set
     before.receiver.httpPort !== after.receiver.httpPort ||
     !same(before.receiver.allowedOrigins, after.receiver.allowedOrigins) ||
     !same(before.limits, after.limits) ||
-    !same(before.redact, after.redact);
+    !same(before.redact, after.redact) ||
+    // Budgets are read when the engine opens; changing them is rare, and their announced levels are kept.
+    !same(before.budgets, after.budgets);
   return {
     restartEngine,
     limits: !same(before.store, after.store),
     pricing: !same(before.pricing, after.pricing),
     endpoint: restartEngine || before.env.injectEndpoint !== after.env.injectEndpoint,
   };
+}
+
+function readBudgets(value: unknown, problems: string[]): Budget[] {
+  const read = budgetsFromSettings(value);
+  problems.push(...read.problems.map((problem) => `loupe.budgets: ${problem}`));
+  const seen = new Set<string>();
+  return read.budgets.filter((budget) => {
+    if (seen.has(budget.scope)) {
+      problems.push(`loupe.budgets: the ${budget.scope} budget is given twice; the first one is used.`);
+      return false;
+    }
+    seen.add(budget.scope);
+    return true;
+  });
 }

@@ -2,6 +2,7 @@ import { isLoopbackBind } from '../../model/hostNames';
 import type { ConnectionState } from '../engine/engineConnection';
 import type { StoreStats, TraceSummary } from '../../model/traceTypes';
 import { formatCost, formatCount } from '../../model/formatValues';
+import type { BudgetCrossing } from '../../model/budgetTypes';
 
 export interface StatusInput {
   state: ConnectionState;
@@ -11,6 +12,8 @@ export interface StatusInput {
   injectingEndpoint: boolean;
   /** Set while the store cannot be written. */
   storeProblem?: string;
+  /** Budget levels reached in the current period. */
+  budgetCrossings?: readonly BudgetCrossing[];
 }
 
 export interface StatusView {
@@ -28,8 +31,24 @@ function counts(stats: StoreStats | undefined, todayCostUsd: number): string {
   return ` ${formatCount(stats.traces)} ${stats.traces === 1 ? 'trace' : 'traces'} · ${formatCount(stats.spans)} spans${cost}`;
 }
 
-/** The status bar item for the connection's state: what a glance should tell. */
+const SEVERITY_RANK = { normal: 0, warning: 1, error: 2 } as const;
+
+/** The status bar item: the connection's state, coloured by the worst budget level reached in its period. */
 export function statusView(input: StatusInput): StatusView {
+  const view = connectionView(input);
+  const crossings = input.budgetCrossings ?? [];
+  if (crossings.length === 0) return view;
+  const budgetSeverity = crossings.some((c) => c.level === 'critical') ? 'error' : 'warning';
+  return {
+    ...view,
+    text: `${view.text} $(${budgetSeverity === 'error' ? 'error' : 'warning'})`,
+    tooltipLines: [...crossings.map((c) => c.message), ...view.tooltipLines],
+    severity: SEVERITY_RANK[budgetSeverity] > SEVERITY_RANK[view.severity] ? budgetSeverity : view.severity,
+  };
+}
+
+/** What a glance at the connection should tell. */
+function connectionView(input: StatusInput): StatusView {
   const { state } = input;
   const env = input.injectingEndpoint ? ' $(terminal)' : '';
   const envLine = input.injectingEndpoint

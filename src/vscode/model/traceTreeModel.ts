@@ -1,6 +1,16 @@
 import { compareNewestFirst } from '../../model/traceQuery';
 import { buildSpanForest } from '../../model/spanForest';
-import type { CodeLocation, Span, SpanKind, SpanStatus, TokenCounts, TraceChange, TraceDetail, TraceSummary } from '../../model/traceTypes';
+import type {
+  CodeLocation,
+  Span,
+  SpanKind,
+  SpanSlowness,
+  SpanStatus,
+  TokenCounts,
+  TraceChange,
+  TraceDetail,
+  TraceSummary,
+} from '../../model/traceTypes';
 import { traceMatchesFilter, type TraceFilter } from './traceFilter';
 
 /** What the tree keeps of a span: enough for its row, tooltip and commands, none of its messages. */
@@ -28,6 +38,8 @@ export interface SpanNode {
   code?: CodeLocation;
   error?: { type?: string; message?: string; stacktrace?: string };
   childIds: string[];
+  /** Much slower than spans of its kind usually are. */
+  slow?: SpanSlowness;
 }
 
 interface LoadedTrace {
@@ -206,6 +218,7 @@ function nodeOf(span: Span): SpanNode {
     code: span.code,
     error: span.error && { type: span.error.type, message: span.error.message, stacktrace: span.error.stacktrace },
     childIds: [],
+    slow: span.slow,
   };
 }
 

@@ -1,5 +1,5 @@
 import type { TraceSummary } from '../../model/traceTypes';
-import { formatAge, formatCost, formatDateTime, formatDuration, formatTokens, formatCount } from '../../model/formatValues';
+import { formatAge, formatCost, formatDateTime, formatDuration, formatTokens, formatCount, formatSlowness } from '../../model/formatValues';
 import { markdownText } from './markdownText';
 import { SPAN_KIND_ICONS } from './spanKindIcons';
 import { SPAN_KIND_LABELS } from '../../model/spanKinds';
@@ -35,23 +35,48 @@ function tokensText(tokens: number): string | undefined {
   return tokens > 0 ? `${formatTokens(tokens)} tok` : undefined;
 }
 
-export function traceItemText(summary: TraceSummary, now: number): ItemText {
-  const agent = summary.agents[0] && !summary.name.includes(summary.agents[0]) ? summary.agents[0] : undefined;
-  // Most telling first: a narrow sidebar cuts the end.
+/**
+ * Run numbers for traces that share a title (oldest #1), so repeated runs of one agent can be told
+ * apart in the list; traces with a title of their own get none.
+ */
+export function runNumbers(summaries: readonly TraceSummary[]): Map<string, number> {
+  const byTitle = new Map<string, TraceSummary[]>();
+  for (const summary of summaries) {
+    const title = traceTitle(summary);
+    const runs = byTitle.get(title);
+    if (runs) runs.push(summary);
+    else byTitle.set(title, [summary]);
+  }
+  const numbers = new Map<string, number>();
+  for (const runs of byTitle.values()) {
+    if (runs.length < 2) continue;
+    runs.sort((a, b) => a.startTime - b.startTime || a.traceId.localeCompare(b.traceId));
+    runs.forEach((summary, index) => numbers.set(summary.traceId, index + 1));
+  }
+  return numbers;
+}
+
+/**
+ * A trace row. The description leads with what a run cost (money, tokens, time) because a narrow
+ * sidebar cuts its end; age, service, agent and span count are in the tooltip.
+ */
+export function traceItemText(summary: TraceSummary, now: number, runNumber?: number): ItemText {
+  const errors = summary.errorCount > 0 ? `${formatCount(summary.errorCount)} ${summary.errorCount === 1 ? 'error' : 'errors'}` : undefined;
   const parts = [
-    agent,
-    formatDuration(summary.durationMs),
-    tokensText(summary.tokens.total),
     costText(summary.costUsd, summary.unpricedCalls),
-    `${formatCount(summary.spanCount)} ${summary.spanCount === 1 ? 'span' : 'spans'}`,
-    formatAge(summary.startTime, now),
-    summary.service,
+    tokensText(summary.tokens.total),
+    formatDuration(summary.durationMs),
+    errors,
+    // Without cost or tokens (plain services), when it ran is the next best way to tell runs apart.
+    summary.costUsd > 0 || summary.tokens.total > 0 ? undefined : formatAge(summary.startTime, now),
+    summary.slowSpans ? `${formatCount(summary.slowSpans)} slow` : undefined,
+    summary.overBudget ? 'over run budget' : undefined,
   ];
   const error = summary.errorCount > 0;
   return {
-    label: traceTitle(summary),
+    label: traceTitle(summary) + (runNumber ? ` #${runNumber}` : ''),
     description: oneLine(parts.filter((p): p is string => Boolean(p)).join(SEPARATOR)),
-    icon: error ? 'error' : summary.agents.length > 0 ? SPAN_KIND_ICONS.agent : 'pulse',
+    icon: error ? 'error' : summary.overBudget ? 'warning' : summary.agents.length > 0 ? SPAN_KIND_ICONS.agent : 'pulse',
     error,
   };
 }
@@ -59,10 +84,11 @@ export function traceItemText(summary: TraceSummary, now: number): ItemText {
 export function spanItemText(span: SpanNode): ItemText {
   const detail = span.kind === 'tool' ? span.toolName : span.model;
   const own = [
-    detail && !span.name.includes(detail) ? detail : undefined,
-    formatDuration(span.durationMs),
-    span.aggregate ? undefined : tokensText(span.tokens.total),
     span.costUsd !== null && span.costUsd > 0 && !span.aggregate ? formatCost(span.costUsd) : undefined,
+    span.aggregate ? undefined : tokensText(span.tokens.total),
+    formatDuration(span.durationMs),
+    span.slow ? `slow ${span.slow.ratio.toFixed(1)}×` : undefined,
+    detail && !span.name.includes(detail) ? detail : undefined,
   ];
   const subtree = span.childIds.length > 0 && span.subtree ? subtreeText(span) : undefined;
   const error = span.status === 'error';
@@ -131,6 +157,7 @@ export function traceTooltipMarkdown(summary: TraceSummary, now: number): string
       cost && markdownText(cost) + (summary.unpricedCalls > 0 ? ` (+ ${summary.unpricedCalls} calls without a known price)` : ''),
     ),
     row('Errors', summary.errorCount > 0 ? formatCount(summary.errorCount) : undefined),
+    row('Slow spans', summary.slowSpans ? `${formatCount(summary.slowSpans)} much slower than usual` : undefined),
     row('Trace ID', `\`${summary.traceId.replace(/[^0-9a-zA-Z]/g, '')}\``),
   ];
   return lines.filter((line): line is string => line !== undefined).join('  \n');
@@ -149,6 +176,7 @@ export function spanTooltipMarkdown(span: SpanNode): string {
     row('Agent', span.agentName && markdownText(span.agentName, 120)),
     row('Service', markdownText(span.service, 120)),
     row('Duration', formatDuration(span.durationMs)),
+    row('Slow', span.slow && formatSlowness(span.slow)),
     row('Tokens', span.aggregate ? undefined : tokenDetail(span.tokens)),
     row(
       'Cost',

@@ -43,7 +43,7 @@ function keyOf(view: WebviewView): string {
   if (view.page === 'trace') return `trace:${view.traceId}`;
   // One diff panel per pair of runs; one panel for comparing groups, whatever the filters.
   if (view.page === 'diff') return `diff:${view.traceA}:${view.traceB}`;
-  return view.page;
+  return view.page === 'session' ? `session:${view.sessionId}` : view.page;
 }
 
 /**
@@ -126,7 +126,9 @@ export class TracePanels implements vscode.WebviewPanelSerializer, vscode.Dispos
       return `Diff: ${name(view.traceA)} ↔ ${name(view.traceB)}`;
     }
     if (view.page === 'compare') return 'Loupe: Compare Groups';
-    return view.page === 'overview' ? 'Loupe: All Traces' : 'Loupe';
+    if (view.page === 'session') return `Session: ${view.sessionId.slice(0, 12)}`;
+    if (view.page === 'sessions') return 'Loupe: Sessions';
+    return view.page === 'overview' ? 'Loupe: All Traces' : view.page === 'costs' ? 'Loupe: Costs' : 'Loupe';
   }
 
   private adopt(panel: vscode.WebviewPanel, view: WebviewView): void {

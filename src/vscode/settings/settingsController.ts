@@ -11,7 +11,7 @@ export function connectionOptionsOf(
   places: EnginePlaces,
   host: string,
   extensionPath: string,
-  events: Pick<ConnectionOptions, 'onStoreError' | 'onStoreRecovered'>,
+  events: Pick<ConnectionOptions, 'onStoreError' | 'onStoreRecovered' | 'onBudgetCrossing' | 'onRefused'>,
 ): ConnectionOptions {
   return {
     workerScript: path.join(extensionPath, 'dist', 'engineWorker.js'),

@@ -42,8 +42,11 @@ export class SourceNavigator {
     return { found: false, message: describeMissingSource(location.function ?? baseName(filePath ?? ''), location) };
   }
 
-  /** Opens the location in an editor, or tells the user why it cannot. */
-  async reveal(location: CodeLocation, spanName?: string): Promise<RevealOutcome> {
+  /**
+   * Opens the location in an editor, or tells the user why it cannot. `beside`: in the editor group
+   * next to the active one, so a trace panel asking for it stays in view.
+   */
+  async reveal(location: CodeLocation, spanName?: string, options: { beside?: boolean } = {}): Promise<RevealOutcome> {
     const outcome = await this.locate(location);
     if (!outcome.found) {
       const message = spanName ? describeMissingSource(spanName, location) : outcome.message;
@@ -54,7 +57,11 @@ export class SourceNavigator {
     const line = Math.min(Math.max(outcome.line - 1, 0), Math.max(document.lineCount - 1, 0));
     const column = outcome.found === 'symbol' ? 0 : Math.max((location.column ?? 1) - 1, 0);
     const position = new vscode.Position(line, Math.min(column, document.lineAt(line).text.length));
-    await vscode.window.showTextDocument(document, { selection: new vscode.Range(position, position), preview: true });
+    await vscode.window.showTextDocument(document, {
+      selection: new vscode.Range(position, position),
+      preview: true,
+      viewColumn: options.beside ? vscode.ViewColumn.Beside : undefined,
+    });
     return outcome;
   }
 

@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
 import type { StoreStats } from '../../model/traceTypes';
+import type { BudgetCrossing } from '../../model/budgetTypes';
+import { localDay } from '../../model/localDay';
 import type { EngineConnection } from '../engine/engineConnection';
 import { markdownText } from '../model/markdownText';
 import { costSince, startOfToday, statusView, type StatusView } from '../model/statusView';
@@ -11,6 +13,8 @@ export class LoupeStatusBar implements vscode.Disposable {
   private stats: StoreStats | undefined;
   private injecting = false;
   private storeProblem: string | undefined;
+  /** The latest budget level reached per scope, with the local day it was reached. */
+  private readonly budgetLevels = new Map<string, { crossing: BudgetCrossing; day: string }>();
   private readonly disposables: vscode.Disposable[] = [];
   lastView: StatusView | undefined;
 
@@ -42,6 +46,22 @@ export class LoupeStatusBar implements vscode.Disposable {
     this.refresh();
   }
 
+  /** Spend reached a budget level: the item takes its colour for the rest of that period. */
+  setBudgetCrossing(crossing: BudgetCrossing): void {
+    this.budgetLevels.set(crossing.budget.scope, { crossing, day: localDay(Date.now()) });
+    this.refresh();
+  }
+
+  /** The budget crossings still current: today's, and this month's for monthly and agent budgets. */
+  private currentCrossings(): BudgetCrossing[] {
+    const today = localDay(Date.now());
+    return [...this.budgetLevels.values()]
+      .filter(({ crossing, day }) =>
+        crossing.budget.scope === 'daily' || crossing.budget.scope === 'run' ? day === today : day.slice(0, 7) === today.slice(0, 7),
+      )
+      .map(({ crossing }) => crossing);
+  }
+
   /** Reads the counts afresh (after a reload, when no change event carried them yet). */
   async refreshStats(): Promise<void> {
     this.stats = await this.connection.stats().catch(() => this.stats);
@@ -56,6 +76,7 @@ export class LoupeStatusBar implements vscode.Disposable {
       todayCostUsd: costSince(this.tree.model.traces(), startOfToday(Date.now())),
       injectingEndpoint: this.injecting,
       storeProblem: this.storeProblem,
+      budgetCrossings: this.currentCrossings(),
     });
     this.lastView = view;
     this.item.text = view.text;

@@ -1,12 +1,12 @@
 import * as vscode from 'vscode';
 import { MAX_TRACE_LIMIT } from '../../model/apiRoutes';
 import type { LoupeApi } from '../../model/api';
-import type { TraceChange } from '../../model/traceTypes';
+import type { TraceChange, TraceSummary } from '../../model/traceTypes';
 import { inertMessageText } from '../model/markdownText';
 import { sourceLocationOf } from '../model/sourcePaths';
 import { isFilterActive, type TraceFilter } from '../model/traceFilter';
 import { nodeIdOf, TraceTreeModel, type TreeNodeRef } from '../model/traceTreeModel';
-import { spanItemText, spanTooltipMarkdown, traceItemText, traceTooltipMarkdown, type ItemText } from '../model/treeItemText';
+import { runNumbers, spanItemText, spanTooltipMarkdown, traceItemText, traceTooltipMarkdown, type ItemText } from '../model/treeItemText';
 
 /** A row of the Traces view; the same object is handed out for the same row, so reveal() and selection hold. */
 export type TraceTreeElement = TreeNodeRef & { readonly id: string };
@@ -38,6 +38,8 @@ export class TracesTreeProvider implements vscode.TreeDataProvider<TraceTreeElem
   private flushTimer: NodeJS.Timeout | undefined;
   private readonly ageTimer: NodeJS.Timeout;
   private readonly unsubscribe: () => void;
+  private runNumbersFor: readonly TraceSummary[] | undefined;
+  private runNumbers = new Map<string, number>();
   private generation = 0;
 
   constructor(private readonly api: LoupeApi) {
@@ -95,7 +97,7 @@ export class TracesTreeProvider implements vscode.TreeDataProvider<TraceTreeElem
     if (element.type === 'trace') {
       const summary = this.model.summary(element.traceId);
       if (!summary) return new vscode.TreeItem('(gone)');
-      const text = traceItemText(summary, Date.now());
+      const text = traceItemText(summary, Date.now(), this.runNumberOf(summary.traceId));
       const loadedRows = this.model.needsSpans(element.traceId) ? undefined : this.model.childrenOf(element);
       const item = this.item(
         element,
@@ -135,6 +137,16 @@ export class TracesTreeProvider implements vscode.TreeDataProvider<TraceTreeElem
       }
     }
     return (this.model.childrenOf(element) ?? []).map((ref) => this.element(ref));
+  }
+
+  /** The run number of a trace among those sharing its title, worked out once per list version. */
+  private runNumberOf(traceId: string): number | undefined {
+    const visible = this.model.visibleTraces();
+    if (this.runNumbersFor !== visible) {
+      this.runNumbersFor = visible;
+      this.runNumbers = runNumbers(visible);
+    }
+    return this.runNumbers.get(traceId);
   }
 
   getParent(element: TraceTreeElement): TraceTreeElement | undefined {

@@ -31,12 +31,14 @@ describe('zero-config endpoint', () => {
       shellPath: '/bin/sh',
       shellArgs: [
         '-c',
-        `printf '%s %s' "$OTEL_EXPORTER_OTLP_ENDPOINT" "$OTEL_EXPORTER_OTLP_PROTOCOL" > "${out}.tmp" && mv "${out}.tmp" "${out}"`,
+        `printf '%s %s %s %s' "$OTEL_EXPORTER_OTLP_ENDPOINT" "$OTEL_EXPORTER_OTLP_PROTOCOL" "$CLAUDE_CODE_ENABLE_TELEMETRY" "$GEMINI_TELEMETRY_OTLP_ENDPOINT" > "${out}.tmp" && mv "${out}.tmp" "${out}"`,
       ],
     });
     const written = await waitFor(() => existsSync(out) && readFileSync(out, 'utf8'), 'the terminal to write its environment', 20_000);
     terminal.dispose();
-    assert.equal(written, `http://127.0.0.1:${listeningPorts(api).httpPort} http/protobuf`);
+    const base = `http://127.0.0.1:${listeningPorts(api).httpPort}`;
+    // The coding-agent CLIs' own switches come too (Claude Code, Gemini CLI).
+    assert.equal(written, `${base} http/protobuf 1 ${base}`);
   });
 
   it('adds the endpoint to Node and Python launch configurations, keeping their own values', () => {

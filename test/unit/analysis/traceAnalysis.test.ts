@@ -176,6 +176,34 @@ describe('breakdown', () => {
     assert.ok(Math.abs(selfSum - 100) < 1e-6, 'self times partition the trace');
   });
 
+  it('keeps one model in one row when some calls report a dated response model', () => {
+    const { trace, facts } = buildTrace([
+      { spanId: 'a1', name: 'agent', startMs: 0, endMs: 100 },
+      {
+        spanId: 'c1',
+        parentSpanId: 'a1',
+        name: 'chat',
+        startMs: 0,
+        endMs: 40,
+        attributes: chat('gpt-4o-mini', 10, 5, { 'gen_ai.response.model': 'gpt-4o-mini-2024-07-18' }),
+      },
+      { spanId: 'c2', parentSpanId: 'a1', name: 'chat', startMs: 50, endMs: 90, attributes: chat('gpt-4o-mini', 20, 5) },
+    ]);
+    const b = breakdownOf([{ trace, facts }], trace.traceId);
+    assert.deepEqual(
+      b.byModel.map((r) => [r.key, r.count, r.tokens]),
+      [['gpt-4o-mini', 2, 40]],
+    );
+    // Rows by span name carry their kind, so the latency chart colours them like the waterfall.
+    assert.deepEqual(
+      b.byName.map((r) => [r.key, r.kind]),
+      [
+        ['chat', 'llm'],
+        ['agent', 'agent'],
+      ],
+    );
+  });
+
   it('computes nearest-rank percentiles', () => {
     assert.equal(percentile([], 50), 0);
     assert.equal(percentile([1, 2, 3, 4], 50), 2);

@@ -74,6 +74,36 @@ describe('loupe serve (the real process)', function () {
     assert.equal(await serve.exited, 0);
   });
 
+  it('logs a line when spend crosses a --budget level, and serves /metrics', async () => {
+    serve = await startServe(['--grpc-port', '0', '--http-port', '0', '--store', store, '--budget', 'daily=0.01']);
+    const provider = new TracerProvider({
+      resource: resourceFromAttributes({ 'service.name': 'priced-agent' }),
+      spanProcessors: [
+        new BatchSpanProcessor({
+          exporter: new ProtoExporter({ url: `http://127.0.0.1:${serve.httpPort}/v1/traces` }),
+          scheduledDelayMillis: 10,
+        }),
+      ],
+    });
+    const span = provider.getTracer('cli-test').startSpan('chat', {
+      attributes: {
+        'gen_ai.operation.name': 'chat',
+        'gen_ai.request.model': 'gpt-4o',
+        'gen_ai.usage.input_tokens': 3,
+        'gen_ai.usage.cost': 0.02,
+      },
+    });
+    span.end();
+    await provider.forceFlush();
+    await provider.shutdown();
+    for (let i = 0; i < 100 && !/Budget critical/.test(serve.output()); i++) await new Promise((r) => setTimeout(r, 50));
+    assert.match(serve.output(), /Budget critical: Daily budget limit reached: \$0\.02 spent of \$0\.01 \(200%\)\./);
+    const metrics = await (await fetch(`http://127.0.0.1:${serve.httpPort}/metrics`)).text();
+    assert.match(metrics, /loupe_cost_usd_total\{service="priced-agent",agent="\(none\)",model="gpt-4o"\} 0\.02/);
+    serve.child.kill('SIGTERM');
+    assert.equal(await serve.exited, 0);
+  });
+
   it('names the busy port and the way out, and exits 1', async () => {
     const blocker: Server = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));

@@ -60,6 +60,8 @@ describe('loupe command line', () => {
     [['serve', '--max-traces', '0'], /--max-traces must be/],
     [['serve', '--max-mb', '0'], /--max-mb must be/],
     [['serve', '--max-age-days', 'soon'], /--max-age-days must be/],
+    [['serve', '--budget', 'weekly=3'], /SCOPE=USD/],
+    [['serve', '--budget', 'daily=3', '--budget', 'daily=4'], /given twice/],
     [['serve', '--nope'], /Unknown option/],
     [['frobnicate'], /unknown command/],
     [[], /missing command/],
@@ -70,6 +72,18 @@ describe('loupe command line', () => {
       if (parsed.command === 'usage-error') assert.match(parsed.message, message);
     });
   }
+
+  it('reads repeated budgets', () => {
+    const parsed = parseCli(['serve', '--budget', 'daily=5', '--budget', 'agent:planner=20:70:90', '--budget', 'run=0.5']);
+    assert.equal(parsed.command, 'serve');
+    if (parsed.command === 'serve') {
+      assert.deepEqual(parsed.options.budgets, [
+        { scope: 'daily', limitUsd: 5, warningPercent: 80, criticalPercent: 100 },
+        { scope: 'agent:planner', limitUsd: 20, warningPercent: 70, criticalPercent: 90 },
+        { scope: 'run', limitUsd: 0.5, warningPercent: 80, criticalPercent: 100 },
+      ]);
+    }
+  });
 
   it('answers help and version', () => {
     assert.deepEqual(parseCli(['--help']), { command: 'help' });

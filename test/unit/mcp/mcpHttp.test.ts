@@ -100,7 +100,10 @@ describe('MCP server over streamable HTTP at /mcp', () => {
       assert.equal(costs.tokens.input, 120);
       const compared = await ask(client, 'compare_traces', { traceIdA: runs.olderTraceId, traceIdB: runs.newestTraceId }, seen);
       assert.equal(compared.A.traceId, runs.olderTraceId);
-      assert.deepEqual(compared.byName.find((row: { name: string }) => row.name === 'execute_tool get_weather').onlyIn, 'B');
+      assert.equal(compared.B.traceId, runs.newestTraceId);
+      const added = compared.differingRows.find((row: { name: string }) => row.name === 'execute_tool get_weather');
+      assert.equal(added.status, 'added');
+      assert.equal(added.spanIdB, runs.erroredSpanId);
       const sessions = await ask(client, 'list_sessions', {}, seen);
       assert.deepEqual(sessions.sessions, []);
       assert.ok(

@@ -119,7 +119,7 @@ describe('GrpcReceiver', () => {
   });
 
   it('answers UNIMPLEMENTED for other services', async () => {
-    const error = await callError(client, '/opentelemetry.proto.collector.metrics.v1.MetricsService/Export', Buffer.alloc(0));
+    const error = await callError(client, '/opentelemetry.proto.collector.profiles.v1development.ProfilesService/Export', Buffer.alloc(0));
     strictEqual(error.code, GrpcStatus.UNIMPLEMENTED);
   });
 });

@@ -130,8 +130,8 @@ describe('OTLP/HTTP endpoints', () => {
     const get = await send({ port, path: '/v1/traces' });
     strictEqual(get.status, 405);
     strictEqual(get.headers.allow, 'POST');
-    const metrics = await post('/v1/metrics', PROTOBUF, validProtobuf);
-    strictEqual(metrics.status, 404);
+    const unknown = await post('/v1/spans', PROTOBUF, validProtobuf);
+    strictEqual(unknown.status, 404);
   });
 
   it('reports the sink’s partial success in the response', async () => {

@@ -1,10 +1,16 @@
-import type { ExportLogsServiceRequest, ExportTraceServiceRequest, PartialSuccess } from '../../../src/model/otlpTypes';
+import type {
+  ExportLogsServiceRequest,
+  ExportMetricsServiceRequest,
+  ExportTraceServiceRequest,
+  PartialSuccess,
+} from '../../../src/model/otlpTypes';
 import type { IngestSink } from '../../../src/core/receiver/ingestSink';
 
 /** An IngestSink that keeps every request it is handed, for tests to inspect. */
 export class RecordingSink implements IngestSink {
   readonly traces: ExportTraceServiceRequest[] = [];
   readonly logs: ExportLogsServiceRequest[] = [];
+  readonly metrics: ExportMetricsServiceRequest[] = [];
   /** Returned from every ingest call when set. */
   partial: PartialSuccess | undefined;
   /** Thrown from every ingest call when set. */
@@ -19,6 +25,12 @@ export class RecordingSink implements IngestSink {
   ingestLogs(request: ExportLogsServiceRequest): PartialSuccess | undefined {
     if (this.failure) throw this.failure;
     this.logs.push(request);
+    return this.partial;
+  }
+
+  ingestMetrics(request: ExportMetricsServiceRequest): PartialSuccess | undefined {
+    if (this.failure) throw this.failure;
+    this.metrics.push(request);
     return this.partial;
   }
 

@@ -7,7 +7,7 @@ import { RecordingSink } from './recordingSink';
 export type Transport = 'grpc' | 'http/protobuf' | 'http/json';
 export const TRANSPORTS: readonly Transport[] = ['grpc', 'http/protobuf', 'http/json'];
 
-/** The three OTLP exporter classes of one signal (traces or logs), by transport. */
+/** The three OTLP exporter classes of one signal, by transport. */
 export type ExporterClasses<E> = Record<Transport, new (config: { url: string; compression: CompressionAlgorithm }) => E>;
 
 /**
@@ -15,7 +15,7 @@ export type ExporterClasses<E> = Record<Transport, new (config: { url: string; c
  * and a real SDK exporter of the given classes pointed at the right one.
  */
 export function receiversUnderTest<E>(
-  signal: 'traces' | 'logs',
+  signal: 'traces' | 'logs' | 'metrics',
   classes: ExporterClasses<E>,
 ): {
   sink: RecordingSink;

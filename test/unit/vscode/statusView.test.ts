@@ -18,12 +18,28 @@ describe('status bar view', () => {
       todayCostUsd: 0.4213,
       injectingEndpoint: true,
     });
-    assert.equal(view.text, '$(radio-tower) Loupe 12 traces · 340 spans · $0.4213 today $(terminal)');
+    assert.equal(view.text, '$(radio-tower) Loupe 12 traces · 340 spans · $0.421 today $(terminal)');
     assert.equal(view.receiverState, 'listening');
     assert.equal(view.severity, 'normal');
     assert.ok(view.tooltipLines.includes('OTLP/gRPC on 127.0.0.1:4317'));
     assert.ok(view.tooltipLines.includes('OTLP/HTTP and the trace API on http://127.0.0.1:4318'));
     assert.ok(view.tooltipLines.some((line) => line.includes('OTEL_EXPORTER_OTLP_ENDPOINT')));
+  });
+
+  it('takes the colour of the worst budget level reached, and says which', () => {
+    const crossing = (scope: 'daily' | 'monthly', level: 'warning' | 'critical') => ({
+      budget: { name: scope, scope, limitUsd: 5, spentUsd: 4.5, level, warningPercent: 80, criticalPercent: 100, period: '2026-12' },
+      level,
+      message: `${scope} ${level}`,
+    });
+    const base = { state: listening(4317, 4318), host: '127.0.0.1', stats: STATS, todayCostUsd: 0, injectingEndpoint: false };
+    const warned = statusView({ ...base, budgetCrossings: [crossing('daily', 'warning')] });
+    assert.equal(warned.severity, 'warning');
+    assert.equal(warned.tooltipLines[0], 'daily warning');
+    const critical = statusView({ ...base, budgetCrossings: [crossing('daily', 'warning'), crossing('monthly', 'critical')] });
+    assert.equal(critical.severity, 'error');
+    assert.match(critical.text, /\$\(error\)$/);
+    assert.equal(statusView(base).severity, 'normal');
   });
 
   it('warns while the receiver listens beyond loopback', () => {

@@ -4,7 +4,7 @@ import type { OtlpSpan } from '../../../src/model/otlpTypes';
 import type { TraceChange, TraceSummary } from '../../../src/model/traceTypes';
 import { describeFilter, isFilterActive } from '../../../src/vscode/model/traceFilter';
 import { nodeIdOf, TraceTreeModel, type TreeNodeRef } from '../../../src/vscode/model/traceTreeModel';
-import { spanItemText, traceItemText } from '../../../src/vscode/model/treeItemText';
+import { runNumbers, spanItemText, traceItemText, traceTooltipMarkdown } from '../../../src/vscode/model/treeItemText';
 import { hexId, int, span, str, traceRequest } from '../../support/otlpBuilders';
 
 const STATS = { traces: 0, spans: 0, bytes: 0, evictedTraces: 0, evictedSpans: 0, droppedSpans: 0, rejectedSpans: 0 };
@@ -96,7 +96,7 @@ describe('Traces view model', () => {
     assert.match(rootText.description, /^1 s · Σ 1\.8k tok \$0\.\d+$/, 'an agent shows its subtree totals');
     const llmText = spanItemText(model.span(older, a.ids.llm1)!);
     assert.equal(llmText.icon, 'sparkle');
-    assert.match(llmText.description, /^100 ms · 1\.2k tok · \$0\.0045$/);
+    assert.match(llmText.description, /^\$0\.0045 · 1\.2k tok · 100 ms$/, 'cost and tokens lead');
     const toolText = spanItemText(model.span(older, a.ids.tool)!);
     assert.equal(toolText.icon, 'error', 'a failed span shows the error icon');
     assert.match(toolText.description, /^300 ms · Σ 600 tok \$0\.\d+$/);
@@ -104,7 +104,24 @@ describe('Traces view model', () => {
     const traceText = traceItemText(model.summary(older)!, model.summary(older)!.startTime + 120_000);
     assert.equal(traceText.label, 'invoke_agent planner');
     assert.equal(traceText.icon, 'error');
-    assert.match(traceText.description, /^1 s · 1\.8k tok · \$0\.\d+ · 4 spans · 2 min ago · weather-svc$/);
+    assert.match(
+      traceText.description,
+      /^\$0\.\d+ · 1\.8k tok · 1 s · 1 error$/,
+      'cost and tokens lead; age and service are in the tooltip',
+    );
+    const tooltip = traceTooltipMarkdown(model.summary(older)!, model.summary(older)!.startTime + 120_000);
+    assert.match(tooltip, /\*\*Service:\*\* weather\\-svc/);
+    assert.match(tooltip, /\(2 min ago\)/);
+  });
+
+  it('numbers runs that share a name, oldest first, so they can be told apart', async () => {
+    const [first, second, other] = [hexId(16), hexId(16), hexId(16)];
+    const engine = await engineWith(agentRun(first, 0).spans, agentRun(second, 5000).spans, agentRun(other, 9000, 'writer').spans);
+    const summaries = await engine.listTraces();
+    const numbers = runNumbers(summaries);
+    assert.deepEqual([numbers.get(first), numbers.get(second), numbers.get(other)], [1, 2, undefined]);
+    const summary = summaries.find((s) => s.traceId === second)!;
+    assert.equal(traceItemText(summary, summary.startTime, numbers.get(second)).label, 'invoke_agent planner #2');
   });
 
   it('applies live changes: grown traces change in place, new and removed ones move the list', async () => {

@@ -49,8 +49,13 @@ describe('formatting', () => {
     assert.equal(formatCost(null), '—');
     assert.equal(formatCost(undefined), '—');
     assert.equal(formatCost(0), '$0');
-    assert.equal(formatCost(0.00003), '<$0.0001');
+    assert.equal(formatCost(0.000169), '$0.000169');
+    assert.equal(formatCost(0.00003), '$0.00003');
+    assert.equal(formatCost(0.0000123456), '$0.0000123');
+    assert.equal(formatCost(0.00000012), '<$0.000001');
     assert.equal(formatCost(0.0031), '$0.0031');
+    assert.equal(formatCost(0.99999), '$1');
+    assert.equal(formatCost(-0.000169), '-$0.000169');
     assert.equal(formatCost(0.12), '$0.12');
     assert.equal(formatCost(3.456), '$3.46');
     assert.equal(formatCost(12_345.6), '$12,346');

@@ -33,6 +33,31 @@ describe('criticalPath', () => {
     assert.deepEqual(path(spans), ['r:0-40', 'b:40-90', 'r:90-100']);
   });
 
+  it('keeps a call that ends a fraction of a millisecond after the next one starts (millisecond clocks)', () => {
+    const spans = [span('r', 0, 700), span('llm', 245, 446.275, 'r'), span('tool', 446, 647, 'r')];
+    assert.deepEqual(path(spans), ['r:0-245', 'llm:245-446.275', 'tool:446-647', 'r:647-700']);
+  });
+
+  it('still treats an overlap of a millisecond or more as concurrency', () => {
+    const spans = [span('r', 0, 700), span('a', 245, 447, 'r'), span('b', 446, 647, 'r')];
+    assert.deepEqual(path(spans), ['r:0-446', 'b:446-647', 'r:647-700']);
+  });
+
+  it('keeps several calls that share one recorded millisecond', () => {
+    const spans = [span('r', 0, 10), span('a', 5, 5.3, 'r'), span('b', 5, 5.75, 'r'), span('c', 5, 6.2, 'r')];
+    assert.deepEqual(path(spans), ['r:0-5', 'a:5-5.3', 'b:5-5.75', 'c:5-6.2', 'r:6.2-10']);
+  });
+
+  it('orders a short call recorded inside the previous one after it (it ends too late to have come first)', () => {
+    const spans = [span('r', 0, 50), span('long', 43, 45.356, 'r'), span('short', 45, 45.306, 'r'), span('next', 46, 46.766, 'r')];
+    assert.deepEqual(path(spans), ['r:0-43', 'long:43-45.356', 'short:45-45.306', 'r:45.306-46', 'next:46-46.766', 'r:46.766-50']);
+  });
+
+  it('keeps a last call whose recorded end passes its parent’s by under a millisecond', () => {
+    const spans = [span('root', 0, 51.774), span('a', 40, 50.8, 'root'), span('b', 51, 52.303, 'root')];
+    assert.deepEqual(path(spans), ['root:0-40', 'a:40-50.8', 'root:50.8-51', 'b:51-52.303']);
+  });
+
   it('takes an earlier child that finished before the critical child started', () => {
     const spans = [span('r', 0, 100), span('a', 5, 30, 'r'), span('c', 8, 20, 'r'), span('b', 40, 90, 'r')];
     assert.deepEqual(path(spans), ['r:0-5', 'a:5-30', 'r:30-40', 'b:40-90', 'r:90-100']);

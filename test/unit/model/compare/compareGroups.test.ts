@@ -59,6 +59,16 @@ describe('compareGroups', () => {
     assert.ok(Math.abs(tool.errorRate - 1 / 3) < 1e-12);
   });
 
+  it('calls a tool that now fails in half the runs a significant rise of its error rate', () => {
+    const a = Array.from({ length: 30 }, () => agentRun({ llm: 500, tool: 100 }));
+    const b = Array.from({ length: 30 }, (_, i) => agentRun({ llm: 500, tool: 100 }, 1, i % 2 === 0));
+    const rows = compareGroups(a, b).rows;
+    const tool = rows.find((r) => r.name === 'search · error rate')!;
+    assert.equal(tool.significant, true);
+    assert.equal(tool.b, 0.5);
+    assert.equal(rows.find((r) => r.name === 'run · error rate')!.significant, true);
+  });
+
   it('handles empty groups without dividing by zero', () => {
     const result = compareGroups([], [agentRun({ llm: 1, tool: 1 })]);
     assert.equal(result.a.runs, 0);
