@@ -100,7 +100,16 @@ async function serve(options: ServeOptions): Promise<number> {
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
-  await loupe.close();
+  const report = await loupe.close();
+  if (report.unsaved > 0) {
+    // The traces existed only in memory: the user must hear that they are gone, and scripts must see it.
+    console.error(
+      `Error: ${report.unsaved} trace change${report.unsaved === 1 ? '' : 's'} could not be written to ${options.storeDir} ` +
+        `and ${report.unsaved === 1 ? 'is' : 'are'} lost${report.error ? `: ${report.error}` : '.'}`,
+    );
+    console.log('Stopped without saving everything.');
+    return 1;
+  }
   console.log('Stopped.');
   return 0;
 }

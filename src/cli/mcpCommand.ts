@@ -30,7 +30,7 @@ async function openTraceSource(options: McpOptions): Promise<{ api: LoupeApi; de
   return {
     api: engine,
     describe: `the store ${options.storeDir} (read-only; no Loupe answers on ${options.host}:${options.httpPort})`,
-    close: () => engine.close(),
+    close: async () => void (await engine.close()),
   };
 }
 

@@ -191,6 +191,9 @@ function parseServe(values: ParsedValues): CliCommand {
       return { command: 'usage-error', message: `--budget ${budget.scope} is given twice` };
     budgets.push(budget);
   }
+  if (values.store !== undefined && values.store.trim() === '') {
+    return { command: 'usage-error', message: '--store must name a folder (use . for the current one)' };
+  }
   const host = values.host ?? '127.0.0.1';
   if (host.trim() === '') return { command: 'usage-error', message: '--host must not be empty' };
   return {

@@ -35,7 +35,62 @@ export const DEFAULT_REDACT_PATTERNS: readonly string[] = [
   '*cookie*',
   'token',
   '*.token',
+  // GITHUB_TOKEN, hf_token, process.env.NPM_TOKEN…; not a count such as `…time_to_first_token`.
+  '/(?<!time_to_first)_token$/',
+  '*passphrase*',
+  'pwd',
+  '*.pwd',
+  '*_pwd',
+  '*jwt*',
+  '*ssh_key*',
+  '*ssh-key*',
+  '*api.key*',
+  'signature',
+  '*.signature',
+  '*_signature',
+  '*-signature',
+  'auth',
+  '*.auth',
+  '*_auth',
+  '*-auth',
 ];
+
+/**
+ * Well-known secret formats, masked wherever they appear in a value, whatever its key: provider
+ * keys (`sk-…`, `ghp_…`/`github_pat_…`, `hf_…`, `AKIA…`), JSON Web Tokens and `Bearer …`
+ * credentials. The whole match is replaced.
+ */
+const SECRET_TOKENS = new RegExp(
+  [
+    String.raw`\bsk-(?:[A-Za-z0-9]+-)*[A-Za-z0-9_-]{20,}`,
+    String.raw`\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{22,})`,
+    String.raw`\bhf_[A-Za-z0-9]{30,}`,
+    String.raw`\b(?:AKIA|ASIA)[A-Z0-9]{16}\b`,
+    String.raw`\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}`,
+    String.raw`\bBearer\s+[A-Za-z0-9._~+/-]{12,}=*`,
+  ].join('|'),
+  'g',
+);
+/** `scheme://user:password@host`: the user and password are masked, the rest of the address kept. */
+const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@:]+:[^\s/?#@]+@/gi;
+/** `?key=…`, `&api_key=…`, `&token=…` and the like in a URL: the value is masked, the name kept. */
+const SECRET_QUERY =
+  /([?&](?:key|api[_-]?key|apikey|token|access[_-]?token|auth|sig|signature|password|secret|client[_-]?secret)=)[^&#\s"'<>]+/gi;
+/** Cheap first look: every format above contains one of these. */
+const MAY_HOLD_SECRET =
+  /sk-|gh[pousr]_|github_pat_|hf_|AKIA|ASIA|eyJ|Bearer|:\/\/|[?&][a-z_-]*(?:key|token|auth|sig|signature|password|secret)=/i;
+
+/** True when `text` holds a well-known secret format (see `redactSecretValues`). */
+export function holdsSecretValue(text: string): boolean {
+  if (!MAY_HOLD_SECRET.test(text)) return false;
+  return redactSecretValues(text) !== text;
+}
+
+/** `text` with every well-known secret format in it masked; the same string when there is none. */
+export function redactSecretValues(text: string): string {
+  if (!MAY_HOLD_SECRET.test(text)) return text;
+  return text.replace(SECRET_TOKENS, REDACTED).replace(URL_CREDENTIALS, `$1${REDACTED}@`).replace(SECRET_QUERY, `$1${REDACTED}`);
+}
 
 /** A `loupe.redact` pattern that cannot be used, with the reason. */
 export class RedactPatternError extends Error {

@@ -100,6 +100,8 @@ describe('loupe serve with a damaged store (the real process)', function () {
     const stats = (await (await fetch(`http://127.0.0.1:${serve.httpPort}/api/stats`)).json()) as { persistenceError?: string };
     assert.ok(stats.persistenceError, 'the store error is reported through the API');
     serve.child.kill('SIGTERM');
-    assert.equal(await serve.exited, 0, 'stopping does not hang on a store it cannot write');
+    // Stopping does not hang on a store it cannot write, and says loudly what is lost.
+    assert.equal(await serve.exited, 1, serve.output());
+    assert.match(serve.output(), /could not be written to .* lost/);
   });
 });

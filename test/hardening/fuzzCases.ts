@@ -360,7 +360,7 @@ const HOSTILE_KINDS: CaseMaker[] = [
     transport: 'http',
     kind: 'unknown path',
     method: 'POST',
-    path: r.pick(['/v1/profiles', '/v1/trace', '/v2/traces', '/v1/traces/extra', '/api/traces/x/y']),
+    path: r.pick(['/v1/metric', '/v1/trace', '/v2/traces', '/v1/traces/extra', '/api/traces/x/y']),
     headers: { 'Content-Type': PROTOBUF },
     body: t.protobuf,
     allowed: [404, 405],

@@ -9,7 +9,8 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { OTLPTraceExporter as GrpcExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { OTLPLogExporter as ProtoLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
 import { startServe, type ServeProcess } from '../support/cliProcess';
-import { hexId, span, str, traceRequest } from '../support/otlpBuilders';
+import { hexId, logsRequest, span, str, traceRequest } from '../support/otlpBuilders';
+import { SECRET_FORMATS, SECRET_KEYS } from '../support/secretSamples';
 import { toJson } from './otlpWire';
 
 const SECRETS = Array.from({ length: 10 }, (_, i) => `sk-live-SECRET${i}-${'x'.repeat(8)}`);
@@ -149,5 +150,88 @@ describe('loupe.redact end to end: secrets never reach the store, the REST API o
     );
     for (const file of files) assertNoSecret(file.path, file.text);
     assertNoSecret('the process output', serve.output());
+  });
+  it('masks every default secret key and every secret format in the store, REST, the live stream, exports and logs', async () => {
+    serve = await startServe(['--grpc-port', '0', '--http-port', '0', '--store', store]);
+    const base = `http://127.0.0.1:${serve.httpPort}`;
+    const keyValue = (key: string) => `value-of-${key}-Zq9`;
+    const secrets = [...SECRET_KEYS.map(keyValue), ...SECRET_FORMATS.map((sample) => sample.secret)];
+    const assertClean = (where: string, text: string) => {
+      for (const secret of secrets) assert.ok(!text.includes(secret), `${where} holds ${secret}`);
+    };
+
+    // The live stream is open before anything arrives, so it sees every change.
+    const stream = await fetch(`${base}/api/traces/stream`);
+    const reader = stream.body!.getReader();
+    let streamed = '';
+    const reading = (async () => {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return;
+        streamed += Buffer.from(value).toString('utf8');
+      }
+    })();
+
+    const traceIds: string[] = [];
+    const spans = SECRET_FORMATS.map((sample) => {
+      const traceId = hexId(16);
+      traceIds.push(traceId);
+      return span(traceId, hexId(8), undefined, sample.text, 0, 5, [
+        str('note', sample.text),
+        ...SECRET_KEYS.map((key) => str(key, keyValue(key))),
+      ]);
+    });
+    const posted = await fetch(`${base}/v1/traces`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: toJson(traceRequest(spans)).toString(),
+    });
+    assert.equal(posted.status, 200);
+    const records = SECRET_FORMATS.map((sample, i) => ({
+      timeUnixNano: '1795279085000000000',
+      traceId: traceIds[i],
+      spanId: spans[i].spanId,
+      body: { stringValue: sample.text },
+      attributes: SECRET_KEYS.map((key) => str(key, keyValue(key))),
+    }));
+    const logged = await fetch(`${base}/v1/logs`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: toJson(logsRequest(records)).toString(),
+    });
+    assert.equal(logged.status, 200);
+
+    const reads = ['/api/traces', '/api/breakdown'];
+    for (const [i, id] of traceIds.entries()) {
+      for (const suffix of ['', '/waterfall', '/breakdown', '/otlp', `/spans/${spans[i].spanId}`]) reads.push(`/api/traces/${id}${suffix}`);
+    }
+    for (const path of reads) {
+      const response = await fetch(`${base}${path}`);
+      assert.equal(response.status, 200, path);
+      const text = await response.text();
+      assertClean(path, text);
+    }
+    const detail = (await (await fetch(`${base}/api/traces/${traceIds[0]}`)).json()) as {
+      spans: { attributes: Record<string, unknown> }[];
+    };
+    for (const key of SECRET_KEYS) assert.equal(detail.spans[0].attributes[key], '[redacted]', key);
+    assert.match(String(detail.spans[0].attributes.note), /\[redacted\]/);
+    for (const sample of SECRET_FORMATS) {
+      const kept = sample.kept;
+      if (kept) assert.ok(reads.length > 0 && (await (await fetch(`${base}/api/traces?q=${encodeURIComponent(kept)}`)).ok), kept);
+    }
+
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await reader.cancel();
+    await reading.catch(() => undefined);
+    assert.ok(streamed.includes('event: change'), 'the stream carried the changes');
+    assertClean('the live stream', streamed);
+
+    serve.child.kill('SIGTERM');
+    assert.equal(await serve.exited, 0, serve.output());
+    const files = await filesUnder(store);
+    assert.ok(files.length > 0, 'the traces were written');
+    for (const file of files) assertClean(file.path, file.text);
+    assertClean('the process output', serve.output());
   });
 });

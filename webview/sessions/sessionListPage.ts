@@ -1,7 +1,7 @@
 import type { SessionSummary } from '../../src/model/sessionTypes';
 import { formatCount, formatDateTime, formatDuration } from '../../src/model/formatValues';
 import type { Actions } from '../app/actions';
-import { pageHeader } from '../app/pageHeader';
+import { LivePage } from '../app/livePage';
 import { h } from '../dom/element';
 import { hashForView } from '../host/viewRoute';
 import { costText, tokenText } from './sessionText';
@@ -9,39 +9,21 @@ import { costText, tokenText } from './sessionText';
 const REFRESH_AFTER_CHANGE_MS = 1000;
 
 /** Sessions newest first: one row per coding-agent run or conversation, linking to its story. */
-export class SessionListPage {
-  readonly element: HTMLElement;
-  private readonly content: HTMLElement;
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private readonly unsubscribe: () => void;
-
-  constructor(private readonly actions: Actions) {
-    this.content = h('div', { className: 'session-list-content', text: 'Loading…' });
-    this.element = h(
-      'div',
-      { className: 'session-list-page', attrs: { 'data-state': 'loading' } },
-      pageHeader(actions, 'sessions'),
-      h('h1', { className: 'page-title', text: 'Sessions' }),
-      this.content,
-    );
-    const refreshSoon = () => {
-      this.timer ??= setTimeout(() => {
-        this.timer = undefined;
-        void this.start();
-      }, REFRESH_AFTER_CHANGE_MS);
-    };
-    this.unsubscribe = actions.onTraceChange(refreshSoon, refreshSoon);
+export class SessionListPage extends LivePage {
+  constructor(actions: Actions) {
+    super(actions, {
+      className: 'session-list-page',
+      contentClassName: 'session-list-content',
+      tab: 'sessions',
+      title: 'Sessions',
+      what: 'the sessions',
+      refreshAfterChangeMs: REFRESH_AFTER_CHANGE_MS,
+    });
   }
 
-  async start(): Promise<void> {
-    try {
-      const sessions = await this.actions.query('listSessions', { limit: 200 });
-      this.content.replaceChildren(sessions.length === 0 ? h('p', { className: 'empty', text: 'No sessions yet.' }) : this.table(sessions));
-      this.element.dataset.state = 'ready';
-    } catch (error) {
-      this.content.textContent = `Could not load the sessions: ${error instanceof Error ? error.message : String(error)}`;
-      this.element.dataset.state = 'error';
-    }
+  protected async load(): Promise<{ nodes: Node[] }> {
+    const sessions = await this.actions.query('listSessions', { limit: 200 });
+    return { nodes: [sessions.length === 0 ? h('p', { className: 'empty', text: 'No sessions yet.' }) : this.table(sessions)] };
   }
 
   private table(sessions: SessionSummary[]): HTMLElement {
@@ -86,10 +68,5 @@ export class SessionListPage {
       this.actions.openSession(sessionId);
     });
     return table;
-  }
-
-  dispose(): void {
-    this.unsubscribe();
-    clearTimeout(this.timer);
   }
 }

@@ -2,7 +2,7 @@ import type { SessionDetail, SessionModelCall, SessionToolCall, SessionTurn } fr
 import type { AttributeValue } from '../../src/model/traceTypes';
 import { formatClock, formatCost, formatCount, formatDateTime, formatDuration } from '../../src/model/formatValues';
 import type { Actions } from '../app/actions';
-import { pageHeader } from '../app/pageHeader';
+import { LivePage } from '../app/livePage';
 import { h } from '../dom/element';
 import { costText, tokenText } from './sessionText';
 
@@ -11,46 +11,29 @@ const REFRESH_AFTER_CHANGE_MS = 1000;
 const PREVIEW_CHARS = 2_000;
 
 /** One session as a story: its turns in order, each with the prompt, model calls, tool calls and errors. */
-export class SessionPage {
-  readonly element: HTMLElement;
-  private readonly content: HTMLElement;
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private readonly unsubscribe: () => void;
-
+export class SessionPage extends LivePage {
   constructor(
-    private readonly actions: Actions,
+    actions: Actions,
     readonly sessionId: string,
   ) {
-    this.content = h('div', { className: 'session-content', text: 'Loading…' });
-    this.element = h(
-      'div',
-      { className: 'session-page', attrs: { 'data-state': 'loading' } },
-      pageHeader(actions, 'sessions'),
-      this.content,
-    );
-    const refreshSoon = () => {
-      this.timer ??= setTimeout(() => {
-        this.timer = undefined;
-        void this.start();
-      }, REFRESH_AFTER_CHANGE_MS);
-    };
-    this.unsubscribe = actions.onTraceChange(refreshSoon, refreshSoon);
+    super(actions, {
+      className: 'session-page',
+      contentClassName: 'session-content',
+      tab: 'sessions',
+      what: 'the session',
+      refreshAfterChangeMs: REFRESH_AFTER_CHANGE_MS,
+    });
   }
 
-  async start(): Promise<void> {
-    try {
-      const session = await this.actions.query('getSession', this.sessionId);
-      if (!session) {
-        this.content.replaceChildren(h('p', { className: 'empty', text: `No session ${this.sessionId} (never received, or evicted).` }));
-        this.element.dataset.state = 'missing';
-        return;
-      }
-      this.content.replaceChildren(this.header(session), ...session.turns.map((turn) => this.turn(turn)));
-      this.element.dataset.state = 'ready';
-    } catch (error) {
-      this.content.textContent = `Could not load the session: ${error instanceof Error ? error.message : String(error)}`;
-      this.element.dataset.state = 'error';
+  protected async load(): Promise<{ nodes: Node[]; state?: 'missing' }> {
+    const session = await this.actions.query('getSession', this.sessionId);
+    if (!session) {
+      return {
+        nodes: [h('p', { className: 'empty', text: `No session ${this.sessionId} (never received, or evicted).` })],
+        state: 'missing',
+      };
     }
+    return { nodes: [this.header(session), ...session.turns.map((turn) => this.turn(turn))] };
   }
 
   private header(session: SessionDetail): HTMLElement {
@@ -156,11 +139,6 @@ export class SessionPage {
       step.append(button);
     }
     return step;
-  }
-
-  dispose(): void {
-    this.unsubscribe();
-    clearTimeout(this.timer);
   }
 }
 

@@ -8,7 +8,7 @@ import type {
   OtlpSpan,
   Resource,
 } from '../../model/otlpTypes';
-import { DEFAULT_REDACT_PATTERNS, KeyRedactor, REDACTED } from '../../model/redaction';
+import { DEFAULT_REDACT_PATTERNS, holdsSecretValue, KeyRedactor, REDACTED, redactSecretValues } from '../../model/redaction';
 
 /** Default for `loupe.limits.maxAttributeBytes`. */
 export const DEFAULT_MAX_ATTRIBUTE_BYTES = 64 * 1024;
@@ -39,6 +39,20 @@ const MAX_LISTED_PATHS = 50;
 const DROPPED_KEY = 'loupe.truncated';
 /** Longest key quoted in a path. */
 const MAX_PATH_SEGMENT = 200;
+/**
+ * Added to a span whose times or counts cannot be true, listing each with its raw value
+ * (`startTimeUnixNano was 1`); the times are clamped so the rest of the trace stays readable.
+ */
+export const IMPLAUSIBLE_KEY = 'loupe.implausible';
+/** Earliest plausible span time: 2000-01-01 (nanoseconds, as a Number; precision is not needed for a bound). */
+const EARLIEST_PLAUSIBLE_NANOS = 946_684_800e9;
+/** Latest plausible span time, after the clock of the machine receiving it. */
+const FUTURE_SLACK_NANOS = 24 * 3600e9;
+/** A count attribute above this (a key naming tokens) is implausible; see MAX_PLAUSIBLE_TOKENS. */
+const MAX_PLAUSIBLE_COUNT = 1e9;
+
+/** Most attributes kept per span, event, link, log record, resource or key-value list. */
+export const MAX_ATTRIBUTES = 1_024;
 /** Budget charged for a number, boolean or empty value inside an array or key-value list. */
 const SCALAR_BYTES = 8;
 
@@ -106,6 +120,8 @@ export class IngestPolicy {
   readonly maxAttributeBytes: number;
   readonly maxMessageBytes: number;
   private readonly redactor: KeyRedactor;
+  /** Secret formats in values are masked unless redaction is turned off (`loupe.redact: []`). */
+  private readonly masksValues: boolean;
 
   /** Throws `RedactPatternError` for an unusable pattern and `RangeError` for a bad limit. */
   constructor(options: IngestPolicyOptions = {}) {
@@ -122,9 +138,11 @@ export class IngestPolicy {
     }
     this.maxMessageBytes = Math.max(max, messages);
     this.redactor = new KeyRedactor(options.redact ?? DEFAULT_REDACT_PATTERNS);
+    this.masksValues = !this.redactor.isEmpty;
   }
 
-  span(span: OtlpSpan): OtlpSpan {
+  span(original: OtlpSpan): OtlpSpan {
+    const span = clampImplausible(original);
     const notes = new TruncationNotes();
     const name = this.text(span.name, 'name', notes);
     const attributes = this.attributes(span.attributes, '', notes);
@@ -219,13 +237,20 @@ export class IngestPolicy {
    */
   private attributes(list: KeyValue[], prefix: string, notes: TruncationNotes, shared?: Budget): KeyValue[] {
     let out: KeyValue[] | undefined;
-    for (let i = 0; i < list.length; i++) {
+    // A span with a million attributes would cost every later query; past the bound they are
+    // dropped and counted, as values past their size are cut. (A marker left by an earlier
+    // import stays as it is.)
+    const count =
+      list.length > MAX_ATTRIBUTES && !(list.length === MAX_ATTRIBUTES + 1 && isDroppedMarker(list[MAX_ATTRIBUTES].value.stringValue))
+        ? MAX_ATTRIBUTES
+        : list.length;
+    for (let i = 0; i < count; i++) {
       if (shared && shared.left <= 0) {
-        if (!out && i === list.length - 1 && list[i].key === DROPPED_KEY && isDroppedMarker(list[i].value.stringValue)) break;
+        if (!out && i === list.length - 1 && list[i].key === DROPPED_KEY && isDroppedMarker(list[i].value.stringValue)) return list;
         out ??= list.slice(0, i);
         out.push({ key: DROPPED_KEY, value: { stringValue: droppedMarker(list.length - i) } });
         notes.add(prefix.slice(0, -1) || '(attributes)');
-        break;
+        return out;
       }
       const kv = list[i];
       const next =
@@ -236,6 +261,11 @@ export class IngestPolicy {
             : this.keyValue(kv, prefix, notes, shared ?? { left: this.maxAttributeBytes });
       if (next !== kv) out ??= list.slice(0, i);
       if (out) out.push(next);
+    }
+    if (count < list.length) {
+      out ??= list.slice(0, count);
+      out.push({ key: DROPPED_KEY, value: { stringValue: droppedMarker(list.length - count) } });
+      notes.add(prefix.slice(0, -1) || '(attributes)');
     }
     return out ?? list;
   }
@@ -249,7 +279,10 @@ export class IngestPolicy {
     if (keyLength * 3 > this.maxAttributeBytes || this.redactor.matches(kv.key)) return false;
     const value = kv.value;
     if (value.stringValue !== undefined)
-      return value.stringValue.length * 3 <= Math.max(MIN_MAX_ATTRIBUTE_BYTES, this.maxAttributeBytes - keyLength);
+      return (
+        value.stringValue.length * 3 <= Math.max(MIN_MAX_ATTRIBUTE_BYTES, this.maxAttributeBytes - keyLength) &&
+        !(this.masksValues && holdsSecretValue(value.stringValue))
+      );
     if (value.bytesValue !== undefined) return value.bytesValue.length <= this.maxAttributeBytes - keyLength;
     return value.arrayValue === undefined && value.kvlistValue === undefined;
   }
@@ -296,7 +329,7 @@ export class IngestPolicy {
       notes.add(path);
       // Binary data cannot carry a marker; it is cut to whole base64 quanta so it still decodes.
       const keep = Math.max(0, base64.length + budget.left);
-      return { bytesValue: base64.slice(0, keep - (keep % 4)) };
+      return { bytesValue: Buffer.from(base64.slice(0, keep - (keep % 4)), 'latin1').toString('latin1') };
     }
     if (value.arrayValue) {
       const values = value.arrayValue.values;
@@ -324,7 +357,9 @@ export class IngestPolicy {
   }
 
   /** The text itself when it fits in `maxBytes`, else its head and the marker, at most `maxBytes` in all. */
-  private text(text: string, path: string, notes: TruncationNotes, maxBytes = this.maxAttributeBytes): string {
+  private text(original: string, path: string, notes: TruncationNotes, maxBytes = this.maxAttributeBytes): string {
+    // Secrets in well-known formats are masked in every text, whatever its key.
+    const text = this.masksValues ? redactSecretValues(original) : original;
     const limit = Math.max(MIN_MAX_ATTRIBUTE_BYTES, Math.min(maxBytes, this.maxAttributeBytes));
     // UTF-8 needs at most 3 bytes per UTF-16 unit, so short strings skip the byte count.
     if (text.length * 3 <= limit) return text;
@@ -336,15 +371,17 @@ export class IngestPolicy {
   }
 }
 
-/** The longest prefix of `text` that is at most `maxBytes` in UTF-8, cut between characters. */
+/**
+ * The longest prefix of `text` that is at most `maxBytes` in UTF-8, cut between characters. The
+ * prefix is a fresh string: a slice would keep the whole original (megabytes) alive in the store.
+ */
 export function utf8Head(text: string, maxBytes: number): string {
   let head = text.slice(0, maxBytes);
   // A dangling high surrogate would become U+FFFD; drop it with its missing partner.
   if (/[\ud800-\udbff]$/.test(head)) head = head.slice(0, -1);
   const encoded = Buffer.from(head, 'utf8');
-  if (encoded.length <= maxBytes) return head;
-  let end = maxBytes;
-  while (end > 0 && (encoded[end] & 0xc0) === 0x80) end--;
+  let end = Math.min(maxBytes, encoded.length);
+  while (end > 0 && end < encoded.length && (encoded[end] & 0xc0) === 0x80) end--;
   return encoded.toString('utf8', 0, end);
 }
 
@@ -366,4 +403,40 @@ function mapSame<T>(list: T[], fn: (item: T, index: number) => T): T[] {
     if (out) out.push(next);
   }
   return out ?? list;
+}
+
+/**
+ * A span whose start or end lies before 2000 or more than a day ahead (1 ns, 2^64−1 ns) would
+ * stretch its trace over centuries and squash every other span, and an int64-max token count
+ * would swamp every total. Times are clamped (a bad one takes the other's value, both bad take the
+ * time received), and everything implausible is listed with its raw value in `loupe.implausible`.
+ */
+function clampImplausible(span: OtlpSpan): OtlpSpan {
+  const latest = Date.now() * 1e6 + FUTURE_SLACK_NANOS;
+  const plausible = (nanos: string) => {
+    const n = Number(nanos);
+    return n >= EARLIEST_PLAUSIBLE_NANOS && n <= latest;
+  };
+  const startOk = plausible(span.startTimeUnixNano);
+  const endOk = plausible(span.endTimeUnixNano);
+  const found: string[] = [];
+  for (const kv of span.attributes) {
+    const raw = kv.value.intValue ?? kv.value.doubleValue;
+    if (raw !== undefined && /token/i.test(kv.key) && Number(raw) > MAX_PLAUSIBLE_COUNT) found.push(`${kv.key} was ${raw} (not counted)`);
+  }
+  if (startOk && endOk && found.length === 0) return span;
+  let start = span.startTimeUnixNano;
+  let end = span.endTimeUnixNano;
+  if (!startOk) found.unshift(`startTimeUnixNano was ${span.startTimeUnixNano}`);
+  if (!endOk) found.splice(startOk ? 0 : 1, 0, `endTimeUnixNano was ${span.endTimeUnixNano}`);
+  if (!startOk && !endOk) start = end = String(BigInt(Date.now()) * 1_000_000n);
+  else if (!startOk) start = end;
+  else if (!endOk) end = start;
+  const flag: KeyValue = { key: IMPLAUSIBLE_KEY, value: { arrayValue: { values: found.map((text) => ({ stringValue: text })) } } };
+  return {
+    ...span,
+    startTimeUnixNano: start,
+    endTimeUnixNano: end,
+    attributes: [...span.attributes.filter((kv) => kv.key !== IMPLAUSIBLE_KEY), flag],
+  };
 }

@@ -134,7 +134,13 @@ export class LiveTrace {
    * stored span: it is the engine's own decoded object, so it takes its indexes in place.
    */
   addSpan(span: OtlpSpan, resourceIndex: number, scopeIndex: number, pricing: PriceBook, now: number): SpanFacts {
-    const stored = asStoredSpan(span, resourceIndex, scopeIndex);
+    const existing = this.spanIndex.get(span.spanId);
+    const replaced = existing === undefined ? undefined : this.stored.spans[existing];
+    const stored = asStoredSpan(
+      replaced && !isRetryOf(span, replaced) ? withDuplicateNote(span, replaced) : span,
+      resourceIndex,
+      scopeIndex,
+    );
     const facts = this.describe(stored, pricing);
     // After describing: facts are read from the values as they came, before they become references.
     if (this.content) {
@@ -143,7 +149,6 @@ export class LiveTrace {
         event.attributes && event.attributes.some(isLarge) ? { ...event, attributes: this.externalize(event.attributes) } : event,
       );
     }
-    const existing = this.spanIndex.get(span.spanId);
     if (existing !== undefined) {
       this.bytes -= estimateSpanBytes(this.stored.spans[existing]);
       this.stored.spans[existing] = stored;
@@ -260,4 +265,29 @@ function intern<T>(index: Map<string, number>, list: T[], item: T): number {
     index.set(key, i);
   }
   return i;
+}
+
+/** Says in a span that it took the place of a different span sent earlier with the same id. */
+export const DUPLICATE_SPAN_ID_KEY = 'loupe.duplicate_span_id';
+
+/** The same span sent again (an exporter retrying): nothing to say. */
+function isRetryOf(span: OtlpSpan, earlier: OtlpSpan): boolean {
+  return (
+    span.name === earlier.name &&
+    span.startTimeUnixNano === earlier.startTimeUnixNano &&
+    span.endTimeUnixNano === earlier.endTimeUnixNano &&
+    span.parentSpanId === earlier.parentSpanId
+  );
+}
+
+function withDuplicateNote(span: OtlpSpan, earlier: OtlpSpan): OtlpSpan {
+  const name = earlier.name.length > 200 ? `${earlier.name.slice(0, 200)}…` : earlier.name;
+  const note = `This span replaced an earlier, different span with the same id: "${name}", started at ${earlier.startTimeUnixNano} ns.`;
+  return {
+    ...span,
+    attributes: [
+      ...span.attributes.filter((kv) => kv.key !== DUPLICATE_SPAN_ID_KEY),
+      { key: DUPLICATE_SPAN_ID_KEY, value: { stringValue: note } },
+    ],
+  };
 }

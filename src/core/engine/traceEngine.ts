@@ -87,6 +87,16 @@ export interface PersistencePort {
   flush(): Promise<void>;
   close(): Promise<void>;
   readonly lastError: string | undefined;
+  /** Traces, deletes and meta changes not yet on disk. */
+  readonly pendingCount?: number;
+  /** Where to find every trace when the store must write them all again (its folder was removed). */
+  rewriteFrom?(source: () => Iterable<{ trace: StoredTrace; index: TraceEntry }>): void;
+}
+
+/** What closing left unwritten: nothing when the store took everything (or there is no store). */
+export interface StoreCloseReport {
+  unsaved: number;
+  error?: string;
 }
 
 export interface EngineOptions {
@@ -215,6 +225,13 @@ export class TraceEngine implements LoupeApi, IngestSink {
         return TraceEntry.resident(live, engine.pricingKey);
       });
       const all = [...cold, ...read].sort((a, b) => a.seq - b.seq);
+      // Only traces whose bodies are in memory can be written again if the traces folder is removed.
+      persistence.rewriteFrom?.(() =>
+        engine.ring
+          .values()
+          .filter((entry) => entry.live)
+          .map((entry) => ({ trace: entry.live!.stored, index: entry })),
+      );
       for (const entry of all) {
         engine.nextSeq = Math.max(engine.nextSeq, entry.seq + 1);
         engine.spanTotal += entry.spanCount;
@@ -780,13 +797,18 @@ export class TraceEngine implements LoupeApi, IngestSink {
     return this.bodies.residentCount;
   }
 
-  async close(): Promise<void> {
+  /** Writes what is pending and stops; says what the store could not take. */
+  async close(): Promise<StoreCloseReport> {
     if (this.ageTimer) clearInterval(this.ageTimer);
     this.assembly.drain();
     this.assembly.dispose();
     this.feed.flush();
     this.feed.dispose();
-    await Promise.all([this.options.persistence?.close(), this.options.history?.close()]);
+    const persistence = this.options.persistence;
+    await Promise.all([persistence?.close(), this.options.history?.close()]);
+    if (!persistence) return { unsaved: 0 };
+    const unsaved = persistence.pendingCount ?? 0;
+    return unsaved === 0 ? { unsaved } : { unsaved, error: persistence.lastError };
   }
 
   /** Cost and health rows from the durable history (throws RangeError for a bad range). */

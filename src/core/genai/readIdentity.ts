@@ -1,6 +1,7 @@
 import type { SpanKind } from '../../model/traceTypes';
 import { valueString, type AttributeMap } from './attributeMap';
 import { INGEST_JSON_LIMIT, isRecord, parseJsonText } from './jsonText';
+import { setEntry } from '../../model/plainRecord';
 
 export interface IdentityFacts {
   agentName?: string;
@@ -93,7 +94,7 @@ export function readIdentity(attrs: AttributeMap, kind: SpanKind, spanName: stri
     const raw = attrs.raw(key);
     if (raw?.kvlistValue) {
       const record: Record<string, unknown> = {};
-      for (const kv of raw.kvlistValue.values) record[kv.key] = valueString(kv.value);
+      for (const kv of raw.kvlistValue.values) setEntry(record, kv.key, valueString(kv.value));
       fromMetadataObject(record, out);
     }
   }

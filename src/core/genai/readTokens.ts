@@ -53,14 +53,18 @@ interface RawUsage {
   reasoning?: number;
 }
 
+/** More tokens than any model call takes (the largest contexts are a few million): such a count is a bug or an attack. */
+export const MAX_PLAUSIBLE_TOKENS = 1e9;
+
+/** A count that can be true; a negative or implausibly large one (int64-max…) is not counted (the raw attribute stays visible). */
 function nonNegative(n: number | undefined): number | undefined {
-  return n !== undefined && n >= 0 ? n : undefined;
+  return n !== undefined && n >= 0 && n <= MAX_PLAUSIBLE_TOKENS ? n : undefined;
 }
 
 function numberIn(record: Record<string, unknown>, keys: readonly string[]): number | undefined {
   for (const key of keys) {
     const v = record[key];
-    if (typeof v === 'number' && Number.isFinite(v) && v >= 0) return v;
+    if (typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= MAX_PLAUSIBLE_TOKENS) return v;
   }
   return undefined;
 }

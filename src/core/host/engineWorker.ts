@@ -69,10 +69,11 @@ async function call(message: CallMessage): Promise<unknown> {
     case 'cancelForward':
       forwards.get(args[0] as number)?.abort();
       return undefined;
-    case 'close':
-      await rt.close();
+    case 'close': {
+      const report = await rt.close();
       runtime = undefined;
-      return undefined;
+      return report;
+    }
     default:
       if (!isApiMethod(message.method)) throw new Error(`unknown method ${message.method}`);
       return (rt.engine[message.method] as (...a: never[]) => Promise<unknown>).apply(rt.engine, args);

@@ -4,8 +4,9 @@ import type { LoupeApi } from '../../model/api';
 import { handleMcpRequest } from '../mcp/mcpHttp';
 import { handleApiRequest, isTraceStreamRequest } from '../server/restApi';
 import { serveStatic } from '../server/staticFiles';
-import { openTraceStream, type TraceStreamOptions } from '../server/traceStream';
+import { TraceStreamHub, type TraceStreamOptions } from '../server/traceStream';
 import { hostWithoutPort, isAllowedHostHeader } from '../../model/hostNames';
+import { BytesInFlight, defaultBytesInFlight, ReceiverBusyError } from '../receiver/bytesInFlight';
 import type { IngestSink } from '../receiver/ingestSink';
 import { toListenError } from '../receiver/listenError';
 import { decideOtlpCors } from '../receiver/otlpCors';
@@ -28,6 +29,8 @@ export interface HttpServerOptions {
   port?: number;
   /** Cap on a request body, before and after decompression. Default 64 MiB. */
   maxRequestBytes?: number;
+  /** The bound on request bytes held at once, shared with the gRPC receiver; default from `maxRequestBytes`. */
+  bytesInFlight?: BytesInFlight;
   /** The web UI bundle; a placeholder page is served when it is missing. */
   staticDir?: string;
   /** Web origins allowed to POST to `/v1/*` (browser-side agents); `*` allows any. */
@@ -50,15 +53,18 @@ export class HttpServer {
   private readonly host: string;
   private readonly requestedPort: number;
   private readonly maxRequestBytes: number;
+  private readonly inFlight: BytesInFlight;
   private readonly allowedOrigins: ReadonlySet<string>;
-  private readonly openStreams = new Set<() => void>();
+  private readonly streams: TraceStreamHub | undefined;
   private boundPort: number | undefined;
 
   constructor(private readonly options: HttpServerOptions) {
     this.host = options.host ?? '127.0.0.1';
     this.requestedPort = options.port ?? DEFAULT_HTTP_PORT;
     this.maxRequestBytes = options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES;
+    this.inFlight = options.bytesInFlight ?? new BytesInFlight(defaultBytesInFlight());
     this.allowedOrigins = new Set(options.allowedOrigins ?? []);
+    this.streams = options.api && new TraceStreamHub(options.api, options.stream);
     this.server = createServer((request, response) => {
       this.handle(request, response).catch((error: unknown) => this.failRequest(response, error));
     });
@@ -96,7 +102,7 @@ export class HttpServer {
   /** Ends event streams, stops accepting, and cuts connections still open after the grace period. */
   async stop(): Promise<void> {
     if (!this.server.listening) return;
-    for (const close of [...this.openStreams]) close();
+    this.streams?.closeAll();
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.server.closeIdleConnections();
     const grace = setTimeout(() => this.server.closeAllConnections(), this.options.shutdownGraceMs ?? 2_000);
@@ -139,8 +145,15 @@ export class HttpServer {
       return sendJson(response, 405, { error: 'OTLP export needs POST.' }, { ...cors.headers, Allow: 'POST' });
     }
     const onRefused = this.options.onRefused;
-    await handleOtlpExport(request, response, signal, this.options.sink, this.maxRequestBytes, cors.headers, (status, message) =>
-      onRefused?.(`OTLP/HTTP ${path} refused with ${status}: ${message}`),
+    await handleOtlpExport(
+      request,
+      response,
+      signal,
+      this.options.sink,
+      this.maxRequestBytes,
+      this.inFlight,
+      cors.headers,
+      (status, message) => onRefused?.(`OTLP/HTTP ${path} refused with ${status}: ${message}`),
     );
   }
 
@@ -151,33 +164,37 @@ export class HttpServer {
     if (method !== 'GET' && method !== 'HEAD' && !isSameOrigin(request)) {
       return sendJson(response, 403, { error: 'Cross-origin requests may not change Loupe data.' }, { Connection: 'close' });
     }
-    if (isTraceStreamRequest(method, path)) {
-      const close = openTraceStream(api, request, response, this.options.stream);
-      this.openStreams.add(close);
-      response.on('close', () => this.openStreams.delete(close));
-      return;
-    }
-    let body: Buffer | undefined;
-    if (method === 'POST') {
-      try {
-        body = await readRequestBody(request, this.maxRequestBytes);
-      } catch (error) {
-        if (error instanceof RequestAbortedError) return void response.destroy();
-        if (error instanceof RequestBodyError) {
-          return sendJson(response, error.status, { error: error.message }, { Connection: 'close' });
+    if (isTraceStreamRequest(method, path)) return this.streams?.open(request, response);
+    const reservation = this.inFlight.open();
+    try {
+      let body: Buffer | undefined;
+      if (method === 'POST') {
+        try {
+          body = await readRequestBody(request, this.maxRequestBytes, reservation);
+        } catch (error) {
+          if (error instanceof RequestAbortedError) return void response.destroy();
+          if (error instanceof ReceiverBusyError) {
+            const headers = { 'Retry-After': String(error.retryAfterSeconds), Connection: 'close' };
+            return sendJson(response, 503, { error: error.message }, headers);
+          }
+          if (error instanceof RequestBodyError) {
+            return sendJson(response, error.status, { error: error.message }, { Connection: 'close' });
+          }
+          throw error;
         }
-        throw error;
       }
+      const answer = await handleApiRequest(api, {
+        method,
+        path,
+        query,
+        contentType: request.headers['content-type'],
+        body,
+      });
+      response.writeHead(answer.status, answer.headers);
+      response.end(answer.body);
+    } finally {
+      reservation.release();
     }
-    const answer = await handleApiRequest(api, {
-      method,
-      path,
-      query,
-      contentType: request.headers['content-type'],
-      body,
-    });
-    response.writeHead(answer.status, answer.headers);
-    response.end(answer.body);
   }
 
   private async handleMcp(request: IncomingMessage, response: ServerResponse, query: URLSearchParams): Promise<void> {

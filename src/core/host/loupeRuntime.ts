@@ -1,8 +1,10 @@
-import { TraceEngine } from '../engine/traceEngine';
+import { TraceEngine, type StoreCloseReport } from '../engine/traceEngine';
 import { TracePersistence } from '../store/tracePersistence';
 import type { PersistenceError } from '../store/persistenceError';
 import { GrpcReceiver } from '../receiver/grpcReceiver';
 import { HttpServer } from './httpListener';
+import { BytesInFlight, defaultBytesInFlight } from '../receiver/bytesInFlight';
+import { MemoryReturner } from '../receiver/returnMemory';
 import type { PriceOverride } from '../../model/priceOverride';
 import { newMcpToken, readOrCreateMcpToken } from './mcpToken';
 import { DailyHistory } from '../history/dailyHistory';
@@ -70,6 +72,8 @@ export class LoupeRuntime {
   private grpc: GrpcReceiver | undefined;
   private http: HttpServer | undefined;
   private status: ReceiverStatus;
+  private readonly memoryReturner = new MemoryReturner();
+  private readonly unsubscribeClears: () => void;
 
   private constructor(
     readonly engine: TraceEngine,
@@ -80,6 +84,10 @@ export class LoupeRuntime {
     private readonly mcpToken: string,
   ) {
     this.status = { host: options.host, grpc: { state: 'stopped' }, http: { state: 'stopped' } };
+    // Clearing every trace frees most of the heap at once; an idle server would not collect it.
+    this.unsubscribeClears = engine.subscribe((change) => {
+      if (change.cleared) this.memoryReturner.schedule();
+    });
   }
 
   static async open(options: RuntimeOptions): Promise<LoupeRuntime> {
@@ -139,15 +147,19 @@ export class LoupeRuntime {
   async startReceivers(): Promise<ReceiverStatus> {
     await this.stopReceivers();
     const { host, grpcPort, httpPort } = this.options;
+    // One bound on the bytes both receivers hold at once, so concurrent requests cannot fill memory.
+    const bytesInFlight = new BytesInFlight(defaultBytesInFlight(), () => this.memoryReturner.schedule());
     this.grpc = new GrpcReceiver({
       sink: this.engine,
       host,
       port: grpcPort,
       maxReceiveBytes: this.options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES,
       onRefused: this.options.onRefused,
+      bytesInFlight,
     });
     this.http = new HttpServer({
       sink: this.engine,
+      bytesInFlight,
       api: this.engine,
       host,
       port: httpPort,
@@ -158,6 +170,9 @@ export class LoupeRuntime {
       version: this.options.version,
       metrics: () => this.metrics.render(),
       onRefused: this.options.onRefused,
+      // Buffers of streams that never read live outside the small JS heap; without a collection an
+      // idle server would keep them.
+      stream: { onAllClientsGone: () => this.memoryReturner.schedule() },
     });
     const [grpc, http] = await Promise.all([listen(this.grpc), listen(this.http)]);
     this.status = { host, grpc, http };
@@ -175,9 +190,11 @@ export class LoupeRuntime {
   }
 
   /** Stops listening and writes everything pending to the store. */
-  async close(): Promise<void> {
+  async close(): Promise<StoreCloseReport> {
     await this.stopReceivers();
-    await this.engine.close();
+    this.unsubscribeClears();
+    this.memoryReturner.dispose();
+    return this.engine.close();
   }
 }
 

@@ -1,6 +1,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { makeFolder } from '../store/storeFiles';
 
 export const MCP_TOKEN_FILE = 'mcp-token';
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{32,128}$/;
@@ -18,7 +19,8 @@ export async function readOrCreateMcpToken(storeDir: string): Promise<string> {
   const existing = await readMcpToken(storeDir);
   if (existing) return existing;
   const token = newMcpToken();
-  await mkdir(storeDir, { recursive: true });
+  // Owner-only, and a clear error (not a loop or EEXIST) when the path cannot be a folder.
+  await makeFolder(storeDir);
   try {
     // `wx`: when two processes start at once, the first token written wins and both use it.
     await writeFile(join(storeDir, MCP_TOKEN_FILE), token, { mode: 0o600, flag: 'wx' });

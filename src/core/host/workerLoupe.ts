@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { ForwardingQueries, type ApiMethod, type LoupeApi, type Unsubscribe } from '../../model/api';
 import { ApiInputError } from '../../model/apiRoutes';
+import type { StoreCloseReport } from '../engine/traceEngine';
 import type { TraceChange } from '../../model/traceTypes';
 import type { PriceOverride } from '../../model/priceOverride';
 import type { BudgetCrossing } from '../../model/budgetTypes';
@@ -134,11 +135,11 @@ export class WorkerLoupe extends ForwardingQueries implements LoupeApi {
   }
 
   /** Stops the listeners, writes the store, and ends the thread. */
-  async close(): Promise<void> {
-    if (this.exited) return;
+  async close(): Promise<StoreCloseReport> {
+    if (this.exited) return { unsaved: 0 };
     this.closing = true;
     try {
-      await this.call('close');
+      return (await this.call('close')) as StoreCloseReport;
     } finally {
       await this.worker.terminate();
     }

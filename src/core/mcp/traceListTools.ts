@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import type { TraceSummary, UsageTotals } from '../../model/traceTypes';
-import { sessionTotals } from '../analysis/sessionTotals';
 import { addUsage, emptyUsage } from '../analysis/usageTotals';
 import { MAX_ANSWER_CHARS, MAX_LIST_TRACES, MAX_NAME_CHARS, clip, isoTime, round, takeWithinBudget } from './answerBounds';
 import { defineTool, traceIdArg, unknownTrace } from './toolDefinition';
@@ -85,21 +84,28 @@ export const listSessionsTool = defineTool({
   name: 'list_sessions',
   title: 'List sessions',
   description:
-    'Lists sessions (conversations spanning several traces, from session.id / gen_ai.conversation.id attributes), ' +
-    'most recent first, with their traces, users, calls, tokens, cost and errors.',
+    'Lists sessions (a coding-agent run or a conversation spanning several traces, grouped by session.id, ' +
+    'gen_ai.conversation.id and the like), most recent first, with turns, model and tool calls, tokens, cost and errors.',
   inputSchema: {
     limit: z.number().int().min(1).max(MAX_LIST_TRACES).optional().describe('How many sessions (default 20).'),
+    q: z.string().max(MAX_NAME_CHARS).optional().describe('Only sessions whose id, service, agent or a prompt contains this text.'),
   },
   async run(api, args) {
-    const sessions = sessionTotals(await api.listTraces({ limit: MAX_TOTALS_TRACES }));
-    const rows = sessions.slice(0, args.limit ?? 20).map((session) => ({
-      ...compactUsage(session),
-      sessionId: clip(session.key, MAX_NAME_CHARS),
+    const sessions = await api.listSessions({ limit: args.limit ?? 20, q: args.q });
+    const rows = sessions.map((session) => ({
+      sessionId: clip(session.sessionId, MAX_NAME_CHARS),
+      agent: clip(session.agent, MAX_NAME_CHARS),
+      service: clip(session.service, MAX_NAME_CHARS),
       start: isoTime(session.startTime),
       end: isoTime(session.endTime),
+      turns: session.turns,
+      llmCalls: session.llmCalls,
+      toolCalls: session.toolCalls,
+      tokens: session.tokens,
+      costUsd: round(session.costUsd, 6),
+      errors: session.errorCount,
       traceIds: session.traceIds.slice(0, 20),
       ...(session.traceIds.length > 20 ? { moreTraces: session.traceIds.length - 20 } : {}),
-      users: session.users.slice(0, 10),
     }));
     const shown = takeWithinBudget(rows, 0, rows.length, MAX_ANSWER_CHARS);
     return { sessions: shown, total: sessions.length };

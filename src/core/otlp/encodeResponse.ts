@@ -39,17 +39,24 @@ export function encodeExportResponse(signal: OtlpSignal, format: OtlpWireFormat,
   return Uint8Array.from(outer);
 }
 
+const RETRY_INFO_TYPE = 'type.googleapis.com/google.rpc.RetryInfo';
+
 /**
  * A `google.rpc.Status` body (code = 1, message = 2), which OTLP/HTTP requires on 4xx and 5xx
  * responses, encoded like the request. `code` is a gRPC status code, e.g. 3 INVALID_ARGUMENT.
+ * With `retryAfterSeconds`, the status carries a `google.rpc.RetryInfo` detail (details = 3), which
+ * OTLP exporters read as "retry after this delay" (for gRPC, RESOURCE_EXHAUSTED is retried only with it).
  */
-export function encodeErrorStatus(format: OtlpWireFormat, code: number, message: string): Uint8Array {
+export function encodeErrorStatus(format: OtlpWireFormat, code: number, message: string, retryAfterSeconds?: number): Uint8Array {
   if (!Number.isInteger(code) || code < 0 || code > 0x7fffffff)
     throw new RangeError(`status code must be a non-negative int32, got ${code}`);
   if (format === 'json') {
     const status: { code?: number; message?: string } = {};
     if (code !== 0) status.code = code;
     if (message !== '') status.message = message;
+    if (retryAfterSeconds !== undefined) {
+      Object.assign(status, { details: [{ '@type': RETRY_INFO_TYPE, retryDelay: `${retryAfterSeconds}s` }] });
+    }
     return textEncoder.encode(JSON.stringify(status));
   }
   const bytes: number[] = [];
@@ -58,7 +65,23 @@ export function encodeErrorStatus(format: OtlpWireFormat, code: number, message:
     pushVarint(bytes, code);
   }
   if (message !== '') pushBytesField(bytes, 2, textEncoder.encode(message));
+  if (retryAfterSeconds !== undefined) pushBytesField(bytes, 3, encodeRetryInfoAny(retryAfterSeconds));
   return Uint8Array.from(bytes);
+}
+
+/** `google.protobuf.Any` { type_url = 1, value = 2: RetryInfo { retry_delay = 1: Duration { seconds = 1 } } }. */
+function encodeRetryInfoAny(seconds: number): number[] {
+  const duration: number[] = [];
+  if (seconds > 0) {
+    duration.push((1 << 3) | 0);
+    pushVarint(duration, Math.round(seconds));
+  }
+  const retryInfo: number[] = [];
+  pushBytesField(retryInfo, 1, duration);
+  const any: number[] = [];
+  pushBytesField(any, 1, textEncoder.encode(RETRY_INFO_TYPE));
+  pushBytesField(any, 2, retryInfo);
+  return any;
 }
 
 function pushVarint(out: number[], value: number): void {

@@ -1,5 +1,6 @@
 import type { AnyValue, KeyValue } from '../../model/otlpTypes';
 import type { AttributeValue, Attributes } from '../../model/traceTypes';
+import { setEntry } from '../../model/plainRecord';
 
 /** Converts an OTLP value to plain JSON. int64 stays a number while exact, else a decimal string. */
 export function anyValueToJson(value: AnyValue | undefined): AttributeValue {
@@ -20,7 +21,7 @@ export function anyValueToJson(value: AnyValue | undefined): AttributeValue {
 export function attributesToObject(attributes: readonly KeyValue[] | undefined): Attributes {
   const out: Attributes = {};
   if (!attributes) return out;
-  for (const { key, value } of attributes) out[key] = anyValueToJson(value);
+  for (const { key, value } of attributes) setEntry(out, key, anyValueToJson(value));
   return out;
 }
 

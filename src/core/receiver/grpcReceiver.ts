@@ -1,18 +1,22 @@
 import {
+  Metadata,
   Server,
+  ServerInterceptingCall,
   logVerbosity,
   setLogVerbosity,
   ServerCredentials,
   status as GrpcStatus,
   type ServerErrorResponse,
+  type ServerInterceptor,
   type ServerUnaryCall,
   type sendUnaryData,
 } from '@grpc/grpc-js';
 import { OtlpDecodeError } from '../otlp/decodeError';
 import { LOGS_EXPORT_PATH, METRICS_EXPORT_PATH, rawExportService, TRACE_EXPORT_PATH } from '../otlp/grpcServices';
 import { decodeLogsRequest, decodeMetricsRequest, decodeTraceRequest } from '../otlp/decode';
-import { encodeExportResponse } from '../otlp/encodeResponse';
+import { encodeErrorStatus, encodeExportResponse } from '../otlp/encodeResponse';
 import type { PartialSuccess } from '../../model/otlpTypes';
+import { BytesInFlight, defaultBytesInFlight, type ReceiverBusyError, type Reservation } from './bytesInFlight';
 import type { IngestSink } from './ingestSink';
 import { toListenError } from './listenError';
 
@@ -35,6 +39,10 @@ export interface GrpcReceiverOptions {
   shutdownGraceMs?: number;
   /** An export was refused (status and the reason sent back), for the log. */
   onRefused?: (detail: string) => void;
+  /** The bound on request bytes held at once, shared with the HTTP receiver; default from `maxReceiveBytes`. */
+  bytesInFlight?: BytesInFlight;
+  /** How long a call waits for room under that bound before RESOURCE_EXHAUSTED. Default 2 s. */
+  admissionWaitMs?: number;
 }
 
 type ExportHandler = (call: ServerUnaryCall<Buffer, Buffer>, callback: sendUnaryData<Buffer>) => void;
@@ -46,7 +54,8 @@ const METRICS_SERVICE = rawExportService(METRICS_EXPORT_PATH);
 /**
  * The OTLP/gRPC receiver: `TraceService/Export`, `LogsService/Export` and `MetricsService/Export`. grpc-js undoes
  * `grpc-encoding: gzip` and refuses messages over the limit with RESOURCE_EXHAUSTED; data that
- * does not decode gets INVALID_ARGUMENT with the decoder's message.
+ * does not decode gets INVALID_ARGUMENT with the decoder's message. Each call's message counts
+ * against the bound on bytes in flight shared with the HTTP receiver.
  */
 export class GrpcReceiver {
   private readonly host: string;
@@ -66,8 +75,11 @@ export class GrpcReceiver {
   /** Starts listening; resolves with the bound port or rejects with a `PortUnavailableError`. */
   start(): Promise<number> {
     if (this.boundPort !== undefined) return Promise.resolve(this.boundPort);
+    const maxReceiveBytes = this.options.maxReceiveBytes ?? DEFAULT_GRPC_MAX_RECEIVE_BYTES;
+    const inFlight = this.options.bytesInFlight ?? new BytesInFlight(defaultBytesInFlight());
     const server = new Server({
-      'grpc.max_receive_message_length': this.options.maxReceiveBytes ?? DEFAULT_GRPC_MAX_RECEIVE_BYTES,
+      'grpc.max_receive_message_length': maxReceiveBytes,
+      interceptors: [boundBytesInFlight(inFlight, maxReceiveBytes, this.options.admissionWaitMs ?? 2_000)],
     });
     const { sink } = this.options;
     server.addService(TRACE_SERVICE, {
@@ -109,6 +121,61 @@ export class GrpcReceiver {
       });
     });
   }
+}
+
+/**
+ * grpc-js inflates a message whole before any handler sees it, so a call is admitted before its
+ * body is read: it reserves room for the largest message (waiting a moment for room, the body held
+ * back by HTTP/2 flow control meanwhile), keeps only the real size once the message is in, and
+ * gives it back when answered. Without room, RESOURCE_EXHAUSTED with RetryInfo asks the exporter
+ * to retry later.
+ */
+function boundBytesInFlight(inFlight: BytesInFlight, maxReceiveBytes: number, waitMs: number): ServerInterceptor {
+  return (_method, call) => {
+    let reservation: Reservation | undefined;
+    let cancelled = false;
+    const release = (): void => {
+      reservation?.release();
+      reservation = undefined;
+    };
+    const intercepted: ServerInterceptingCall = new ServerInterceptingCall(call, {
+      start: (next) =>
+        next({
+          onReceiveMetadata: (metadata, nextMetadata) => {
+            inFlight.admit(maxReceiveBytes, waitMs).then(
+              (admitted) => {
+                if (cancelled) return admitted.release();
+                reservation = admitted;
+                nextMetadata(metadata);
+              },
+              (error: ReceiverBusyError) => {
+                if (!cancelled) intercepted.sendStatus(busyStatus(error));
+              },
+            );
+          },
+          onReceiveMessage: (message: Buffer, nextMessage) => {
+            reservation?.resize(message.length);
+            nextMessage(message);
+          },
+          onCancel: () => {
+            cancelled = true;
+            release();
+          },
+        }),
+      sendStatus: (status, nextStatus) => {
+        release();
+        nextStatus(status);
+      },
+    });
+    return intercepted;
+  };
+}
+
+function busyStatus(error: ReceiverBusyError): { code: GrpcStatus; details: string; metadata: Metadata } {
+  const metadata = new Metadata();
+  const details = encodeErrorStatus('protobuf', GrpcStatus.RESOURCE_EXHAUSTED, error.message, error.retryAfterSeconds);
+  metadata.set('grpc-status-details-bin', Buffer.from(details));
+  return { code: GrpcStatus.RESOURCE_EXHAUSTED, details: error.message, metadata };
 }
 
 function exportHandler(

@@ -3,6 +3,7 @@ import { OtlpDecodeError } from '../otlp/decodeError';
 import { decodeLogsRequest, decodeMetricsRequest, decodeTraceRequest, type OtlpWireFormat } from '../otlp/decode';
 import { encodeErrorStatus, encodeExportResponse, type OtlpSignal } from '../otlp/encodeResponse';
 import type { PartialSuccess } from '../../model/otlpTypes';
+import { ReceiverBusyError, type BytesInFlight, type Reservation } from './bytesInFlight';
 import type { IngestSink } from './ingestSink';
 import { RequestAbortedError, RequestBodyError, readRequestBody } from './requestBody';
 
@@ -29,7 +30,9 @@ export function otlpFormatOf(contentType: string | undefined): OtlpWireFormat | 
  * Answers `POST /v1/traces`, `/v1/logs` or `/v1/metrics` as the OTLP/HTTP specification says: 200 with an
  * Export*ServiceResponse (carrying partial_success when the sink rejected some items), 400 with
  * a google.rpc.Status for data that does not decode, 413 when too large, 415 for other media
- * types, always in the format of the request.
+ * types, 503 with Retry-After (RESOURCE_EXHAUSTED with RetryInfo) when the bytes in flight across
+ * all requests are at their bound, always in the format of the request. The request's bytes count
+ * against that bound until it is stored and answered.
  */
 export async function handleOtlpExport(
   request: IncomingMessage,
@@ -37,6 +40,7 @@ export async function handleOtlpExport(
   signal: OtlpSignal,
   sink: IngestSink,
   maxRequestBytes: number,
+  inFlight: BytesInFlight,
   extraHeaders: Record<string, string> = {},
   onRefused?: (status: number, message: string) => void,
 ): Promise<void> {
@@ -50,11 +54,35 @@ export async function handleOtlpExport(
     return refuse(415, 'json', RPC_INVALID_ARGUMENT, message, true);
   }
 
+  const reservation = inFlight.open();
+  try {
+    await readDecodeAndStore(request, response, signal, sink, maxRequestBytes, format, reservation, extraHeaders, refuse);
+  } finally {
+    reservation.release();
+  }
+}
+
+async function readDecodeAndStore(
+  request: IncomingMessage,
+  response: ServerResponse,
+  signal: OtlpSignal,
+  sink: IngestSink,
+  maxRequestBytes: number,
+  format: OtlpWireFormat,
+  reservation: Reservation,
+  extraHeaders: Record<string, string>,
+  refuse: (status: number, format: OtlpWireFormat, code: number, message: string, close?: boolean) => void,
+): Promise<void> {
   let body: Buffer;
   try {
-    body = await readRequestBody(request, maxRequestBytes);
+    body = await readRequestBody(request, maxRequestBytes, reservation);
   } catch (error) {
     if (error instanceof RequestAbortedError) return void response.destroy();
+    if (error instanceof ReceiverBusyError) {
+      const headers = { ...extraHeaders, 'Retry-After': String(error.retryAfterSeconds), Connection: 'close' };
+      const status = encodeErrorStatus(format, RPC_RESOURCE_EXHAUSTED, error.message, error.retryAfterSeconds);
+      return send(response, 503, format, status, headers);
+    }
     if (error instanceof RequestBodyError) {
       const code = error.status === 413 ? RPC_RESOURCE_EXHAUSTED : RPC_INVALID_ARGUMENT;
       // The rest of an oversized or broken body is not read, so the connection cannot be reused.

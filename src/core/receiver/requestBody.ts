@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { createGunzip, createInflate, type Gunzip, type Inflate } from 'node:zlib';
+import { ReceiverBusyError, type Reservation } from './bytesInFlight';
 
 export const DEFAULT_MAX_REQUEST_BYTES = 64 * 1024 * 1024;
 
@@ -24,8 +25,10 @@ export class RequestAbortedError extends Error {
  * Reads a request body, undoing `Content-Encoding: gzip | deflate`. Both the bytes on the wire and
  * the decompressed bytes are capped at `maxBytes`, and the cap is checked while inflating, so a
  * small gzip bomb is stopped after `maxBytes` of output rather than after it has filled memory.
+ * With a `reservation`, every decompressed byte is also taken from the receivers' shared bound on
+ * bytes in flight, and the body is refused with a `ReceiverBusyError` the moment that bound is full.
  */
-export function readRequestBody(request: IncomingMessage, maxBytes: number): Promise<Buffer> {
+export function readRequestBody(request: IncomingMessage, maxBytes: number, reservation?: Reservation): Promise<Buffer> {
   let inflater: Gunzip | Inflate | undefined;
   try {
     inflater = createInflater(request.headers['content-encoding']);
@@ -48,12 +51,14 @@ export function readRequestBody(request: IncomingMessage, maxBytes: number): Pro
       if (settled) return;
       settled = true;
       decoder?.destroy();
+      chunks.length = 0;
       reject(error);
     };
     const collect = (chunk: Buffer): void => {
       if (settled) return;
       bodyBytes += chunk.length;
       if (bodyBytes > maxBytes) return fail(tooLarge(maxBytes));
+      if (reservation && !reservation.grow(chunk.length)) return fail(new ReceiverBusyError(reservation.limit));
       chunks.push(chunk);
     };
     const finish = (): void => {
@@ -67,7 +72,13 @@ export function readRequestBody(request: IncomingMessage, maxBytes: number): Pro
       wireBytes += chunk.length;
       if (wireBytes > maxBytes) return fail(tooLarge(maxBytes));
       if (!decoder) return collect(chunk);
-      if (!decoder.write(chunk)) {
+      // Fed in small slices, so the bounds are checked every few MiB of output even for a body
+      // that inflates a thousandfold.
+      let writable = true;
+      for (let offset = 0; offset < chunk.length; offset += COMPRESSED_SLICE_BYTES) {
+        writable = decoder.write(chunk.subarray(offset, offset + COMPRESSED_SLICE_BYTES));
+      }
+      if (!writable) {
         request.pause();
         decoder.once('drain', () => request.resume());
       }
@@ -87,6 +98,16 @@ export function readRequestBody(request: IncomingMessage, maxBytes: number): Pro
   });
 }
 
+/**
+ * Inflated output arrives in pieces of this size. zlib's 16 KiB default scatters a large body over
+ * thousands of small allocations that the C allocator keeps (as resident memory) long after they
+ * are freed; a piece this large is mapped and unmapped whole, and costs only the pages written to.
+ */
+const INFLATED_PIECE_BYTES = 32 * 1024 * 1024;
+
+/** Deflate expands at most ~1,032-fold, so a 2 KiB slice of input inflates to at most ~2 MiB. */
+const COMPRESSED_SLICE_BYTES = 2 * 1024;
+
 function createInflater(contentEncoding: string | undefined): Gunzip | Inflate | undefined {
   const encoding = (contentEncoding ?? '').trim().toLowerCase();
   switch (encoding) {
@@ -95,9 +116,9 @@ function createInflater(contentEncoding: string | undefined): Gunzip | Inflate |
       return undefined;
     case 'gzip':
     case 'x-gzip':
-      return createGunzip();
+      return createGunzip({ chunkSize: INFLATED_PIECE_BYTES });
     case 'deflate':
-      return createInflate();
+      return createInflate({ chunkSize: INFLATED_PIECE_BYTES });
     default:
       throw new RequestBodyError(415, `Content-Encoding "${contentEncoding}" is not supported; use gzip, deflate or none.`);
   }

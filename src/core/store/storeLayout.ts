@@ -59,12 +59,12 @@ export function isTraceFileName(name: string): boolean {
   return name.endsWith(TRACE_FILE_SUFFIX) && !name.startsWith('.');
 }
 
-/** lowdb (steno) writes `.<name>.tmp` beside the target and renames it; a crash can leave one. */
+/** Files are written as `.<name>.tmp` beside the target and renamed; a crash can leave one. */
 export function isTempFileName(name: string): boolean {
   return name.startsWith('.') && name.endsWith('.tmp');
 }
 
-/** The temp file lowdb (steno) writes before renaming it to `path`. */
+/** The temp file written before it is renamed to `path`. */
 export function tempFilePath(path: string): string {
   return join(dirname(path), `.${basename(path)}.tmp`);
 }

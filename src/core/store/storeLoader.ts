@@ -1,5 +1,6 @@
 import { statSync } from 'node:fs';
-import { mkdir, readdir, rename, stat, unlink } from 'node:fs/promises';
+import { readdir, rename, stat, unlink } from 'node:fs/promises';
+import { makeFolder } from './storeFiles';
 import { join, relative } from 'node:path';
 import { TextFile } from 'lowdb/node';
 import { PersistenceError, errnoOf } from './persistenceError';
@@ -57,7 +58,8 @@ export async function loadStore(
   };
   const traceDir = tracesDir(storeDir);
   try {
-    await mkdir(traceDir, { recursive: true });
+    await makeFolder(storeDir);
+    await makeFolder(traceDir);
   } catch (cause) {
     const error = new PersistenceError('create-dir', traceDir, cause);
     result.problems.push(`${error.message}; traces are kept in memory only.`);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { mkdir, readFile, readdir, rm } from 'node:fs/promises';
+import { readFile, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PersistenceError } from './persistenceError';
+import { errnoOf, PersistenceError } from './persistenceError';
 import type { StoreLoadResult } from './storeLoader';
 import { loadStore } from './storeLoader';
 import type { StoreMeta } from './storeMeta';
@@ -13,7 +13,7 @@ import { ContentStore } from './contentStore';
 import { decodeContentRefs } from './contentCodec';
 import { findStoredTraceProblem } from './storedTraceShape';
 import { appendIndex, clearLine, deleteLine, putLine, rewriteIndex, type IndexEntry } from './storeIndex';
-import { unlinkIfPresent, writeTextFile } from './storeFiles';
+import { makeFolder, unlinkIfPresent, writeTextFile } from './storeFiles';
 import { runConcurrently } from './runConcurrently';
 
 export type { StoreMeta } from './storeMeta';
@@ -68,6 +68,8 @@ export interface PersistenceCounters {
   bytesWritten: number;
   /** Flush cycles that stopped on a disk error. */
   failedCycles: number;
+  /** Times the traces folder was found removed and everything was written again. */
+  folderRecreations: number;
 }
 
 interface DirtyTrace {
@@ -83,8 +85,8 @@ const SWEEP_DELAY_MS = 3000;
 const DEFAULTS = { flushDelayMs: 500, maxFlushDelayMs: 2000, retryDelayMs: 5000, writeConcurrency: 4 };
 
 /**
- * Keeps StoredTraces on disk as one JSON file per trace (written with steno, lowdb's atomic
- * writer: a temp file renamed over the target), plus a small meta file.
+ * Keeps StoredTraces on disk as one JSON file per trace (written atomically: an owner-only temp
+ * file renamed over the target), plus a small meta file.
  *
  * Changes are coalesced: markDirty only remembers the trace; its JSON is produced when the write
  * starts, once per trace per flush window, from the trace's state at that moment. When the disk
@@ -126,11 +128,19 @@ export class TracePersistence {
   private lastChangeAt = 0;
   private running: Promise<void> | undefined;
   private dirsReady = false;
+  private traceSource: (() => Iterable<{ trace: StoredTrace; index: IndexSource }>) | undefined;
   private failing: { lastAttemptAt: number } | undefined;
   private errorReported = false;
   private lastErrorMessage: string | undefined;
   private closed = false;
-  private readonly counts: PersistenceCounters = { traceWrites: 0, metaWrites: 0, deletes: 0, bytesWritten: 0, failedCycles: 0 };
+  private readonly counts: PersistenceCounters = {
+    traceWrites: 0,
+    metaWrites: 0,
+    deletes: 0,
+    bytesWritten: 0,
+    failedCycles: 0,
+    folderRecreations: 0,
+  };
 
   constructor(
     readonly dir: string,
@@ -286,11 +296,37 @@ export class TracePersistence {
     await this.runExclusive();
   }
 
-  /** Flushes, then ignores further changes and stops the timers. */
+  /** Where to find every trace held, to write them all again if the traces folder is removed. */
+  rewriteFrom(source: () => Iterable<{ trace: StoredTrace; index: IndexSource }>): void {
+    this.traceSource = source;
+  }
+
+  /** Flushes (after checking the folder is still there), then ignores further changes and stops the timers. */
   async close(): Promise<void> {
+    await this.noticeLostFolder();
     this.closed = true;
     await this.flush();
     this.cancelTimer();
+  }
+
+  /**
+   * A traces folder removed while Loupe runs takes every file with it; the traces are still in
+   * memory, so all of them (and the meta) are written again. Checked before each write cycle.
+   */
+  private async noticeLostFolder(): Promise<void> {
+    if (!this.dirsReady || !this.traceSource || this.closed) return;
+    try {
+      await stat(tracesDir(this.dir));
+      return;
+    } catch (cause) {
+      if (errnoOf(cause) !== 'ENOENT') return;
+    }
+    this.dirsReady = false;
+    this.counts.folderRecreations++;
+    for (const { trace, index } of this.traceSource()) {
+      if (!this.dirty.has(trace.traceId)) this.dirty.set(trace.traceId, { trace, index, mark: ++this.marks });
+    }
+    this.metaChanges++;
   }
 
   private metaPending(): boolean {
@@ -348,6 +384,7 @@ export class TracePersistence {
   private async runCycle(): Promise<void> {
     this.firstPendingAt = undefined;
     let failure: PersistenceError | undefined;
+    await this.noticeLostFolder();
     try {
       // Order matters for a crash at any point: content before the trace files that refer to it,
       // trace files before their index lines, and content deleted only after the last trace file
@@ -381,7 +418,8 @@ export class TracePersistence {
   private async ensureDirs(): Promise<PersistenceError | undefined> {
     if (this.dirsReady || this.pendingCount === 0) return undefined;
     try {
-      await mkdir(tracesDir(this.dir), { recursive: true });
+      await makeFolder(this.dir);
+      await makeFolder(tracesDir(this.dir));
       this.dirsReady = true;
       return undefined;
     } catch (cause) {

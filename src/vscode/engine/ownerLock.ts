@@ -76,7 +76,7 @@ export async function readOwner(storeDir: string): Promise<OwnerRecord | undefin
 /** Writes beside the target, then links or renames it into place, so readers never see half a record. */
 async function writeSide(storeDir: string, record: OwnerRecord): Promise<string> {
   const side = join(storeDir, `.owner-${record.instance}-${randomBytes(4).toString('hex')}.tmp`);
-  await writeFile(side, JSON.stringify(record));
+  await writeFile(side, JSON.stringify(record), { mode: 0o600 });
   return side;
 }
 
@@ -96,7 +96,7 @@ export class OwnerLock {
 
   /** The lock, or undefined when a live owner holds it (read it with `readOwner`). */
   static async tryAcquire(storeDir: string, host: string, staleMs = OWNER_STALE_MS): Promise<OwnerLock | undefined> {
-    await mkdir(storeDir, { recursive: true });
+    await mkdir(storeDir, { recursive: true, mode: 0o700 });
     const record: OwnerRecord = {
       pid: process.pid,
       instance: randomBytes(8).toString('hex'),

@@ -144,3 +144,17 @@ describe('token usage', () => {
     assert.equal(readTokens(new AttributeMap(otlpAttributes({ 'langfuse.observation.usage_details': huge }))), undefined);
   });
 });
+
+describe('implausible token counts', () => {
+  it('does not count an int64-max input count (the output still counts)', () => {
+    const tokens = readTokens(
+      new AttributeMap([
+        { key: 'gen_ai.usage.input_tokens', value: { intValue: '9223372036854775807' } },
+        { key: 'gen_ai.usage.output_tokens', value: { intValue: '12' } },
+      ]),
+    );
+    assert.equal(tokens?.input, 0);
+    assert.equal(tokens?.output, 12);
+    assert.equal(tokens?.total, 12);
+  });
+});

@@ -1,4 +1,5 @@
 import { deepStrictEqual, ok, strictEqual } from 'node:assert';
+import { connect } from 'node:net';
 import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
 import type { LoupeApi } from '../../../src/model/api';
 import type { TraceChange } from '../../../src/model/traceTypes';
@@ -187,20 +188,131 @@ describe('GET /api/traces/stream (Server-Sent Events)', () => {
     }
   });
 
-  it('lets go of its subscription when the client disconnects', async () => {
+  it('serves every client from one subscription, and lets go of it when the last disconnects', async () => {
     await eventually(() => subscriptions.live === 0);
     const clients = await Promise.all([openStream(loupe.port), openStream(loupe.port), openStream(loupe.port)]);
     await Promise.all(clients.map((client) => client.waitFor((text) => text.includes(': connected'))));
-    strictEqual(subscriptions.live, 3);
+    strictEqual(subscriptions.live, 1);
     clients[0].request.destroy();
-    await eventually(() => subscriptions.live === 2);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    strictEqual(subscriptions.live, 1);
     for (const client of clients.slice(1)) client.request.destroy();
     await eventually(() => subscriptions.live === 0);
+  });
+
+  it('keeps events small: a 60 KB span name travels cut to 256 characters', async () => {
+    const client = await openStream(loupe.port);
+    try {
+      await client.waitFor((text) => text.includes(': connected'));
+      const traceId = 'ab'.repeat(16);
+      const name = 'n'.repeat(60 * 1024);
+      const otlp = {
+        resourceSpans: [
+          {
+            resource: { attributes: [] },
+            scopeSpans: [
+              {
+                spans: [{ traceId, spanId: 'cd'.repeat(8), name, kind: 1, startTimeUnixNano: '1000000', endTimeUnixNano: '2000000' }],
+              },
+            ],
+          },
+        ],
+      };
+      const reply = await send({
+        port: loupe.port,
+        method: 'POST',
+        path: '/v1/traces',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(otlp),
+      });
+      strictEqual(reply.status, 200);
+      await client.waitForChange((change) => change.upserted.some((summary) => summary.traceId === traceId));
+      const event = client.events().find((each) => each.event === 'change' && each.data.includes(traceId))!;
+      ok(event.data.length < 4_096, `event of ${event.data.length} bytes`);
+      const summary = (JSON.parse(event.data) as TraceChange).upserted.find((each) => each.traceId === traceId)!;
+      strictEqual(summary.name, `${'n'.repeat(255)}…`);
+    } finally {
+      client.request.destroy();
+    }
   });
 
   it('is not mistaken for a trace id', async () => {
     const reply = await send({ port: loupe.port, method: 'DELETE', path: '/api/traces/stream' });
     strictEqual(reply.status, 405);
+  });
+});
+
+describe('stream limits', () => {
+  it('answers 503 with Retry-After beyond the cap on open streams', async () => {
+    const loupe = await startLoupe({ stream: { maxClients: 2 } });
+    try {
+      const clients = [await openStream(loupe.port), await openStream(loupe.port)];
+      const third = await openStream(loupe.port);
+      strictEqual(third.response.statusCode, 503);
+      strictEqual(third.response.headers['retry-after'], '5');
+      await third.waitFor((text) => text.includes('live streams'));
+      clients[0].request.destroy();
+      await eventually(() => loupe.server !== undefined);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const again = await openStream(loupe.port);
+      strictEqual(again.response.statusCode, 200);
+      for (const client of [clients[1], again]) client.request.destroy();
+    } finally {
+      await loupe.stop();
+    }
+  });
+
+  it('drops a client that stops reading once its unsent bytes pass the bound, telling it why', async () => {
+    // The engine's own subscription, so the test can publish large changes faster than ingest would.
+    const publishers = new Set<(change: TraceChange) => void>();
+    const loupe = await startLoupe({
+      stream: { maxBufferedBytes: 64 * 1024 },
+      wrapApi: (engine) =>
+        new Proxy(engine as LoupeApi, {
+          get(target, key, receiver) {
+            if (key === 'subscribe')
+              return (listener: (change: TraceChange) => void) => {
+                publishers.add(listener);
+                return () => publishers.delete(listener);
+              };
+            const value = Reflect.get(target, key, receiver) as unknown;
+            return typeof value === 'function' ? value.bind(target) : value;
+          },
+        }),
+    });
+    const reader = await openStream(loupe.port);
+    const socket = connect({ host: '127.0.0.1', port: loupe.port });
+    try {
+      await reader.waitFor((text) => text.includes(': connected'));
+      await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+      socket.write(`GET /api/traces/stream HTTP/1.1\r\nHost: 127.0.0.1:${loupe.port}\r\n\r\n`);
+      // Never read: the kernel's buffers fill first, then Loupe's, and then the client is dropped.
+      socket.pause();
+      let received = '';
+      socket.setEncoding('latin1');
+      const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+      await eventually(() => publishers.size === 1);
+      const stats = await loupe.engine.stats();
+      const removed = Array.from({ length: 20_000 }, (_, i) => i.toString(16).padStart(32, '0'));
+      // 68 MB: more than the kernel's socket buffers take.
+      for (let event = 0; event < 100; event++) {
+        for (const publish of publishers) publish({ upserted: [], removed, cleared: false, stats });
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      // Reading again, the client finds its stream ended (with a paused socket, the end cannot show).
+      socket.on('data', (chunk: string) => (received = (received + chunk).slice(-2_000)));
+      socket.resume();
+      await closed;
+      ok(received.length > 0);
+      // The client that reads is still served.
+      strictEqual(publishers.size, 1);
+      for (const publish of publishers) publish({ upserted: [], removed: ['ff'.repeat(16)], cleared: false, stats });
+      await reader.waitForChange((change) => change.removed[0] === 'ff'.repeat(16), 10_000);
+    } finally {
+      socket.destroy();
+      reader.request.destroy();
+      await loupe.stop();
+    }
   });
 });
 

@@ -4,6 +4,7 @@ import { anyValueToJson } from '../../otlp/values';
 import { DETAIL_JSON_LIMIT, isRecord, jsonOrText } from '../jsonText';
 import { normalizeFinishReason } from '../readCallDetails';
 import { messageOf, toMessages } from './messageShapes';
+import { setEntry } from '../../../model/plainRecord';
 
 /** A gen_ai event, whether sent as an OTLP log record or recorded as a span event. */
 export interface GenAiEvent {
@@ -34,7 +35,7 @@ function parsed(value: unknown): unknown {
 /** Log records carry the payload as body; span events (older SDKs) as a `gen_ai.event.content` JSON attribute. */
 function plainEvent(event: GenAiEvent): PlainEvent {
   const attributes: Record<string, unknown> = {};
-  for (const kv of event.attributes) attributes[kv.key] = anyValueToJson(kv.value);
+  for (const kv of event.attributes) setEntry(attributes, kv.key, anyValueToJson(kv.value));
   const name = event.name ?? (typeof attributes['event.name'] === 'string' ? attributes['event.name'] : undefined);
   const body = event.body !== undefined ? parsed(anyValueToJson(event.body)) : parsed(attributes['gen_ai.event.content']);
   return { name, body, attributes };

@@ -1,6 +1,7 @@
 import type { AttributeValue, Message, MessagePart } from '../../../model/traceTypes';
 import { DETAIL_JSON_LIMIT, isRecord, parseJsonText, parseTruncatedJsonArray } from '../jsonText';
 import { normalizeFinishReason } from '../readCallDetails';
+import { setEntry } from '../../../model/plainRecord';
 
 /** Message lists beyond this length are cut; nobody reads the 10,001st message of one call. */
 const MAX_MESSAGES = 10_000;
@@ -43,7 +44,7 @@ export function asAttributeValue(value: unknown, depth = 0): AttributeValue {
   if (Array.isArray(value)) return value.map((v) => asAttributeValue(v, depth + 1));
   if (typeof value === 'object') {
     const out: Record<string, AttributeValue> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = asAttributeValue(v, depth + 1);
+    for (const [k, v] of Object.entries(value)) setEntry(out, k, asAttributeValue(v, depth + 1));
     return out;
   }
   return String(value);
