@@ -294,7 +294,10 @@ export class IngestPolicy {
 
   /** A message string value, shortened only past `maxMessageBytes` (less its key, as every top-level value). */
   private message(value: AnyValue, path: string, notes: TruncationNotes, keyLength = 0): AnyValue {
-    const text = value.stringValue as string;
+    // Secrets in well-known formats are masked in messages too: a prompt is where a pasted key lands.
+    const original = value.stringValue as string;
+    const text = this.masksValues ? redactSecretValues(original) : original;
+    if (text !== original) value = { stringValue: text };
     const limit = Math.max(MIN_MAX_ATTRIBUTE_BYTES, this.maxMessageBytes - keyLength);
     if (text.length * 3 <= limit) return value;
     const bytes = Buffer.byteLength(text, 'utf8');
