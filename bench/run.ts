@@ -4,6 +4,7 @@ import { benchDecode } from './items/decode';
 import { benchReceiver } from './items/receiver';
 import { benchResponsiveness } from './items/responsiveness';
 import { benchStore } from './items/store';
+import { benchHeavySessions, benchLongHistory } from './items/history';
 import { benchVisible } from './items/visible';
 import { benchWaterfall } from './items/waterfall';
 import { benchNormalization } from './items/normalization';
@@ -23,6 +24,8 @@ const ITEMS: Record<string, (quick: boolean) => Promise<BenchSection | BenchSect
   waterfall: benchWaterfall,
   normalization: benchNormalization,
   diff: benchDiff,
+  'long-history': benchLongHistory,
+  'heavy-sessions': benchHeavySessions,
 };
 
 function option(name: string): string | undefined {

@@ -52,7 +52,7 @@ function probe(dir: string): Promise<ProbeResult> {
 }
 
 /** Engine-thread start with a store, in a plain Node process running bundled code, as in the extension host. */
-async function workerStartMs(dir: string): Promise<number> {
+export async function workerStartMs(dir: string): Promise<number> {
   ensureBuilt();
   const outfile = join(dir, '..', `loupe-bench-start-${process.pid}.js`);
   await build({

@@ -8,7 +8,7 @@ import { mcpUrl } from '../model/mcpAddress';
 import { WorkerLoupe } from '../core/host/workerLoupe';
 import type { SerializedReceiverStatus } from '../core/host/workerProtocol';
 import { runMcpStdio } from './mcpCommand';
-import { DEFAULT_MAX_STORE_BYTES, parseCli, USAGE, type ServeOptions } from './serveArgs';
+import { parseCli, USAGE, type ServeOptions } from './serveArgs';
 
 function urlHost(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
@@ -44,7 +44,9 @@ async function serve(options: ServeOptions): Promise<number> {
       httpPort: options.httpPort,
       storeDir: options.storeDir,
       maxTraces: options.maxTraces,
-      maxBytes: options.maxStoreBytes,
+      maxBytes: options.maxBytes,
+      maxAgeMs: options.maxAgeMs,
+      maxMessageBytes: options.maxMessageBytes,
       maxRequestBytes: options.maxRequestBytes,
       redact: options.redact && [...DEFAULT_REDACT_PATTERNS, ...options.redact],
       budgets: options.budgets,
@@ -74,8 +76,7 @@ async function serve(options: ServeOptions): Promise<number> {
   const grpcPort = status.grpc.state === 'listening' ? status.grpc.port : 0;
   const httpPort = status.http.state === 'listening' ? status.http.port : 0;
   const uiUrl = `http://${host}:${httpPort}/`;
-  const storeMb = Math.round((options.maxStoreBytes ?? DEFAULT_MAX_STORE_BYTES) / (1024 * 1024));
-  console.log(`Loupe ${version}: keeping up to ${options.maxTraces} traces (at most ${storeMb} MiB) in ${options.storeDir}`);
+  console.log(`Loupe ${version}: keeping up to ${options.maxTraces} traces in ${options.storeDir}`);
   console.log(`OTLP/gRPC listening on ${host}:${grpcPort}`);
   console.log(`OTLP/HTTP listening on http://${host}:${httpPort}/v1/traces, /v1/logs and /v1/metrics`);
   console.log(`UI and REST API on ${uiUrl}`);

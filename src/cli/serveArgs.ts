@@ -12,11 +12,15 @@ export interface ServeOptions {
   httpPort: number;
   storeDir: string;
   maxTraces: number;
-  /** Most bytes the kept traces may take in memory (default 256 MiB). */
-  maxStoreBytes?: number;
   open: boolean;
-  /** Set only by --max-request-mb; the receivers' default applies otherwise. */
+  /** Set only by --max-request-mb; the runtime's default (512 MiB) applies otherwise. */
   maxRequestBytes?: number;
+  /** Set only by --max-mb; the engine's default (1 GiB) applies otherwise. */
+  maxBytes?: number;
+  /** Set by --max-age-days (default 90 days; 0 means none). */
+  maxAgeMs?: number;
+  /** Set only by --max-message-mb; the engine's default (16 MiB) applies otherwise. */
+  maxMessageBytes?: number;
   /** Patterns added by --redact to the default `loupe.redact` list. */
   redact?: string[];
   /** Spending limits from --budget. */
@@ -30,15 +34,15 @@ export interface McpOptions {
   storeDir: string;
 }
 
+const DEFAULT_MAX_AGE_DAYS = 90;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
 export type CliCommand =
   | { command: 'serve'; options: ServeOptions }
   | { command: 'mcp'; options: McpOptions }
   | { command: 'help' }
   | { command: 'version' }
   | { command: 'usage-error'; message: string };
-
-/** The engine's default bound on the memory its traces take (see TraceEngine). */
-export const DEFAULT_MAX_STORE_BYTES = 256 * 1024 * 1024;
 
 export const USAGE = `Usage: loupe serve [options]
        loupe mcp [--host HOST] [--http-port PORT] [--store DIR]
@@ -54,9 +58,10 @@ Options:
   --http-port PORT     OTLP/HTTP, REST API and UI port (default 4318; 0 picks a free port)
   --store DIR          where traces are kept (default ~/.loupe/traces)
   --max-traces N       how many recent traces to keep (default ${DEFAULT_MAX_TRACES})
-  --max-store-mb N     most memory the kept traces may take, in MiB (default 256); whichever
-                       limit is reached first evicts the oldest trace
-  --max-request-mb N   largest OTLP request accepted, in MiB (default 64)
+  --max-mb N           most disk the kept traces may use, in MiB (default 1024)
+  --max-age-days N     evict traces not added to for N days (default 90; 0: no limit)
+  --max-request-mb N   largest OTLP request accepted, in MiB (default 512)
+  --max-message-mb N   longest prompt or completion kept whole, in MiB (default 16)
   --redact PATTERN     also mask attributes whose key matches PATTERN (a glob like
                        '*.ssn', or /regex/); repeatable. Credentials are masked by default
   --budget SCOPE=USD   a spending limit: SCOPE is daily, monthly, run or agent:NAME (that
@@ -87,8 +92,10 @@ export function parseCli(argv: readonly string[]): CliCommand {
         'http-port': { type: 'string' },
         store: { type: 'string' },
         'max-traces': { type: 'string' },
-        'max-store-mb': { type: 'string' },
         'max-request-mb': { type: 'string' },
+        'max-mb': { type: 'string' },
+        'max-age-days': { type: 'string' },
+        'max-message-mb': { type: 'string' },
         redact: { type: 'string', multiple: true },
         budget: { type: 'string', multiple: true },
         open: { type: 'boolean' },
@@ -116,15 +123,17 @@ type ParsedValues = {
   'http-port'?: string;
   store?: string;
   'max-traces'?: string;
-  'max-store-mb'?: string;
   'max-request-mb'?: string;
+  'max-mb'?: string;
+  'max-age-days'?: string;
+  'max-message-mb'?: string;
   redact?: string[];
   budget?: string[];
   open?: boolean;
 };
 
 function parseMcp(values: ParsedValues): CliCommand {
-  for (const flag of ['grpc-port', 'max-traces', 'max-store-mb', 'max-request-mb', 'redact', 'open'] as const) {
+  for (const flag of ['grpc-port', 'max-traces', 'max-request-mb', 'redact', 'open'] as const) {
     if (values[flag] !== undefined)
       return { command: 'usage-error', message: `--${flag} is an option of "loupe serve", not of "loupe mcp"` };
   }
@@ -147,14 +156,6 @@ function parseServe(values: ParsedValues): CliCommand {
       return { command: 'usage-error', message: `--max-traces must be a whole number of at least 1, got "${values['max-traces']}"` };
     }
   }
-  let maxStoreBytes: number | undefined;
-  if (values['max-store-mb'] !== undefined) {
-    const mb = Number(values['max-store-mb']);
-    if (!/^\d+(\.\d+)?$/.test(values['max-store-mb']) || mb < 1 || mb > 1024 * 1024) {
-      return { command: 'usage-error', message: `--max-store-mb must be a number of MiB of at least 1, got "${values['max-store-mb']}"` };
-    }
-    maxStoreBytes = Math.round(mb * 1024 * 1024);
-  }
   let maxRequestBytes: number | undefined;
   if (values['max-request-mb'] !== undefined) {
     const mb = Number(values['max-request-mb']);
@@ -165,6 +166,20 @@ function parseServe(values: ParsedValues): CliCommand {
       };
     }
     maxRequestBytes = Math.round(mb * 1024 * 1024);
+  }
+  const limits: Partial<Pick<ServeOptions, 'maxBytes' | 'maxAgeMs' | 'maxMessageBytes'>> = { maxAgeMs: DEFAULT_MAX_AGE_DAYS * DAY_MS };
+  for (const [flag, key, scale, min] of [
+    ['max-mb', 'maxBytes', 1024 * 1024, 1],
+    ['max-age-days', 'maxAgeMs', DAY_MS, 0],
+    ['max-message-mb', 'maxMessageBytes', 1024 * 1024, 0.001],
+  ] as const) {
+    const text = values[flag];
+    if (text === undefined) continue;
+    const n = Number(text);
+    if (!/^\d+(\.\d+)?$/.test(text) || n < min || n > 1_000_000) {
+      return { command: 'usage-error', message: `--${flag} must be a number of at least ${min}, got "${text}"` };
+    }
+    limits[key] = key === 'maxAgeMs' && n === 0 ? undefined : Math.round(n * scale);
   }
   const redactProblems = findRedactPatternProblems(values.redact ?? []);
   if (redactProblems.length > 0) return { command: 'usage-error', message: `--redact: ${redactProblems.join('; ')}` };
@@ -191,7 +206,7 @@ function parseServe(values: ParsedValues): CliCommand {
       maxTraces,
       open: values.open ?? false,
       ...(maxRequestBytes !== undefined ? { maxRequestBytes } : {}),
-      ...(maxStoreBytes !== undefined ? { maxStoreBytes } : {}),
+      ...Object.fromEntries(Object.entries(limits).filter(([, v]) => v !== undefined)),
       ...(values.redact ? { redact: values.redact } : {}),
       ...(budgets.length > 0 ? { budgets } : {}),
     },

@@ -30,7 +30,26 @@ function aSpan(attributes: KeyValue[]): OtlpSpan {
 }
 
 describe('IngestPolicy: value limits', () => {
-  const policy = new IngestPolicy({ maxAttributeBytes: MAX });
+  // Message attributes have their own limit; here it is the general one, so every key is cut alike.
+  const policy = new IngestPolicy({ maxAttributeBytes: MAX, maxMessageBytes: MAX });
+
+  it('keeps message values whole up to the message limit (16 MiB by default), and cuts them past it', () => {
+    const defaults = new IngestPolicy({ maxAttributeBytes: MAX });
+    assert.equal(defaults.maxMessageBytes, 16 * 1024 * 1024);
+    const prompt = 'p'.repeat(10 * 1024 * 1024);
+    const out = defaults.span(aSpan([str('gen_ai.input.messages', prompt), str('gen_ai.prompt.0.content', prompt), str('other', prompt)]));
+    assert.equal(attr(out.attributes, 'gen_ai.input.messages')!.stringValue, prompt);
+    assert.equal(attr(out.attributes, 'gen_ai.prompt.0.content')!.stringValue, prompt);
+    assert.ok(bytes(attr(out.attributes, 'other')!.stringValue!) <= MAX, 'other attributes keep the general limit');
+    assert.deepEqual(truncatedPaths(out.attributes), ['other']);
+    const body = defaults.log({ body: { stringValue: prompt }, attributes: [], eventName: 'gen_ai.user.message' });
+    assert.equal(body.body!.stringValue, prompt);
+
+    const small = new IngestPolicy({ maxAttributeBytes: MAX, maxMessageBytes: 4096 });
+    const cut = attr(small.span(aSpan([str('gen_ai.output.messages', prompt)])).attributes, 'gen_ai.output.messages')!.stringValue!;
+    assert.ok(bytes(cut) <= 4096 && cut.endsWith(truncationMarker(prompt.length)));
+    assert.throws(() => new IngestPolicy({ maxMessageBytes: 10 }), RangeError);
+  });
 
   it('shortens a 10 MB prompt to the limit, with a marker stating the original length, and lists it', () => {
     const prompt = 'p'.repeat(10 * 1024 * 1024);
@@ -259,7 +278,7 @@ describe('TraceEngine applies the ingest policy', () => {
   afterEach(async () => engine?.close());
 
   it('stores, shows and exports the shortened, masked span', async () => {
-    engine = await TraceEngine.open({ ingest: { maxAttributeBytes: 4096 } });
+    engine = await TraceEngine.open({ ingest: { maxAttributeBytes: 4096, maxMessageBytes: 4096 } });
     const t = hexId(16);
     const prompt = JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: 'w'.repeat(10 * 1024 * 1024) }] }]);
     engine.ingestTraces(

@@ -129,8 +129,8 @@ describe('limits and partial success end to end (real engine behind both receive
     assert.equal(stats.spans, 5);
   });
 
-  it('keeps a 10 MB prompt sent by the real SDK over gRPC and HTTP out of the API, shortened with a marker', async () => {
-    await open({});
+  it('keeps a 10 MB prompt past the message limit sent by the real SDK over gRPC and HTTP out of the API, shortened with a marker', async () => {
+    await open({ ingest: { maxMessageBytes: 64 * 1024 } });
     const prompt = 'Tell me everything. '.repeat(512 * 1024);
     const traceIds: string[] = [];
     for (const exporter of [

@@ -21,13 +21,13 @@ describe('loupe serve limits flags', () => {
     assert.ok(plain.command === 'serve' && !('maxRequestBytes' in plain.options) && !('redact' in plain.options));
   });
 
-  it('reads --max-store-mb, the memory bound that evicts before --max-traces is reached', () => {
-    const parsed = parseCli(['serve', '--max-store-mb', '512', '--max-traces', '5000']);
+  it('reads --max-mb, the disk bound that evicts before --max-traces is reached', () => {
+    const parsed = parseCli(['serve', '--max-mb', '512', '--max-traces', '5000']);
     assert.ok(parsed.command === 'serve');
     if (parsed.command !== 'serve') return;
-    assert.equal(parsed.options.maxStoreBytes, 512 * 1024 * 1024);
+    assert.equal(parsed.options.maxBytes, 512 * 1024 * 1024);
     assert.equal(parsed.options.maxTraces, 5000);
-    assert.equal(parseCli(['serve', '--max-store-mb', '0']).command, 'usage-error');
+    assert.equal(parseCli(['serve', '--max-mb', '0']).command, 'usage-error');
   });
 
   for (const [args, message] of [

@@ -70,7 +70,7 @@ describe('TracePersistence.load with damaged files', () => {
     assert.equal(loaded.traces.length, 4);
     assert.equal(loaded.problems.length, 1);
     assert.match(loaded.problems[0], /meta\.json is unusable \(invalid JSON.*moved aside to meta\.json\.corrupt-/);
-    assert.deepEqual(loaded.meta, { version: 1, nextSeq: 5, evictedTraces: 0 });
+    assert.deepEqual(loaded.meta, { version: 2, nextSeq: 5, evictedTraces: 0 });
 
     await writeFile(join(dir, 'meta.json'), JSON.stringify({ version: 1, nextSeq: -2, evictedTraces: 0 }));
     const wrongShape = await new TracePersistence(dir).load();
@@ -85,7 +85,7 @@ describe('TracePersistence.load with damaged files', () => {
     await writeFile(join(dir, 'meta.json'), JSON.stringify({ version: 1, nextSeq: 2, evictedTraces: 7 }));
     const loaded = await new TracePersistence(dir).load();
     assert.deepEqual(loaded.problems, []);
-    assert.deepEqual(loaded.meta, { version: 1, nextSeq: 4, evictedTraces: 7 });
+    assert.deepEqual(loaded.meta, { version: 2, nextSeq: 4, evictedTraces: 7 });
   });
 
   it('deletes temp files left by an interrupted write and keeps the previous version', async () => {

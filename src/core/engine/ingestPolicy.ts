@@ -12,6 +12,19 @@ import { DEFAULT_REDACT_PATTERNS, holdsSecretValue, KeyRedactor, REDACTED, redac
 
 /** Default for `loupe.limits.maxAttributeBytes`. */
 export const DEFAULT_MAX_ATTRIBUTE_BYTES = 64 * 1024;
+/** Default for `loupe.limits.maxMessageBytes`: prompts and completions are kept whole up to this. */
+export const DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+/**
+ * Attributes that carry a model call's messages (prompts, completions, tool payloads, in every
+ * convention Loupe reads): these are what a user debugs, so they have their own, larger limit.
+ * Their text is stored once however many spans repeat it, so a large limit costs little.
+ */
+const MESSAGE_KEY =
+  /^(?:gen_ai\.(?:input\.messages|output\.messages|system_instructions|event\.content|tool\.call\.(?:arguments|result)|(?:prompt|completion)(?:\..+)?)|llm\.(?:(?:input|output)_messages\..+|(?:prompts|completions)(?:\..+)?|invocation_parameters)|ai\.(?:prompt(?:\.messages)?|response\.(?:text|object|toolCalls))|(?:input|output)\.value|traceloop\.entity\.(?:input|output)|langfuse\.observation\.(?:input|output)|content|body)$/;
+
+export function isMessageKey(key: string): boolean {
+  return MESSAGE_KEY.test(key);
+}
 /** Below this the truncation marker itself would not fit. */
 export const MIN_MAX_ATTRIBUTE_BYTES = 256;
 /**
@@ -49,6 +62,8 @@ export interface IngestPolicyOptions {
    * contents together). Also applies to log bodies, keys, span and event names and status messages.
    */
   maxAttributeBytes?: number;
+  /** Longest message value (see `isMessageKey`, and a log record's body) kept whole, in UTF-8 bytes; at least `maxAttributeBytes`. */
+  maxMessageBytes?: number;
   /** `loupe.redact` patterns (see redaction.ts); default `DEFAULT_REDACT_PATTERNS`, `[]` masks nothing. */
   redact?: readonly string[];
 }
@@ -103,6 +118,7 @@ class TruncationNotes {
  */
 export class IngestPolicy {
   readonly maxAttributeBytes: number;
+  readonly maxMessageBytes: number;
   private readonly redactor: KeyRedactor;
   /** Secret formats in values are masked unless redaction is turned off (`loupe.redact: []`). */
   private readonly masksValues: boolean;
@@ -114,6 +130,13 @@ export class IngestPolicy {
       throw new RangeError(`The maximum attribute size must be a whole number of at least ${MIN_MAX_ATTRIBUTE_BYTES} bytes, got ${max}.`);
     }
     this.maxAttributeBytes = max;
+    const messages = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+    if (!Number.isSafeInteger(messages) || messages < MIN_MAX_ATTRIBUTE_BYTES) {
+      throw new RangeError(
+        `The maximum message size must be a whole number of at least ${MIN_MAX_ATTRIBUTE_BYTES} bytes, got ${messages}.`,
+      );
+    }
+    this.maxMessageBytes = Math.max(max, messages);
     this.redactor = new KeyRedactor(options.redact ?? DEFAULT_REDACT_PATTERNS);
     this.masksValues = !this.redactor.isEmpty;
   }
@@ -147,7 +170,12 @@ export class IngestPolicy {
   log(log: OtlpLogRecord): OtlpLogRecord {
     const notes = new TruncationNotes();
     const attributes = this.attributes(log.attributes, '', notes);
-    const body = log.body === undefined ? undefined : this.value(log.body, 'body', { left: this.maxAttributeBytes }, notes);
+    const body =
+      log.body === undefined
+        ? undefined
+        : log.body.stringValue !== undefined
+          ? this.message(log.body, 'body', notes)
+          : this.value(log.body, 'body', { left: this.maxAttributeBytes }, notes);
     const severityText = log.severityText === undefined ? undefined : this.text(log.severityText, 'severityText', notes);
     const eventName = log.eventName === undefined ? undefined : this.text(log.eventName, 'eventName', notes);
     if (
@@ -225,7 +253,12 @@ export class IngestPolicy {
         return out;
       }
       const kv = list[i];
-      const next = !shared && this.keepsAsIs(kv) ? kv : this.keyValue(kv, prefix, notes, shared ?? { left: this.maxAttributeBytes });
+      const next =
+        !shared && this.keepsAsIs(kv)
+          ? kv
+          : !shared && kv.value.stringValue !== undefined && isMessageKey(kv.key) && !this.redactor.matches(kv.key) && kv.key.length < 256
+            ? this.messageKeyValue(kv, prefix, notes)
+            : this.keyValue(kv, prefix, notes, shared ?? { left: this.maxAttributeBytes });
       if (next !== kv) out ??= list.slice(0, i);
       if (out) out.push(next);
     }
@@ -252,6 +285,26 @@ export class IngestPolicy {
       );
     if (value.bytesValue !== undefined) return value.bytesValue.length <= this.maxAttributeBytes - keyLength;
     return value.arrayValue === undefined && value.kvlistValue === undefined;
+  }
+
+  private messageKeyValue(kv: KeyValue, prefix: string, notes: TruncationNotes): KeyValue {
+    const value = this.message(kv.value, prefix + pathSegment(kv.key), notes, kv.key.length);
+    return value === kv.value ? kv : { key: kv.key, value };
+  }
+
+  /** A message string value, shortened only past `maxMessageBytes` (less its key, as every top-level value). */
+  private message(value: AnyValue, path: string, notes: TruncationNotes, keyLength = 0): AnyValue {
+    // Secrets in well-known formats are masked in messages too: a prompt is where a pasted key lands.
+    const original = value.stringValue as string;
+    const text = this.masksValues ? redactSecretValues(original) : original;
+    if (text !== original) value = { stringValue: text };
+    const limit = Math.max(MIN_MAX_ATTRIBUTE_BYTES, this.maxMessageBytes - keyLength);
+    if (text.length * 3 <= limit) return value;
+    const bytes = Buffer.byteLength(text, 'utf8');
+    if (bytes <= limit) return value;
+    notes.add(path);
+    const marker = truncationMarker(bytes);
+    return { stringValue: utf8Head(text, limit - Buffer.byteLength(marker, 'utf8')) + marker };
   }
 
   private keyValue(kv: KeyValue, prefix: string, notes: TruncationNotes, budget: Budget): KeyValue {

@@ -5,16 +5,22 @@ import { describeSpan } from '../genai/describeSpan';
 import type { PriceBook } from '../genai/pricing';
 import { summarizeTrace } from '../analysis/traceSummary';
 import type { TraceSummary } from '../../model/traceTypes';
+import { ContentStore, type SplitMemo } from '../store/contentStore';
+import { ContentValue } from '../store/contentValue';
 
 /** Fixed per-span overhead in the byte estimate: ids, times, field names, JSON punctuation. */
 const SPAN_OVERHEAD_BYTES = 320;
+
+/** A content value costs its reference here; the content's bytes are counted once, by the trace that stored it first. */
+const CONTENT_REF_BYTES = 72;
 
 function valueBytes(attributes: readonly KeyValue[] | undefined): number {
   if (!attributes) return 0;
   let n = 0;
   for (const { key, value } of attributes) {
     n += key.length + 24;
-    if (value.stringValue !== undefined) n += value.stringValue.length;
+    if (value instanceof ContentValue) n += CONTENT_REF_BYTES * value.parts.length;
+    else if (value.stringValue !== undefined) n += value.stringValue.length;
     else if (value.bytesValue !== undefined) n += value.bytesValue.length;
     else if (value.arrayValue) for (const v of value.arrayValue.values) n += 16 + (v.stringValue?.length ?? 8);
     else if (value.kvlistValue) n += valueBytes(value.kvlistValue.values);
@@ -52,6 +58,13 @@ export class LiveTrace {
   /** Increases with every change, so derived views know when they are stale. */
   version = 0;
   bytes = 0;
+  /** Distinct content hashes this trace refers to, in the order it first did (each counted once in the store). */
+  readonly refs: string[] = [];
+  private readonly refSet = new Set<string>();
+  /** The last large value of each attribute key, as cut: the next span's is usually it plus a little. */
+  private readonly lastSplit = new Map<string, SplitMemo>();
+  /** Where large values go; without it (no store folder) they stay inline. */
+  content: ContentStore | undefined;
 
   constructor(stored: StoredTrace) {
     this.stored = stored;
@@ -74,14 +87,30 @@ export class LiveTrace {
     });
   }
 
-  /** Rebuilds facts for a trace loaded from disk (or after a pricing change). */
-  static fromStored(stored: StoredTrace, pricing: PriceBook): LiveTrace {
+  /**
+   * Rebuilds facts for a trace loaded from disk. `counted` are the content hashes the store
+   * already counts for it; values still inline (a file of the first layout) move to `content`.
+   */
+  static fromStored(
+    stored: StoredTrace,
+    pricing: PriceBook,
+    content?: ContentStore,
+    counted: Iterable<string> = [],
+    fileRefs: Iterable<string> = [],
+  ): LiveTrace {
     const live = new LiveTrace(stored);
+    live.content = content;
+    for (const hash of counted) live.noteRef(hash, false);
+    // A file referring to content its index line did not list: count it now, so it is kept.
+    for (const hash of fileRefs) live.noteRef(hash, true);
     stored.spans.forEach((span, i) => {
       live.spanIndex.set(span.spanId, i);
       live.facts.push(live.describe(span, pricing));
+      span.attributes = live.externalize(span.attributes);
+      for (const event of span.events) if (event.attributes) event.attributes = live.externalize(event.attributes);
       live.bytes += estimateSpanBytes(span);
     });
+    for (const log of stored.logs) live.externalizeLog(log);
     return live;
   }
 
@@ -113,6 +142,13 @@ export class LiveTrace {
       scopeIndex,
     );
     const facts = this.describe(stored, pricing);
+    // After describing: facts are read from the values as they came, before they become references.
+    if (this.content) {
+      stored.attributes = this.externalize(stored.attributes);
+      stored.events = stored.events.map((event) =>
+        event.attributes && event.attributes.some(isLarge) ? { ...event, attributes: this.externalize(event.attributes) } : event,
+      );
+    }
     if (existing !== undefined) {
       this.bytes -= estimateSpanBytes(this.stored.spans[existing]);
       this.stored.spans[existing] = stored;
@@ -122,7 +158,7 @@ export class LiveTrace {
       this.stored.spans.push(stored);
       this.facts.push(facts);
     }
-    this.bytes += estimateSpanBytes(span);
+    this.bytes += estimateSpanBytes(stored);
     this.touch(now);
     return facts;
   }
@@ -133,6 +169,7 @@ export class LiveTrace {
 
   addLog(log: OtlpLogRecord, resourceIndex: number, scopeIndex: number, now: number): void {
     const stored: StoredLog = { ...log, resourceIndex, scopeIndex };
+    this.externalizeLog(stored);
     this.stored.logs.push(stored);
     this.bytes += estimateLogBytes(log);
     this.touch(now);
@@ -152,6 +189,41 @@ export class LiveTrace {
 
   summary(): TraceSummary {
     return (this.cachedSummary ??= { ...summarizeTrace(this.stored, this.facts), version: this.version });
+  }
+
+  /**
+   * Large string values moved into the content store (a new array when any moved; the input is
+   * not changed), counting this trace's reference to each new part.
+   */
+  private externalize(attributes: KeyValue[]): KeyValue[] {
+    const content = this.content;
+    if (!content) return attributes;
+    let out = attributes;
+    for (let i = 0; i < attributes.length; i++) {
+      const kv = attributes[i];
+      if (!isLarge(kv)) continue;
+      const split = content.valueOf(kv.value.stringValue as string, this.lastSplit.get(kv.key));
+      // Only span attributes of the latest span are remembered: one value per key per trace being assembled.
+      this.lastSplit.set(kv.key, split.memo);
+      const value = split.value;
+      for (const part of value.parts) if (typeof part === 'string') this.noteRef(part, true);
+      if (out === attributes) out = attributes.slice();
+      out[i] = { key: kv.key, value: value as unknown as KeyValue['value'] };
+    }
+    return out;
+  }
+
+  private externalizeLog(log: StoredLog): void {
+    if (!this.content) return;
+    if (log.attributes) log.attributes = this.externalize(log.attributes);
+    if (log.body && isLarge({ key: '', value: log.body })) log.body = this.externalize([{ key: 'body', value: log.body }])[0].value;
+  }
+
+  private noteRef(hash: string, count: boolean): void {
+    if (this.refSet.has(hash)) return;
+    this.refSet.add(hash);
+    this.refs.push(hash);
+    if (count && this.content) this.bytes += this.content.addRef(hash);
   }
 
   private describe(span: StoredSpan, pricing: PriceBook): SpanFacts {
@@ -177,6 +249,11 @@ function asStoredSpan(span: OtlpSpan, resourceIndex: number, scopeIndex: number)
   stored.resourceIndex = resourceIndex;
   stored.scopeIndex = scopeIndex;
   return stored;
+}
+
+function isLarge(kv: KeyValue): boolean {
+  const value = kv.value;
+  return !(value instanceof ContentValue) && typeof value.stringValue === 'string' && ContentStore.worthStoring(value.stringValue);
 }
 
 function intern<T>(index: Map<string, number>, list: T[], item: T): number {

@@ -26,7 +26,11 @@ import type {
   WaterfallRow,
 } from '../../model/traceTypes';
 import type { StoredTrace } from '../../model/storedTrace';
+import type { ContentStore } from '../store/contentStore';
+import type { IndexEntry, IndexSource, ReadTrace } from '../store/tracePersistence';
 import { TraceRing } from '../store/traceRing';
+import { TraceEntry } from './traceEntry';
+import { DEFAULT_RESIDENT_TRACES, TraceBodies } from './traceBodies';
 import { PriceBook } from '../genai/pricing';
 import type { PriceOverride } from '../../model/priceOverride';
 import { buildSpan, buildTraceDetail } from '../analysis/traceDetail';
@@ -62,10 +66,23 @@ import type { TokenCounts } from '../../model/traceTypes';
 
 /** What the engine needs from durable storage (implemented by `TracePersistence`). */
 export interface PersistencePort {
-  load(): Promise<{ traces: StoredTrace[]; problems: string[]; meta: { evictedTraces: number; evictedSpans?: number } }>;
-  markDirty(trace: StoredTrace): void;
+  load(): Promise<{
+    traces: StoredTrace[];
+    indexed?: IndexEntry[];
+    traceRefs?: Map<string, string[]>;
+    problems: string[];
+    meta: { evictedTraces: number; evictedSpans?: number };
+  }>;
+  markDirty(trace: StoredTrace, index?: IndexSource): void;
   updateMeta(patch: { evictedTraces?: number; evictedSpans?: number }): void;
-  remove(traceId: string): void;
+  remove(traceId: string, refs?: readonly string[]): void;
+  /** Where large values are stored once; without it they stay inline and every body stays in memory. */
+  readonly content?: ContentStore;
+  readTrace?(traceId: string): Promise<ReadTrace | undefined>;
+  readTraceSync?(traceId: string): ReadTrace | undefined;
+  isPending?(traceId: string): boolean;
+  setIndexSnapshot?(snapshot: () => Iterable<{ source: IndexSource; traceId: string }>): void;
+  onSettled?: (() => void) | undefined;
   removeAll(): void;
   flush(): Promise<void>;
   close(): Promise<void>;
@@ -73,7 +90,7 @@ export interface PersistencePort {
   /** Traces, deletes and meta changes not yet on disk. */
   readonly pendingCount?: number;
   /** Where to find every trace when the store must write them all again (its folder was removed). */
-  rewriteFrom?(source: () => Iterable<StoredTrace>): void;
+  rewriteFrom?(source: () => Iterable<{ trace: StoredTrace; index: TraceEntry }>): void;
 }
 
 /** What closing left unwritten: nothing when the store took everything (or there is no store). */
@@ -83,10 +100,14 @@ export interface StoreCloseReport {
 }
 
 export interface EngineOptions {
-  /** Most traces kept (oldest evicted first). Default 200. */
+  /** Most traces kept (oldest evicted first). Default 5,000. */
   maxTraces?: number;
-  /** Most bytes kept, by the engine's estimate of stored JSON size. Default 256 MiB. */
+  /** Most bytes kept, by the engine's estimate of stored size (content counted once). Default 1 GiB. */
   maxBytes?: number;
+  /** Traces not added to for longer than this are evicted. Default: no age limit. */
+  maxAgeMs?: number;
+  /** Trace bodies kept in memory once written; the others are read from the store when viewed. */
+  maxResidentTraces?: number;
   /** Spans beyond this in one trace are dropped and counted. Default 200,000. */
   maxSpansPerTrace?: number;
   pricing?: readonly PriceOverride[];
@@ -117,8 +138,18 @@ const MAX_QUEUED_SPANS = 20_000;
  * buffer (persisted when a store is given), and answers every viewer through `LoupeApi`.
  * Pure Node: no VS Code, no network (receivers feed it through `IngestSink`).
  */
+/** How often traces past the age limit are looked for when nothing arrives. */
+const AGE_CHECK_MS = 60_000;
+
 export class TraceEngine implements LoupeApi, IngestSink {
-  private readonly ring: TraceRing<LiveTrace>;
+  private readonly ring: TraceRing<TraceEntry>;
+  private readonly bodies: TraceBodies;
+  private maxAgeMs: number | undefined;
+  private ageTimer: NodeJS.Timeout | undefined;
+  /** Recomputing cold summaries after a price change; a newer change restarts it. */
+  private repricing: Promise<void> | undefined;
+  /** Called with each trace that leaves the store by policy (evicted by count, size or age). */
+  onEvicted: ((summary: TraceSummary) => void) | undefined;
   private readonly feed: ChangeFeed;
   /** Tree analyses and waterfall rows of the traces viewed last, valid until the trace changes. */
   private readonly views = new TraceViewCache(4);
@@ -148,12 +179,22 @@ export class TraceEngine implements LoupeApi, IngestSink {
   /** Problems met while loading the store (corrupt files moved aside), for the UI to show. */
   loadProblems: string[] = [];
 
+  private pricingKey: string;
+
   private constructor(private readonly options: EngineOptions) {
-    this.ring = new TraceRing<LiveTrace>({
+    this.ring = new TraceRing<TraceEntry>({
       maxEntries: options.maxTraces ?? DEFAULT_MAX_TRACES,
-      maxBytes: options.maxBytes ?? 256 * 1024 * 1024,
+      maxBytes: options.maxBytes ?? 1024 * 1024 * 1024,
     });
     this.pricing = new PriceBook(options.pricing ?? []);
+    this.pricingKey = JSON.stringify(this.pricing.overrides);
+    this.maxAgeMs = options.maxAgeMs;
+    this.bodies = new TraceBodies(
+      options.persistence,
+      () => ({ book: this.pricing, key: this.pricingKey }),
+      (entry) => this.ring.get(entry.traceId) === entry,
+      options.maxResidentTraces ?? DEFAULT_RESIDENT_TRACES,
+    );
     this.policy = new IngestPolicy(options.ingest);
     this.maxSpansPerTrace = options.maxSpansPerTrace ?? 200_000;
     this.now = options.now ?? Date.now;
@@ -161,8 +202,8 @@ export class TraceEngine implements LoupeApi, IngestSink {
     this.feed = new ChangeFeed(
       options.changeDelayMs ?? 50,
       (id) => {
-        const live = this.ring.get(id);
-        return live && this.summaryOf(live);
+        const entry = this.ring.get(id);
+        return entry && this.summaryOf(entry.summary());
       },
       () => this.currentStats(),
     );
@@ -171,23 +212,47 @@ export class TraceEngine implements LoupeApi, IngestSink {
   /** Creates an engine and loads what its store holds. */
   static async open(options: EngineOptions = {}): Promise<TraceEngine> {
     const engine = new TraceEngine(options);
-    if (options.persistence) {
-      const { traces, problems, meta } = await options.persistence.load();
+    const persistence = options.persistence;
+    if (persistence) {
+      const { traces, indexed = [], traceRefs, problems, meta } = await persistence.load();
       engine.loadProblems = problems;
       engine.evictedBefore = meta.evictedTraces;
       engine.evictedSpans = meta.evictedSpans ?? 0;
-      options.persistence.rewriteFrom?.(() => engine.ring.values().map((live) => live.stored));
-      for (const stored of traces) {
-        const live = LiveTrace.fromStored(stored, engine.pricing);
-        engine.nextSeq = Math.max(engine.nextSeq, stored.seq + 1);
-        engine.spanTotal += live.spanCount;
-        engine.dropEvicted(engine.ring.add(stored.traceId, live, live.bytes));
+      // Both lists are in seq order; merged so the ring's order is the traces' order.
+      const cold = indexed.map((entry) => TraceEntry.fromIndex(entry, engine.pricingKey));
+      const read = traces.map((stored) => {
+        const live = LiveTrace.fromStored(stored, engine.pricing, persistence.content, traceRefs?.get(stored.traceId) ?? []);
+        return TraceEntry.resident(live, engine.pricingKey);
+      });
+      const all = [...cold, ...read].sort((a, b) => a.seq - b.seq);
+      // Only traces whose bodies are in memory can be written again if the traces folder is removed.
+      persistence.rewriteFrom?.(() =>
+        engine.ring
+          .values()
+          .filter((entry) => entry.live)
+          .map((entry) => ({ trace: entry.live!.stored, index: entry })),
+      );
+      for (const entry of all) {
+        engine.nextSeq = Math.max(engine.nextSeq, entry.seq + 1);
+        engine.spanTotal += entry.spanCount;
+        engine.dropEvicted(engine.ring.add(entry.traceId, entry, entry.bytes));
       }
+      // Traces read whole (first-layout files, or written after their index line) are written again in this layout.
+      for (const entry of read) {
+        if (engine.ring.get(entry.traceId) !== entry || !entry.live) continue;
+        engine.bodies.touch(entry);
+        persistence.markDirty(entry.live.stored, entry);
+      }
+      persistence.setIndexSnapshot?.(() => engine.ring.values().map((entry) => ({ traceId: entry.traceId, source: entry })));
+      persistence.onSettled = () => engine.bodies.trim();
+      engine.evictByAge();
+      if (cold.some((entry) => entry.stalePricing)) engine.repriceCold();
     }
+    engine.scheduleAgeCheck();
     if (options.history) {
       options.history.setSource((traceId) => engine.runRecord(traceId));
       // Stored traces the history has not counted yet (or not since their last change) are counted now.
-      for (const live of engine.ring.values()) options.history.touch(live.stored.traceId);
+      for (const entry of engine.ring.values()) options.history.touch(entry.traceId);
     }
     return engine;
   }
@@ -198,11 +263,41 @@ export class TraceEngine implements LoupeApi, IngestSink {
 
   setPricing(overrides: readonly PriceOverride[]): void {
     this.assembly.drain();
-    this.pricing = new PriceBook(overrides);
-    for (const live of this.ring.values()) {
-      live.redescribe(this.pricing);
-      this.feed.upsert(live.stored.traceId);
+    const book = new PriceBook(overrides);
+    const key = JSON.stringify(book.overrides);
+    if (key === this.pricingKey) return;
+    this.pricing = book;
+    this.pricingKey = key;
+    for (const entry of this.ring.values()) {
+      if (entry.live) {
+        entry.live.redescribe(this.pricing);
+        entry.attach(entry.live, key);
+        this.feed.upsert(entry.traceId);
+      } else entry.stalePricing = true;
     }
+    this.repriceCold();
+  }
+
+  /** Recomputes, one file at a time in the background, the summaries of traces not in memory. */
+  private repriceCold(): void {
+    if (this.repricing || !this.options.persistence?.readTrace) return;
+    this.repricing = (async () => {
+      for (let found = true; found;) {
+        found = false;
+        for (const entry of this.ring.values()) {
+          if (!entry.stalePricing || entry.live) continue;
+          found = true;
+          const read = await this.options.persistence?.readTrace?.(entry.traceId);
+          if (!read || this.ring.get(entry.traceId) !== entry || entry.live) {
+            entry.stalePricing = false;
+            continue;
+          }
+          const live = LiveTrace.fromStored(read.trace, this.pricing);
+          entry.resummarized(live.summary(), this.pricingKey);
+          this.feed.upsert(entry.traceId);
+        }
+      }
+    })().finally(() => (this.repricing = undefined));
   }
 
   /** Applies to what arrives from now on; stored traces keep what was applied when they came. */
@@ -211,10 +306,29 @@ export class TraceEngine implements LoupeApi, IngestSink {
     this.policy = new IngestPolicy(options);
   }
 
-  setLimits(limits: { maxTraces?: number; maxBytes?: number }): void {
+  /** `maxAgeMs` present but undefined removes the age limit; absent keeps it. */
+  setLimits(limits: { maxTraces?: number; maxBytes?: number; maxAgeMs?: number }): void {
     this.assembly.drain();
     const evicted = this.ring.setLimits({ maxEntries: limits.maxTraces, maxBytes: limits.maxBytes });
     this.dropEvicted(evicted);
+    if ('maxAgeMs' in limits) this.maxAgeMs = limits.maxAgeMs;
+    this.evictByAge();
+  }
+
+  /** Evicts the traces not added to within the age limit (the oldest first, as the ring orders them). */
+  private evictByAge(): void {
+    if (this.maxAgeMs === undefined) return;
+    const cutoff = this.now() - this.maxAgeMs;
+    this.dropEvicted(this.ring.evictWhere((entry) => entry.updatedAt < cutoff));
+  }
+
+  private scheduleAgeCheck(): void {
+    this.ageTimer = setInterval(() => {
+      if (this.maxAgeMs === undefined) return;
+      this.assembly.drain();
+      this.evictByAge();
+    }, AGE_CHECK_MS);
+    this.ageTimer.unref();
   }
 
   // ---- ingest -------------------------------------------------------------------------------
@@ -244,7 +358,7 @@ export class TraceEngine implements LoupeApi, IngestSink {
     this.assembly.drain();
     const now = this.now();
     const rejections = new Rejections();
-    const touched = new Set<LiveTrace>();
+    const touched = new Set<TraceEntry>();
     for (const resourceLogs of request.resourceLogs) {
       const resource = this.policy.resource(resourceLogs.resource);
       for (const scopeLogs of resourceLogs.scopeLogs) {
@@ -260,14 +374,15 @@ export class TraceEngine implements LoupeApi, IngestSink {
             rejections.add('log records with an invalid trace or span id');
             continue;
           }
-          const live = this.traceFor(log.traceId, now);
+          const entry = this.traceFor(log.traceId, now);
+          const live = entry.live as LiveTrace;
           live.addLog(
             this.policy.log(log),
             live.internResource(resource, resourceLogs.schemaUrl),
             live.internScope(scope, scopeLogs.schemaUrl),
             now,
           );
-          touched.add(live);
+          touched.add(entry);
         }
       }
     }
@@ -284,7 +399,7 @@ export class TraceEngine implements LoupeApi, IngestSink {
   private addSpans(request: ExportTraceServiceRequest, touchedIds: Set<string>, validated = false): Rejections {
     const now = this.now();
     const rejections = new Rejections();
-    const touched = new Set<LiveTrace>();
+    const touched = new Set<TraceEntry>();
     for (const resourceSpans of request.resourceSpans) {
       const resource = this.policy.resource(resourceSpans.resource);
       for (const scopeSpans of resourceSpans.scopeSpans) {
@@ -301,12 +416,13 @@ export class TraceEngine implements LoupeApi, IngestSink {
               continue;
             }
           }
-          const live = this.traceFor(span.traceId, now);
+          const entry = this.traceFor(span.traceId, now);
+          const live = entry.live as LiveTrace;
           if (live.spanCount >= this.maxSpansPerTrace && !live.hasSpan(span.spanId)) {
             live.countDropped(1, now);
             this.droppedSpans++;
             rejections.add(`spans over the limit of ${this.maxSpansPerTrace} spans per trace`);
-            touched.add(live);
+            touched.add(entry);
             continue;
           }
           let idx = indexes.get(live);
@@ -318,7 +434,7 @@ export class TraceEngine implements LoupeApi, IngestSink {
           const facts = live.addSpan(this.policy.span(span), idx[0], idx[1], this.pricing, now);
           this.options.onSpan?.(facts, span);
           this.spanTotal += live.spanCount - before;
-          touched.add(live);
+          touched.add(entry);
           touchedIds.add(span.traceId);
         }
       }
@@ -328,39 +444,63 @@ export class TraceEngine implements LoupeApi, IngestSink {
     return rejections;
   }
 
-  private traceFor(traceId: string, now: number): LiveTrace {
-    let live = this.ring.get(traceId);
-    if (!live) {
-      live = LiveTrace.create(traceId, this.nextSeq++, now);
-      this.dropEvicted(this.ring.add(traceId, live, 0));
+  /** The trace's entry with its body in memory (read now when it was not), made when new. */
+  private traceFor(traceId: string, now: number): TraceEntry {
+    let entry = this.ring.get(traceId);
+    if (entry && !entry.live && !this.bodies.loadSync(entry)) {
+      // Its file is gone or unreadable: what arrives starts the trace again.
+      this.ring.delete(traceId);
+      this.spanTotal -= entry.spanCount;
+      this.forgetEntry(entry);
+      entry = undefined;
     }
-    return live;
+    if (!entry) {
+      const live = LiveTrace.create(traceId, this.nextSeq++, now);
+      live.content = this.options.persistence?.content;
+      entry = TraceEntry.resident(live, this.pricingKey);
+      this.dropEvicted(this.ring.add(traceId, entry, 0));
+    }
+    this.bodies.touch(entry);
+    return entry;
   }
 
-  private afterChange(touched: Set<LiveTrace>): void {
-    for (const live of touched) {
-      const id = live.stored.traceId;
+  private afterChange(touched: Set<TraceEntry>): void {
+    for (const entry of touched) {
+      const id = entry.traceId;
       // A trace evicted earlier in this same request is gone; do not bring it back.
-      if (this.ring.get(id) !== live) continue;
-      this.dropEvicted(this.ring.updateSize(id, live.bytes));
-      if (this.ring.get(id) !== live) continue;
-      this.options.persistence?.markDirty(live.stored);
+      if (this.ring.get(id) !== entry || !entry.live) continue;
+      this.dropEvicted(this.ring.updateSize(id, entry.bytes));
+      if (this.ring.get(id) !== entry) continue;
+      this.options.persistence?.markDirty(entry.live.stored, entry);
       this.options.history?.touch(id);
       this.feed.upsert(id);
     }
+    this.bodies.trim();
   }
 
-  private dropEvicted(evicted: LiveTrace[]): void {
+  private dropEvicted(evicted: TraceEntry[]): void {
     if (evicted.length === 0) return;
-    for (const live of evicted) {
-      this.spanTotal -= live.spanCount;
-      this.evictedSpans += live.spanCount;
-      this.options.persistence?.remove(live.stored.traceId);
-      this.options.history?.release(live.stored.traceId, () => recordOf(live));
-      this.feed.remove(live.stored.traceId);
-      this.views.forget(live.stored.traceId);
+    for (const entry of evicted) {
+      this.spanTotal -= entry.spanCount;
+      this.evictedSpans += entry.spanCount;
+      this.forgetEntry(entry);
+      try {
+        this.onEvicted?.(entry.summary());
+      } catch {
+        // A listener's failure must not stop eviction.
+      }
     }
     this.options.persistence?.updateMeta({ evictedTraces: this.evictedTraces(), evictedSpans: this.evictedSpans });
+  }
+
+  /** Removes a trace that has left the ring from disk, the feed, the view cache and memory. */
+  private forgetEntry(entry: TraceEntry): void {
+    // Counted before its file goes: a change the history has not counted yet is read from it.
+    this.options.history?.release(entry.traceId, () => this.recordOfEntry(entry));
+    this.options.persistence?.remove(entry.traceId, entry.refs);
+    this.feed.remove(entry.traceId);
+    this.views.forget(entry.traceId);
+    this.bodies.forget(entry.traceId);
   }
 
   private evictedTraces(): number {
@@ -395,25 +535,45 @@ export class TraceEngine implements LoupeApi, IngestSink {
   /** Synchronous form for callers on the engine's own thread. */
   listTracesNow(query: TraceQuery = {}): TraceSummary[] {
     this.assembly.drain();
+    const limit = Math.max(0, query.limit ?? DEFAULT_LIST_LIMIT);
+    // The newest `limit` by a single pass (a sorted window of that size), not a sort of every
+    // trace kept: a list of 100 out of 10,000 compares each trace once or twice.
     const out: TraceSummary[] = [];
     this.options.history?.update();
-    for (const live of this.ring.values()) {
-      const summary = this.summaryOf(live);
-      if (matchesQuery(summary, query)) out.push(summary);
+    for (const entry of this.ring.values()) {
+      const summary = this.summaryOf(entry.summary());
+      if (!matchesQuery(summary, query)) continue;
+      if (out.length < limit) {
+        out.push(summary);
+        if (out.length === limit) out.sort(compareNewestFirst);
+      } else if (limit > 0 && compareNewestFirst(summary, out[limit - 1]) < 0) {
+        let lo = 0;
+        let hi = limit - 1;
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          if (compareNewestFirst(summary, out[mid]) < 0) hi = mid;
+          else lo = mid + 1;
+        }
+        out.splice(lo, 0, summary);
+        out.pop();
+      }
     }
-    out.sort(compareNewestFirst);
-    return out.slice(0, query.limit ?? DEFAULT_LIST_LIMIT);
+    if (out.length < limit) out.sort(compareNewestFirst);
+    return out;
   }
 
+  /** Sessions newest first. Trace bodies not in memory are read from their files (their logs may name sessions). */
   async listSessions(query: SessionQuery = {}): Promise<SessionSummary[]> {
-    return this.listSessionsNow(query);
+    const traces = await this.sessionTracesRead();
+    return listSessions(traces, this.sessionEvents, this.metrics, query, this.priceLoggedCall);
   }
 
   async getSession(sessionId: string): Promise<SessionDetail | undefined> {
-    return this.getSessionNow(sessionId);
+    const traces = await this.sessionTracesRead();
+    return getSession(traces, this.sessionEvents, this.metrics, sessionId, this.priceLoggedCall);
   }
 
-  /** Sessions newest first (synchronous: for callers on the engine's own thread). */
+  /** Sessions newest first (synchronous, bodies not in memory read at once: for callers on the engine's own thread). */
   listSessionsNow(query: SessionQuery = {}): SessionSummary[] {
     return listSessions(this.sessionTraces(), this.sessionEvents, this.metrics, query, this.priceLoggedCall);
   }
@@ -427,16 +587,23 @@ export class TraceEngine implements LoupeApi, IngestSink {
 
   private *sessionTraces(): Iterable<SessionTraceInput> {
     this.assembly.drain();
-    for (const live of this.ring.values()) {
-      if (live.spanCount === 0 && live.stored.logs.length === 0) continue;
-      yield { stored: live.stored, facts: live.facts, summary: live.summary() };
+    for (const entry of this.ring.values()) {
+      const live = this.bodyNow(entry);
+      if (live) yield* sessionInput(live);
     }
   }
 
+  private async sessionTracesRead(): Promise<SessionTraceInput[]> {
+    this.assembly.drain();
+    const traces: SessionTraceInput[] = [];
+    for await (const live of this.everyBody()) traces.push(...sessionInput(live));
+    return traces;
+  }
+
   async getTrace(traceId: string): Promise<TraceDetail | undefined> {
-    const live = this.visible(traceId);
+    const live = await this.visible(traceId);
     if (!live) return undefined;
-    const detail = buildTraceDetail(live.stored, live.facts, this.summaryOf(live), this.views.analysis(live));
+    const detail = buildTraceDetail(live.stored, live.facts, this.summaryOf(live.summary()), this.views.analysis(live));
     this.markSlow(traceId, detail.spans);
     return detail;
   }
@@ -466,10 +633,9 @@ export class TraceEngine implements LoupeApi, IngestSink {
     return out;
   }
 
-  /** The cached summary, with the slow-span count the history found. */
-  private summaryOf(live: LiveTrace): TraceSummary {
-    const summary = live.summary();
-    const slow = this.options.history?.slowSpanCount(live.stored.traceId) ?? 0;
+  /** A trace's summary (kept in memory whether or not its body is), with the slow-span count the history found. */
+  private summaryOf(summary: TraceSummary): TraceSummary {
+    const slow = this.options.history?.slowSpanCount(summary.traceId) ?? 0;
     const limit = this.options.runBudgetUsd?.();
     const overBudget = limit !== undefined && summary.costUsd >= limit;
     if (slow === 0 && !overBudget) return summary;
@@ -477,7 +643,7 @@ export class TraceEngine implements LoupeApi, IngestSink {
   }
 
   async span(traceId: string, spanId: string): Promise<Span | undefined> {
-    const live = this.visible(traceId);
+    const live = await this.visible(traceId);
     if (!live) return undefined;
     const analysis = this.views.analysis(live);
     const index = analysis.indexOf.get(spanId);
@@ -488,12 +654,12 @@ export class TraceEngine implements LoupeApi, IngestSink {
   }
 
   async waterfall(traceId: string): Promise<WaterfallRow[] | undefined> {
-    const live = this.visible(traceId);
+    const live = await this.visible(traceId);
     return live && this.views.waterfall(live);
   }
 
   async waterfallColumns(traceId: string): Promise<string | undefined> {
-    const live = this.visible(traceId);
+    const live = await this.visible(traceId);
     if (!live) return undefined;
     const json = this.views.waterfallColumnsJson(live);
     // Slowness depends on the baselines, which move after the cached text was built: added per answer.
@@ -502,20 +668,42 @@ export class TraceEngine implements LoupeApi, IngestSink {
   }
 
   async breakdown(traceId: string): Promise<Breakdown | undefined> {
-    const live = this.visible(traceId);
+    const live = await this.visible(traceId);
     return live && breakdownOf([{ trace: live.stored, facts: live.facts }], traceId);
   }
 
+  /** Reads every stored trace: bodies not in memory are read one at a time and let go. */
   async overallBreakdown(): Promise<Breakdown> {
     this.assembly.drain();
-    return breakdownOf(this.ring.values().map((live) => ({ trace: live.stored, facts: live.facts })));
+    const bodies: { trace: StoredTrace; facts: LiveTrace['facts'] }[] = [];
+    for await (const live of this.everyBody()) bodies.push({ trace: live.stored, facts: live.facts });
+    return breakdownOf(bodies);
   }
 
   /** Group A against group B: figures of both and each measure's change, significant ones first. */
   async compare(a: GroupFilter, b: GroupFilter): Promise<CompareResult> {
     this.assembly.drain();
-    const traces = this.ring.values().filter((live) => live.spanCount > 0);
-    return compareTraces([...traces], a, b);
+    const traces: LiveTrace[] = [];
+    for await (const live of this.everyBody()) if (live.spanCount > 0) traces.push(live);
+    return compareTraces(traces, a, b);
+  }
+
+  /**
+   * Every trace's body, oldest first: those in memory as they are, the others read from their
+   * files without being kept (a query over the whole store costs O(store) reads, not memory).
+   */
+  private async *everyBody(): AsyncIterable<LiveTrace> {
+    for (const entry of this.ring.values()) {
+      let live = entry.live;
+      if (!live) {
+        const read = await this.options.persistence?.readTrace?.(entry.traceId);
+        if (this.ring.get(entry.traceId) !== entry) continue; // deleted or evicted while it was read
+        // Spans that arrived meanwhile brought the body in: that one is the latest.
+        live = entry.live ?? (read && LiveTrace.fromStored(read.trace, this.pricing));
+        if (!live) this.bodies.unreadable(entry.traceId);
+      }
+      if (live) yield live;
+    }
   }
 
   /** Run A against run B, aligned span by span; undefined when either trace is unknown. */
@@ -531,7 +719,7 @@ export class TraceEngine implements LoupeApi, IngestSink {
   }
 
   async exportOtlp(traceId: string): Promise<ExportTraceServiceRequest | undefined> {
-    const live = this.visible(traceId);
+    const live = await this.visible(traceId);
     return live && exportRequestOf(live.stored);
   }
 
@@ -570,23 +758,21 @@ export class TraceEngine implements LoupeApi, IngestSink {
 
   async deleteTrace(traceId: string): Promise<boolean> {
     this.assembly.drain();
-    const live = this.ring.get(traceId);
-    if (!live) return false;
+    const entry = this.ring.get(traceId);
+    if (!entry) return false;
     this.ring.delete(traceId);
-    this.views.forget(traceId);
-    this.spanTotal -= live.spanCount;
-    this.options.persistence?.remove(traceId);
-    this.options.history?.release(traceId, () => recordOf(live));
-    this.feed.remove(traceId);
+    this.spanTotal -= entry.spanCount;
+    this.forgetEntry(entry);
     return true;
   }
 
   async clear(): Promise<void> {
     this.assembly.drain();
     // What was spent stays in the history; only the traces go.
-    for (const live of this.ring.values()) this.options.history?.release(live.stored.traceId, () => recordOf(live));
+    for (const entry of this.ring.values()) this.options.history?.release(entry.traceId, () => this.recordOfEntry(entry));
     this.ring.clear();
     this.views.clear();
+    this.bodies.clear();
     this.metrics.clear();
     this.sessionEvents.clear();
     this.spanTotal = 0;
@@ -603,10 +789,17 @@ export class TraceEngine implements LoupeApi, IngestSink {
     this.assembly.drain();
     this.feed.flush();
     await Promise.all([this.options.persistence?.flush(), this.options.history?.flush()]);
+    this.bodies.trim();
+  }
+
+  /** Trace bodies in memory now (the rest are read from the store when viewed). */
+  get residentTraces(): number {
+    return this.bodies.residentCount;
   }
 
   /** Writes what is pending and stops; says what the store could not take. */
   async close(): Promise<StoreCloseReport> {
+    if (this.ageTimer) clearInterval(this.ageTimer);
     this.assembly.drain();
     this.assembly.dispose();
     this.feed.flush();
@@ -650,19 +843,39 @@ export class TraceEngine implements LoupeApi, IngestSink {
 
   /** A kept trace reduced to what the daily history counts. */
   runRecord(traceId: string): RunRecord | undefined {
-    const live = this.ring.get(traceId);
+    const entry = this.ring.get(traceId);
+    return entry && this.recordOfEntry(entry);
+  }
+
+  private recordOfEntry(entry: TraceEntry): RunRecord | undefined {
+    const live = this.bodyNow(entry);
     return live && recordOf(live);
   }
 
-  private visible(traceId: string): LiveTrace | undefined {
+  /**
+   * A trace's body for a reader that cannot wait (the history counts synchronously): the one in
+   * memory, or read from its file now and not kept. Undefined only when the file is unreadable,
+   * which is noted as a problem rather than counted as an empty trace.
+   */
+  private bodyNow(entry: TraceEntry): LiveTrace | undefined {
+    if (entry.live) return entry.live;
+    const read = this.options.persistence?.readTraceSync?.(entry.traceId);
+    if (read) return LiveTrace.fromStored(read.trace, this.pricing);
+    this.bodies.unreadable(entry.traceId);
+    return undefined;
+  }
+
+  private async visible(traceId: string): Promise<LiveTrace | undefined> {
     this.assembly.drain();
-    const live = this.ring.get(traceId);
+    const entry = this.ring.get(traceId);
+    if (!entry || entry.spanCount === 0) return undefined;
+    const live = await this.bodies.load(entry);
     return live && live.spanCount > 0 ? live : undefined;
   }
 
   private visibleTraceCount(): number {
     let n = 0;
-    for (const live of this.ring.values()) if (live.spanCount > 0) n++;
+    for (const entry of this.ring.values()) if (entry.spanCount > 0) n++;
     return n;
   }
 
@@ -679,6 +892,12 @@ export class TraceEngine implements LoupeApi, IngestSink {
       persistenceError: this.options.persistence?.lastError,
     };
   }
+}
+
+/** What sessions read of a trace (none for a trace with neither spans nor logs). */
+function sessionInput(live: LiveTrace): SessionTraceInput[] {
+  if (live.spanCount === 0 && live.stored.logs.length === 0) return [];
+  return [{ stored: live.stored, facts: live.facts, summary: live.summary() }];
 }
 
 function recordOf(live: LiveTrace): RunRecord | undefined {

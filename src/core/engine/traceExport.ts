@@ -1,5 +1,6 @@
 import type { ExportTraceServiceRequest, OtlpSpan, ResourceSpans } from '../../model/otlpTypes';
 import type { StoredTrace } from '../../model/storedTrace';
+import { materializeAttributes } from '../store/contentValue';
 
 /** Rebuilds an OTLP/JSON export request from a stored trace, grouped by resource and scope again. */
 export function exportRequestOf(trace: StoredTrace): ExportTraceServiceRequest {
@@ -9,7 +10,12 @@ export function exportRequestOf(trace: StoredTrace): ExportTraceServiceRequest {
     if (!byScope) groups.set(resourceIndex, (byScope = new Map()));
     let spans = byScope.get(scopeIndex);
     if (!spans) byScope.set(scopeIndex, (spans = []));
-    spans.push(span);
+    // Content values become plain strings: the request is data, sent to another thread or over the wire.
+    spans.push({
+      ...span,
+      attributes: materializeAttributes(span.attributes),
+      events: span.events.map((event) => (event.attributes ? { ...event, attributes: materializeAttributes(event.attributes) } : event)),
+    });
   }
   const resourceSpans: ResourceSpans[] = [];
   for (const [resourceIndex, byScope] of groups) {

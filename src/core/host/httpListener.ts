@@ -62,7 +62,7 @@ export class HttpServer {
     this.host = options.host ?? '127.0.0.1';
     this.requestedPort = options.port ?? DEFAULT_HTTP_PORT;
     this.maxRequestBytes = options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES;
-    this.inFlight = options.bytesInFlight ?? new BytesInFlight(defaultBytesInFlight(this.maxRequestBytes));
+    this.inFlight = options.bytesInFlight ?? new BytesInFlight(defaultBytesInFlight());
     this.allowedOrigins = new Set(options.allowedOrigins ?? []);
     this.streams = options.api && new TraceStreamHub(options.api, options.stream);
     this.server = createServer((request, response) => {

@@ -4,7 +4,6 @@ import type { PersistenceError } from '../store/persistenceError';
 import { GrpcReceiver } from '../receiver/grpcReceiver';
 import { HttpServer } from './httpListener';
 import { BytesInFlight, defaultBytesInFlight } from '../receiver/bytesInFlight';
-import { DEFAULT_MAX_REQUEST_BYTES } from '../receiver/requestBody';
 import { MemoryReturner } from '../receiver/returnMemory';
 import type { PriceOverride } from '../../model/priceOverride';
 import { newMcpToken, readOrCreateMcpToken } from './mcpToken';
@@ -22,9 +21,14 @@ export interface RuntimeOptions {
   storeDir?: string;
   maxTraces?: number;
   maxBytes?: number;
+  /** Traces not added to for longer are evicted (`loupe.store.maxAgeDays`); default none. */
+  maxAgeMs?: number;
+  /** Largest OTLP request accepted; default 512 MiB (`DEFAULT_MAX_REQUEST_BYTES` of the runtime). */
   maxRequestBytes?: number;
   /** Longest attribute value kept whole (`loupe.limits.maxAttributeBytes`); default 64 KiB. */
   maxAttributeBytes?: number;
+  /** Longest prompt or completion kept whole (`loupe.limits.maxMessageBytes`); default 16 MiB. */
+  maxMessageBytes?: number;
   /** `loupe.redact` key patterns; default the built-in credential list. */
   redact?: readonly string[];
   /** The built web UI (dist/webview). */
@@ -42,6 +46,13 @@ export interface RuntimeOptions {
   /** A receiver refused an export (why, as sent back to the exporter). */
   onRefused?: (detail: string) => void;
 }
+
+/**
+ * Largest OTLP request the runtime's receivers accept unless told otherwise: a long coding-agent
+ * turn is one request of a few hundred MB. The engine keeps its content once and writes it out as
+ * it goes, so accepting one costs about its own size in memory, not several copies.
+ */
+export const DEFAULT_MAX_REQUEST_BYTES = 512 * 1024 * 1024;
 
 export type ListenerState = { state: 'stopped' } | { state: 'listening'; port: number } | { state: 'failed'; error: Error };
 
@@ -110,8 +121,9 @@ export class LoupeRuntime {
     const engine = await TraceEngine.open({
       maxTraces: options.maxTraces,
       maxBytes: options.maxBytes,
+      maxAgeMs: options.maxAgeMs,
       pricing: options.pricing,
-      ingest: { maxAttributeBytes: options.maxAttributeBytes, redact: options.redact },
+      ingest: { maxAttributeBytes: options.maxAttributeBytes, maxMessageBytes: options.maxMessageBytes, redact: options.redact },
       version: options.version,
       persistence,
       history,
@@ -136,14 +148,12 @@ export class LoupeRuntime {
     await this.stopReceivers();
     const { host, grpcPort, httpPort } = this.options;
     // One bound on the bytes both receivers hold at once, so concurrent requests cannot fill memory.
-    const bytesInFlight = new BytesInFlight(defaultBytesInFlight(this.options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES), () =>
-      this.memoryReturner.schedule(),
-    );
+    const bytesInFlight = new BytesInFlight(defaultBytesInFlight(), () => this.memoryReturner.schedule());
     this.grpc = new GrpcReceiver({
       sink: this.engine,
       host,
       port: grpcPort,
-      maxReceiveBytes: this.options.maxRequestBytes,
+      maxReceiveBytes: this.options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES,
       onRefused: this.options.onRefused,
       bytesInFlight,
     });
@@ -153,7 +163,7 @@ export class LoupeRuntime {
       api: this.engine,
       host,
       port: httpPort,
-      maxRequestBytes: this.options.maxRequestBytes,
+      maxRequestBytes: this.options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES,
       staticDir: this.options.staticDir,
       allowedOrigins: this.options.allowedOrigins,
       mcpToken: this.mcpToken,

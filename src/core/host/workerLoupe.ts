@@ -96,7 +96,7 @@ export class WorkerLoupe extends ForwardingQueries implements LoupeApi {
     return this.call('setPricing', [overrides]) as Promise<void>;
   }
 
-  setLimits(limits: { maxTraces?: number; maxBytes?: number }): Promise<void> {
+  setLimits(limits: { maxTraces?: number; maxBytes?: number; maxAgeMs?: number }): Promise<void> {
     return this.call('setLimits', [limits]) as Promise<void>;
   }
 

@@ -5,12 +5,13 @@ export const MIN_BYTES_IN_FLIGHT = 96 * 1024 * 1024;
 export const RETRY_AFTER_SECONDS = 1;
 
 /**
- * The default bound on request bytes held at once across both receivers: the largest request
- * and 32 MiB more, and never less than 96 MiB. Each request is already capped on its own; without a
- * shared bound, many concurrent requests that each inflate to just under the cap fill memory.
+ * The default bound on request bytes held at once across both receivers, whatever the request
+ * limit. Each request is already capped on its own; without a shared bound, many concurrent
+ * requests that each inflate to just under the cap fill memory. A request larger than the bound (a
+ * long coding-agent turn of a few hundred MB) still passes while it is alone.
  */
-export function defaultBytesInFlight(maxRequestBytes: number): number {
-  return Math.max(MIN_BYTES_IN_FLIGHT, maxRequestBytes + 32 * 1024 * 1024);
+export function defaultBytesInFlight(): number {
+  return MIN_BYTES_IN_FLIGHT;
 }
 
 /** Why a request was turned away: too many bytes are already held by other requests. */
@@ -106,14 +107,15 @@ export class BytesInFlight {
       limit: this.limit,
       grow: (bytes) => {
         if (released) return false;
-        if (this.used + bytes > this.limit) return false;
+        // Past the bound only while nothing else is held: one large request alone may pass.
+        if (this.used + bytes > this.limit && this.used !== held) return false;
         this.used += bytes;
         held += bytes;
         return true;
       },
       resize: (bytes) => {
         if (released) return false;
-        if (this.used - held + bytes > this.limit) return false;
+        if (this.used - held + bytes > this.limit && this.used !== held) return false;
         this.used += bytes - held;
         held = bytes;
         this.wakeWaiters();

@@ -16,7 +16,7 @@ import { LOGS_EXPORT_PATH, METRICS_EXPORT_PATH, rawExportService, TRACE_EXPORT_P
 import { decodeLogsRequest, decodeMetricsRequest, decodeTraceRequest } from '../otlp/decode';
 import { encodeErrorStatus, encodeExportResponse } from '../otlp/encodeResponse';
 import type { PartialSuccess } from '../../model/otlpTypes';
-import { BytesInFlight, defaultBytesInFlight, type ReceiverBusyError, type Reservation } from './bytesInFlight';
+import { BytesInFlight, defaultBytesInFlight, ReceiverBusyError, type Reservation } from './bytesInFlight';
 import type { IngestSink } from './ingestSink';
 import { toListenError } from './listenError';
 
@@ -76,7 +76,7 @@ export class GrpcReceiver {
   start(): Promise<number> {
     if (this.boundPort !== undefined) return Promise.resolve(this.boundPort);
     const maxReceiveBytes = this.options.maxReceiveBytes ?? DEFAULT_GRPC_MAX_RECEIVE_BYTES;
-    const inFlight = this.options.bytesInFlight ?? new BytesInFlight(defaultBytesInFlight(maxReceiveBytes));
+    const inFlight = this.options.bytesInFlight ?? new BytesInFlight(defaultBytesInFlight());
     const server = new Server({
       'grpc.max_receive_message_length': maxReceiveBytes,
       interceptors: [boundBytesInFlight(inFlight, maxReceiveBytes, this.options.admissionWaitMs ?? 2_000)],
@@ -125,10 +125,12 @@ export class GrpcReceiver {
 
 /**
  * grpc-js inflates a message whole before any handler sees it, so a call is admitted before its
- * body is read: it reserves room for the largest message (waiting a moment for room, the body held
- * back by HTTP/2 flow control meanwhile), keeps only the real size once the message is in, and
- * gives it back when answered. Without room, RESOURCE_EXHAUSTED with RetryInfo asks the exporter
- * to retry later.
+ * body is read (the stream stays paused, the body held back by HTTP/2 flow control meanwhile): it
+ * reserves `admissionEstimate`, waiting a moment for room. Once the message is in, the reservation
+ * becomes its real size; a message that does not fit beside the others is answered
+ * RESOURCE_EXHAUSTED at once so its memory goes back, while one larger than the bound (a long
+ * coding-agent turn) passes when it is alone. Without room at admission, RESOURCE_EXHAUSTED with
+ * RetryInfo asks the exporter to retry later.
  */
 function boundBytesInFlight(inFlight: BytesInFlight, maxReceiveBytes: number, waitMs: number): ServerInterceptor {
   return (_method, call) => {
@@ -142,7 +144,7 @@ function boundBytesInFlight(inFlight: BytesInFlight, maxReceiveBytes: number, wa
       start: (next) =>
         next({
           onReceiveMetadata: (metadata, nextMetadata) => {
-            inFlight.admit(maxReceiveBytes, waitMs).then(
+            inFlight.admit(admissionEstimate(inFlight.limit, maxReceiveBytes), waitMs).then(
               (admitted) => {
                 if (cancelled) return admitted.release();
                 reservation = admitted;
@@ -154,7 +156,11 @@ function boundBytesInFlight(inFlight: BytesInFlight, maxReceiveBytes: number, wa
             );
           },
           onReceiveMessage: (message: Buffer, nextMessage) => {
-            reservation?.resize(message.length);
+            if (reservation && !reservation.resize(message.length)) {
+              release();
+              intercepted.sendStatus(busyStatus(new ReceiverBusyError(inFlight.limit)));
+              return;
+            }
             nextMessage(message);
           },
           onCancel: () => {
@@ -169,6 +175,15 @@ function boundBytesInFlight(inFlight: BytesInFlight, maxReceiveBytes: number, wa
     });
     return intercepted;
   };
+}
+
+/**
+ * Bytes reserved for a call before its message is read: two thirds of the bound, so one call at a
+ * time inflates (grpc-js hides whether a message is compressed, and a gzip body may inflate to any
+ * size) while a third stays for HTTP requests and for the message already in.
+ */
+export function admissionEstimate(limit: number, maxReceiveBytes: number): number {
+  return Math.min(maxReceiveBytes, Math.floor((limit * 2) / 3));
 }
 
 function busyStatus(error: ReceiverBusyError): { code: GrpcStatus; details: string; metadata: Metadata } {

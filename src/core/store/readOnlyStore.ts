@@ -4,6 +4,8 @@ import type { PersistencePort } from '../engine/traceEngine';
 import { isTraceFileName, metaPath, tracesDir } from './storeLayout';
 import type { StoredTrace } from '../../model/storedTrace';
 import { findStoredTraceProblem } from './storedTraceShape';
+import { ContentStore } from './contentStore';
+import { decodeContentRefs } from './contentCodec';
 
 /**
  * A store folder opened for reading only (`loupe mcp` with no Loupe running): it loads what is
@@ -11,8 +13,12 @@ import { findStoredTraceProblem } from './storedTraceShape';
  */
 export class ReadOnlyStore implements PersistencePort {
   readonly lastError = undefined;
+  /** Reads long values from the content files when they are shown; it writes nothing (no value is ever stored through it). */
+  private readonly contentFiles: ContentStore;
 
-  constructor(private readonly dir: string) {}
+  constructor(private readonly dir: string) {
+    this.contentFiles = new ContentStore(dir);
+  }
 
   async load(): Promise<{ traces: StoredTrace[]; problems: string[]; meta: { evictedTraces: number; evictedSpans?: number } }> {
     const problems: string[] = [];
@@ -29,7 +35,10 @@ export class ReadOnlyStore implements PersistencePort {
         const value: unknown = JSON.parse(await readFile(join(tracesDir(this.dir), name), 'utf8'));
         const problem = findStoredTraceProblem(value);
         if (problem) problems.push(`${name} skipped: ${problem}`);
-        else traces.push(value as StoredTrace);
+        else {
+          decodeContentRefs(value as StoredTrace, this.contentFiles);
+          traces.push(value as StoredTrace);
+        }
       } catch (error) {
         problems.push(`${name} skipped: ${(error as Error).message}`);
       }

@@ -1,7 +1,12 @@
 import { isRecord } from './storedTraceShape';
 
-/** Layout version of the store folder; bumped when files written earlier can no longer be read as is. */
-export const STORE_VERSION = 1;
+/**
+ * Layout version of the store folder. 1: every value inline in its trace file. 2: large values
+ * in content files and an index. A version 2 store reads version 1 files as they are (and
+ * rewrites them in its own layout); an older Loupe refuses a version 2 meta file.
+ */
+export const STORE_VERSION = 2;
+const READABLE_VERSIONS: readonly unknown[] = [1, 2];
 
 /** The store's own small state, kept in DIR/meta.json. */
 export interface StoreMeta {
@@ -21,7 +26,7 @@ export function defaultStoreMeta(): StoreMeta {
 /** The first problem with a parsed meta file, or undefined when it is usable. */
 export function findStoreMetaProblem(value: unknown): string | undefined {
   if (!isRecord(value)) return 'not a JSON object';
-  if (value.version !== STORE_VERSION) return `unsupported version ${JSON.stringify(value.version)}`;
+  if (!READABLE_VERSIONS.includes(value.version)) return `unsupported version ${JSON.stringify(value.version)}`;
   for (const key of ['nextSeq', 'evictedTraces'] as const) {
     const field = value[key];
     if (typeof field !== 'number' || !Number.isSafeInteger(field) || field < 0) return `${key} is not a whole number`;

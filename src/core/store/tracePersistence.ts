@@ -1,4 +1,5 @@
-import { readdir, stat } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { readFile, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errnoOf, PersistenceError } from './persistenceError';
 import type { StoreLoadResult } from './storeLoader';
@@ -6,13 +7,32 @@ import { loadStore } from './storeLoader';
 import type { StoreMeta } from './storeMeta';
 import { defaultStoreMeta } from './storeMeta';
 import type { StoredTrace } from '../../model/storedTrace';
-import { isTempFileName, isTraceFileName, metaPath, traceFilePath, tracesDir } from './storeLayout';
+import { contentDir, isTempFileName, isTraceFileName, metaPath, traceFilePath, tracesDir } from './storeLayout';
 import { traceJsonBytes } from './traceJson';
+import { ContentStore } from './contentStore';
+import { decodeContentRefs } from './contentCodec';
+import { findStoredTraceProblem } from './storedTraceShape';
+import { appendIndex, clearLine, deleteLine, putLine, rewriteIndex, type IndexEntry } from './storeIndex';
 import { makeFolder, unlinkIfPresent, writeTextFile } from './storeFiles';
 import { runConcurrently } from './runConcurrently';
 
 export type { StoreMeta } from './storeMeta';
 export type { StoreLoadResult } from './storeLoader';
+export type { IndexEntry } from './storeIndex';
+
+/** What the index line of a trace says, besides its file size (known once written). */
+export interface IndexSource {
+  indexEntry(): Omit<IndexEntry, 'refs' | 'fileBytes'>;
+  /** Distinct content hashes, in the order the trace first referred to them (only ever appended to). */
+  readonly refs: readonly string[];
+}
+
+/** A trace read back from its file, its content references decoded. */
+export interface ReadTrace {
+  trace: StoredTrace;
+  /** The distinct content hashes its file refers to. */
+  refs: Set<string>;
+}
 export { PersistenceError } from './persistenceError';
 
 export interface TracePersistenceOptions {
@@ -54,9 +74,13 @@ export interface PersistenceCounters {
 
 interface DirtyTrace {
   trace: StoredTrace;
+  index: IndexSource | undefined;
   /** Which markDirty call this is; a write only settles the entry if no newer call came meanwhile. */
   mark: number;
 }
+
+/** How long after a load the content folder is swept. */
+const SWEEP_DELAY_MS = 3000;
 
 const DEFAULTS = { flushDelayMs: 500, maxFlushDelayMs: 2000, retryDelayMs: 5000, writeConcurrency: 4 };
 
@@ -72,7 +96,28 @@ const DEFAULTS = { flushDelayMs: 500, maxFlushDelayMs: 2000, retryDelayMs: 5000,
 export class TracePersistence {
   private readonly settings: typeof DEFAULTS;
   private readonly dirty = new Map<string, DirtyTrace>();
-  private readonly pendingDeletes = new Set<string>();
+  /** Trace files to delete, with the content references to release once each is gone. */
+  private readonly pendingDeletes = new Map<string, readonly string[]>();
+  /** The store's content files. */
+  readonly content: ContentStore;
+  /** Index lines waiting to be appended. */
+  private indexLines: string[] = [];
+  /** Lines the index file holds (to know when rewriting it pays). */
+  private indexLineCount = 0;
+  private indexRewriteRequested = false;
+  /** The meta file is from an older layout: written again once the engine has taken over the store. */
+  private metaOutdated = false;
+  /** Per trace: how many of its refs the index already lists, and its file's size. */
+  private readonly indexed = new Map<string, { refsListed: number; fileBytes: number }>();
+  /** Everything the index should say now, for a rewrite (given by the engine). */
+  private indexSnapshot: (() => Iterable<{ source: IndexSource; traceId: string }>) | undefined;
+  /** The sweep of the content folder a load starts (temp files and unreferenced content after a crash). */
+  swept: Promise<{ removedTempFiles: number; removedUnreferenced: number }> = Promise.resolve({
+    removedTempFiles: 0,
+    removedUnreferenced: 0,
+  });
+  /** Called after each flush cycle that wrote something. */
+  onSettled: (() => void) | undefined;
   private clearRequested = false;
   private meta: StoreMeta = defaultStoreMeta();
   private metaChanges = 0;
@@ -83,7 +128,7 @@ export class TracePersistence {
   private lastChangeAt = 0;
   private running: Promise<void> | undefined;
   private dirsReady = false;
-  private traceSource: (() => Iterable<StoredTrace>) | undefined;
+  private traceSource: (() => Iterable<{ trace: StoredTrace; index: IndexSource }>) | undefined;
   private failing: { lastAttemptAt: number } | undefined;
   private errorReported = false;
   private lastErrorMessage: string | undefined;
@@ -101,6 +146,7 @@ export class TracePersistence {
     readonly dir: string,
     private readonly options: TracePersistenceOptions = {},
   ) {
+    this.content = new ContentStore(dir);
     this.settings = {
       flushDelayMs: options.flushDelayMs ?? DEFAULTS.flushDelayMs,
       maxFlushDelayMs: Math.max(options.maxFlushDelayMs ?? DEFAULTS.maxFlushDelayMs, options.flushDelayMs ?? 0),
@@ -120,7 +166,61 @@ export class TracePersistence {
 
   /** Traces, deletes and meta changes not yet on disk. */
   get pendingCount(): number {
-    return this.dirty.size + this.pendingDeletes.size + (this.clearRequested ? 1 : 0) + (this.metaPending() ? 1 : 0);
+    return (
+      this.dirty.size +
+      this.pendingDeletes.size +
+      (this.clearRequested ? 1 : 0) +
+      (this.metaPending() ? 1 : 0) +
+      (this.indexLines.length > 0 || (this.indexRewriteRequested && this.indexSnapshot) ? 1 : 0)
+    );
+  }
+
+  /** Whether a write of this trace is waiting (its file is older than its state in memory). */
+  isPending(traceId: string): boolean {
+    return this.dirty.has(traceId);
+  }
+
+  /** Lets the index be rewritten from the engine's own knowledge of every trace. */
+  setIndexSnapshot(snapshot: () => Iterable<{ source: IndexSource; traceId: string }>): void {
+    this.indexSnapshot = snapshot;
+    if (this.indexRewriteRequested) this.noteChange();
+    if (this.metaOutdated) this.updateMeta({});
+  }
+
+  /** Reads one trace file (the engine asks when a view needs a trace it does not hold). */
+  async readTrace(traceId: string): Promise<ReadTrace | undefined> {
+    const path = traceFilePath(this.dir, traceId);
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch {
+      return undefined;
+    }
+    return this.decodeTrace(traceId, text);
+  }
+
+  /** The same, without waiting: for spans that arrive for a trace whose body is not in memory. */
+  readTraceSync(traceId: string): ReadTrace | undefined {
+    let text: string;
+    try {
+      text = readFileSync(traceFilePath(this.dir, traceId), 'utf8');
+    } catch {
+      return undefined;
+    }
+    return this.decodeTrace(traceId, text);
+  }
+
+  private decodeTrace(traceId: string, text: string): ReadTrace | undefined {
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      return undefined;
+    }
+    if (findStoredTraceProblem(value) !== undefined) return undefined;
+    const trace = value as StoredTrace;
+    if (trace.traceId !== traceId) return undefined;
+    return { trace, refs: decodeContentRefs(trace, this.content) };
   }
 
   /** The meta as last loaded or updated (a copy). */
@@ -130,33 +230,52 @@ export class TracePersistence {
 
   /** Reads the store (creating the folder if needed); bad files are moved aside and listed in `problems`. */
   async load(): Promise<StoreLoadResult> {
-    const result = await loadStore(this.dir, (error) => this.noteFailure(error));
+    const result = await loadStore(this.dir, (error) => this.noteFailure(error), this.content);
     this.dirsReady = !this.failing;
     this.meta = { ...result.meta };
+    this.indexLineCount = result.indexLines;
+    for (const entry of result.indexed) this.indexed.set(entry.traceId, { refsListed: entry.refs.length, fileBytes: entry.fileBytes });
+    if (result.indexStale) this.indexRewriteRequested = true;
+    this.metaOutdated = result.metaOutdated && (result.traces.length > 0 || result.indexed.length > 0);
+    // Temp files and content left unreferenced by a crash. Nothing waits for this, and it starts a
+    // little later, so a start and the first views do not compete with a walk of the content folder.
+    this.swept = new Promise((resolve) => {
+      const timer = setTimeout(
+        () => resolve(this.content.sweep().catch(() => ({ removedTempFiles: 0, removedUnreferenced: 0 }))),
+        SWEEP_DELAY_MS,
+      );
+      timer.unref();
+    });
     return { ...result, meta: { ...result.meta } };
   }
 
-  /** Schedules a write of the trace's state as it will be when the write starts. */
-  markDirty(trace: StoredTrace): void {
+  /** Schedules a write of the trace's state as it will be when the write starts (and of its index line, given `index`). */
+  markDirty(trace: StoredTrace, index?: IndexSource): void {
     if (this.closed) return;
     this.pendingDeletes.delete(trace.traceId);
-    this.dirty.set(trace.traceId, { trace, mark: ++this.marks });
+    this.dirty.set(trace.traceId, { trace, index, mark: ++this.marks });
     this.noteChange();
   }
 
-  /** Deletes the trace's file and cancels its pending write. */
-  remove(traceId: string): void {
-    if (this.closed) return;
+  /** Deletes the trace's file and cancels its pending write; then its content references are released. */
+  remove(traceId: string, refs: readonly string[] = []): void {
+    if (this.closed) {
+      for (const hash of refs) this.content.release(hash);
+      return;
+    }
     this.dirty.delete(traceId);
-    this.pendingDeletes.add(traceId);
+    this.pendingDeletes.set(traceId, refs);
     this.noteChange();
   }
 
-  /** Deletes every trace file and cancels every pending trace write. */
+  /** Deletes every trace file and all content, and cancels every pending trace write. */
   removeAll(): void {
     if (this.closed) return;
     this.dirty.clear();
     this.pendingDeletes.clear();
+    this.indexLines = [];
+    this.indexed.clear();
+    this.content.clear();
     this.clearRequested = true;
     this.noteChange();
   }
@@ -178,7 +297,7 @@ export class TracePersistence {
   }
 
   /** Where to find every trace held, to write them all again if the traces folder is removed. */
-  rewriteFrom(source: () => Iterable<StoredTrace>): void {
+  rewriteFrom(source: () => Iterable<{ trace: StoredTrace; index: IndexSource }>): void {
     this.traceSource = source;
   }
 
@@ -204,8 +323,8 @@ export class TracePersistence {
     }
     this.dirsReady = false;
     this.counts.folderRecreations++;
-    for (const trace of this.traceSource()) {
-      if (!this.dirty.has(trace.traceId)) this.dirty.set(trace.traceId, { trace, mark: ++this.marks });
+    for (const { trace, index } of this.traceSource()) {
+      if (!this.dirty.has(trace.traceId)) this.dirty.set(trace.traceId, { trace, index, mark: ++this.marks });
     }
     this.metaChanges++;
   }
@@ -267,11 +386,17 @@ export class TracePersistence {
     let failure: PersistenceError | undefined;
     await this.noticeLostFolder();
     try {
+      // Order matters for a crash at any point: content before the trace files that refer to it,
+      // trace files before their index lines, and content deleted only after the last trace file
+      // and index line referring to it are gone.
       failure =
         (await this.ensureDirs()) ??
         (await this.clearPhase()) ??
-        (await this.deletePhase()) ??
+        (await this.content.writePending()) ??
         (await this.writePhase()) ??
+        (await this.deletePhase()) ??
+        (await this.indexPhase()) ??
+        (await this.content.deleteUnreferenced()) ??
         (await this.metaPhase());
     } catch (unexpected) {
       failure = new PersistenceError('write', this.dir, unexpected);
@@ -282,6 +407,11 @@ export class TracePersistence {
       this.noteFailure(failure);
     } else if (this.failing) {
       this.recover();
+    }
+    try {
+      this.onSettled?.();
+    } catch {
+      // A listener's failure must not stop persistence.
     }
   }
 
@@ -302,12 +432,16 @@ export class TracePersistence {
     this.clearRequested = false;
     const dir = tracesDir(this.dir);
     try {
+      // The index first: a crash meanwhile leaves trace files the next start reads whole, never an index pointing at nothing.
+      await writeTextFile(join(this.dir, 'index.jsonl'), clearLine());
+      this.indexLineCount = 1;
       for (const name of await readdir(dir)) {
         if (!isTraceFileName(name) && !isTempFileName(name)) continue;
         await unlinkIfPresent(join(dir, name));
         this.counts.deletes++;
         this.notifyWrite({ kind: 'delete', path: join(dir, name), bytes: 0 });
       }
+      await rm(contentDir(this.dir), { recursive: true, force: true });
       return undefined;
     } catch (cause) {
       this.clearRequested = true;
@@ -320,7 +454,7 @@ export class TracePersistence {
     await runConcurrently(
       [...this.pendingDeletes],
       this.settings.writeConcurrency,
-      async (traceId) => {
+      async ([traceId, refs]) => {
         const path = traceFilePath(this.dir, traceId);
         try {
           await unlinkIfPresent(path);
@@ -328,7 +462,10 @@ export class TracePersistence {
           failure ??= new PersistenceError('delete', path, cause);
           return;
         }
+        if (this.pendingDeletes.get(traceId) !== refs) return; // marked again meanwhile
         this.pendingDeletes.delete(traceId);
+        if (this.indexed.delete(traceId)) this.indexLines.push(deleteLine(traceId));
+        for (const hash of refs) this.content.release(hash);
         this.counts.deletes++;
         this.notifyWrite({ kind: 'delete', path, traceId, bytes: 0 });
       },
@@ -368,6 +505,12 @@ export class TracePersistence {
     } catch (cause) {
       return new PersistenceError('write', path, cause);
     }
+    if (entry.index) {
+      const listed = this.indexed.get(traceId)?.refsListed ?? 0;
+      const refs = entry.index.refs;
+      this.indexLines.push(putLine({ ...entry.index.indexEntry(), fileBytes: bytes.length }, refs.slice(listed)));
+      this.indexed.set(traceId, { refsListed: refs.length, fileBytes: bytes.length });
+    }
     this.settle(traceId, entry.mark);
     this.counts.traceWrites++;
     this.counts.bytesWritten += bytes.length;
@@ -378,6 +521,46 @@ export class TracePersistence {
   /** Clears a pending write unless the trace was marked again while it was being written. */
   private settle(traceId: string, mark: number): void {
     if (this.dirty.get(traceId)?.mark === mark) this.dirty.delete(traceId);
+  }
+
+  /** Appends the lines of this cycle's writes and deletes, or rewrites the index when most of its lines are superseded. */
+  private async indexPhase(): Promise<PersistenceError | undefined> {
+    const path = join(this.dir, 'index.jsonl');
+    const rewrite = this.indexSnapshot && (this.indexRewriteRequested || this.indexLineCount > 2 * this.indexed.size + 1000);
+    if (rewrite && this.indexSnapshot) {
+      const entries: IndexEntry[] = [];
+      for (const { traceId, source } of this.indexSnapshot()) {
+        const known = this.indexed.get(traceId);
+        if (!known) continue; // not written yet: it gets its line when it is
+        if (this.dirty.has(traceId)) {
+          known.refsListed = 0; // its next line lists all its references again
+          continue;
+        }
+        const refs = source.refs;
+        entries.push({ ...source.indexEntry(), fileBytes: known.fileBytes, refs: [...refs] });
+        known.refsListed = refs.length;
+      }
+      try {
+        await rewriteIndex(this.dir, entries);
+      } catch (cause) {
+        return new PersistenceError('write', path, cause);
+      }
+      this.indexLines = [];
+      this.indexLineCount = entries.length;
+      this.indexRewriteRequested = false;
+      return undefined;
+    }
+    if (this.indexLines.length === 0) return undefined;
+    const lines = this.indexLines;
+    this.indexLines = [];
+    try {
+      await appendIndex(this.dir, lines.join(''));
+    } catch (cause) {
+      this.indexLines = [...lines, ...this.indexLines];
+      return new PersistenceError('write', path, cause);
+    }
+    this.indexLineCount += lines.length;
+    return undefined;
   }
 
   private async metaPhase(): Promise<PersistenceError | undefined> {

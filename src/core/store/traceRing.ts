@@ -10,7 +10,7 @@ export interface TraceRingLimits {
 
 export const DEFAULT_TRACE_RING_LIMITS: TraceRingLimits = {
   maxEntries: DEFAULT_MAX_TRACES,
-  maxBytes: 256 * 1024 * 1024,
+  maxBytes: 1024 * 1024 * 1024,
 };
 
 /** What the ring has evicted by policy since it was made (deletes and clears are not evictions). */
@@ -134,6 +134,22 @@ export class TraceRing<T> {
   setLimits(limits: Partial<TraceRingLimits>): T[] {
     this.limits = mergeLimits(this.limits, limits);
     return this.evictOverflow();
+  }
+
+  /** Evicts (and counts as evicted) every entry `condition` holds for, oldest first; returns their values. */
+  evictWhere(condition: (value: T) => boolean): T[] {
+    const evicted: T[] = [];
+    for (let slot = this.oldest; slot;) {
+      const next = slot.newer;
+      if (condition(slot.value)) {
+        this.unlink(slot);
+        this.evictionCounts.entries += 1;
+        this.evictionCounts.bytes += slot.bytes;
+        evicted.push(slot.value);
+      }
+      slot = next;
+    }
+    return evicted;
   }
 
   /** Trace ids, oldest first. */

@@ -160,7 +160,7 @@ export class EngineConnection extends DelegatingLoupe {
     if (this.backend?.kind === 'owner') await this.backend.worker.setPricing(overrides);
   }
 
-  async setLimits(limits: { maxTraces?: number; maxBytes?: number }): Promise<void> {
+  async setLimits(limits: { maxTraces?: number; maxBytes?: number; maxAgeMs?: number }): Promise<void> {
     this.options = { ...this.options, engine: { ...this.options.engine, ...limits } };
     if (this.backend?.kind === 'owner') await this.backend.worker.setLimits(limits);
   }

@@ -9,8 +9,8 @@ import type { Budget } from '../../model/budgetTypes';
 /** The `loupe.*` settings after validation; every value is usable as it is. */
 export interface LoupeSettings {
   receiver: { autoStart: boolean; host: string; grpcPort: number; httpPort: number; allowedOrigins: string[] };
-  store: { maxTraces: number; maxMegabytes: number | undefined };
-  limits: { maxRequestMegabytes: number; maxAttributeBytes: number };
+  store: { maxTraces: number; maxMegabytes: number | undefined; maxAgeDays: number | undefined };
+  limits: { maxRequestMegabytes: number; maxAttributeBytes: number; maxMessageBytes: number };
   /** Patterns added to the built-in credential list. */
   redact: string[];
   pricing: PriceOverride[];
@@ -28,8 +28,8 @@ export interface SettingsReading {
 
 export const DEFAULT_SETTINGS: LoupeSettings = {
   receiver: { autoStart: true, host: '127.0.0.1', grpcPort: 4317, httpPort: 4318, allowedOrigins: [] },
-  store: { maxTraces: DEFAULT_MAX_TRACES, maxMegabytes: undefined },
-  limits: { maxRequestMegabytes: 64, maxAttributeBytes: 65_536 },
+  store: { maxTraces: DEFAULT_MAX_TRACES, maxMegabytes: undefined, maxAgeDays: 90 },
+  limits: { maxRequestMegabytes: 512, maxAttributeBytes: 65_536, maxMessageBytes: 16 * 1024 * 1024 },
   redact: [],
   pricing: [],
   forwardTargets: [...DEFAULT_FORWARD_TARGETS],
@@ -38,6 +38,7 @@ export const DEFAULT_SETTINGS: LoupeSettings = {
 };
 
 const MAX_TRACES_CEILING = 100_000;
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 type Read = (key: string) => unknown;
 
@@ -76,10 +77,15 @@ export function readLoupeSettings(get: Read): SettingsReading {
       maxMegabytes: setting<number | undefined>('store.maxMegabytes', undefined, checkNumber(0, 1_000_000), (v) =>
         (v as number) > 0 ? (v as number) : undefined,
       ),
+      // 0 means no age limit.
+      maxAgeDays: setting<number | undefined>('store.maxAgeDays', d.store.maxAgeDays, checkNumber(0, 100_000), (v) =>
+        (v as number) > 0 ? (v as number) : undefined,
+      ),
     },
     limits: {
       maxRequestMegabytes: setting('limits.maxRequestMegabytes', d.limits.maxRequestMegabytes, checkNumber(0.001, 4096), Number),
       maxAttributeBytes: setting('limits.maxAttributeBytes', d.limits.maxAttributeBytes, checkInteger(256, 64 * 1024 * 1024), Number),
+      maxMessageBytes: setting('limits.maxMessageBytes', d.limits.maxMessageBytes, checkInteger(256, 256 * 1024 * 1024), Number),
     },
     redact: validList(get('redact'), 'redact', checkRedactPattern, problems),
     pricing: validList(get('pricing'), 'pricing', checkPrice, problems) as unknown as PriceOverride[],
@@ -196,8 +202,10 @@ export function engineOptionsOf(settings: LoupeSettings, places: EnginePlaces, h
     version: places.version,
     maxTraces: settings.store.maxTraces,
     maxBytes: settings.store.maxMegabytes === undefined ? undefined : Math.round(settings.store.maxMegabytes * 1024 * 1024),
+    maxAgeMs: settings.store.maxAgeDays === undefined ? undefined : Math.round(settings.store.maxAgeDays * DAY_MS),
     maxRequestBytes: Math.round(settings.limits.maxRequestMegabytes * 1024 * 1024),
     maxAttributeBytes: settings.limits.maxAttributeBytes,
+    maxMessageBytes: settings.limits.maxMessageBytes,
     redact: [...DEFAULT_REDACT_PATTERNS, ...settings.redact],
     allowedOrigins: settings.receiver.allowedOrigins,
     pricing: settings.pricing,

@@ -9,7 +9,9 @@ describe('loupe command line', () => {
     assert.equal(parsed.options.host, '127.0.0.1');
     assert.equal(parsed.options.grpcPort, 4317);
     assert.equal(parsed.options.httpPort, 4318);
-    assert.equal(parsed.options.maxTraces, 200);
+    assert.equal(parsed.options.maxTraces, 5000);
+    assert.equal(parsed.options.maxAgeMs, 90 * 24 * 3600 * 1000);
+    assert.equal(parsed.options.maxBytes, undefined, 'the engine default applies');
     assert.match(parsed.options.storeDir, /\.loupe[/\\]traces$/);
   });
 
@@ -25,12 +27,30 @@ describe('loupe command line', () => {
       '/tmp/s',
       '--max-traces',
       '5',
+      '--max-mb',
+      '300',
+      '--max-age-days',
+      '0.5',
+      '--max-message-mb',
+      '2',
       '--open',
     ]);
     assert.deepEqual(parsed, {
       command: 'serve',
-      options: { host: '0.0.0.0', grpcPort: 0, httpPort: 9999, storeDir: '/tmp/s', maxTraces: 5, open: true },
+      options: {
+        host: '0.0.0.0',
+        grpcPort: 0,
+        httpPort: 9999,
+        storeDir: '/tmp/s',
+        maxTraces: 5,
+        maxBytes: 300 * 1024 * 1024,
+        maxAgeMs: 12 * 3600 * 1000,
+        maxMessageBytes: 2 * 1024 * 1024,
+        open: true,
+      },
     });
+    const noAgeLimit = parseCli(['serve', '--max-age-days', '0']);
+    assert.equal(noAgeLimit.command === 'serve' && 'maxAgeMs' in noAgeLimit.options, false);
   });
 
   for (const [args, message] of [
@@ -38,6 +58,8 @@ describe('loupe command line', () => {
     [['serve', '--http-port', '70000'], /--http-port must be a port number/],
     [['serve', '--http-port', '-1'], /--http-port|argument/],
     [['serve', '--max-traces', '0'], /--max-traces must be/],
+    [['serve', '--max-mb', '0'], /--max-mb must be/],
+    [['serve', '--max-age-days', 'soon'], /--max-age-days must be/],
     [['serve', '--budget', 'weekly=3'], /SCOPE=USD/],
     [['serve', '--budget', 'daily=3', '--budget', 'daily=4'], /given twice/],
     [['serve', '--nope'], /Unknown option/],

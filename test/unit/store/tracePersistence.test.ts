@@ -52,7 +52,7 @@ describe('TracePersistence', () => {
       loaded.traces,
       [...traces].sort((a, b) => a.seq - b.seq),
     );
-    assert.deepEqual(loaded.meta, { version: 1, nextSeq: 20, evictedTraces: 4 });
+    assert.deepEqual(loaded.meta, { version: 2, nextSeq: 20, evictedTraces: 4 });
     assert.ok(loaded.bytesOnDisk > 0);
   });
 

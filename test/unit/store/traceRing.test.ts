@@ -19,13 +19,13 @@ describe('TraceRing', () => {
     assert.deepEqual(ring.evictions, { entries: 2, bytes: 2 });
   });
 
-  it('defaults to 200 entries', () => {
+  it('defaults to the store default of 5,000 entries', () => {
     const ring = new TraceRing<number>();
     const evicted: number[] = [];
-    for (let i = 0; i < 205; i++) evicted.push(...ring.add(`t${i}`, i, 10));
-    assert.equal(ring.size, 200);
+    for (let i = 0; i < 5005; i++) evicted.push(...ring.add(`t${i}`, i, 10));
+    assert.equal(ring.size, 5000);
     assert.deepEqual(evicted, [0, 1, 2, 3, 4]);
-    assert.equal(ring.maxEntries, 200);
+    assert.equal(ring.maxEntries, 5000);
   });
 
   it('caps total bytes, evicting as many of the oldest as needed', () => {
@@ -126,7 +126,7 @@ describe('TraceRing', () => {
     assert.throws(() => ring.add('a', 'A', Number.POSITIVE_INFINITY), /byte size/);
     assert.equal(ring.size, 0, 'a refused add changes nothing');
     assert.throws(() => ring.setLimits({ maxEntries: -3 }), /maxEntries/);
-    assert.equal(ring.maxEntries, 200, 'a refused setLimits changes nothing');
+    assert.equal(ring.maxEntries, 5000, 'a refused setLimits changes nothing');
   });
 
   it('stays fast with many entries (O(1) add and delete)', () => {

@@ -31,7 +31,7 @@ describe('loupe.* settings', () => {
     assert.equal(settings.receiver.grpcPort, 4317);
     assert.equal(settings.receiver.httpPort, 0, 'port 0 (any free port) is valid');
     assert.equal(settings.receiver.host, '127.0.0.1');
-    assert.equal(settings.store.maxTraces, 200);
+    assert.equal(settings.store.maxTraces, 5000);
     assert.equal(settings.store.maxMegabytes, 512);
     assert.equal(settings.limits.maxAttributeBytes, 65_536);
     assert.equal(settings.receiver.autoStart, true);

@@ -1,0 +1,92 @@
+import * as assert from 'node:assert/strict';
+import { TraceEngine } from '../../../src/core/engine/traceEngine';
+import { DailyHistory } from '../../../src/core/history/dailyHistory';
+import { TracePersistence } from '../../../src/core/store/tracePersistence';
+import { hexId, int, span, str, traceRequest } from '../../support/otlpBuilders';
+import { useTempDirs } from '../store/storeTestDirs';
+
+const RUNS = 12;
+const CALLS_PER_RUN = 3;
+
+/** A run of one session: an agent span and its model calls, each with tokens. */
+function run(traceId: string, sessionId: string) {
+  const root = hexId(8);
+  return traceRequest([
+    span(traceId, root, undefined, 'invoke_agent', 0, 1000, [str('gen_ai.operation.name', 'invoke_agent'), str('session.id', sessionId)]),
+    ...Array.from({ length: CALLS_PER_RUN }, (_, i) =>
+      span(traceId, hexId(8), root, 'chat gpt-4o', 10 + i * 100, 90 + i * 100, [
+        str('gen_ai.operation.name', 'chat'),
+        str('gen_ai.request.model', 'gpt-4o'),
+        str('session.id', sessionId),
+        int('gen_ai.usage.input_tokens', 100),
+        int('gen_ai.usage.output_tokens', 10),
+      ]),
+    ),
+  ]);
+}
+
+/**
+ * The history and sessions need whole traces while the store keeps only a few bodies in memory:
+ * a trace whose body is on disk is read, never taken for an empty one.
+ */
+describe('History and sessions over trace bodies on disk', () => {
+  const tempDir = useTempDirs();
+
+  async function storeOfRuns(dir: string): Promise<string[]> {
+    const engine = await TraceEngine.open({ persistence: new TracePersistence(dir, { flushDelayMs: 1 }) });
+    const ids: string[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const t = hexId(16);
+      ids.push(t);
+      engine.ingestTraces(run(t, `session-${i % 3}`));
+    }
+    await engine.close();
+    return ids;
+  }
+
+  const reopen = async (dir: string) => {
+    const history = await DailyHistory.open({ writeDelayMs: 60_000 });
+    const engine = await TraceEngine.open({ maxResidentTraces: 2, history, persistence: new TracePersistence(dir, { flushDelayMs: 1 }) });
+    return { engine, history };
+  };
+  const totals = (history: DailyHistory) => {
+    const cells = history.cells('0000-00-00', '9999-99-99').map((c) => c.cell);
+    return { runs: cells.reduce((a, c) => a + c.runs, 0), llmCalls: cells.reduce((a, c) => a + c.llmCalls, 0) };
+  };
+
+  it('counts every stored run in the history, reading the bodies not in memory from their files', async () => {
+    const dir = await tempDir();
+    await storeOfRuns(dir);
+    const { engine, history } = await reopen(dir);
+    assert.ok(engine.residentTraces <= 2, `${engine.residentTraces} bodies in memory`);
+    assert.equal((await engine.listTraces()).length, RUNS); // counts what was touched at the start
+    assert.deepEqual(totals(history), { runs: RUNS, llmCalls: RUNS * CALLS_PER_RUN });
+    await engine.close();
+  });
+
+  it('counts a run deleted before the history counted it, from its file', async () => {
+    const dir = await tempDir();
+    const ids = await storeOfRuns(dir);
+    const { engine, history } = await reopen(dir);
+    assert.equal(await engine.deleteTrace(ids[0]), true);
+    assert.equal(await engine.deleteTrace(ids[1]), true);
+    history.update();
+    assert.deepEqual(totals(history), { runs: RUNS, llmCalls: RUNS * CALLS_PER_RUN }, 'what was spent stays');
+    await engine.close();
+  });
+
+  it('builds sessions from traces whose bodies are on disk, asynchronously and at once', async () => {
+    const dir = await tempDir();
+    await storeOfRuns(dir);
+    const { engine } = await reopen(dir);
+    for (const sessions of [await engine.listSessions(), engine.listSessionsNow()]) {
+      assert.deepEqual(sessions.map((s) => s.sessionId).sort(), ['session-0', 'session-1', 'session-2']);
+      for (const s of sessions) assert.equal(s.llmCalls, (RUNS / 3) * CALLS_PER_RUN, s.sessionId);
+    }
+    const detail = await engine.getSession('session-1');
+    assert.equal(detail?.llmCalls, (RUNS / 3) * CALLS_PER_RUN);
+    assert.equal(engine.getSessionNow('session-2')?.llmCalls, (RUNS / 3) * CALLS_PER_RUN);
+    assert.ok(engine.residentTraces <= 2, 'reading for sessions keeps no extra bodies in memory');
+    await engine.close();
+  });
+});
