@@ -1,3 +1,4 @@
+import { isLazyStringValue } from '../otlp/lazyText';
 import type {
   AnyValue,
   InstrumentationScope,
@@ -278,6 +279,8 @@ export class IngestPolicy {
     const keyLength = kv.key.length;
     if (keyLength * 3 > this.maxAttributeBytes || this.redactor.matches(kv.key)) return false;
     const value = kv.value;
+    // A long value read from the request body: judged where its text is read once anyway.
+    if (isLazyStringValue(value)) return false;
     if (value.stringValue !== undefined)
       return (
         value.stringValue.length * 3 <= Math.max(MIN_MAX_ATTRIBUTE_BYTES, this.maxAttributeBytes - keyLength) &&

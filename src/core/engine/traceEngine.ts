@@ -1,3 +1,4 @@
+import { forgetRecentLazyTexts } from '../otlp/lazyText';
 import type {
   ExportLogsServiceRequest,
   ExportMetricsServiceRequest,
@@ -440,6 +441,7 @@ export class TraceEngine implements LoupeApi, IngestSink {
       }
     }
     if (!validated) this.rejectedSpans += rejections.count;
+    forgetRecentLazyTexts();
     this.afterChange(touched);
     return rejections;
   }
