@@ -50,6 +50,7 @@ import { OtlpDecodeError } from '../otlp/decodeError';
 import { ApiInputError } from '../../model/apiRoutes';
 import { DEFAULT_MAX_TRACES } from '../../model/storeDefaults';
 import type { CompareResult, GroupFilter, ModelCallDiff, TraceDiff } from '../../model/compareTypes';
+import { matchesGroupFilter } from '../../model/compare/groupFilter';
 import { compareTraces, diffModelCalls, diffTraceDetails } from './compareQueries';
 import type { DailyHistory } from '../history/dailyHistory';
 import { runRecordOf, type RunRecord } from '../history/runRecord';
@@ -590,15 +591,17 @@ export class TraceEngine implements LoupeApi, IngestSink {
   private *sessionTraces(): Iterable<SessionTraceInput> {
     this.assembly.drain();
     for (const entry of this.ring.values()) {
+      if (!namesSession(entry.summary())) continue;
       const live = this.bodyNow(entry);
       if (live) yield* sessionInput(live);
     }
   }
 
+  /** The traces that name a session (their summaries say so), bodies read: others are never opened. */
   private async sessionTracesRead(): Promise<SessionTraceInput[]> {
     this.assembly.drain();
     const traces: SessionTraceInput[] = [];
-    for await (const live of this.everyBody()) traces.push(...sessionInput(live));
+    for await (const live of this.everyBody(namesSession)) traces.push(...sessionInput(live));
     return traces;
   }
 
@@ -686,7 +689,10 @@ export class TraceEngine implements LoupeApi, IngestSink {
   async compare(a: GroupFilter, b: GroupFilter): Promise<CompareResult> {
     this.assembly.drain();
     const traces: LiveTrace[] = [];
-    for await (const live of this.everyBody()) if (live.spanCount > 0) traces.push(live);
+    // Only runs whose summary can match a group are read; attributes (version, attr) are tested on the bodies.
+    const candidate = (summary: TraceSummary): boolean =>
+      mayMatchGroup(this.summaryOf(summary), a) || mayMatchGroup(this.summaryOf(summary), b);
+    for await (const live of this.everyBody(candidate)) if (live.spanCount > 0) traces.push(live);
     return compareTraces(traces, a, b);
   }
 
@@ -694,8 +700,9 @@ export class TraceEngine implements LoupeApi, IngestSink {
    * Every trace's body, oldest first: those in memory as they are, the others read from their
    * files without being kept (a query over the whole store costs O(store) reads, not memory).
    */
-  private async *everyBody(): AsyncIterable<LiveTrace> {
+  private async *everyBody(select?: (summary: TraceSummary) => boolean): AsyncIterable<LiveTrace> {
     for (const entry of this.ring.values()) {
+      if (select && !select(entry.summary())) continue;
       let live = entry.live;
       if (!live) {
         const read = await this.options.persistence?.readTrace?.(entry.traceId);
@@ -904,4 +911,14 @@ function sessionInput(live: LiveTrace): SessionTraceInput[] {
 
 function recordOf(live: LiveTrace): RunRecord | undefined {
   return runRecordOf(live.stored.traceId, live.stored.spans, live.facts);
+}
+
+/** True when a trace's summary names a session: its spans' session ids and those its agent log records carry. */
+function namesSession(summary: TraceSummary): boolean {
+  return summary.sessions.length > 0;
+}
+
+/** Whether a run could be in a group, judged on its summary alone (attribute tests pass here). */
+function mayMatchGroup(summary: TraceSummary, filter: GroupFilter): boolean {
+  return matchesGroupFilter({ summary, hasAttribute: () => true }, filter);
 }
