@@ -697,15 +697,29 @@ export class TraceEngine implements LoupeApi, IngestSink {
   }
 
   /**
-   * Every trace's body, oldest first: those in memory as they are, the others read from their
-   * files without being kept (a query over the whole store costs O(store) reads, not memory).
+   * Every trace's body (of those `select` keeps, judged on summaries), oldest first: those in
+   * memory as they are, the others read from their files without being kept (a query over the
+   * whole store costs O(store) reads, not memory). A few files are read ahead, so the disk and the
+   * parsing overlap.
    */
   private async *everyBody(select?: (summary: TraceSummary) => boolean): AsyncIterable<LiveTrace> {
-    for (const entry of this.ring.values()) {
-      if (select && !select(entry.summary())) continue;
+    const entries: TraceEntry[] = [];
+    for (const entry of this.ring.values()) if (!select || select(entry.summary())) entries.push(entry);
+    const reads = new Map<TraceEntry, Promise<ReadTrace | undefined>>();
+    const readAhead = (index: number): void => {
+      const entry = entries[index];
+      if (!entry || entry.live || reads.has(entry)) return;
+      const read = this.options.persistence?.readTrace?.(entry.traceId) ?? Promise.resolve(undefined);
+      // A read is awaited only when its turn comes (or never, if the caller stops early).
+      reads.set(entry, read.catch(() => undefined));
+    };
+    for (let i = 0; i < entries.length; i++) {
+      for (let ahead = i; ahead < i + READ_AHEAD_TRACES; ahead++) readAhead(ahead);
+      const entry = entries[i];
       let live = entry.live;
       if (!live) {
-        const read = await this.options.persistence?.readTrace?.(entry.traceId);
+        const read = await reads.get(entry);
+        reads.delete(entry);
         if (this.ring.get(entry.traceId) !== entry) continue; // deleted or evicted while it was read
         // Spans that arrived meanwhile brought the body in: that one is the latest.
         live = entry.live ?? (read && LiveTrace.fromStored(read.trace, this.pricing));
@@ -912,6 +926,9 @@ function sessionInput(live: LiveTrace): SessionTraceInput[] {
 function recordOf(live: LiveTrace): RunRecord | undefined {
   return runRecordOf(live.stored.traceId, live.stored.spans, live.facts);
 }
+
+/** Trace files read at once by a query over many traces. */
+const READ_AHEAD_TRACES = 8;
 
 /** True when a trace's summary names a session: its spans' session ids and those its agent log records carry. */
 function namesSession(summary: TraceSummary): boolean {
