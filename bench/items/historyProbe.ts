@@ -27,6 +27,8 @@ export interface HistoryProbeResult {
   lastSpanMessages: number;
   /** Listing sessions (the Sessions page), from a start with no body in memory. */
   listSessionsMs: number;
+  /** The same list asked again, nothing changed (the page refreshing). */
+  listSessionsAgainMs: number;
   sessions: number;
 }
 
@@ -54,6 +56,9 @@ async function main(): Promise<void> {
   const sessionsStarted = performance.now();
   const sessionList = await engine.listSessions();
   const listSessionsMs = performance.now() - sessionsStarted;
+  const againStarted = performance.now();
+  await engine.listSessions();
+  const listSessionsAgainMs = performance.now() - againStarted;
   const lists: number[] = [];
   for (let i = 0; i < 7; i++) {
     const t = performance.now();
@@ -98,6 +103,7 @@ async function main(): Promise<void> {
     spanMaxMs: Math.max(...spans),
     lastSpanMessages,
     listSessionsMs,
+    listSessionsAgainMs,
     sessions: sessionList.length,
   };
   process.send!(result);

@@ -62,7 +62,7 @@ import type { CostOverview, CostQuery, CostRow } from '../../model/costTypes';
 import { MetricStore, type MetricStoreOptions } from './metricStore';
 import { SessionEventStore } from '../sessions/sessionEventStore';
 import { readAgentLogEvent } from '../sessions/agentLogEvents';
-import { getSession, listSessions, type SessionTraceInput } from '../sessions/sessionQueries';
+import { getSession, keptSessionTrace, listSessions, sessionReadingKept, type SessionTraceInput } from '../sessions/sessionQueries';
 import type { SessionDetail, SessionQuery, SessionSummary } from '../../model/sessionTypes';
 import type { TokenCounts } from '../../model/traceTypes';
 
@@ -572,7 +572,9 @@ export class TraceEngine implements LoupeApi, IngestSink {
   }
 
   async getSession(sessionId: string): Promise<SessionDetail | undefined> {
-    const traces = await this.sessionTracesRead();
+    this.assembly.drain();
+    const traces: SessionTraceInput[] = [];
+    for await (const live of this.everyBody((summary) => summary.sessions.includes(sessionId))) traces.push(...sessionInput(live));
     return getSession(traces, this.sessionEvents, this.metrics, sessionId, this.priceLoggedCall);
   }
 
@@ -597,11 +599,22 @@ export class TraceEngine implements LoupeApi, IngestSink {
     }
   }
 
-  /** The traces that name a session (their summaries say so), bodies read: others are never opened. */
+  /**
+   * The traces that name a session (their summaries say so), in the ring's order: others are never
+   * opened, and one whose reading an earlier listing kept, unchanged since, is not read again.
+   */
   private async sessionTracesRead(): Promise<SessionTraceInput[]> {
     this.assembly.drain();
+    const read = new Map<string, SessionTraceInput[]>();
+    const unread = (summary: TraceSummary): boolean => namesSession(summary) && !sessionReadingKept(summary);
+    for await (const live of this.everyBody(unread)) read.set(live.stored.traceId, sessionInput(live));
     const traces: SessionTraceInput[] = [];
-    for await (const live of this.everyBody(namesSession)) traces.push(...sessionInput(live));
+    for (const entry of this.ring.values()) {
+      const summary = entry.summary();
+      if (!namesSession(summary)) continue;
+      const inputs = read.get(entry.traceId) ?? (sessionReadingKept(summary) ? [keptSessionTrace(summary)] : []);
+      traces.push(...inputs);
+    }
     return traces;
   }
 
@@ -711,7 +724,10 @@ export class TraceEngine implements LoupeApi, IngestSink {
       if (!entry || entry.live || reads.has(entry)) return;
       const read = this.options.persistence?.readTrace?.(entry.traceId) ?? Promise.resolve(undefined);
       // A read is awaited only when its turn comes (or never, if the caller stops early).
-      reads.set(entry, read.catch(() => undefined));
+      reads.set(
+        entry,
+        read.catch(() => undefined),
+      );
     };
     for (let i = 0; i < entries.length; i++) {
       for (let ahead = i; ahead < i + READ_AHEAD_TRACES; ahead++) readAhead(ahead);

@@ -162,4 +162,35 @@ describe('History and sessions over trace bodies on disk', () => {
     );
     await engine.close();
   });
+
+  it('lists sessions again without reading unchanged traces, and reads a trace again once it changed', async () => {
+    const dir = await tempDir();
+    const ids = await storeOfRuns(dir);
+    const persistence = new TracePersistence(dir, { flushDelayMs: 1 });
+    const read: string[] = [];
+    const readTrace = persistence.readTrace.bind(persistence);
+    persistence.readTrace = (traceId) => (read.push(traceId), readTrace(traceId));
+    const engine = await TraceEngine.open({ maxResidentTraces: 2, persistence });
+    const first = await engine.listSessions();
+    assert.ok(read.length >= RUNS - 2, `${read.length} traces read the first time`);
+    read.length = 0;
+    assert.deepEqual(await engine.listSessions(), first);
+    assert.deepEqual(read, [], 'nothing read again');
+    // One more model call in a run of session-0: that run alone is read again, and counted.
+    const grown = run(ids[0], 'session-0').resourceSpans[0].scopeSpans[0].spans.slice(1, 2);
+    grown[0].spanId = hexId(8);
+    engine.ingestTraces(traceRequest(grown));
+    await engine.flush();
+    const again = await engine.listSessions();
+    assert.equal(again.find((x) => x.sessionId === 'session-0')!.llmCalls, first.find((x) => x.sessionId === 'session-0')!.llmCalls + 1);
+    assert.deepEqual(
+      read.filter((id) => id !== ids[0]),
+      [],
+    );
+    // A session's own page reads its traces whole.
+    read.length = 0;
+    assert.equal((await engine.getSession('session-1'))?.llmCalls, (RUNS / 3) * CALLS_PER_RUN);
+    assert.ok(read.length > 0);
+    await engine.close();
+  });
 });
