@@ -25,6 +25,11 @@ export interface HistoryProbeResult {
   spanMaxMs: number;
   /** Messages in the last span read (a check that the whole conversation came back). */
   lastSpanMessages: number;
+  /** Listing sessions (the Sessions page), from a start with no body in memory. */
+  listSessionsMs: number;
+  /** The same list asked again, nothing changed (the page refreshing). */
+  listSessionsAgainMs: number;
+  sessions: number;
 }
 
 /** A few distinct random picks. */
@@ -48,6 +53,12 @@ async function main(): Promise<void> {
   gc!();
   const rss = process.memoryUsage().rss;
 
+  const sessionsStarted = performance.now();
+  const sessionList = await engine.listSessions();
+  const listSessionsMs = performance.now() - sessionsStarted;
+  const againStarted = performance.now();
+  await engine.listSessions();
+  const listSessionsAgainMs = performance.now() - againStarted;
   const lists: number[] = [];
   for (let i = 0; i < 7; i++) {
     const t = performance.now();
@@ -91,6 +102,9 @@ async function main(): Promise<void> {
     spanMedianMs: median(spans),
     spanMaxMs: Math.max(...spans),
     lastSpanMessages,
+    listSessionsMs,
+    listSessionsAgainMs,
+    sessions: sessionList.length,
   };
   process.send!(result);
   await engine.close();

@@ -99,6 +99,7 @@ export class SessionGenerator {
       endTimeUnixNano: String(start + 4_000_000_000n),
       attributes: [
         { key: 'gen_ai.operation.name', value: { stringValue: 'chat' } },
+        { key: 'gen_ai.conversation.id', value: { stringValue: `session-${this.session}` } },
         { key: 'gen_ai.provider.name', value: { stringValue: 'anthropic' } },
         { key: 'gen_ai.request.model', value: { stringValue: 'claude-sonnet-4' } },
         { key: 'gen_ai.usage.input_tokens', value: { intValue: String(Math.round(input.length / 4)) } },

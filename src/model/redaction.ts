@@ -92,6 +92,36 @@ export function redactSecretValues(text: string): string {
   return text.replace(SECRET_TOKENS, REDACTED).replace(URL_CREDENTIALS, `$1${REDACTED}@`).replace(SECRET_QUERY, `$1${REDACTED}`);
 }
 
+/**
+ * `redactSecretValues(text)` for a text whose first `cleanLength` characters are known to hold no
+ * secret format (they were scanned before, as the start of an earlier text): only what follows,
+ * and the words just before it that a match could begin in, are scanned. No format matches across
+ * whitespace except `Bearer` and the spaces after it, so the scan starts at the beginning of the
+ * word before the last whitespace ahead of the known part; a text without whitespace there is
+ * scanned whole.
+ */
+export function redactSecretValuesAfter(text: string, cleanLength: number): string {
+  const from = scanStart(text, Math.min(cleanLength, text.length));
+  if (from === 0) return redactSecretValues(text);
+  const tail = text.slice(from);
+  const masked = redactSecretValues(tail);
+  return masked === tail ? text : text.slice(0, from) + masked;
+}
+
+/** Where a scan must start so that no match beginning before `end` is missed. */
+function scanStart(text: string, end: number): number {
+  let at = end - 1;
+  // Back to whitespace, past it, then past the word before it (`Bearer` in `Bearer   token`).
+  while (at > 0 && !isSpace(text.charCodeAt(at))) at--;
+  while (at > 0 && isSpace(text.charCodeAt(at))) at--;
+  while (at > 0 && !isSpace(text.charCodeAt(at))) at--;
+  return at <= 0 ? 0 : at + 1;
+}
+
+function isSpace(code: number): boolean {
+  return code === 32 || (code >= 9 && code <= 13) || code === 0xa0 || code === 0x2028 || code === 0x2029 || code === 0xfeff;
+}
+
 /** A `loupe.redact` pattern that cannot be used, with the reason. */
 export class RedactPatternError extends Error {
   override readonly name = 'RedactPatternError';

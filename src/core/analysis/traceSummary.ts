@@ -2,6 +2,7 @@ import type { SpanFacts } from '../genai/spanFacts';
 import type { StoredTrace } from '../../model/storedTrace';
 import type { TraceSummary, UsageTotals } from '../../model/traceTypes';
 import { nanosToMs } from '../otlp/values';
+import { readAgentLogEvent } from '../sessions/agentLogEvents';
 import { countModelCalls, isModelCall } from './modelCalls';
 import { addTokens, emptyTokens, UsageTable } from './usageTotals';
 
@@ -80,6 +81,12 @@ export function summarizeTrace(trace: StoredTrace, facts: readonly SpanFacts[]):
     if (agent !== undefined) addSpan(byAgent.row(agent), f, usage, call, noPrice);
     const session = sessionOf[i];
     if (session !== undefined) addSpan(bySession.row(session), f, usage, call, noPrice);
+  }
+
+  // Agent log records inside the trace name sessions too: a sessions query reads only traces that name one.
+  for (const log of trace.logs) {
+    const event = readAgentLogEvent(log, trace.resources[log.resourceIndex]?.attributes);
+    if (event) sessions.add(event.sessionId);
   }
 
   const rootFacts = root >= 0 ? facts[root] : undefined;

@@ -1,3 +1,4 @@
+import { isLazyStringValue } from '../otlp/lazyText';
 import type {
   AnyValue,
   InstrumentationScope,
@@ -8,7 +9,15 @@ import type {
   OtlpSpan,
   Resource,
 } from '../../model/otlpTypes';
-import { DEFAULT_REDACT_PATTERNS, holdsSecretValue, KeyRedactor, REDACTED, redactSecretValues } from '../../model/redaction';
+import { CleanTextMemo } from './cleanTextMemo';
+import {
+  DEFAULT_REDACT_PATTERNS,
+  holdsSecretValue,
+  KeyRedactor,
+  REDACTED,
+  redactSecretValues,
+  redactSecretValuesAfter,
+} from '../../model/redaction';
 
 /** Default for `loupe.limits.maxAttributeBytes`. */
 export const DEFAULT_MAX_ATTRIBUTE_BYTES = 64 * 1024;
@@ -25,6 +34,8 @@ const MESSAGE_KEY =
 export function isMessageKey(key: string): boolean {
   return MESSAGE_KEY.test(key);
 }
+/** Shorter message texts are scanned whole: remembering them would cost more than it saves. */
+const MEMO_MIN_CHARS = 16 * 1024;
 /** Below this the truncation marker itself would not fit. */
 export const MIN_MAX_ATTRIBUTE_BYTES = 256;
 /**
@@ -120,6 +131,10 @@ export class IngestPolicy {
   readonly maxAttributeBytes: number;
   readonly maxMessageBytes: number;
   private readonly redactor: KeyRedactor;
+  /** Message texts of recent spans found clean, per trace and attribute path. */
+  private readonly cleanMessages = new CleanTextMemo();
+  /** The trace of the span being cleaned, while `span` runs. */
+  private traceScope: string | undefined;
   /** Secret formats in values are masked unless redaction is turned off (`loupe.redact: []`). */
   private readonly masksValues: boolean;
 
@@ -142,6 +157,15 @@ export class IngestPolicy {
   }
 
   span(original: OtlpSpan): OtlpSpan {
+    this.traceScope = original.traceId;
+    try {
+      return this.cleanSpan(original);
+    } finally {
+      this.traceScope = undefined;
+    }
+  }
+
+  private cleanSpan(original: OtlpSpan): OtlpSpan {
     const span = clampImplausible(original);
     const notes = new TruncationNotes();
     const name = this.text(span.name, 'name', notes);
@@ -278,6 +302,8 @@ export class IngestPolicy {
     const keyLength = kv.key.length;
     if (keyLength * 3 > this.maxAttributeBytes || this.redactor.matches(kv.key)) return false;
     const value = kv.value;
+    // A long value read from the request body: judged where its text is read once anyway.
+    if (isLazyStringValue(value)) return false;
     if (value.stringValue !== undefined)
       return (
         value.stringValue.length * 3 <= Math.max(MIN_MAX_ATTRIBUTE_BYTES, this.maxAttributeBytes - keyLength) &&
@@ -296,7 +322,7 @@ export class IngestPolicy {
   private message(value: AnyValue, path: string, notes: TruncationNotes, keyLength = 0): AnyValue {
     // Secrets in well-known formats are masked in messages too: a prompt is where a pasted key lands.
     const original = value.stringValue as string;
-    const text = this.masksValues ? redactSecretValues(original) : original;
+    const text = this.masksValues ? this.maskMessage(original, path) : original;
     if (text !== original) value = { stringValue: text };
     const limit = Math.max(MIN_MAX_ATTRIBUTE_BYTES, this.maxMessageBytes - keyLength);
     if (text.length * 3 <= limit) return value;
@@ -305,6 +331,17 @@ export class IngestPolicy {
     notes.add(path);
     const marker = truncationMarker(bytes);
     return { stringValue: utf8Head(text, limit - Buffer.byteLength(marker, 'utf8')) + marker };
+  }
+
+  /** `redactSecretValues`, scanning a span's growing conversation only where it grew. */
+  private maskMessage(text: string, path: string): string {
+    if (this.traceScope === undefined || text.length < MEMO_MIN_CHARS) return redactSecretValues(text);
+    const key = `${this.traceScope} ${path}`;
+    const clean = this.cleanMessages.cleanPrefix(key, text);
+    const masked = clean > 0 ? redactSecretValuesAfter(text, clean) : redactSecretValues(text);
+    if (masked === text) this.cleanMessages.remember(key, text);
+    else this.cleanMessages.forget(key);
+    return masked;
   }
 
   private keyValue(kv: KeyValue, prefix: string, notes: TruncationNotes, budget: Budget): KeyValue {

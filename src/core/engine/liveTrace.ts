@@ -7,6 +7,7 @@ import { summarizeTrace } from '../analysis/traceSummary';
 import type { TraceSummary } from '../../model/traceTypes';
 import { ContentStore, type SplitMemo } from '../store/contentStore';
 import { ContentValue } from '../store/contentValue';
+import { settleLazyValues } from '../otlp/lazyText';
 
 /** Fixed per-span overhead in the byte estimate: ids, times, field names, JSON punctuation. */
 const SPAN_OVERHEAD_BYTES = 320;
@@ -148,6 +149,14 @@ export class LiveTrace {
       stored.events = stored.events.map((event) =>
         event.attributes && event.attributes.some(isLarge) ? { ...event, attributes: this.externalize(event.attributes) } : event,
       );
+    }
+    // Values still read from the request body (no store to move them to) become plain text, so
+    // the stored span does not keep the whole request.
+    stored.attributes = settleLazyValues(stored.attributes);
+    for (let i = 0; i < stored.events.length; i++) {
+      const event = stored.events[i];
+      const attributes = event.attributes && settleLazyValues(event.attributes);
+      if (attributes !== event.attributes) stored.events[i] = { ...event, attributes };
     }
     if (existing !== undefined) {
       this.bytes -= estimateSpanBytes(this.stored.spans[existing]);

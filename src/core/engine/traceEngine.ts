@@ -1,3 +1,4 @@
+import { forgetRecentLazyTexts } from '../otlp/lazyText';
 import type {
   ExportLogsServiceRequest,
   ExportMetricsServiceRequest,
@@ -49,6 +50,7 @@ import { OtlpDecodeError } from '../otlp/decodeError';
 import { ApiInputError } from '../../model/apiRoutes';
 import { DEFAULT_MAX_TRACES } from '../../model/storeDefaults';
 import type { CompareResult, GroupFilter, ModelCallDiff, TraceDiff } from '../../model/compareTypes';
+import { matchesGroupFilter } from '../../model/compare/groupFilter';
 import { compareTraces, diffModelCalls, diffTraceDetails } from './compareQueries';
 import type { DailyHistory } from '../history/dailyHistory';
 import { runRecordOf, type RunRecord } from '../history/runRecord';
@@ -60,7 +62,7 @@ import type { CostOverview, CostQuery, CostRow } from '../../model/costTypes';
 import { MetricStore, type MetricStoreOptions } from './metricStore';
 import { SessionEventStore } from '../sessions/sessionEventStore';
 import { readAgentLogEvent } from '../sessions/agentLogEvents';
-import { getSession, listSessions, type SessionTraceInput } from '../sessions/sessionQueries';
+import { getSession, keptSessionTrace, listSessions, sessionReadingKept, type SessionTraceInput } from '../sessions/sessionQueries';
 import type { SessionDetail, SessionQuery, SessionSummary } from '../../model/sessionTypes';
 import type { TokenCounts } from '../../model/traceTypes';
 
@@ -440,6 +442,7 @@ export class TraceEngine implements LoupeApi, IngestSink {
       }
     }
     if (!validated) this.rejectedSpans += rejections.count;
+    forgetRecentLazyTexts();
     this.afterChange(touched);
     return rejections;
   }
@@ -569,7 +572,9 @@ export class TraceEngine implements LoupeApi, IngestSink {
   }
 
   async getSession(sessionId: string): Promise<SessionDetail | undefined> {
-    const traces = await this.sessionTracesRead();
+    this.assembly.drain();
+    const traces: SessionTraceInput[] = [];
+    for await (const live of this.everyBody((summary) => summary.sessions.includes(sessionId))) traces.push(...sessionInput(live));
     return getSession(traces, this.sessionEvents, this.metrics, sessionId, this.priceLoggedCall);
   }
 
@@ -588,15 +593,28 @@ export class TraceEngine implements LoupeApi, IngestSink {
   private *sessionTraces(): Iterable<SessionTraceInput> {
     this.assembly.drain();
     for (const entry of this.ring.values()) {
+      if (!namesSession(entry.summary())) continue;
       const live = this.bodyNow(entry);
       if (live) yield* sessionInput(live);
     }
   }
 
+  /**
+   * The traces that name a session (their summaries say so), in the ring's order: others are never
+   * opened, and one whose reading an earlier listing kept, unchanged since, is not read again.
+   */
   private async sessionTracesRead(): Promise<SessionTraceInput[]> {
     this.assembly.drain();
+    const read = new Map<string, SessionTraceInput[]>();
+    const unread = (summary: TraceSummary): boolean => namesSession(summary) && !sessionReadingKept(summary);
+    for await (const live of this.everyBody(unread)) read.set(live.stored.traceId, sessionInput(live));
     const traces: SessionTraceInput[] = [];
-    for await (const live of this.everyBody()) traces.push(...sessionInput(live));
+    for (const entry of this.ring.values()) {
+      const summary = entry.summary();
+      if (!namesSession(summary)) continue;
+      const inputs = read.get(entry.traceId) ?? (sessionReadingKept(summary) ? [keptSessionTrace(summary)] : []);
+      traces.push(...inputs);
+    }
     return traces;
   }
 
@@ -684,19 +702,40 @@ export class TraceEngine implements LoupeApi, IngestSink {
   async compare(a: GroupFilter, b: GroupFilter): Promise<CompareResult> {
     this.assembly.drain();
     const traces: LiveTrace[] = [];
-    for await (const live of this.everyBody()) if (live.spanCount > 0) traces.push(live);
+    // Only runs whose summary can match a group are read; attributes (version, attr) are tested on the bodies.
+    const candidate = (summary: TraceSummary): boolean =>
+      mayMatchGroup(this.summaryOf(summary), a) || mayMatchGroup(this.summaryOf(summary), b);
+    for await (const live of this.everyBody(candidate)) if (live.spanCount > 0) traces.push(live);
     return compareTraces(traces, a, b);
   }
 
   /**
-   * Every trace's body, oldest first: those in memory as they are, the others read from their
-   * files without being kept (a query over the whole store costs O(store) reads, not memory).
+   * Every trace's body (of those `select` keeps, judged on summaries), oldest first: those in
+   * memory as they are, the others read from their files without being kept (a query over the
+   * whole store costs O(store) reads, not memory). A few files are read ahead, so the disk and the
+   * parsing overlap.
    */
-  private async *everyBody(): AsyncIterable<LiveTrace> {
-    for (const entry of this.ring.values()) {
+  private async *everyBody(select?: (summary: TraceSummary) => boolean): AsyncIterable<LiveTrace> {
+    const entries: TraceEntry[] = [];
+    for (const entry of this.ring.values()) if (!select || select(entry.summary())) entries.push(entry);
+    const reads = new Map<TraceEntry, Promise<ReadTrace | undefined>>();
+    const readAhead = (index: number): void => {
+      const entry = entries[index];
+      if (!entry || entry.live || reads.has(entry)) return;
+      const read = this.options.persistence?.readTrace?.(entry.traceId) ?? Promise.resolve(undefined);
+      // A read is awaited only when its turn comes (or never, if the caller stops early).
+      reads.set(
+        entry,
+        read.catch(() => undefined),
+      );
+    };
+    for (let i = 0; i < entries.length; i++) {
+      for (let ahead = i; ahead < i + READ_AHEAD_TRACES; ahead++) readAhead(ahead);
+      const entry = entries[i];
       let live = entry.live;
       if (!live) {
-        const read = await this.options.persistence?.readTrace?.(entry.traceId);
+        const read = await reads.get(entry);
+        reads.delete(entry);
         if (this.ring.get(entry.traceId) !== entry) continue; // deleted or evicted while it was read
         // Spans that arrived meanwhile brought the body in: that one is the latest.
         live = entry.live ?? (read && LiveTrace.fromStored(read.trace, this.pricing));
@@ -902,4 +941,17 @@ function sessionInput(live: LiveTrace): SessionTraceInput[] {
 
 function recordOf(live: LiveTrace): RunRecord | undefined {
   return runRecordOf(live.stored.traceId, live.stored.spans, live.facts);
+}
+
+/** Trace files read at once by a query over many traces. */
+const READ_AHEAD_TRACES = 8;
+
+/** True when a trace's summary names a session: its spans' session ids and those its agent log records carry. */
+function namesSession(summary: TraceSummary): boolean {
+  return summary.sessions.length > 0;
+}
+
+/** Whether a run could be in a group, judged on its summary alone (attribute tests pass here). */
+function mayMatchGroup(summary: TraceSummary, filter: GroupFilter): boolean {
+  return matchesGroupFilter({ summary, hasAttribute: () => true }, filter);
 }

@@ -9,7 +9,8 @@ const LIST_FIELDS = ['', 'values'];
 const RESOURCE_FIELDS = ['', 'attributes', 'dropped_attributes_count'];
 const SCOPE_FIELDS = ['', 'name', 'version', 'attributes', 'dropped_attributes_count'];
 
-export function readAnyValue(reader: ProtobufReader, limit: number, depth: number): AnyValue {
+/** `lazy`: a long string value is decoded when read (span and event attributes; see lazyText.ts). */
+export function readAnyValue(reader: ProtobufReader, limit: number, depth: number, lazy = false): AnyValue {
   const end = reader.fieldEnd(limit);
   if (depth > MAX_VALUE_DEPTH) reader.fail(`values nested deeper than ${MAX_VALUE_DEPTH} levels`);
   // A oneof: the last member on the wire wins, as in every protobuf implementation.
@@ -18,7 +19,7 @@ export function readAnyValue(reader: ProtobufReader, limit: number, depth: numbe
     const tag = reader.tag();
     switch (tag) {
       case (1 << 3) | 2:
-        value = { stringValue: reader.string(end) };
+        value = lazy ? reader.stringValue(end) : { stringValue: reader.string(end) };
         break;
       case (2 << 3) | 0:
         value = { boolValue: reader.varint32() !== 0 };
@@ -71,14 +72,14 @@ function readKeyValueList(reader: ProtobufReader, limit: number, depth: number):
 }
 
 /** One `KeyValue`; a missing value decodes as the empty `AnyValue` `{}`. */
-export function readKeyValue(reader: ProtobufReader, limit: number, depth: number): KeyValue {
+export function readKeyValue(reader: ProtobufReader, limit: number, depth: number, lazy = false): KeyValue {
   const end = reader.fieldEnd(limit);
   let key = '';
   let value: AnyValue | undefined;
   while (reader.pos < end) {
     const tag = reader.tag();
     if (tag === ((1 << 3) | 2)) key = reader.string(end);
-    else if (tag === ((2 << 3) | 2)) value = readAnyValue(reader, end, depth);
+    else if (tag === ((2 << 3) | 2)) value = readAnyValue(reader, end, depth, lazy);
     else reader.skip(tag, end, 'KeyValue', KEY_VALUE_FIELDS);
   }
   reader.finish(end, 'KeyValue');

@@ -138,7 +138,7 @@ function readSpan(reader: ProtobufReader, limit: number): OtlpSpan {
         endTimeUnixNano = reader.fixed64();
         break;
       case (9 << 3) | 2:
-        attributes.push(readKeyValue(reader, end, 0));
+        attributes.push(readKeyValue(reader, end, 0, true));
         break;
       case (10 << 3) | 0:
         droppedAttributesCount = reader.varint32();
@@ -197,7 +197,7 @@ function readEvent(reader: ProtobufReader, limit: number): OtlpEvent {
     const tag = reader.tag();
     if (tag === ((1 << 3) | 1)) timeUnixNano = reader.fixed64();
     else if (tag === ((2 << 3) | 2)) name = reader.string(end);
-    else if (tag === ((3 << 3) | 2)) attributes.push(readKeyValue(reader, end, 0));
+    else if (tag === ((3 << 3) | 2)) attributes.push(readKeyValue(reader, end, 0, true));
     else if (tag === ((4 << 3) | 0)) droppedAttributesCount = reader.varint32();
     else reader.skip(tag, end, 'Span.Event', EVENT_FIELDS);
   }

@@ -1,3 +1,5 @@
+import type { AnyValue } from '../../model/otlpTypes';
+import { LAZY_TEXT_BYTES, lazyStringValue } from './lazyText';
 import { OtlpDecodeError } from './decodeError';
 import { signedDecimal, unsignedDecimal } from './int64Decimal';
 
@@ -185,6 +187,19 @@ export class ProtobufReader {
     const end = this.pos + length;
     if (end > limit) this.fail(`length ${length} runs past the end of its message`);
     return end;
+  }
+
+  /** A string field as an `AnyValue`: decoded when read if it is long (see lazyText.ts). */
+  stringValue(limit: number): AnyValue {
+    const end = this.fieldEnd(limit);
+    if (end - this.pos < LAZY_TEXT_BYTES) {
+      const text = this.text.toString('utf8', this.pos, end);
+      this.pos = end;
+      return { stringValue: text };
+    }
+    const value = lazyStringValue(this.text, this.pos, end);
+    this.pos = end;
+    return value;
   }
 
   string(limit: number): string {

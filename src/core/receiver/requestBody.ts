@@ -43,6 +43,9 @@ export function readRequestBody(request: IncomingMessage, maxBytes: number, rese
   const decoder = inflater;
   return new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = [];
+    // A body of declared length is copied into place as it arrives: joining pieces at the end
+    // would hold it twice at its largest moment (a long coding-agent turn is hundreds of MB).
+    let whole = !decoder && Number.isSafeInteger(declared) && declared > 0 ? Buffer.allocUnsafeSlow(declared) : undefined;
     let wireBytes = 0;
     let bodyBytes = 0;
     let settled = false;
@@ -52,6 +55,7 @@ export function readRequestBody(request: IncomingMessage, maxBytes: number, rese
       settled = true;
       decoder?.destroy();
       chunks.length = 0;
+      whole = undefined;
       reject(error);
     };
     const collect = (chunk: Buffer): void => {
@@ -59,12 +63,22 @@ export function readRequestBody(request: IncomingMessage, maxBytes: number, rese
       bodyBytes += chunk.length;
       if (bodyBytes > maxBytes) return fail(tooLarge(maxBytes));
       if (reservation && !reservation.grow(chunk.length)) return fail(new ReceiverBusyError(reservation.limit));
-      chunks.push(chunk);
+      if (whole && bodyBytes <= whole.length) chunk.copy(whole, bodyBytes - chunk.length);
+      else chunks.push(chunk);
     };
     const finish = (): void => {
       if (settled) return;
       settled = true;
-      resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, bodyBytes));
+      if (whole) {
+        // Node's parser delivers exactly Content-Length bytes; anything else is refused as HTTP/1.1 would be.
+        if (bodyBytes === whole.length && chunks.length === 0) resolve(whole);
+        else reject(new RequestBodyError(400, `The request body is ${bodyBytes} bytes, not the ${whole.length} its Content-Length says.`));
+        whole = undefined;
+        return;
+      }
+      const body = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, bodyBytes);
+      chunks.length = 0;
+      resolve(body);
     };
 
     request.on('data', (chunk: Buffer) => {

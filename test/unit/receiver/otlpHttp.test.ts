@@ -1,4 +1,5 @@
 import { deepStrictEqual, match, ok, strictEqual } from 'node:assert';
+import { request as httpRequest } from 'node:http';
 import { deflateSync, gzipSync } from 'node:zlib';
 import protobuf from 'protobufjs';
 import { HttpServer } from '../../../src/core/host/httpListener';
@@ -46,6 +47,32 @@ describe('OTLP/HTTP endpoints', () => {
     strictEqual(reply.headers['content-type'], 'application/x-protobuf');
     strictEqual(reply.body.length, 0);
     strictEqual(sink.traces[0].resourceSpans[0].scopeSpans[0].spans[0].attributes[0].value.stringValue, 'gpt-4o');
+  });
+
+  it('reads a body of declared length sent in many small pieces byte for byte', async () => {
+    const long = await sdkTraceRequest('protobuf', { 'gen_ai.request.model': 'gpt-4o', 'gen_ai.input.messages': '“x”'.repeat(100_000) });
+    const reply = await new Promise<number>((resolve, reject) => {
+      const request = httpRequest(
+        {
+          host: '127.0.0.1',
+          port,
+          method: 'POST',
+          path: '/v1/traces',
+          agent: false,
+          headers: { ...PROTOBUF, 'Content-Length': long.length },
+        },
+        (response) => {
+          response.resume();
+          response.on('end', () => resolve(response.statusCode ?? 0));
+        },
+      );
+      request.on('error', reject);
+      for (let at = 0; at < long.length; at += 1000) request.write(long.subarray(at, at + 1000));
+      request.end();
+    });
+    strictEqual(reply, 200);
+    const attributes = sink.traces[0].resourceSpans[0].scopeSpans[0].spans[0].attributes;
+    strictEqual(attributes.find((kv) => kv.key === 'gen_ai.input.messages')?.value.stringValue, '“x”'.repeat(100_000));
   });
 
   it('accepts JSON, with a charset parameter, and answers JSON', async () => {
