@@ -1,0 +1,415 @@
+import {
+  forwardTargetOf,
+  FORWARDING_STATUS_OFF,
+  type ContinuousForwarding,
+  type ForwardingState,
+  type ForwardingStatus,
+} from '../../model/continuousForwarding';
+import { formatCount } from '../../model/formatValues';
+import type { ForwardTarget } from '../../model/forwardTarget';
+import type { OtlpSpan } from '../../model/otlpTypes';
+import { estimateSpanBytes } from '../engine/liveTrace';
+import type { SpanOrigin } from '../engine/spanTap';
+import { BatchQueue, type Dropped, type QueuedBatch } from './batchQueue';
+import { deliverOnce, encodeSpans, type Delivery } from './otlpDelivery';
+import { backoffMs, INITIAL_BACKOFF_MS, MAX_BACKOFF_MS, retryVerdictOf } from './retryPolicy';
+import { readableSpansOf, type PendingSpan } from './spanBatch';
+
+export interface ForwarderOptions {
+  /** Spans per request (default 512, the OpenTelemetry SDK's batch size). */
+  maxBatchSpans?: number;
+  /**
+   * Estimated bytes per request (default 3 MiB): under the 4 MiB a gRPC server (the Collector's
+   * default included) accepts in one message.
+   */
+  maxBatchBytes?: number;
+  /** Longest a span waits for its batch to fill (default 1 s). */
+  batchDelayMs?: number;
+  /** Bounds of the retry queue (default 50,000 spans and 64 MiB encoded); past them the oldest batches go. */
+  maxQueueSpans?: number;
+  maxQueueBytes?: number;
+  initialBackoffMs?: number;
+  maxBackoffMs?: number;
+  /** One request's time limit (default 10 s). */
+  timeoutMs?: number;
+  now?: () => number;
+  random?: () => number;
+}
+
+/**
+ * Told whenever the status changes state (`changed`), and after each failed retry with fresh
+ * counts (`changed` false), so a log can write state changes only and a view can stay current.
+ */
+export type ForwardingListener = (status: ForwardingStatus, changed: boolean) => void;
+
+export const FORWARDER_DEFAULTS = {
+  maxBatchSpans: 512,
+  maxBatchBytes: 3 * 1024 * 1024,
+  batchDelayMs: 1_000,
+  maxQueueSpans: 50_000,
+  maxQueueBytes: 64 * 1024 * 1024,
+  initialBackoffMs: INITIAL_BACKOFF_MS,
+  maxBackoffMs: MAX_BACKOFF_MS,
+  timeoutMs: 10_000,
+} as const;
+
+/**
+ * Continuous forwarding: every span the engine stores is also sent to one OTLP target.
+ *
+ * Ingest only appends to a batch (`offer`); encoding happens on a timer, and delivery is
+ * asynchronous with one request in flight, so a slow or absent target never holds up receiving.
+ * Batches are sent in order; a failed one is retried with exponential backoff and jitter (or
+ * after the wait the target asked for) while new batches queue behind it, and a queue past its
+ * bounds drops its oldest batches. A batch the target refuses for good is dropped and counted.
+ * Everything is in memory: spans queued when Loupe stops are counted as dropped.
+ */
+export class ContinuousForwarder {
+  private readonly settings: Required<Omit<ForwarderOptions, 'now' | 'random'>>;
+  private readonly now: () => number;
+  private readonly random: () => number;
+  private readonly queue: BatchQueue;
+  private config: ContinuousForwarding | undefined;
+  private target: ForwardTarget | undefined;
+  /** Set while a new endpoint is being checked: spans are kept, nothing is sent. */
+  private held = false;
+  private problem: string | undefined;
+  private pending: PendingSpan[] = [];
+  private pendingBytes = 0;
+  private batchTimer: NodeJS.Timeout | undefined;
+  private flushSoon: NodeJS.Immediate | undefined;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private inFlight: { batch: QueuedBatch; abort: AbortController } | undefined;
+  /** Bumped by every configuration, so an answer to an earlier target is not taken for this one's. */
+  private generation = 0;
+  private attempt = 0;
+  private state: ForwardingState = 'off';
+  private lastAnnounced = 'off\u0000';
+  private downSince: number | undefined;
+  private lastError: string | undefined;
+  private dropReason: string | undefined;
+  private nextAttemptAt: number | undefined;
+  private lastSuccessAt: number | undefined;
+  private forwarded = 0;
+  private failed = 0;
+  private dropped = 0;
+  private idleWaiters: (() => void)[] = [];
+  private closed = false;
+
+  constructor(
+    options: ForwarderOptions = {},
+    private readonly listener: ForwardingListener = () => undefined,
+  ) {
+    const { now, random, ...rest } = options;
+    this.settings = { ...FORWARDER_DEFAULTS, ...withoutUndefined(rest) };
+    this.now = now ?? Date.now;
+    this.random = random ?? Math.random;
+    this.queue = new BatchQueue({ maxSpans: this.settings.maxQueueSpans, maxBytes: this.settings.maxQueueBytes });
+  }
+
+  /** Whether spans offered now are kept for sending. */
+  get active(): boolean {
+    return this.config !== undefined && !this.closed;
+  }
+
+  /**
+   * Starts forwarding to `config` (spans already waiting go there), or stops when undefined: what
+   * waits is then dropped and counted. `problem` says why forwarding is off though one was asked
+   * for. `hold` keeps spans without sending them until `release()`: for the time a new endpoint
+   * is being checked.
+   */
+  configure(config: ContinuousForwarding | undefined, options: { problem?: string; hold?: boolean } = {}): void {
+    if (this.closed) return;
+    this.generation++;
+    this.inFlight?.abort.abort();
+    this.clearRetry();
+    this.attempt = 0;
+    this.downSince = undefined;
+    this.lastError = undefined;
+    this.dropReason = undefined;
+    this.problem = options.problem;
+    this.config = config;
+    this.target = config && forwardTargetOf(config);
+    this.held = options.hold === true;
+    if (!config) {
+      this.discardWaiting();
+      this.setState('off');
+      this.settleIdle();
+      return;
+    }
+    // Held: the state says "on" only once the endpoint has passed its check.
+    if (!this.held) this.setState('ok');
+    this.pump();
+  }
+
+  /** The endpoint being forwarded to, if any. */
+  get current(): ContinuousForwarding | undefined {
+    return this.config;
+  }
+
+  /** Keeps spans without sending them (while Loupe's own addresses change and the endpoint is checked again). */
+  hold(): void {
+    if (this.config) this.held = true;
+  }
+
+  /** Sends what was kept while the endpoint was checked. */
+  release(): void {
+    if (!this.held) return;
+    this.held = false;
+    if (this.state === 'off') this.setState('ok');
+    this.pump();
+  }
+
+  /** Takes a stored span for forwarding; returns at once (it runs inside ingest). */
+  readonly offer = (span: OtlpSpan, origin: SpanOrigin): void => {
+    if (!this.config || this.closed) return;
+    const bytes = estimateSpanBytes(span);
+    this.pending.push({ span, origin, bytes });
+    this.pendingBytes += bytes;
+    if (this.pending.length >= this.settings.maxBatchSpans || this.pendingBytes >= this.settings.maxBatchBytes) {
+      // Encoded after the current request, not inside it.
+      this.flushSoon ??= setImmediate(() => {
+        this.flushSoon = undefined;
+        this.flush();
+      });
+    } else if (!this.batchTimer) {
+      this.batchTimer = setTimeout(() => {
+        this.batchTimer = undefined;
+        this.flush();
+      }, this.settings.batchDelayMs);
+      this.batchTimer.unref();
+    }
+  };
+
+  status(): ForwardingStatus {
+    const config = this.config;
+    const waiting = this.pending.length + this.queue.spans + (this.inFlight?.batch.spans ?? 0);
+    return {
+      ...FORWARDING_STATUS_OFF,
+      state: this.state,
+      ...(config ? { endpoint: config.endpoint.trim(), protocol: config.protocol } : {}),
+      ...defined({
+        problem: this.problem,
+        downSince: this.downSince,
+        lastError: this.lastError,
+        dropReason: this.state === 'dropping' ? this.dropReason : undefined,
+        nextAttemptAt: this.retryTimer ? this.nextAttemptAt : undefined,
+        lastSuccessAt: this.lastSuccessAt,
+      }),
+      queuedSpans: waiting,
+      queuedBytes: this.queue.bytes + (this.inFlight?.batch.body.byteLength ?? 0),
+      forwardedSpans: this.forwarded,
+      failedSpans: this.failed,
+      droppedSpans: this.dropped,
+    };
+  }
+
+  /** Resolves once nothing waits to be sent (or sending waits for a retry). For tests and shutdown. */
+  whenIdle(): Promise<void> {
+    if (this.isIdle()) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /**
+   * Stops forwarding. While the target answers, what is waiting is sent first, for at most
+   * `flushWithinMs`; the rest is dropped and counted. Says how many spans were not sent.
+   */
+  async close(flushWithinMs = 2_000): Promise<{ unsent: number }> {
+    if (this.closed) return { unsent: 0 };
+    if (this.config && this.state === 'ok' && !this.held) {
+      this.flush(true);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([this.whenIdle(), new Promise<void>((resolve) => (timer = setTimeout(resolve, flushWithinMs)))]);
+      clearTimeout(timer);
+    }
+    this.closed = true;
+    this.generation++;
+    this.inFlight?.abort.abort();
+    this.clearRetry();
+    const before = this.dropped;
+    this.discardWaiting();
+    this.settleIdle();
+    return { unsent: this.dropped - before };
+  }
+
+  // ---- batching and sending -------------------------------------------------------------------
+
+  /**
+   * Encodes the oldest pending spans into one request and queues it. One batch per call (the
+   * rest on the next turn of the event loop), so a burst is encoded between requests, not in one
+   * long stretch that receiving would wait behind; `all` (at shutdown) encodes everything now.
+   */
+  private flush(all = false): void {
+    clearTimeout(this.batchTimer);
+    this.batchTimer = undefined;
+    if (this.flushSoon) clearImmediate(this.flushSoon);
+    this.flushSoon = undefined;
+    do {
+      if (this.pending.length === 0 || !this.target) break;
+      const { spans, unreadable, problem } = readableSpansOf(this.takeBatch());
+      if (unreadable > 0) this.refusedForGood(unreadable, `Loupe could not encode ${formatCount(unreadable)} spans: ${problem}`);
+      if (spans.length > 0) this.countDropped(this.queue.push({ body: encodeSpans(spans, this.target.protocol), spans: spans.length }));
+    } while (all);
+    if (this.pending.length > 0) {
+      this.flushSoon = setImmediate(() => {
+        this.flushSoon = undefined;
+        this.flush();
+      });
+    }
+    this.pump();
+  }
+
+  /** The oldest pending spans, up to one request's worth. */
+  private takeBatch(): PendingSpan[] {
+    let count = 0;
+    let bytes = 0;
+    while (count < this.pending.length && count < this.settings.maxBatchSpans) {
+      const size = this.pending[count].bytes;
+      if (count > 0 && bytes + size > this.settings.maxBatchBytes) break;
+      bytes += size;
+      count++;
+    }
+    const batch = this.pending.splice(0, count);
+    this.pendingBytes = this.pending.length === 0 ? 0 : Math.max(0, this.pendingBytes - bytes);
+    return batch;
+  }
+
+  private pump(): void {
+    if (!this.target || this.held || this.inFlight || this.retryTimer || this.closed) return this.settleIdle();
+    const batch = this.queue.shift();
+    if (!batch) return this.settleIdle();
+    const abort = new AbortController();
+    this.inFlight = { batch, abort };
+    const generation = this.generation;
+    void deliverOnce(batch.body, this.target, this.settings.timeoutMs, abort.signal).then((delivery) =>
+      this.settle(batch, delivery, generation),
+    );
+  }
+
+  private settle(batch: QueuedBatch, delivery: Delivery, generation: number): void {
+    // Turned off or closed meanwhile: the batch was counted as dropped then.
+    if (this.inFlight?.batch !== batch) return;
+    this.inFlight = undefined;
+    if (generation !== this.generation) {
+      // Sent to an endpoint since replaced: the new one gets it, first.
+      this.countDropped(this.queue.pushFront(batch));
+      this.pump();
+      return;
+    }
+    if (delivery.sent) this.delivered(batch, delivery);
+    else {
+      const verdict = retryVerdictOf(delivery);
+      if (verdict.retry) return this.scheduleRetry(batch, delivery.error.message, verdict.afterMs);
+      this.attempt = 0;
+      this.refusedForGood(batch.spans, delivery.error.message);
+    }
+    this.pump();
+  }
+
+  private delivered(batch: QueuedBatch, delivery: Extract<Delivery, { sent: true }>): void {
+    const refused = Math.min(batch.spans, delivery.rejectedSpans ?? 0);
+    this.forwarded += batch.spans - refused;
+    this.attempt = 0;
+    this.lastSuccessAt = this.now();
+    this.downSince = undefined;
+    this.nextAttemptAt = undefined;
+    if (refused > 0) {
+      this.failed += refused;
+      const note = delivery.targetMessage ? `: ${delivery.targetMessage}` : '';
+      this.lastError = `the target refused ${formatCount(refused)} of ${formatCount(batch.spans)} spans${note}`;
+      this.dropReason = this.lastError;
+      this.setState('dropping');
+      return;
+    }
+    this.lastError = undefined;
+    this.setState('ok');
+  }
+
+  private scheduleRetry(batch: QueuedBatch, message: string, askedMs: number | undefined): void {
+    this.attempt++;
+    this.downSince ??= this.now();
+    this.lastError = message;
+    const dropped = this.queue.pushFront(batch);
+    this.countDropped(dropped);
+    const waitMs = Math.max(askedMs ?? 0, backoffMs(this.attempt, this.random, this.settings.initialBackoffMs, this.settings.maxBackoffMs));
+    this.nextAttemptAt = this.now() + waitMs;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      this.pump();
+    }, waitMs);
+    this.retryTimer.unref();
+    if (this.state === 'dropping') this.emit(false);
+    else this.setState('retrying');
+    this.settleIdle();
+  }
+
+  private refusedForGood(spans: number, message: string): void {
+    this.failed += spans;
+    this.lastError = message;
+    this.dropReason = `${formatCount(spans)} span${spans === 1 ? ' was' : 's were'} refused and dropped: ${message}`;
+    this.setState('dropping');
+  }
+
+  private countDropped(dropped: Dropped): void {
+    if (dropped.spans === 0) return;
+    this.dropped += dropped.spans;
+    this.dropReason =
+      `the queue is full (at most ${formatCount(this.settings.maxQueueSpans)} spans and ` +
+      `${Math.round(this.settings.maxQueueBytes / (1024 * 1024))} MiB), so the oldest spans are dropped`;
+    if (this.state !== 'dropping') this.setState('dropping');
+  }
+
+  private discardWaiting(): void {
+    clearTimeout(this.batchTimer);
+    this.batchTimer = undefined;
+    if (this.flushSoon) clearImmediate(this.flushSoon);
+    this.flushSoon = undefined;
+    this.dropped += this.pending.length + this.queue.clear().spans + (this.inFlight?.batch.spans ?? 0);
+    this.inFlight = undefined;
+    this.pending = [];
+    this.pendingBytes = 0;
+  }
+
+  private clearRetry(): void {
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    this.nextAttemptAt = undefined;
+  }
+
+  /** Announces a change of state, or of the reason it is off (a state held silently, e.g. during a check, is not one). */
+  private setState(next: ForwardingState): void {
+    this.state = next;
+    const announced = `${next}\u0000${next === 'off' ? (this.problem ?? '') : ''}`;
+    if (announced === this.lastAnnounced) return;
+    this.lastAnnounced = announced;
+    this.emit(true);
+  }
+
+  private emit(changed: boolean): void {
+    try {
+      this.listener(this.status(), changed);
+    } catch {
+      // A listener's failure must not stop forwarding.
+    }
+  }
+
+  private isIdle(): boolean {
+    return this.pending.length === 0 && this.queue.length === 0 && !this.inFlight;
+  }
+
+  /** Wakes `whenIdle` callers once nothing is left to send or sending waits on a retry or a hold. */
+  private settleIdle(): void {
+    if (this.idleWaiters.length === 0) return;
+    if (!this.isIdle() && !this.retryTimer && !this.held && !this.closed && this.config) return;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const wake of waiters) wake();
+  }
+}
+
+function defined<T extends object>(fields: T): Partial<T> {
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as Partial<T>;
+}
+
+function withoutUndefined<T extends object>(fields: T): Partial<T> {
+  return defined(fields);
+}
