@@ -15,7 +15,8 @@ export function retryAfterMsOf(header: string | undefined, now: number): number 
   const text = header?.trim();
   if (!text) return undefined;
   if (/^\d+$/.test(text)) return Math.min(Number(text) * 1000, MAX_RETRY_AFTER_MS);
-  const at = Date.parse(text);
+  // An HTTP date names its day and month; Date.parse would also take "-5" or "1.5" as years.
+  const at = /^[A-Za-z]{3}, /.test(text) ? Date.parse(text) : NaN;
   if (!Number.isFinite(at)) return undefined;
   return Math.min(Math.max(0, at - now), MAX_RETRY_AFTER_MS);
 }

@@ -3,6 +3,8 @@ import { LoupeRuntime, type RuntimeOptions } from '../../../src/core/host/loupeR
 import type { ForwardingStatus } from '../../../src/model/continuousForwarding';
 import { OtlpTarget, waitFor } from '../../support/otlpTarget';
 import { SdkSender } from '../../support/sdkSender';
+import { Metadata, status as GrpcStatus } from '@grpc/grpc-js';
+import { statusWithRetryInfo } from './grpcRetryInfo';
 
 /** Short batching and backoff keep these tests quick; the defaults run the same code. */
 const QUICK = { batchDelayMs: 50, initialBackoffMs: 100, maxBackoffMs: 300, timeoutMs: 2_000 };
@@ -145,6 +147,34 @@ describe('continuous forwarding', function () {
       running.changes.map((s) => s.state),
       ['ok', 'retrying', 'ok'],
     );
+  });
+
+  it('gRPC RESOURCE_EXHAUSTED with RetryInfo is retried after the wait it names; without one it is final', async () => {
+    target = await OtlpTarget.start('grpc');
+    const busy = (withRetryInfo: boolean) => {
+      const metadata = new Metadata();
+      if (withRetryInfo) metadata.set('grpc-status-details-bin', Buffer.from(statusWithRetryInfo(1, 0)));
+      return { grpcError: { code: GrpcStatus.RESOURCE_EXHAUSTED, details: 'busy', metadata } };
+    };
+    let answers = [busy(true)];
+    target.answer = () => answers.shift() ?? { accept: true };
+    running = await startLoupe({ forwarding: { endpoint: target.endpoint, protocol: 'grpc' } });
+    const ids = running.sender.run('throttled', 2);
+    const sentAt = Date.now();
+    await running.sender.flush();
+    assert.ok(await waitFor(() => target!.counts().size >= ids.length, 5_000));
+    assert.ok(Date.now() - sentAt >= 950, `retried after ${Date.now() - sentAt} ms, not after the 1 s asked for`);
+    exactlyOnce(target, ids);
+
+    answers = [busy(false)];
+    const requestsBefore = target.requests;
+    const refused = running.sender.run('too big', 2);
+    await running.sender.flush();
+    assert.ok(await waitFor(() => running!.changes.at(-1)?.state === 'dropping', 5_000));
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    assert.equal(target.requests - requestsBefore, 1, 'not retried');
+    assert.match((await running.runtime.engine.forwardingStatus()).dropReason ?? '', /RESOURCE_EXHAUSTED \(8\): busy/);
+    assert.equal((await running.runtime.engine.forwardingStatus()).failedSpans, refused.length);
   });
 
   it('drops the oldest spans when the queue is full, counts them, and delivers the newest when the target is back', async () => {
