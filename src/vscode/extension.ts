@@ -154,7 +154,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<LoupeE
       secrets: context.secrets,
       extensionUri: context.extensionUri,
     }),
-    registerSafeCommand('loupe.setForwardingHeaders', 'set the forwarding headers', () => headers.prompt()),
+    registerSafeCommand('loupe.setForwardingHeaders', 'set the forwarding headers', (given?: string) => headers.prompt(given)),
     ...registerMcp({ connection, extensionUri: context.extensionUri, receiverSettings: () => settings.settings.receiver }),
   );
   void vscode.commands.executeCommand('setContext', 'loupe.filterActive', false);

@@ -36,8 +36,16 @@ export class ForwardingHeaders implements vscode.Disposable {
     return this.headers;
   }
 
-  /** Asks for the headers; an empty answer removes them. */
-  async prompt(): Promise<void> {
+  /**
+   * Asks for the headers; an empty answer removes them. `given` (a command argument, as scripts
+   * and tests pass it) is stored without asking.
+   */
+  async prompt(given?: unknown): Promise<void> {
+    if (typeof given === 'string') {
+      const parsed = given.trim() === '' ? undefined : parseHeaderList(given);
+      if (parsed && 'problem' in parsed) throw new Error(parsed.problem);
+      return this.save(given);
+    }
     const names = Object.keys(this.headers ?? {});
     const value = await vscode.window.showInputBox({
       title: 'Continuous forwarding headers',
@@ -53,9 +61,12 @@ export class ForwardingHeaders implements vscode.Disposable {
         return 'problem' in parsed ? parsed.problem : undefined;
       },
     });
-    if (value === undefined) return;
-    if (value.trim() === '') await this.secrets.delete(SECRET_NAME);
-    else await this.secrets.store(SECRET_NAME, value.trim());
+    if (value !== undefined) await this.save(value);
+  }
+
+  private async save(text: string): Promise<void> {
+    if (text.trim() === '') await this.secrets.delete(SECRET_NAME);
+    else await this.secrets.store(SECRET_NAME, text.trim());
     await this.load();
     this.onChange();
   }
