@@ -1,7 +1,7 @@
-/** One encoded export request waiting to be sent. */
-export interface QueuedBatch {
-  body: Uint8Array;
+/** What the queue needs to know of a batch: how many spans it holds and how large it is. */
+export interface Sized {
   spans: number;
+  bytes: number;
 }
 
 export interface QueueLimits {
@@ -18,13 +18,13 @@ export interface Dropped {
 const NONE: Dropped = { batches: 0, spans: 0 };
 
 /**
- * The retry queue: encoded batches, oldest first, bounded by spans and by bytes. When a batch
- * would pass either bound the oldest batches go (recent spans matter more to someone watching a
- * backend), and the caller counts them. A batch larger than a bound on its own is dropped alone
- * rather than emptying the queue for nothing.
+ * The retry queue: batches waiting to be sent, oldest first, bounded by spans and by bytes. When a
+ * batch would pass either bound the oldest batches go (recent spans matter more to someone
+ * watching a backend), and the caller counts them. A batch larger than a bound on its own is
+ * dropped alone rather than emptying the queue for nothing.
  */
-export class BatchQueue {
-  private readonly batches: QueuedBatch[] = [];
+export class BatchQueue<T extends Sized> {
+  private readonly batches: T[] = [];
   private head = 0;
   private spanCount = 0;
   private byteCount = 0;
@@ -44,7 +44,7 @@ export class BatchQueue {
   }
 
   /** Adds the newest batch. */
-  push(batch: QueuedBatch): Dropped {
+  push(batch: T): Dropped {
     if (this.tooLarge(batch)) return { batches: 1, spans: batch.spans };
     this.batches.push(batch);
     this.add(batch);
@@ -52,7 +52,7 @@ export class BatchQueue {
   }
 
   /** Puts a batch whose delivery failed back in front (it is the oldest again, so the first to go if the queue is full). */
-  pushFront(batch: QueuedBatch): Dropped {
+  pushFront(batch: T): Dropped {
     if (this.tooLarge(batch)) return { batches: 1, spans: batch.spans };
     if (this.head > 0) this.batches[--this.head] = batch;
     else this.batches.unshift(batch);
@@ -60,7 +60,7 @@ export class BatchQueue {
     return this.trim();
   }
 
-  shift(): QueuedBatch | undefined {
+  shift(): T | undefined {
     if (this.head >= this.batches.length) return undefined;
     const batch = this.batches[this.head];
     this.batches[this.head++] = undefined as never;
@@ -70,7 +70,7 @@ export class BatchQueue {
       this.head = 0;
     }
     this.spanCount -= batch.spans;
-    this.byteCount -= batch.body.byteLength;
+    this.byteCount -= batch.bytes;
     return batch;
   }
 
@@ -84,13 +84,13 @@ export class BatchQueue {
     return dropped;
   }
 
-  private tooLarge(batch: QueuedBatch): boolean {
-    return batch.spans > this.limits.maxSpans || batch.body.byteLength > this.limits.maxBytes;
+  private tooLarge(batch: T): boolean {
+    return batch.spans > this.limits.maxSpans || batch.bytes > this.limits.maxBytes;
   }
 
-  private add(batch: QueuedBatch): void {
+  private add(batch: T): void {
     this.spanCount += batch.spans;
-    this.byteCount += batch.body.byteLength;
+    this.byteCount += batch.bytes;
   }
 
   private trim(): Dropped {

@@ -10,10 +10,10 @@ import type { ForwardTarget } from '../../model/forwardTarget';
 import type { OtlpSpan } from '../../model/otlpTypes';
 import { estimateSpanBytes } from '../engine/liveTrace';
 import type { SpanOrigin } from '../engine/spanTap';
-import { BatchQueue, type Dropped, type QueuedBatch } from './batchQueue';
-import { deliverOnce, encodeSpans, type Delivery } from './otlpDelivery';
+import { BatchQueue, type Dropped } from './batchQueue';
+import { deliverOnce, type Delivery } from './otlpDelivery';
 import { backoffMs, INITIAL_BACKOFF_MS, MAX_BACKOFF_MS, retryVerdictOf } from './retryPolicy';
-import { readableSpansOf, type PendingSpan } from './spanBatch';
+import { encodeBatch, type PendingSpan } from './spanBatch';
 
 export interface ForwarderOptions {
   /** Spans per request (default 512, the OpenTelemetry SDK's batch size). */
@@ -25,7 +25,7 @@ export interface ForwarderOptions {
   maxBatchBytes?: number;
   /** Longest a span waits for its batch to fill (default 1 s). */
   batchDelayMs?: number;
-  /** Bounds of the retry queue (default 50,000 spans and 64 MiB encoded); past them the oldest batches go. */
+  /** Bounds of the retry queue (default 50,000 spans and 64 MiB by the engine's size estimate); past them the oldest batches go. */
   maxQueueSpans?: number;
   maxQueueBytes?: number;
   initialBackoffMs?: number;
@@ -54,10 +54,22 @@ export const FORWARDER_DEFAULTS = {
 } as const;
 
 /**
+ * Spans waiting together: `items` until the batch is first sent, then its encoded `body` (kept
+ * for retries). `bytes` is the engine's size estimate, which the queue's byte bound counts.
+ */
+interface Batch {
+  items?: PendingSpan[];
+  body?: Uint8Array;
+  spans: number;
+  bytes: number;
+}
+
+/**
  * Continuous forwarding: every span the engine stores is also sent to one OTLP target.
  *
- * Ingest only appends to a batch (`offer`); encoding happens on a timer, and delivery is
- * asynchronous with one request in flight, so a slow or absent target never holds up receiving.
+ * Ingest only appends to a batch (`offer`). A batch is encoded when its turn to be sent comes, in
+ * slices between which receiving goes on, so spans dropped from a full queue cost no encoding;
+ * delivery is asynchronous with one request in flight, so a slow or absent target never holds up receiving.
  * Batches are sent in order; a failed one is retried with exponential backoff and jitter (or
  * after the wait the target asked for) while new batches queue behind it, and a queue past its
  * bounds drops its oldest batches. A batch the target refuses for good is dropped and counted.
@@ -67,7 +79,7 @@ export class ContinuousForwarder {
   private readonly settings: Required<Omit<ForwarderOptions, 'now' | 'random'>>;
   private readonly now: () => number;
   private readonly random: () => number;
-  private readonly queue: BatchQueue;
+  private readonly queue: BatchQueue<Batch>;
   private config: ContinuousForwarding | undefined;
   private target: ForwardTarget | undefined;
   /** Set while a new endpoint is being checked: spans are kept, nothing is sent. */
@@ -76,9 +88,8 @@ export class ContinuousForwarder {
   private pending: PendingSpan[] = [];
   private pendingBytes = 0;
   private batchTimer: NodeJS.Timeout | undefined;
-  private flushSoon: NodeJS.Immediate | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
-  private inFlight: { batch: QueuedBatch; abort: AbortController } | undefined;
+  private inFlight: { batch: Batch; abort: AbortController } | undefined;
   /** Bumped by every configuration, so an answer to an earlier target is not taken for this one's. */
   private generation = 0;
   private attempt = 0;
@@ -103,7 +114,7 @@ export class ContinuousForwarder {
     this.settings = { ...FORWARDER_DEFAULTS, ...withoutUndefined(rest) };
     this.now = now ?? Date.now;
     this.random = random ?? Math.random;
-    this.queue = new BatchQueue({ maxSpans: this.settings.maxQueueSpans, maxBytes: this.settings.maxQueueBytes });
+    this.queue = new BatchQueue<Batch>({ maxSpans: this.settings.maxQueueSpans, maxBytes: this.settings.maxQueueBytes });
   }
 
   /** Whether spans offered now are kept for sending. */
@@ -165,17 +176,9 @@ export class ContinuousForwarder {
     const bytes = estimateSpanBytes(span);
     this.pending.push({ span, origin, bytes });
     this.pendingBytes += bytes;
-    if (this.pending.length >= this.settings.maxBatchSpans || this.pendingBytes >= this.settings.maxBatchBytes) {
-      // Encoded after the current request, not inside it.
-      this.flushSoon ??= setImmediate(() => {
-        this.flushSoon = undefined;
-        this.flush();
-      });
-    } else if (!this.batchTimer) {
-      this.batchTimer = setTimeout(() => {
-        this.batchTimer = undefined;
-        this.flush();
-      }, this.settings.batchDelayMs);
+    if (this.pending.length >= this.settings.maxBatchSpans || this.pendingBytes >= this.settings.maxBatchBytes) this.seal();
+    else if (!this.batchTimer) {
+      this.batchTimer = setTimeout(() => this.seal(), this.settings.batchDelayMs);
       this.batchTimer.unref();
     }
   };
@@ -196,7 +199,7 @@ export class ContinuousForwarder {
         lastSuccessAt: this.lastSuccessAt,
       }),
       queuedSpans: waiting,
-      queuedBytes: this.queue.bytes + (this.inFlight?.batch.body.byteLength ?? 0),
+      queuedBytes: this.pendingBytes + this.queue.bytes + (this.inFlight?.batch.bytes ?? 0),
       forwardedSpans: this.forwarded,
       failedSpans: this.failed,
       droppedSpans: this.dropped,
@@ -210,13 +213,15 @@ export class ContinuousForwarder {
   }
 
   /**
-   * Stops forwarding. While the target answers, what is waiting is sent first, for at most
-   * `flushWithinMs`; the rest is dropped and counted. Says how many spans were not sent.
+   * Stops forwarding. Unless the target is down (waiting for a retry), what is waiting is sent
+   * first, for at most `flushWithinMs`; the rest is dropped and counted. Says how many spans were
+   * not sent.
    */
   async close(flushWithinMs = 2_000): Promise<{ unsent: number }> {
     if (this.closed) return { unsent: 0 };
-    if (this.config && this.state === 'ok' && !this.held) {
-      this.flush(true);
+    // A target being retried is down: waiting for it would only delay the shutdown.
+    if (this.config && !this.held && !this.retryTimer) {
+      this.seal();
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([this.whenIdle(), new Promise<void>((resolve) => (timer = setTimeout(resolve, flushWithinMs)))]);
       clearTimeout(timer);
@@ -233,44 +238,16 @@ export class ContinuousForwarder {
 
   // ---- batching and sending -------------------------------------------------------------------
 
-  /**
-   * Encodes the oldest pending spans into one request and queues it. One batch per call (the
-   * rest on the next turn of the event loop), so a burst is encoded between requests, not in one
-   * long stretch that receiving would wait behind; `all` (at shutdown) encodes everything now.
-   */
-  private flush(all = false): void {
+  /** Closes the batch being filled and queues it (no encoding here: it runs inside ingest). */
+  private seal(): void {
     clearTimeout(this.batchTimer);
     this.batchTimer = undefined;
-    if (this.flushSoon) clearImmediate(this.flushSoon);
-    this.flushSoon = undefined;
-    do {
-      if (this.pending.length === 0 || !this.target) break;
-      const { spans, unreadable, problem } = readableSpansOf(this.takeBatch());
-      if (unreadable > 0) this.refusedForGood(unreadable, `Loupe could not encode ${formatCount(unreadable)} spans: ${problem}`);
-      if (spans.length > 0) this.countDropped(this.queue.push({ body: encodeSpans(spans, this.target.protocol), spans: spans.length }));
-    } while (all);
-    if (this.pending.length > 0) {
-      this.flushSoon = setImmediate(() => {
-        this.flushSoon = undefined;
-        this.flush();
-      });
-    }
+    if (this.pending.length === 0 || !this.config) return;
+    const batch: Batch = { items: this.pending, spans: this.pending.length, bytes: this.pendingBytes };
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.countDropped(this.queue.push(batch));
     this.pump();
-  }
-
-  /** The oldest pending spans, up to one request's worth. */
-  private takeBatch(): PendingSpan[] {
-    let count = 0;
-    let bytes = 0;
-    while (count < this.pending.length && count < this.settings.maxBatchSpans) {
-      const size = this.pending[count].bytes;
-      if (count > 0 && bytes + size > this.settings.maxBatchBytes) break;
-      bytes += size;
-      count++;
-    }
-    const batch = this.pending.splice(0, count);
-    this.pendingBytes = this.pending.length === 0 ? 0 : Math.max(0, this.pendingBytes - bytes);
-    return batch;
   }
 
   private pump(): void {
@@ -280,12 +257,25 @@ export class ContinuousForwarder {
     const abort = new AbortController();
     this.inFlight = { batch, abort };
     const generation = this.generation;
-    void deliverOnce(batch.body, this.target, this.settings.timeoutMs, abort.signal).then((delivery) =>
-      this.settle(batch, delivery, generation),
-    );
+    void this.send(batch, this.target, abort.signal).then((delivery) => this.settle(batch, delivery, generation));
   }
 
-  private settle(batch: QueuedBatch, delivery: Delivery, generation: number): void {
+  /** Encodes the batch the first time it is sent (both OTLP protocols take the same protobuf body), then delivers it. */
+  private async send(batch: Batch, target: ForwardTarget, signal: AbortSignal): Promise<Delivery> {
+    if (!batch.body) {
+      const encoded = await encodeBatch(batch.items ?? [], target.protocol);
+      batch.items = undefined;
+      batch.body = encoded.body;
+      if (encoded.unreadable > 0) {
+        batch.spans = encoded.spans;
+        this.refusedForGood(encoded.unreadable, `Loupe could not encode ${formatCount(encoded.unreadable)} spans: ${encoded.problem}`);
+      }
+      if (encoded.spans === 0) return { sent: true };
+    }
+    return deliverOnce(batch.body, target, this.settings.timeoutMs, signal);
+  }
+
+  private settle(batch: Batch, delivery: Delivery, generation: number): void {
     // Turned off or closed meanwhile: the batch was counted as dropped then.
     if (this.inFlight?.batch !== batch) return;
     this.inFlight = undefined;
@@ -305,7 +295,7 @@ export class ContinuousForwarder {
     this.pump();
   }
 
-  private delivered(batch: QueuedBatch, delivery: Extract<Delivery, { sent: true }>): void {
+  private delivered(batch: Batch, delivery: Extract<Delivery, { sent: true }>): void {
     const refused = Math.min(batch.spans, delivery.rejectedSpans ?? 0);
     this.forwarded += batch.spans - refused;
     this.attempt = 0;
@@ -324,7 +314,7 @@ export class ContinuousForwarder {
     this.setState('ok');
   }
 
-  private scheduleRetry(batch: QueuedBatch, message: string, askedMs: number | undefined): void {
+  private scheduleRetry(batch: Batch, message: string, askedMs: number | undefined): void {
     this.attempt++;
     this.downSince ??= this.now();
     this.lastError = message;
@@ -361,8 +351,6 @@ export class ContinuousForwarder {
   private discardWaiting(): void {
     clearTimeout(this.batchTimer);
     this.batchTimer = undefined;
-    if (this.flushSoon) clearImmediate(this.flushSoon);
-    this.flushSoon = undefined;
     this.dropped += this.pending.length + this.queue.clear().spans + (this.inFlight?.batch.spans ?? 0);
     this.inFlight = undefined;
     this.pending = [];
