@@ -8,7 +8,7 @@ import type { ForwardError } from '../../../src/model/forwardResult';
 import { statusWithRetryInfo } from './grpcRetryInfo';
 
 function batch(spans: number, bytes: number) {
-  return { spans, body: new Uint8Array(bytes) };
+  return { spans, bytes };
 }
 
 function failure(error: Partial<ForwardError> & Pick<ForwardError, 'kind'>, retryAfterMs?: number): Extract<Delivery, { sent: false }> {
