@@ -1,4 +1,7 @@
 import * as assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { LoupeRuntime, type RuntimeOptions } from '../../../src/core/host/loupeRuntime';
 import type { ForwardingStatus } from '../../../src/model/continuousForwarding';
 import { OtlpTarget, waitFor } from '../../support/otlpTarget';
@@ -99,6 +102,29 @@ describe('continuous forwarding', function () {
       stored?.resourceSpans[0].scopeSpans[0].spans[0].attributes.find((a) => a.key === key)?.value.stringValue;
     const sentValue = (key: string) => target!.spans()[0].attributes.find((a) => a.key === key)?.value.stringValue;
     for (const key of ['customer.ssn', 'openai.api_key', 'user']) assert.equal(sentValue(key), storedValue(key), key);
+  });
+
+  it('forwards large prompts whole from a Loupe whose store keeps them once by content hash', async () => {
+    const store = await mkdtemp(join(tmpdir(), 'loupe-forward-store-'));
+    try {
+      target = await OtlpTarget.start('http');
+      running = await startLoupe({ storeDir: store, forwarding: { endpoint: target.endpoint, protocol: 'http/protobuf' } });
+      const prompt = `You are a careful agent. ${'Summarise the ticket and plan the tool calls. '.repeat(4000)}`;
+      const ids = running.sender.run('chat', 3, { 'gen_ai.prompt': prompt, 'gen_ai.request.model': 'gpt-4o' });
+      await running.sender.flush();
+      assert.ok(await waitFor(() => target!.counts().size >= ids.length, 10_000));
+      const prompts = target.spans().map((span) => span.attributes.find((a) => a.key === 'gen_ai.prompt')?.value.stringValue);
+      assert.deepEqual(
+        prompts.map((p) => p === prompt),
+        ids.map(() => true),
+        'every span carries the whole prompt, not a reference into the store',
+      );
+    } finally {
+      await running?.sender.shutdown();
+      await running?.runtime.close();
+      running = undefined;
+      await rm(store, { recursive: true, force: true });
+    }
   });
 
   it('gives up a batch the target refuses for good (HTTP 400), reports it, and keeps forwarding the next', async () => {
