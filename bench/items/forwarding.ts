@@ -51,8 +51,8 @@ export async function benchForwarding(quick: boolean): Promise<BenchSection> {
         const drainStart = performance.now();
         let status = await loupe.loupe.forwardingStatus();
         const forwardedAtFloodEnd = status.forwardedSpans;
-        // A target that is up takes what is queued; one that is down keeps it queued.
-        while (forwarding && status.state !== 'retrying' && status.queuedSpans > 0 && performance.now() - drainStart < DRAIN_LIMIT_MS) {
+        // A target that is up takes what is queued; one that is down (failing since some time) keeps it queued.
+        while (forwarding && status.downSince === undefined && status.queuedSpans > 0 && performance.now() - drainStart < DRAIN_LIMIT_MS) {
           await new Promise((resolve) => setTimeout(resolve, 50));
           status = await loupe.loupe.forwardingStatus();
         }
