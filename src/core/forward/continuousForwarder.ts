@@ -12,46 +12,15 @@ import { estimateSpanBytes } from '../engine/liveTrace';
 import type { SpanOrigin } from '../engine/spanTap';
 import { BatchQueue, type Dropped } from './batchQueue';
 import { deliverOnce, type Delivery } from './otlpDelivery';
-import { backoffMs, INITIAL_BACKOFF_MS, MAX_BACKOFF_MS, retryVerdictOf } from './retryPolicy';
+import { backoffMs, retryVerdictOf } from './retryPolicy';
+import { FORWARDER_DEFAULTS, type ForwarderOptions } from './forwarderOptions';
 import { encodeBatch, type PendingSpan } from './spanBatch';
-
-export interface ForwarderOptions {
-  /** Spans per request (default 512, the OpenTelemetry SDK's batch size). */
-  maxBatchSpans?: number;
-  /**
-   * Estimated bytes per request (default 3 MiB): under the 4 MiB a gRPC server (the Collector's
-   * default included) accepts in one message.
-   */
-  maxBatchBytes?: number;
-  /** Longest a span waits for its batch to fill (default 1 s). */
-  batchDelayMs?: number;
-  /** Bounds of the retry queue (default 50,000 spans and 64 MiB by the engine's size estimate); past them the oldest batches go. */
-  maxQueueSpans?: number;
-  maxQueueBytes?: number;
-  initialBackoffMs?: number;
-  maxBackoffMs?: number;
-  /** One request's time limit (default 10 s). */
-  timeoutMs?: number;
-  now?: () => number;
-  random?: () => number;
-}
 
 /**
  * Told whenever the status changes state (`changed`), and after each failed retry with fresh
  * counts (`changed` false), so a log can write state changes only and a view can stay current.
  */
 export type ForwardingListener = (status: ForwardingStatus, changed: boolean) => void;
-
-export const FORWARDER_DEFAULTS = {
-  maxBatchSpans: 512,
-  maxBatchBytes: 3 * 1024 * 1024,
-  batchDelayMs: 1_000,
-  maxQueueSpans: 50_000,
-  maxQueueBytes: 64 * 1024 * 1024,
-  initialBackoffMs: INITIAL_BACKOFF_MS,
-  maxBackoffMs: MAX_BACKOFF_MS,
-  timeoutMs: 10_000,
-} as const;
 
 /**
  * Spans waiting together: `items` until the batch is first sent, then its encoded `body` (kept
@@ -111,15 +80,10 @@ export class ContinuousForwarder {
     private readonly listener: ForwardingListener = () => undefined,
   ) {
     const { now, random, ...rest } = options;
-    this.settings = { ...FORWARDER_DEFAULTS, ...withoutUndefined(rest) };
+    this.settings = { ...FORWARDER_DEFAULTS, ...defined(rest) };
     this.now = now ?? Date.now;
     this.random = random ?? Math.random;
     this.queue = new BatchQueue<Batch>({ maxSpans: this.settings.maxQueueSpans, maxBytes: this.settings.maxQueueBytes });
-  }
-
-  /** Whether spans offered now are kept for sending. */
-  get active(): boolean {
-    return this.config !== undefined && !this.closed;
   }
 
   /**
@@ -257,7 +221,15 @@ export class ContinuousForwarder {
     const abort = new AbortController();
     this.inFlight = { batch, abort };
     const generation = this.generation;
-    void this.send(batch, this.target, abort.signal).then((delivery) => this.settle(batch, delivery, generation));
+    void this.send(batch, this.target, abort.signal)
+      .catch((error: unknown): Delivery => ({
+        sent: false,
+        error: {
+          kind: 'invalid-trace',
+          message: `Loupe could not encode the batch: ${error instanceof Error ? error.message : String(error)}`,
+        },
+      }))
+      .then((delivery) => this.settle(batch, delivery, generation));
   }
 
   /** Encodes the batch the first time it is sent (both OTLP protocols take the same protobuf body), then delivers it. */
@@ -396,8 +368,4 @@ export class ContinuousForwarder {
 
 function defined<T extends object>(fields: T): Partial<T> {
   return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as Partial<T>;
-}
-
-function withoutUndefined<T extends object>(fields: T): Partial<T> {
-  return defined(fields);
 }

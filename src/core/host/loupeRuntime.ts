@@ -12,7 +12,8 @@ import { LoupeMetrics } from '../metrics/loupeMetrics';
 import { BudgetMonitor } from '../budgets/budgetMonitor';
 import type { Budget, BudgetCrossing } from '../../model/budgetTypes';
 import { nanosToMs } from '../otlp/values';
-import { ContinuousForwarder, type ForwarderOptions } from '../forward/continuousForwarder';
+import { ContinuousForwarder } from '../forward/continuousForwarder';
+import type { ForwarderOptions } from '../forward/forwarderOptions';
 import { reachesOwnReceiver } from '../forward/ownReceiver';
 import {
   isForwardingOn,
