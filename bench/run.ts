@@ -9,6 +9,7 @@ import { benchVisible } from './items/visible';
 import { benchWaterfall } from './items/waterfall';
 import { benchNormalization } from './items/normalization';
 import { benchDiff } from './items/diff';
+import { benchForwarding } from './items/forwarding';
 import { machineInfo, markdownTable, textTable, writeResults, type BenchSection } from './support/report';
 
 // `npm run bench` — every figure is compared with a baseline measured in the same run.
@@ -26,6 +27,7 @@ const ITEMS: Record<string, (quick: boolean) => Promise<BenchSection | BenchSect
   diff: benchDiff,
   'long-history': benchLongHistory,
   'heavy-sessions': benchHeavySessions,
+  forwarding: benchForwarding,
 };
 
 function option(name: string): string | undefined {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { WorkerLoupe } from '../../src/core/host/workerLoupe';
 import { LoupeRuntime } from '../../src/core/host/loupeRuntime';
 import type { LoupeApi } from '../../src/model/api';
+import type { ContinuousForwarding } from '../../src/model/continuousForwarding';
 import { ask, startTsWorker } from './tsWorker';
 
 export const ROOT = join(__dirname, '..', '..');
@@ -34,6 +35,8 @@ export interface LoupeSettings {
   maxBytes?: number;
   /** Keep traces in memory only. */
   noStore?: boolean;
+  /** Continuous forwarding of every span received. */
+  forwarding?: ContinuousForwarding;
 }
 
 function tempStore(settings: LoupeSettings): string | undefined {
@@ -51,6 +54,7 @@ export async function startWorkerLoupe(settings: LoupeSettings = {}): Promise<Se
     storeDir,
     maxTraces: settings.maxTraces,
     maxBytes: settings.maxBytes,
+    forwarding: settings.forwarding,
     version: 'bench',
   });
   const status = await loupe.startReceivers();

@@ -9,6 +9,7 @@ import { WorkerLoupe } from '../core/host/workerLoupe';
 import type { SerializedReceiverStatus } from '../core/host/workerProtocol';
 import { runMcpStdio } from './mcpCommand';
 import { parseCli, USAGE, type ServeOptions } from './serveArgs';
+import { forwardingChangeLine, type ForwardingState } from '../model/continuousForwarding';
 
 function urlHost(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
@@ -34,6 +35,7 @@ function listenerFailures(status: SerializedReceiverStatus): string[] {
 async function serve(options: ServeOptions): Promise<number> {
   // Created before the engine thread starts, so both read the same token from the store folder.
   const mcpToken = await readOrCreateMcpToken(options.storeDir);
+  let forwardingState: ForwardingState | undefined;
   // The same engine thread the VS Code extension runs (dist/engineWorker.js beside this file),
   // with its larger young generation: ingest and big trace views cost a third less CPU there.
   const loupe = await WorkerLoupe.start(
@@ -50,6 +52,7 @@ async function serve(options: ServeOptions): Promise<number> {
       maxRequestBytes: options.maxRequestBytes,
       redact: options.redact && [...DEFAULT_REDACT_PATTERNS, ...options.redact],
       budgets: options.budgets,
+      forwarding: options.forwarding,
       staticDir: join(__dirname, 'webview'),
       version,
     },
@@ -57,6 +60,14 @@ async function serve(options: ServeOptions): Promise<number> {
       onStoreError: (message) => console.error(`Warning: ${message} Traces are kept in memory until the store can be written again.`),
       onStoreRecovered: () => console.error('The trace store can be written again.'),
       onBudgetCrossing: (crossing) => console.log(`Budget ${crossing.level}: ${crossing.message}`),
+      // One line per change of state (down, back up, dropping), not one per retry.
+      onForwardingStatus: (status, changed) => {
+        if (!changed) return;
+        const line = forwardingChangeLine(forwardingState, status, Date.now());
+        forwardingState = status.state;
+        if (status.state === 'ok' || (status.state === 'off' && !status.problem)) console.log(line);
+        else console.error(`Warning: ${line}`);
+      },
       onCrash: (message) => {
         console.error(`loupe: ${message}`);
         process.exit(1);
@@ -101,6 +112,11 @@ async function serve(options: ServeOptions): Promise<number> {
     process.on('SIGTERM', stop);
   });
   const report = await loupe.close();
+  if (report.unforwardedSpans) {
+    console.error(
+      `Warning: ${report.unforwardedSpans} span${report.unforwardedSpans === 1 ? ' was' : 's were'} still waiting to be forwarded and were not sent.`,
+    );
+  }
   if (report.unsaved > 0) {
     // The traces existed only in memory: the user must hear that they are gone, and scripts must see it.
     console.error(
@@ -115,7 +131,7 @@ async function serve(options: ServeOptions): Promise<number> {
 }
 
 async function main(argv: readonly string[]): Promise<number> {
-  const command = parseCli(argv);
+  const command = parseCli(argv, process.env);
   switch (command.command) {
     case 'help':
       console.log(USAGE);

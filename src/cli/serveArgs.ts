@@ -5,6 +5,16 @@ import { findRedactPatternProblems } from '../model/redaction';
 import { DEFAULT_MAX_TRACES } from '../model/storeDefaults';
 import { parseBudgetFlag } from '../model/budgetRules';
 import type { Budget } from '../model/budgetTypes';
+import {
+  CONTINUOUS_PROTOCOLS,
+  parseHeaderList,
+  validateContinuousForwarding,
+  type ContinuousForwarding,
+  type ContinuousProtocol,
+} from '../model/continuousForwarding';
+
+/** Where `loupe serve` reads the headers of continuous forwarding (they may hold credentials: never a flag). */
+export const FORWARD_HEADERS_ENV = 'LOUPE_FORWARD_HEADERS';
 
 export interface ServeOptions {
   host: string;
@@ -25,6 +35,8 @@ export interface ServeOptions {
   redact?: string[];
   /** Spending limits from --budget. */
   budgets?: Budget[];
+  /** Continuous forwarding from --forward-to and --forward-protocol, headers from LOUPE_FORWARD_HEADERS. */
+  forwarding?: ContinuousForwarding;
 }
 
 /** `loupe mcp`: where to find a running Loupe, and the store to read when none runs. */
@@ -67,6 +79,10 @@ Options:
   --budget SCOPE=USD   a spending limit: SCOPE is daily, monthly, run or agent:NAME (that
                        agent per month); warns at 80% and 100% unless given as
                        SCOPE=USD:WARN:CRIT (percentages); repeatable
+  --forward-to URL     also send every span received to this OTLP endpoint (a team
+                       collector, Jaeger, Tempo), batched and retried while it is down;
+                       headers (e.g. an API key) come from ${FORWARD_HEADERS_ENV}="name=value,…"
+  --forward-protocol P http/protobuf (default) or grpc
   --open               open the UI in the default browser
   -h, --help           show this help
   -v, --version        show the version`;
@@ -78,8 +94,8 @@ function port(name: string, value: string | undefined, fallback: number): number
   return n;
 }
 
-/** Parses `loupe` arguments; never exits or prints (the caller decides). */
-export function parseCli(argv: readonly string[]): CliCommand {
+/** Parses `loupe` arguments (and `LOUPE_FORWARD_HEADERS` from `env`); never exits or prints (the caller decides). */
+export function parseCli(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = {}): CliCommand {
   let parsed;
   try {
     parsed = parseArgs({
@@ -98,6 +114,8 @@ export function parseCli(argv: readonly string[]): CliCommand {
         'max-message-mb': { type: 'string' },
         redact: { type: 'string', multiple: true },
         budget: { type: 'string', multiple: true },
+        'forward-to': { type: 'string' },
+        'forward-protocol': { type: 'string' },
         open: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
@@ -114,7 +132,7 @@ export function parseCli(argv: readonly string[]): CliCommand {
   if (positionals[0] !== 'serve' || positionals.length > 1) {
     return { command: 'usage-error', message: `unknown command "${positionals.join(' ')}"` };
   }
-  return parseServe(values);
+  return parseServe(values, env);
 }
 
 type ParsedValues = {
@@ -129,11 +147,13 @@ type ParsedValues = {
   'max-message-mb'?: string;
   redact?: string[];
   budget?: string[];
+  'forward-to'?: string;
+  'forward-protocol'?: string;
   open?: boolean;
 };
 
 function parseMcp(values: ParsedValues): CliCommand {
-  for (const flag of ['grpc-port', 'max-traces', 'max-request-mb', 'redact', 'open'] as const) {
+  for (const flag of ['grpc-port', 'max-traces', 'max-request-mb', 'redact', 'forward-to', 'forward-protocol', 'open'] as const) {
     if (values[flag] !== undefined)
       return { command: 'usage-error', message: `--${flag} is an option of "loupe serve", not of "loupe mcp"` };
   }
@@ -144,7 +164,34 @@ function parseMcp(values: ParsedValues): CliCommand {
   return { command: 'mcp', options: { host, httpPort, storeDir: values.store ?? join(homedir(), '.loupe', 'traces') } };
 }
 
-function parseServe(values: ParsedValues): CliCommand {
+function parseForwarding(
+  values: ParsedValues,
+  env: Readonly<Record<string, string | undefined>>,
+): ContinuousForwarding | string | undefined {
+  const endpoint = values['forward-to'];
+  const protocol = values['forward-protocol'];
+  if (endpoint === undefined) return protocol === undefined ? undefined : '--forward-protocol needs --forward-to';
+  if (endpoint.trim() === '') return '--forward-to must be an http:// or https:// URL';
+  if (protocol !== undefined && !(CONTINUOUS_PROTOCOLS as readonly string[]).includes(protocol)) {
+    return `--forward-protocol must be ${CONTINUOUS_PROTOCOLS.join(' or ')}, got "${protocol}"`;
+  }
+  let headers: Record<string, string> | undefined;
+  const headerText = env[FORWARD_HEADERS_ENV];
+  if (headerText !== undefined && headerText.trim() !== '') {
+    const parsed = parseHeaderList(headerText);
+    if ('problem' in parsed) return `${FORWARD_HEADERS_ENV}: ${parsed.problem}`;
+    headers = parsed.headers;
+  }
+  const forwarding: ContinuousForwarding = {
+    endpoint: endpoint.trim(),
+    protocol: (protocol ?? 'http/protobuf') as ContinuousProtocol,
+    ...(headers ? { headers } : {}),
+  };
+  const problem = validateContinuousForwarding(forwarding);
+  return problem ? `--forward-to: ${problem}` : forwarding;
+}
+
+function parseServe(values: ParsedValues, env: Readonly<Record<string, string | undefined>>): CliCommand {
   const grpcPort = port('grpc-port', values['grpc-port'], 4317);
   if (typeof grpcPort === 'string') return { command: 'usage-error', message: grpcPort };
   const httpPort = port('http-port', values['http-port'], 4318);
@@ -196,6 +243,8 @@ function parseServe(values: ParsedValues): CliCommand {
   }
   const host = values.host ?? '127.0.0.1';
   if (host.trim() === '') return { command: 'usage-error', message: '--host must not be empty' };
+  const forwarding = parseForwarding(values, env);
+  if (typeof forwarding === 'string') return { command: 'usage-error', message: forwarding };
   return {
     command: 'serve',
     options: {
@@ -209,6 +258,7 @@ function parseServe(values: ParsedValues): CliCommand {
       ...Object.fromEntries(Object.entries(limits).filter(([, v]) => v !== undefined)),
       ...(values.redact ? { redact: values.redact } : {}),
       ...(budgets.length > 0 ? { budgets } : {}),
+      ...(forwarding ? { forwarding } : {}),
     },
   };
 }

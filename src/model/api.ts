@@ -33,6 +33,7 @@ import type { SessionDetail, SessionQuery, SessionSummary } from './sessionTypes
 import type { CostOverview, CostQuery, CostRow } from './costTypes';
 import { costQueryArg } from './costRoutes';
 import type { BudgetStatus } from './budgetTypes';
+import type { ForwardingStatus } from './continuousForwarding';
 
 export const API = {
   health: route<[], Health>({ verb: 'GET', path: '/api/health', args: [] }),
@@ -163,6 +164,8 @@ export const API = {
   costOverview: viewRoute<[query?: CostQuery], CostOverview>({ verb: 'GET', path: '/api/costs/overview', args: [costQueryArg] }),
   /** Each budget with what was spent in its current period and the level reached. */
   budgets: viewRoute<[], BudgetStatus[]>({ verb: 'GET', path: '/api/budgets', args: [] }),
+  /** Continuous forwarding to the team's OTLP target: off, ok, retrying or dropping, with what was sent, queued and lost. */
+  forwardingStatus: route<[], ForwardingStatus>({ verb: 'GET', path: '/api/forwarding', args: [] }),
 };
 
 export type ApiMethod = keyof typeof API;

@@ -340,6 +340,8 @@ export interface Health {
   /** Lets a second window recognise this server as Loupe and join it. */
   product: 'loupe';
   pid: number;
+  /** Continuous forwarding's state (details at `/api/forwarding`); absent from older Loupes. */
+  forwarding?: 'off' | 'ok' | 'retrying' | 'dropping';
 }
 
 /** One coalesced change notification (one SSE event, one webview message). */

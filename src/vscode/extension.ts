@@ -19,6 +19,9 @@ import { connectionOptionsOf, reportSettingsProblems, SettingsController } from 
 import { SourceNavigator } from './source/sourceNavigator';
 import { LoupeStatusBar } from './status/statusBar';
 import { announceBudgetCrossing } from './status/budgetNotice';
+import { ForwardingHeaders } from './forwarding/forwardingHeaders';
+import { registerSafeCommand } from './commands/safeCommand';
+import type { ForwardingStatus } from '../model/continuousForwarding';
 import type { BudgetCrossing } from '../model/budgetTypes';
 import { TracesTreeProvider, type TraceTreeElement } from './tree/tracesTreeProvider';
 
@@ -49,6 +52,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<LoupeE
   // Assigned once the status bar exists; the store callbacks above it may fire before then.
   // eslint-disable-next-line prefer-const
   let status: LoupeStatusBar | undefined;
+  let forwarding: ForwardingStatus | undefined;
+  const forwardingProblemsShown = new Set<string>();
   const events = {
     onStoreError: (message: string) => {
       log.write({ level: 'error', text: `Store problem: ${message}` });
@@ -63,9 +68,23 @@ export async function activate(context: vscode.ExtensionContext): Promise<LoupeE
       status?.setBudgetCrossing(crossing);
       announceBudgetCrossing(crossing);
     },
+    onForwardingStatus: (next: ForwardingStatus, changed: boolean) => {
+      forwarding = next;
+      status?.setForwarding(next);
+      if (!changed) return;
+      log.forwardingChanged(next);
+      // A refused endpoint (Loupe's own receiver) is said once, where it cannot be missed.
+      if (next.problem && !forwardingProblemsShown.has(next.problem)) {
+        forwardingProblemsShown.add(next.problem);
+        void vscode.window.showWarningMessage(inertMessageText(`Loupe: continuous forwarding is off: ${next.problem}`));
+      }
+    },
   };
+  // Read before the engine starts, so forwarding sends them from the first span.
+  const headers = new ForwardingHeaders(context.secrets, () => void settings.applyForwarding());
+  await headers.load();
   const optionsFor = (settings: typeof reading.settings, host: string) =>
-    connectionOptionsOf(settings, places, host, context.extensionPath, events);
+    connectionOptionsOf(settings, places, host, context.extensionPath, events, headers.current);
   const host = await confirmedBindHost(reading.settings.receiver.host, context.globalState);
 
   const connection = EngineConnection.open(optionsFor(reading.settings, host));
@@ -83,6 +102,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<LoupeE
     },
   });
   status = new LoupeStatusBar(connection, tree);
+  status.setForwarding(forwarding);
   const injection = new EndpointInjection(context.environmentVariableCollection);
   const settings = new SettingsController(reading.settings, connection, optionsFor, context.globalState, () => updateInjection());
   const updateInjection = (): void => {
@@ -119,6 +139,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<LoupeE
     status,
     injection,
     settings,
+    headers,
     retitle,
     { dispose: () => unsubscribe.forEach((stop) => stop()) },
     vscode.window.registerWebviewPanelSerializer(TRACE_PANEL_VIEW_TYPE, panels),
@@ -133,6 +154,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<LoupeE
       secrets: context.secrets,
       extensionUri: context.extensionUri,
     }),
+    registerSafeCommand('loupe.setForwardingHeaders', 'set the forwarding headers', (given?: string) => headers.prompt(given)),
     ...registerMcp({ connection, extensionUri: context.extensionUri, receiverSettings: () => settings.settings.receiver }),
   );
   void vscode.commands.executeCommand('setContext', 'loupe.filterActive', false);

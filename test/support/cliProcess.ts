@@ -14,9 +14,10 @@ export interface ServeProcess {
 }
 
 /** Starts `loupe serve` (bundled from source) in a child process and waits for its listener lines. */
-export async function startServe(args: string[], timeoutMs = 20_000): Promise<ServeProcess> {
+export async function startServe(args: string[], timeoutMs = 20_000, env: NodeJS.ProcessEnv = process.env): Promise<ServeProcess> {
   const child = spawn(process.execPath, [await buildCli(), 'serve', ...args], {
     cwd: ROOT,
+    env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

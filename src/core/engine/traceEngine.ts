@@ -65,6 +65,8 @@ import { readAgentLogEvent } from '../sessions/agentLogEvents';
 import { getSession, keptSessionTrace, listSessions, sessionReadingKept, type SessionTraceInput } from '../sessions/sessionQueries';
 import type { SessionDetail, SessionQuery, SessionSummary } from '../../model/sessionTypes';
 import type { TokenCounts } from '../../model/traceTypes';
+import type { SpanOrigin, SpanTap } from './spanTap';
+import { FORWARDING_STATUS_OFF, type ForwardingStatus } from '../../model/continuousForwarding';
 
 /** What the engine needs from durable storage (implemented by `TracePersistence`). */
 export interface PersistencePort {
@@ -129,6 +131,8 @@ export interface EngineOptions {
   budgetStatus?: () => BudgetStatus[];
   /** The durable daily roll-up, told about every trace stored, changed or evicted. */
   history?: DailyHistory;
+  /** Continuous forwarding's state (answered by `forwardingStatus()`). */
+  forwardingStatus?: () => ForwardingStatus;
   now?: () => number;
 }
 
@@ -180,6 +184,8 @@ export class TraceEngine implements LoupeApi, IngestSink {
   private readonly sessionEvents = new SessionEventStore();
   /** Problems met while loading the store (corrupt files moved aside), for the UI to show. */
   loadProblems: string[] = [];
+  /** Continuous forwarding's intake, while it is on. */
+  private spanTap: SpanTap | undefined;
 
   private pricingKey: string;
 
@@ -261,6 +267,16 @@ export class TraceEngine implements LoupeApi, IngestSink {
 
   setPorts(ports: { grpcPort: number | null; httpPort: number | null }): void {
     this.ports = ports;
+  }
+
+  /** Assembles every request accepted so far (they are otherwise assembled just after being answered). */
+  assembleAccepted(): void {
+    this.assembly.drain();
+  }
+
+  /** Passes every span received from now on to `tap` (continuous forwarding); undefined stops. */
+  setSpanTap(tap: SpanTap | undefined): void {
+    this.spanTap = tap;
   }
 
   setPricing(overrides: readonly PriceOverride[]): void {
@@ -397,15 +413,25 @@ export class TraceEngine implements LoupeApi, IngestSink {
     return this.metrics.add(request, this.policy);
   }
 
-  /** `validated`: the request's invalid spans were found (`rejectedAtValidation`) and counted when it was accepted. */
-  private addSpans(request: ExportTraceServiceRequest, touchedIds: Set<string>, validated = false): Rejections {
+  /**
+   * `validated`: the request's invalid spans were found (`rejectedAtValidation`) and counted when it
+   * was accepted. `imported`: spans from a file, not a sender (not forwarded).
+   */
+  private addSpans(request: ExportTraceServiceRequest, touchedIds: Set<string>, validated = false, imported = false): Rejections {
     const now = this.now();
     const rejections = new Rejections();
     const touched = new Set<TraceEntry>();
+    const tap = imported ? undefined : this.spanTap;
     for (const resourceSpans of request.resourceSpans) {
       const resource = this.policy.resource(resourceSpans.resource);
       for (const scopeSpans of resourceSpans.scopeSpans) {
         const scope = this.policy.scope(scopeSpans.scope);
+        const origin: SpanOrigin | undefined = tap && {
+          resource,
+          resourceSchemaUrl: resourceSpans.schemaUrl,
+          scope,
+          scopeSchemaUrl: scopeSpans.schemaUrl,
+        };
         // Resources and scopes are interned once per trace per group, not once per span.
         const indexes = new Map<LiveTrace, [number, number]>();
         for (const span of scopeSpans.spans) {
@@ -433,7 +459,10 @@ export class TraceEngine implements LoupeApi, IngestSink {
             indexes.set(live, idx);
           }
           const before = live.spanCount;
-          const facts = live.addSpan(this.policy.span(span), idx[0], idx[1], this.pricing, now);
+          const clean = this.policy.span(span);
+          // The redacted span as stored, copied before the store makes it its own; a resent span is not sent again.
+          if (origin && !live.hasSpan(span.spanId)) tap!({ ...clean }, origin);
+          const facts = live.addSpan(clean, idx[0], idx[1], this.pricing, now);
           this.options.onSpan?.(facts, span);
           this.spanTotal += live.spanCount - before;
           touched.add(entry);
@@ -523,6 +552,7 @@ export class TraceEngine implements LoupeApi, IngestSink {
       spans: this.spanTotal,
       product: 'loupe',
       pid: process.pid,
+      forwarding: this.options.forwardingStatus?.().state ?? 'off',
     };
   }
 
@@ -771,7 +801,7 @@ export class TraceEngine implements LoupeApi, IngestSink {
     }
     this.assembly.drain();
     const touched = new Set<string>();
-    this.addSpans(request, touched);
+    this.addSpans(request, touched, false, true);
     return { traceIds: [...touched] };
   }
 
@@ -784,6 +814,11 @@ export class TraceEngine implements LoupeApi, IngestSink {
   ): Promise<ForwardResult | undefined> {
     const request = await this.exportOtlp(traceId);
     return request && forwardTrace(request, target, { timeoutMs: options.timeoutMs, signal });
+  }
+
+  /** Continuous forwarding: off, ok, retrying or dropping, with its counts. */
+  async forwardingStatus(): Promise<ForwardingStatus> {
+    return this.options.forwardingStatus?.() ?? FORWARDING_STATUS_OFF;
   }
 
   /** Sends an edited model call from the engine; prices the answer with this engine's price book. */

@@ -1,9 +1,12 @@
 import { Client, credentials, Metadata, status as GrpcStatus, type ServiceError } from '@grpc/grpc-js';
 import { passThrough, TRACE_EXPORT_PATH } from '../otlp/grpcServices';
 import { deadlineSignal, formatSeconds, type DeliveryFailure } from './deliveryFailure';
+import { grpcRetryDelayMsOf } from './retryAfter';
 
 export type GrpcExportOutcome =
-  { answered: { response: Buffer } } | { refused: { code: number; codeName: string; details: string } } | { failed: DeliveryFailure };
+  | { answered: { response: Buffer } }
+  | { refused: { code: number; codeName: string; details: string; retryAfterMs?: number } }
+  | { failed: DeliveryFailure };
 
 export interface GrpcExportOptions {
   address: string;
@@ -58,5 +61,14 @@ function outcomeOfError(error: ServiceError, aborted: DeliveryFailure | undefine
   if (error.code === GrpcStatus.DEADLINE_EXCEEDED)
     return { failed: { kind: 'timeout', detail: `no answer within ${formatSeconds(timeoutMs)}` } };
   if (error.code === GrpcStatus.UNAVAILABLE && NO_CONNECTION.test(details)) return { failed: { kind: 'unreachable', detail: details } };
-  return { refused: { code: error.code, codeName: GrpcStatus[error.code] ?? 'UNKNOWN', details } };
+  const [statusDetails] = error.metadata?.get('grpc-status-details-bin') ?? [];
+  const retryAfterMs = grpcRetryDelayMsOf(Buffer.isBuffer(statusDetails) ? statusDetails : undefined);
+  return {
+    refused: {
+      code: error.code,
+      codeName: GrpcStatus[error.code] ?? 'UNKNOWN',
+      details,
+      ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+    },
+  };
 }

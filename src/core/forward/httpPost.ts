@@ -10,6 +10,8 @@ export interface HttpAnswer {
   statusText: string;
   contentType: string;
   body: Buffer;
+  /** The `Retry-After` header, as sent. */
+  retryAfter?: string;
 }
 
 export type HttpPostOutcome = { answered: HttpAnswer } | { failed: DeliveryFailure };
@@ -47,6 +49,7 @@ export function postBytes(url: URL, body: Uint8Array, options: HttpPostOptions):
           statusText: response.statusMessage || STATUS_CODES[response.statusCode ?? 0] || '',
           contentType: String(response.headers['content-type'] ?? ''),
           body: Buffer.concat(chunks),
+          ...(response.headers['retry-after'] ? { retryAfter: response.headers['retry-after'] } : {}),
         },
       });
       response.on('data', (chunk: Buffer) => {

@@ -48,6 +48,8 @@ async function call(message: CallMessage): Promise<unknown> {
       return rt.engine.setPricing(args[0]);
     case 'setLimits':
       return rt.engine.setLimits(args[0]);
+    case 'setForwarding':
+      return rt.setForwarding(args[0]);
     case 'memory': {
       const gc = (globalThis as { gc?: () => void }).gc;
       gc?.();
@@ -88,6 +90,7 @@ port.on('message', (message: ToWorker) => {
       onStoreRecovered: () => post({ type: 'storeRecovered' }),
       onBudgetCrossing: (crossing) => post({ type: 'budgetCrossing', crossing }),
       onRefused: (text) => post({ type: 'refused', message: text }),
+      onForwardingStatus: (status, changed) => post({ type: 'forwardingStatus', status, changed }),
     }).then(
       (opened) => {
         runtime = opened;

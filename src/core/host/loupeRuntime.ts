@@ -12,6 +12,15 @@ import { LoupeMetrics } from '../metrics/loupeMetrics';
 import { BudgetMonitor } from '../budgets/budgetMonitor';
 import type { Budget, BudgetCrossing } from '../../model/budgetTypes';
 import { nanosToMs } from '../otlp/values';
+import { ContinuousForwarder } from '../forward/continuousForwarder';
+import type { ForwarderOptions } from '../forward/forwarderOptions';
+import { reachesOwnReceiver } from '../forward/ownReceiver';
+import {
+  isForwardingOn,
+  validateContinuousForwarding,
+  type ContinuousForwarding,
+  type ForwardingStatus,
+} from '../../model/continuousForwarding';
 
 export interface RuntimeOptions {
   host: string;
@@ -45,6 +54,17 @@ export interface RuntimeOptions {
   onBudgetCrossing?: (crossing: BudgetCrossing) => void;
   /** A receiver refused an export (why, as sent back to the exporter). */
   onRefused?: (detail: string) => void;
+  /** Continuous forwarding of every span received (off when absent or its endpoint is empty). */
+  forwarding?: ContinuousForwarding;
+  /** Batch, queue and retry bounds of continuous forwarding (defaults in FORWARDER_DEFAULTS). */
+  forwarder?: Omit<ForwarderOptions, 'now' | 'random'>;
+  /** Continuous forwarding changed state (`changed`), or failed another attempt (fresh counts). */
+  onForwardingStatus?: (status: ForwardingStatus, changed: boolean) => void;
+}
+
+/** What closing left undone: store changes not written, spans not forwarded. */
+export interface RuntimeCloseReport extends StoreCloseReport {
+  unforwardedSpans?: number;
 }
 
 /**
@@ -74,16 +94,21 @@ export class LoupeRuntime {
   private status: ReceiverStatus;
   private readonly memoryReturner = new MemoryReturner();
   private readonly unsubscribeClears: () => void;
+  private forwardingConfig: ContinuousForwarding | undefined;
+  /** Bumped by each forwarding change, so only the latest endpoint check applies. */
+  private forwardingCheck = 0;
 
   private constructor(
     readonly engine: TraceEngine,
     readonly history: DailyHistory,
     readonly metrics: LoupeMetrics,
     readonly budgets: BudgetMonitor,
+    readonly forwarder: ContinuousForwarder,
     private readonly options: RuntimeOptions,
     private readonly mcpToken: string,
   ) {
     this.status = { host: options.host, grpc: { state: 'stopped' }, http: { state: 'stopped' } };
+    this.forwardingConfig = options.forwarding;
     // Clearing every trace frees most of the heap at once; an idle server would not collect it.
     this.unsubscribeClears = engine.subscribe((change) => {
       if (change.cleared) this.memoryReturner.schedule();
@@ -114,9 +139,11 @@ export class LoupeRuntime {
       (crossing) => options.onBudgetCrossing?.(crossing),
     );
     late.budgets = budgets;
+    const forwarder = new ContinuousForwarder(options.forwarder, options.onForwardingStatus);
     const metrics = new LoupeMetrics({
       cells: () => history.cells('0000-01-01', '9999-12-31').map(({ cell }) => cell),
       stats: () => engine.stats(),
+      forwarding: () => forwarder.status(),
     });
     const engine = await TraceEngine.open({
       maxTraces: options.maxTraces,
@@ -130,13 +157,54 @@ export class LoupeRuntime {
       runBudgetUsd: () => budgets.runLimitUsd,
       budgetStatus: () => budgets.status(),
       onSpan: (facts, span) => metrics.observeSpan(facts, nanosToMs(span.endTimeUnixNano) - nanosToMs(span.startTimeUnixNano)),
+      forwardingStatus: () => forwarder.status(),
     });
     late.engine = engine;
     engine.loadProblems.push(...history.problems);
     budgets.setBudgets(options.budgets ?? []);
     // Kept in the store folder so a coding agent's configured address survives restarts.
     const mcpToken = options.storeDir ? await readOrCreateMcpToken(options.storeDir).catch(() => newMcpToken()) : newMcpToken();
-    return new LoupeRuntime(engine, history, metrics, budgets, options, mcpToken);
+    const runtime = new LoupeRuntime(engine, history, metrics, budgets, forwarder, options, mcpToken);
+    await runtime.applyForwarding();
+    return runtime;
+  }
+
+  /** Turns continuous forwarding on (to this endpoint), or off; answers its status once the endpoint is checked. */
+  async setForwarding(config: ContinuousForwarding | undefined): Promise<ForwardingStatus> {
+    this.forwardingConfig = config;
+    await this.applyForwarding();
+    return this.forwarder.status();
+  }
+
+  /**
+   * Configures the forwarder for the current setting: an invalid endpoint, or one that is this
+   * Loupe's own receiver (every span would come back in), leaves it off with the reason in its
+   * status. Spans received while the endpoint is checked are kept, and sent once it passes.
+   */
+  private async applyForwarding(): Promise<void> {
+    const check = ++this.forwardingCheck;
+    const config = this.forwardingConfig;
+    const off = (problem?: string) => {
+      this.engine.setSpanTap(undefined);
+      this.forwarder.configure(undefined, { problem });
+    };
+    if (!isForwardingOn(config)) return off();
+    const invalid = validateContinuousForwarding(config);
+    if (invalid) return off(invalid);
+    if (JSON.stringify(this.forwarder.current) !== JSON.stringify(config)) this.forwarder.configure(config, { hold: true });
+    else this.forwarder.hold();
+    this.engine.setSpanTap(this.forwarder.offer);
+    // The ports bound; before the receivers listen, the ports they are to bind.
+    const bound = [this.status.grpc, this.status.http].map(portOf);
+    const ports = bound.some((port) => port !== null) ? bound : [this.options.grpcPort, this.options.httpPort];
+    const loops = await reachesOwnReceiver(config.endpoint, { ports });
+    if (check !== this.forwardingCheck) return;
+    if (loops) {
+      return off(
+        `${config.endpoint.trim()} is this Loupe's own OTLP receiver, so every span would come back in and be sent again. Point it at another collector or backend.`,
+      );
+    }
+    this.forwarder.release();
   }
 
   get receiverStatus(): ReceiverStatus {
@@ -174,9 +242,12 @@ export class LoupeRuntime {
       // idle server would keep them.
       stream: { onAllClientsGone: () => this.memoryReturner.schedule() },
     });
+    // Nothing is forwarded until the endpoint is checked against the ports just bound.
+    this.forwarder.hold();
     const [grpc, http] = await Promise.all([listen(this.grpc), listen(this.http)]);
     this.status = { host, grpc, http };
     this.engine.setPorts({ grpcPort: portOf(grpc), httpPort: portOf(http) });
+    await this.applyForwarding();
     return this.receiverStatus;
   }
 
@@ -189,12 +260,17 @@ export class LoupeRuntime {
     this.engine.setPorts({ grpcPort: null, httpPort: null });
   }
 
-  /** Stops listening and writes everything pending to the store. */
-  async close(): Promise<StoreCloseReport> {
+  /** Stops listening, sends what waits to be forwarded (briefly) and writes everything pending to the store. */
+  async close(): Promise<RuntimeCloseReport> {
     await this.stopReceivers();
+    // Requests already answered are assembled (and so offered for forwarding) before forwarding stops.
+    this.engine.assembleAccepted();
+    this.engine.setSpanTap(undefined);
+    const { unsent } = await this.forwarder.close();
     this.unsubscribeClears();
     this.memoryReturner.dispose();
-    return this.engine.close();
+    const report = await this.engine.close();
+    return unsent > 0 ? { ...report, unforwardedSpans: unsent } : report;
   }
 }
 

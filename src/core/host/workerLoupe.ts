@@ -1,12 +1,13 @@
 import { Worker } from 'node:worker_threads';
 import { ForwardingQueries, type ApiMethod, type LoupeApi, type Unsubscribe } from '../../model/api';
 import { ApiInputError } from '../../model/apiRoutes';
-import type { StoreCloseReport } from '../engine/traceEngine';
+import type { RuntimeCloseReport } from './loupeRuntime';
 import type { TraceChange } from '../../model/traceTypes';
 import type { PriceOverride } from '../../model/priceOverride';
 import type { BudgetCrossing } from '../../model/budgetTypes';
 import type { ForwardTarget } from '../../model/forwardTarget';
 import type { ForwardResult } from '../../model/forwardResult';
+import type { ContinuousForwarding, ForwardingStatus } from '../../model/continuousForwarding';
 import type { ControlMethod, EngineMemory, FromWorker, SerializedReceiverStatus, ToWorker, WorkerRuntimeOptions } from './workerProtocol';
 
 export interface WorkerLoupeEvents {
@@ -16,6 +17,8 @@ export interface WorkerLoupeEvents {
   onBudgetCrossing?: (crossing: BudgetCrossing) => void;
   /** A receiver refused an export: why, as the exporter was told. */
   onRefused?: (message: string) => void;
+  /** Continuous forwarding changed state (`changed`), or failed another attempt (fresh counts). */
+  onForwardingStatus?: (status: ForwardingStatus, changed: boolean) => void;
   /** The engine thread ended without being closed (a crash); pending calls have failed. */
   onCrash?: (message: string) => void;
 }
@@ -100,6 +103,11 @@ export class WorkerLoupe extends ForwardingQueries implements LoupeApi {
     return this.call('setLimits', [limits]) as Promise<void>;
   }
 
+  /** Turns continuous forwarding on (to this endpoint) or off; answers its status once the endpoint is checked. */
+  setForwarding(config: ContinuousForwarding | undefined): Promise<ForwardingStatus> {
+    return this.call('setForwarding', [config]) as Promise<ForwardingStatus>;
+  }
+
   /**
    * The API's `forwardTrace`, cancellable: aborting `signal` stops the delivery inside the engine
    * thread (the result is then a `cancelled` failure).
@@ -135,11 +143,11 @@ export class WorkerLoupe extends ForwardingQueries implements LoupeApi {
   }
 
   /** Stops the listeners, writes the store, and ends the thread. */
-  async close(): Promise<StoreCloseReport> {
+  async close(): Promise<RuntimeCloseReport> {
     if (this.exited) return { unsaved: 0 };
     this.closing = true;
     try {
-      return (await this.call('close')) as StoreCloseReport;
+      return (await this.call('close')) as RuntimeCloseReport;
     } finally {
       await this.worker.terminate();
     }
@@ -193,6 +201,9 @@ export class WorkerLoupe extends ForwardingQueries implements LoupeApi {
         break;
       case 'refused':
         this.events.onRefused?.(message.message);
+        break;
+      case 'forwardingStatus':
+        this.events.onForwardingStatus?.(message.status, message.changed);
         break;
     }
   }

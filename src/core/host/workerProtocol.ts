@@ -2,9 +2,13 @@ import type { ApiMethod } from '../../model/api';
 import type { TraceChange } from '../../model/traceTypes';
 import type { RuntimeOptions } from './loupeRuntime';
 import type { BudgetCrossing } from '../../model/budgetTypes';
+import type { ForwardingStatus } from '../../model/continuousForwarding';
 
 /** Options crossing into the engine thread: plain data, no callbacks. */
-export type WorkerRuntimeOptions = Omit<RuntimeOptions, 'onStoreError' | 'onStoreRecovered' | 'onBudgetCrossing' | 'onRefused'>;
+export type WorkerRuntimeOptions = Omit<
+  RuntimeOptions,
+  'onStoreError' | 'onStoreRecovered' | 'onBudgetCrossing' | 'onRefused' | 'onForwardingStatus'
+>;
 
 export type SerializedListenerState =
   | { state: 'stopped' }
@@ -18,7 +22,16 @@ export interface SerializedReceiverStatus {
 }
 
 export type ControlMethod =
-  'startReceivers' | 'stopReceivers' | 'setPricing' | 'setLimits' | 'flush' | 'close' | 'forwardTrace' | 'cancelForward' | 'memory';
+  | 'startReceivers'
+  | 'stopReceivers'
+  | 'setPricing'
+  | 'setLimits'
+  | 'setForwarding'
+  | 'flush'
+  | 'close'
+  | 'forwardTrace'
+  | 'cancelForward'
+  | 'memory';
 
 /** The engine thread's own heap (the process's RSS is shared by every thread). */
 export interface EngineMemory {
@@ -47,4 +60,5 @@ export type FromWorker =
   | { type: 'storeError'; message: string }
   | { type: 'storeRecovered' }
   | { type: 'budgetCrossing'; crossing: BudgetCrossing }
-  | { type: 'refused'; message: string };
+  | { type: 'refused'; message: string }
+  | { type: 'forwardingStatus'; status: ForwardingStatus; changed: boolean };

@@ -3,6 +3,7 @@ import type { SpanFacts } from '../genai/spanFacts';
 import type { HistoryCell } from '../history/historyDocument';
 import { bucketValue, type LatencySketch } from '../history/latencySketch';
 import type { StoreStats } from '../../model/traceTypes';
+import { FORWARDING_STATUS_OFF, type ForwardingState, type ForwardingStatus } from '../../model/continuousForwarding';
 import { addCell, emptyCell } from '../history/historyDocument';
 import { boundedText, type CellLabels, LabelBounds, MAX_SERVICES, OTHER_LABEL } from './labelBounds';
 
@@ -21,7 +22,11 @@ export interface MetricsSource {
   /** Every cell of the daily history (all days kept). */
   cells(): HistoryCell[];
   stats(): Promise<StoreStats>;
+  /** Continuous forwarding's state and counts. */
+  forwarding?(): ForwardingStatus;
 }
+
+const FORWARDING_STATES: readonly ForwardingState[] = ['off', 'ok', 'retrying', 'dropping'];
 
 type MetricValue = { value: number; labels: Record<string, string | number>; metricName?: string };
 
@@ -135,6 +140,59 @@ export class LoupeMetrics {
     gauge('loupe_store_bytes', 'Estimated size of the traces kept.', (s) => s.bytes);
     gauge('loupe_stored_traces', 'Traces kept.', (s) => s.traces);
     gauge('loupe_stored_spans', 'Spans kept.', (s) => s.spans);
+    this.registerForwarding();
+  }
+
+  /** Continuous forwarding: what was sent, refused, dropped and is waiting, and its state (one series per state, 1 for the current). */
+  private registerForwarding(): void {
+    const status = () => this.source.forwarding?.() ?? FORWARDING_STATUS_OFF;
+    const counter = (name: string, help: string, value: (s: ForwardingStatus) => number) =>
+      new Counter({
+        name,
+        help,
+        registers: [this.registry],
+        collect() {
+          this.reset();
+          this.inc(value(status()));
+        },
+      });
+    counter('loupe_forwarded_spans_total', 'Spans continuous forwarding delivered to its target.', (s) => s.forwardedSpans);
+    counter(
+      'loupe_forward_failed_spans_total',
+      'Spans the forwarding target refused for good (not retried): an HTTP 4xx other than 429, a permanent gRPC error, a partial success.',
+      (s) => s.failedSpans,
+    );
+    counter(
+      'loupe_forward_dropped_spans_total',
+      'Spans continuous forwarding dropped unsent: the oldest when its queue was full, or what waited when Loupe stopped.',
+      (s) => s.droppedSpans,
+    );
+    new Gauge({
+      name: 'loupe_forward_queued_spans',
+      help: 'Spans waiting to be forwarded (batching, queued for a retry, or in flight).',
+      registers: [this.registry],
+      collect() {
+        this.set(status().queuedSpans);
+      },
+    });
+    new Gauge({
+      name: 'loupe_forward_queued_bytes',
+      help: 'Encoded bytes waiting to be forwarded.',
+      registers: [this.registry],
+      collect() {
+        this.set(status().queuedBytes);
+      },
+    });
+    new Gauge({
+      name: 'loupe_forward_state',
+      help: 'Continuous forwarding state: 1 for the current one of off, ok, retrying, dropping.',
+      labelNames: ['state'],
+      registers: [this.registry],
+      collect() {
+        const current = status().state;
+        for (const state of FORWARDING_STATES) this.set({ state }, state === current ? 1 : 0);
+      },
+    });
   }
 
   /** Records one span as it is stored (service labels bounded to the first 20 seen, then `(other)`). */

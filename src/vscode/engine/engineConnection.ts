@@ -3,6 +3,7 @@ import type { BudgetCrossing } from '../../model/budgetTypes';
 import type { ForwardResult } from '../../model/forwardResult';
 import type { ForwardTarget } from '../../model/forwardTarget';
 import type { PriceOverride } from '../../model/priceOverride';
+import type { ContinuousForwarding, ForwardingStatus } from '../../model/continuousForwarding';
 import { probeLoupe } from '../../core/host/probeLoupe';
 import { WorkerLoupe } from '../../core/host/workerLoupe';
 import type { SerializedReceiverStatus, WorkerRuntimeOptions } from '../../core/host/workerProtocol';
@@ -36,6 +37,8 @@ export interface ConnectionOptions {
   /** Spend reached a budget level (only in the window that runs the engine). */
   onBudgetCrossing?: (crossing: BudgetCrossing) => void;
   onRefused?: (message: string) => void;
+  /** Continuous forwarding changed state (`changed`) or failed another attempt (only in the window that runs the engine). */
+  onForwardingStatus?: (status: ForwardingStatus, changed: boolean) => void;
 }
 
 type Backend = { kind: 'owner'; worker: WorkerLoupe; lock: OwnerLock | undefined } | { kind: 'joined'; client: HttpLoupe; baseUrl: string };
@@ -165,6 +168,12 @@ export class EngineConnection extends DelegatingLoupe {
     if (this.backend?.kind === 'owner') await this.backend.worker.setLimits(limits);
   }
 
+  /** Turns continuous forwarding on or off in this window's engine (a joined window keeps it for when it takes over). */
+  async setForwarding(config: ContinuousForwarding | undefined): Promise<void> {
+    this.options = { ...this.options, engine: { ...this.options.engine, forwarding: config } };
+    if (this.backend?.kind === 'owner') await this.backend.worker.setForwarding(config);
+  }
+
   /**
    * Forwards a stored trace from the engine that holds it (this window's thread, or the owner's over
    * HTTP). undefined when the trace is unknown. `signal` cancels a delivery of this window's engine;
@@ -263,6 +272,7 @@ export class EngineConnection extends DelegatingLoupe {
         onStoreRecovered: this.options.onStoreRecovered,
         onBudgetCrossing: this.options.onBudgetCrossing,
         onRefused: this.options.onRefused,
+        onForwardingStatus: this.options.onForwardingStatus,
         onCrash: (message) => void this.enqueue(() => this.afterCrash(worker, message)),
       });
     } catch (error) {

@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import type { ConnectionState } from '../engine/engineConnection';
 import { connectionLogLines, type LogLine } from '../model/connectionLog';
+import type { ForwardingState, ForwardingStatus } from '../../model/continuousForwarding';
+import { forwardingLogLine } from '../model/forwardingLog';
 
 /** The same refusal is written at most once in this long, so a retrying exporter cannot flood the log. */
 const REPEAT_WINDOW_MS = 10_000;
@@ -12,6 +14,7 @@ const REPEAT_WINDOW_MS = 10_000;
 export class LoupeLog implements vscode.Disposable {
   readonly channel: vscode.LogOutputChannel;
   private previous: ConnectionState | undefined;
+  private forwardingState: ForwardingState | undefined;
   private readonly lastWritten = new Map<string, { at: number; skipped: number }>();
 
   constructor() {
@@ -27,6 +30,12 @@ export class LoupeLog implements vscode.Disposable {
   connectionChanged(state: ConnectionState): void {
     for (const line of connectionLogLines(state, this.previous)) this.write(line);
     this.previous = state;
+  }
+
+  /** One line per change of continuous forwarding's state (down, back, losing spans, off and why). */
+  forwardingChanged(status: ForwardingStatus): void {
+    this.write(forwardingLogLine(this.forwardingState, status, Date.now()));
+    this.forwardingState = status.state;
   }
 
   refused(message: string): void {

@@ -5,6 +5,13 @@ import type { WorkerRuntimeOptions } from '../../core/host/workerProtocol';
 import { DEFAULT_MAX_TRACES } from '../../model/storeDefaults';
 import { budgetsFromSettings } from '../../model/budgetRules';
 import type { Budget } from '../../model/budgetTypes';
+import {
+  CONTINUOUS_PROTOCOLS,
+  FORWARDING_OFF,
+  validateContinuousForwarding,
+  type ContinuousForwarding,
+  type ContinuousProtocol,
+} from '../../model/continuousForwarding';
 
 /** The `loupe.*` settings after validation; every value is usable as it is. */
 export interface LoupeSettings {
@@ -18,6 +25,8 @@ export interface LoupeSettings {
   env: { injectEndpoint: boolean };
   /** Spending limits (`loupe.budgets`). */
   budgets: Budget[];
+  /** Continuous forwarding (`loupe.forwarding.continuous.*`); its headers are in secret storage, not here. */
+  forwarding: ContinuousForwarding;
 }
 
 export interface SettingsReading {
@@ -35,6 +44,7 @@ export const DEFAULT_SETTINGS: LoupeSettings = {
   forwardTargets: [...DEFAULT_FORWARD_TARGETS],
   env: { injectEndpoint: false },
   budgets: [],
+  forwarding: FORWARDING_OFF,
 };
 
 const MAX_TRACES_CEILING = 100_000;
@@ -92,6 +102,7 @@ export function readLoupeSettings(get: Read): SettingsReading {
     forwardTargets: readForwardTargets(get('forward.targets'), problems),
     env: { injectEndpoint: bool('env.injectEndpoint', d.env.injectEndpoint) },
     budgets: readBudgets(get('budgets'), problems),
+    forwarding: readForwarding(get('forwarding.continuous.endpoint'), get('forwarding.continuous.protocol'), problems),
   };
   return { settings, problems };
 }
@@ -184,6 +195,23 @@ function readForwardTargets(value: unknown, problems: string[]): ForwardTarget[]
   return targets;
 }
 
+function readForwarding(endpoint: unknown, protocol: unknown, problems: string[]): ContinuousForwarding {
+  let chosen = FORWARDING_OFF.protocol;
+  if (protocol !== undefined && protocol !== null) {
+    if ((CONTINUOUS_PROTOCOLS as readonly unknown[]).includes(protocol)) chosen = protocol as ContinuousProtocol;
+    else
+      problems.push(
+        `loupe.forwarding.continuous.protocol must be one of ${CONTINUOUS_PROTOCOLS.join(', ')} (got ${JSON.stringify(protocol)}); using "${chosen}".`,
+      );
+  }
+  if (endpoint === undefined || endpoint === null || endpoint === '') return { endpoint: '', protocol: chosen };
+  const config = { endpoint: typeof endpoint === 'string' ? endpoint.trim() : endpoint, protocol: chosen };
+  const problem = validateContinuousForwarding(config);
+  if (problem === undefined) return config as ContinuousForwarding;
+  problems.push(`loupe.forwarding.continuous.endpoint: ${problem} Forwarding stays off.`);
+  return { endpoint: '', protocol: chosen };
+}
+
 /** Where the engine thread keeps traces and finds the web UI, plus the version it reports. */
 export interface EnginePlaces {
   storeDir?: string;
@@ -191,8 +219,22 @@ export interface EnginePlaces {
   version: string;
 }
 
+/**
+ * Continuous forwarding as the engine takes it: the settings plus the headers kept in secret
+ * storage. undefined when off.
+ */
+export function forwardingOf(settings: LoupeSettings, headers?: Record<string, string>): ContinuousForwarding | undefined {
+  if (settings.forwarding.endpoint === '') return undefined;
+  return { ...settings.forwarding, ...(headers && Object.keys(headers).length > 0 ? { headers } : {}) };
+}
+
 /** The engine thread's options for these settings; `host` is the address actually bound (see networkBind). */
-export function engineOptionsOf(settings: LoupeSettings, places: EnginePlaces, host = settings.receiver.host): WorkerRuntimeOptions {
+export function engineOptionsOf(
+  settings: LoupeSettings,
+  places: EnginePlaces,
+  host = settings.receiver.host,
+  forwardingHeaders?: Record<string, string>,
+): WorkerRuntimeOptions {
   return {
     host,
     grpcPort: settings.receiver.grpcPort,
@@ -210,6 +252,7 @@ export function engineOptionsOf(settings: LoupeSettings, places: EnginePlaces, h
     allowedOrigins: settings.receiver.allowedOrigins,
     pricing: settings.pricing,
     budgets: settings.budgets,
+    forwarding: forwardingOf(settings, forwardingHeaders),
   };
 }
 
@@ -222,6 +265,8 @@ export interface SettingsEffect {
   limits: boolean;
   pricing: boolean;
   endpoint: boolean;
+  /** Continuous forwarding changed: applied live. */
+  forwarding: boolean;
 }
 
 export function settingsEffect(before: LoupeSettings, after: LoupeSettings): SettingsEffect {
@@ -240,6 +285,7 @@ export function settingsEffect(before: LoupeSettings, after: LoupeSettings): Set
     limits: !same(before.store, after.store),
     pricing: !same(before.pricing, after.pricing),
     endpoint: restartEngine || before.env.injectEndpoint !== after.env.injectEndpoint,
+    forwarding: !same(before.forwarding, after.forwarding),
   };
 }
 

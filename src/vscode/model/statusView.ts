@@ -3,6 +3,7 @@ import type { ConnectionState } from '../engine/engineConnection';
 import type { StoreStats, TraceSummary } from '../../model/traceTypes';
 import { formatCost, formatCount } from '../../model/formatValues';
 import type { BudgetCrossing } from '../../model/budgetTypes';
+import { describeForwarding, type ForwardingStatus } from '../../model/continuousForwarding';
 
 export interface StatusInput {
   state: ConnectionState;
@@ -14,6 +15,9 @@ export interface StatusInput {
   storeProblem?: string;
   /** Budget levels reached in the current period. */
   budgetCrossings?: readonly BudgetCrossing[];
+  /** Continuous forwarding, as last reported. */
+  forwarding?: ForwardingStatus;
+  now?: number;
 }
 
 export interface StatusView {
@@ -35,7 +39,7 @@ const SEVERITY_RANK = { normal: 0, warning: 1, error: 2 } as const;
 
 /** The status bar item: the connection's state, coloured by the worst budget level reached in its period. */
 export function statusView(input: StatusInput): StatusView {
-  const view = connectionView(input);
+  const view = withForwarding(connectionView(input), input);
   const crossings = input.budgetCrossings ?? [];
   if (crossings.length === 0) return view;
   const budgetSeverity = crossings.some((c) => c.level === 'critical') ? 'error' : 'warning';
@@ -44,6 +48,25 @@ export function statusView(input: StatusInput): StatusView {
     text: `${view.text} $(${budgetSeverity === 'error' ? 'error' : 'warning'})`,
     tooltipLines: [...crossings.map((c) => c.message), ...view.tooltipLines],
     severity: SEVERITY_RANK[budgetSeverity] > SEVERITY_RANK[view.severity] ? budgetSeverity : view.severity,
+  };
+}
+
+/**
+ * Continuous forwarding's line in the tooltip when it is on (or was refused); spans being lost
+ * colour the item as a warning, a target that is down and retried does not (nothing is lost yet).
+ */
+function withForwarding(view: StatusView, input: StatusInput): StatusView {
+  const forwarding = input.forwarding;
+  if (!forwarding || (forwarding.state === 'off' && !forwarding.problem)) return view;
+  const line = describeForwarding(forwarding, input.now ?? Date.now());
+  const lines = [...view.tooltipLines];
+  // Before the closing "Click to show the traces."
+  lines.splice(Math.max(0, lines.length - 1), 0, line);
+  const dropping = forwarding.state === 'dropping' || (forwarding.state === 'off' && forwarding.problem !== undefined);
+  return {
+    ...view,
+    tooltipLines: lines,
+    severity: dropping && view.severity === 'normal' ? 'warning' : view.severity,
   };
 }
 

@@ -11,11 +11,12 @@ export function connectionOptionsOf(
   places: EnginePlaces,
   host: string,
   extensionPath: string,
-  events: Pick<ConnectionOptions, 'onStoreError' | 'onStoreRecovered' | 'onBudgetCrossing' | 'onRefused'>,
+  events: Pick<ConnectionOptions, 'onStoreError' | 'onStoreRecovered' | 'onBudgetCrossing' | 'onRefused' | 'onForwardingStatus'>,
+  forwardingHeaders?: Record<string, string>,
 ): ConnectionOptions {
   return {
     workerScript: path.join(extensionPath, 'dist', 'engineWorker.js'),
-    engine: engineOptionsOf(settings, places, host),
+    engine: engineOptionsOf(settings, places, host, forwardingHeaders),
     autoStart: settings.receiver.autoStart,
     ...events,
   };
@@ -33,7 +34,8 @@ export function reportSettingsProblems(reading: SettingsReading, shown: Set<stri
 
 /**
  * Applies `loupe.*` changes while running: new listener or ingest settings restart the engine
- * (the store is kept), store limits and prices change live, the endpoint injection follows.
+ * (the store is kept), store limits, prices and continuous forwarding change live, the endpoint
+ * injection follows.
  */
 export class SettingsController implements vscode.Disposable {
   private readonly problemsShown = new Set<string>();
@@ -72,8 +74,14 @@ export class SettingsController implements vscode.Disposable {
     } else {
       if (effect.limits) await this.connection.setLimits(this.optionsFor(next, next.receiver.host).engine);
       if (effect.pricing) await this.connection.setPricing(next.pricing);
+      if (effect.forwarding) await this.applyForwarding();
     }
     this.onEndpointSettings();
+  }
+
+  /** Sends the forwarding settings, with the headers from secret storage, to the engine (after either changed). */
+  async applyForwarding(): Promise<void> {
+    await this.connection.setForwarding(this.optionsFor(this.current, this.current.receiver.host).engine.forwarding);
   }
 
   dispose(): void {

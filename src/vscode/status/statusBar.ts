@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { StoreStats } from '../../model/traceTypes';
 import type { BudgetCrossing } from '../../model/budgetTypes';
+import type { ForwardingStatus } from '../../model/continuousForwarding';
 import { localDay } from '../../model/localDay';
 import type { EngineConnection } from '../engine/engineConnection';
 import { markdownText } from '../model/markdownText';
@@ -13,6 +14,7 @@ export class LoupeStatusBar implements vscode.Disposable {
   private stats: StoreStats | undefined;
   private injecting = false;
   private storeProblem: string | undefined;
+  private forwarding: ForwardingStatus | undefined;
   /** The latest budget level reached per scope, with the local day it was reached. */
   private readonly budgetLevels = new Map<string, { crossing: BudgetCrossing; day: string }>();
   private readonly disposables: vscode.Disposable[] = [];
@@ -46,6 +48,12 @@ export class LoupeStatusBar implements vscode.Disposable {
     this.refresh();
   }
 
+  /** Continuous forwarding's latest status: its line in the tooltip, a warning colour while it loses spans. */
+  setForwarding(status: ForwardingStatus | undefined): void {
+    this.forwarding = status;
+    this.refresh();
+  }
+
   /** Spend reached a budget level: the item takes its colour for the rest of that period. */
   setBudgetCrossing(crossing: BudgetCrossing): void {
     this.budgetLevels.set(crossing.budget.scope, { crossing, day: localDay(Date.now()) });
@@ -65,6 +73,8 @@ export class LoupeStatusBar implements vscode.Disposable {
   /** Reads the counts afresh (after a reload, when no change event carried them yet). */
   async refreshStats(): Promise<void> {
     this.stats = await this.connection.stats().catch(() => this.stats);
+    // A window that joined another Loupe hears no forwarding events: it asks.
+    if (this.connection.state.role === 'joined') this.forwarding = await this.connection.forwardingStatus().catch(() => undefined);
     this.refresh();
   }
 
@@ -77,6 +87,7 @@ export class LoupeStatusBar implements vscode.Disposable {
       injectingEndpoint: this.injecting,
       storeProblem: this.storeProblem,
       budgetCrossings: this.currentCrossings(),
+      forwarding: this.forwarding,
     });
     this.lastView = view;
     this.item.text = view.text;

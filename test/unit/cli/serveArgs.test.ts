@@ -103,4 +103,56 @@ describe('loupe command line', () => {
     assert.equal(parsed.command, 'usage-error');
     if (parsed.command === 'usage-error') assert.match(parsed.message, /--open is an option of "loupe serve"/);
   });
+
+  describe('continuous forwarding', () => {
+    const forwardingOf = (args: string[], env: Record<string, string> = {}) => {
+      const parsed = parseCli(['serve', ...args], env);
+      assert.equal(parsed.command, 'serve', JSON.stringify(parsed));
+      return parsed.command === 'serve' ? parsed.options.forwarding : undefined;
+    };
+
+    it('is off without --forward-to, whatever the environment holds', () => {
+      assert.equal(forwardingOf([], { LOUPE_FORWARD_HEADERS: 'a=b', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' }), undefined);
+    });
+
+    it('reads the endpoint, the protocol (http/protobuf by default) and headers from LOUPE_FORWARD_HEADERS only', () => {
+      assert.deepEqual(forwardingOf(['--forward-to', 'http://collector:4318']), {
+        endpoint: 'http://collector:4318',
+        protocol: 'http/protobuf',
+      });
+      assert.deepEqual(
+        forwardingOf(['--forward-to', 'https://tempo.example:443', '--forward-protocol', 'grpc'], {
+          LOUPE_FORWARD_HEADERS: 'authorization=Bearer%20abc,x-scope-orgid=team%2Cone',
+        }),
+        {
+          endpoint: 'https://tempo.example:443',
+          protocol: 'grpc',
+          headers: { authorization: 'Bearer abc', 'x-scope-orgid': 'team,one' },
+        },
+      );
+    });
+
+    for (const [args, env, message] of [
+      [['--forward-to', 'collector:4318'], {}, /--forward-to: .*http:\/\/ or https:\/\//],
+      [['--forward-to', 'ftp://collector'], {}, /http:\/\/ or https:\/\//],
+      [['--forward-to', 'http://tempo:4317/v1', '--forward-protocol', 'grpc'], {}, /just scheme, host and port/],
+      [['--forward-to', 'http://user:pw@collector:4318'], {}, /credentials in headers/],
+      [['--forward-to', 'http://c:4318', '--forward-protocol', 'zipkin'], {}, /http\/protobuf or grpc/],
+      [['--forward-protocol', 'grpc'], {}, /needs --forward-to/],
+      [['--forward-to', 'http://c:4318'], { LOUPE_FORWARD_HEADERS: 'no-equals-sign' }, /LOUPE_FORWARD_HEADERS: .*not name=value/],
+      [['--forward-to', 'http://c:4318'], { LOUPE_FORWARD_HEADERS: 'bad name=x' }, /LOUPE_FORWARD_HEADERS: .*not a valid header name/],
+      [['--forward-to', 'http://c:4318'], { LOUPE_FORWARD_HEADERS: 'a=%0d%0aInjected: 1' }, /LOUPE_FORWARD_HEADERS: .*control character/],
+    ] as const) {
+      it(`refuses ${JSON.stringify([...args, env])}`, () => {
+        const parsed = parseCli(['serve', ...args], env);
+        assert.equal(parsed.command, 'usage-error');
+        if (parsed.command === 'usage-error') assert.match(parsed.message, message);
+      });
+    }
+
+    it('is an option of loupe serve, not of loupe mcp', () => {
+      const parsed = parseCli(['mcp', '--forward-to', 'http://c:4318']);
+      assert.equal(parsed.command, 'usage-error');
+    });
+  });
 });

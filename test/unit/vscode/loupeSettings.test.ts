@@ -77,12 +77,14 @@ describe('loupe.* settings', () => {
       limits: false,
       pricing: false,
       endpoint: true,
+      forwarding: false,
     });
     assert.deepEqual(settingsEffect(base, reading({ 'store.maxTraces': 50 }).settings), {
       restartEngine: false,
       limits: true,
       pricing: false,
       endpoint: false,
+      forwarding: false,
     });
     assert.deepEqual(
       settingsEffect(base, reading({ pricing: [{ model: 'm', inputPerMTok: 1, outputPerMTok: 1 }] }).settings).pricing,
@@ -90,5 +92,49 @@ describe('loupe.* settings', () => {
     );
     assert.deepEqual(settingsEffect(base, reading({ 'env.injectEndpoint': true }).settings).endpoint, true);
     assert.equal(settingsEffect(base, reading({ redact: ['x'] }).settings).restartEngine, true);
+  });
+
+  describe('continuous forwarding', () => {
+    it('is off by default', () => {
+      const { settings } = reading({});
+      assert.deepEqual(settings.forwarding, { endpoint: '', protocol: 'http/protobuf' });
+      assert.equal(engineOptionsOf(settings, { version: 'x' }).forwarding, undefined);
+    });
+
+    it('reads the endpoint and protocol, and takes headers only from the caller (secret storage)', () => {
+      const { settings, problems } = reading({
+        'forwarding.continuous.endpoint': ' http://tempo:4317 ',
+        'forwarding.continuous.protocol': 'grpc',
+      });
+      assert.deepEqual(problems, []);
+      assert.deepEqual(engineOptionsOf(settings, { version: 'x' }, '127.0.0.1', { authorization: 'Bearer k' }).forwarding, {
+        endpoint: 'http://tempo:4317',
+        protocol: 'grpc',
+        headers: { authorization: 'Bearer k' },
+      });
+    });
+
+    it('keeps forwarding off and names the problem when the endpoint is unusable', () => {
+      const { settings, problems } = reading({
+        'forwarding.continuous.endpoint': 'http://tempo:4317/path',
+        'forwarding.continuous.protocol': 'grpc',
+      });
+      assert.equal(settings.forwarding.endpoint, '');
+      assert.match(problems[0], /^loupe\.forwarding\.continuous\.endpoint: .*just scheme, host and port.* Forwarding stays off\.$/);
+      const protocol = reading({ 'forwarding.continuous.endpoint': 'http://c:4318', 'forwarding.continuous.protocol': 'zipkin' });
+      assert.equal(protocol.settings.forwarding.protocol, 'http/protobuf');
+      assert.match(protocol.problems[0], /loupe\.forwarding\.continuous\.protocol must be one of http\/protobuf, grpc/);
+    });
+
+    it('applies a change live, without restarting the engine', () => {
+      const base = reading({}).settings;
+      assert.deepEqual(settingsEffect(base, reading({ 'forwarding.continuous.endpoint': 'http://c:4318' }).settings), {
+        restartEngine: false,
+        limits: false,
+        pricing: false,
+        endpoint: false,
+        forwarding: true,
+      });
+    });
   });
 });

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import type { ConnectionState } from '../../../src/vscode/engine/engineConnection';
 import { costSince, startOfToday, statusView } from '../../../src/vscode/model/statusView';
 import type { TraceSummary } from '../../../src/model/traceTypes';
+import { FORWARDING_STATUS_OFF } from '../../../src/model/continuousForwarding';
 
 const STATS = { traces: 12, spans: 340, bytes: 0, evictedTraces: 0, evictedSpans: 0, droppedSpans: 0, rejectedSpans: 0 };
 const listening = (grpc: number, http: number): ConnectionState => ({
@@ -122,6 +123,33 @@ describe('status bar view', () => {
     });
     assert.equal(storeDown.severity, 'warning');
     assert.ok(storeDown.tooltipLines.some((line) => line.includes('memory only: disk full')));
+  });
+
+  it('tells continuous forwarding in the tooltip, and warns only while spans are lost', () => {
+    const base = { state: listening(4317, 4318), host: '127.0.0.1', stats: STATS, todayCostUsd: 0, injectingEndpoint: false, now: 0 };
+    const status = {
+      ...FORWARDING_STATUS_OFF,
+      endpoint: 'http://collector:4318',
+      protocol: 'http/protobuf' as const,
+      forwardedSpans: 1200,
+    };
+    assert.ok(!statusView({ ...base, forwarding: FORWARDING_STATUS_OFF }).tooltipLines.some((l) => /orwarding/.test(l)));
+    const ok = statusView({ ...base, forwarding: { ...status, state: 'ok' } });
+    assert.equal(ok.severity, 'normal');
+    assert.equal(ok.tooltipLines.at(-2), 'Forwarding every span to http://collector:4318 (http/protobuf): 1,200 spans sent.');
+    assert.equal(ok.tooltipLines.at(-1), 'Click to show the traces.');
+    const retrying = statusView({ ...base, forwarding: { ...status, state: 'retrying', queuedSpans: 40 } });
+    assert.equal(retrying.severity, 'normal', 'nothing is lost yet');
+    assert.match(retrying.tooltipLines.at(-2) ?? '', /is retrying: .*40 spans queued/);
+    const dropping = statusView({
+      ...base,
+      forwarding: { ...status, state: 'dropping', dropReason: 'the queue is full', droppedSpans: 9 },
+    });
+    assert.equal(dropping.severity, 'warning');
+    assert.match(dropping.tooltipLines.at(-2) ?? '', /losing spans: the queue is full; .*9 spans dropped/);
+    const refused = statusView({ ...base, forwarding: { ...FORWARDING_STATUS_OFF, problem: "it is this Loupe's own OTLP receiver" } });
+    assert.equal(refused.severity, 'warning');
+    assert.ok(refused.tooltipLines.includes("Continuous forwarding is off: it is this Loupe's own OTLP receiver"));
   });
 
   it('adds up the cost of the traces that started today', () => {
