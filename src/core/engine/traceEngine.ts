@@ -1,4 +1,4 @@
-import { forgetRecentLazyTexts } from '../otlp/lazyText';
+import { forgetRecentLazyTexts, settleSpan } from '../otlp/lazyText';
 import type {
   ExportLogsServiceRequest,
   ExportMetricsServiceRequest,
@@ -460,8 +460,9 @@ export class TraceEngine implements LoupeApi, IngestSink {
           }
           const before = live.spanCount;
           const clean = this.policy.span(span);
-          // The redacted span as stored, copied before the store makes it its own; a resent span is not sent again.
-          if (origin && !live.hasSpan(span.spanId)) tap!({ ...clean }, origin);
+          // The redacted span as stored, copied before the store makes it its own; a resent span is
+          // not sent again. Its text is read out of the request body, which it must not keep alive in the queue.
+          if (origin && !live.hasSpan(span.spanId)) tap!({ ...settleSpan(clean) }, origin);
           const facts = live.addSpan(clean, idx[0], idx[1], this.pricing, now);
           this.options.onSpan?.(facts, span);
           this.spanTotal += live.spanCount - before;

@@ -1,4 +1,4 @@
-import type { AnyValue, KeyValue } from '../../model/otlpTypes';
+import type { AnyValue, KeyValue, OtlpSpan } from '../../model/otlpTypes';
 
 /**
  * Span attribute strings at least this long are decoded when read, not when the request is
@@ -77,6 +77,20 @@ export function settleLazyValues(attributes: KeyValue[]): KeyValue[] {
     out[i] = { key: kv.key, value: { stringValue: kv.value.stringValue } };
   }
   return out ?? attributes;
+}
+
+/** The span with its attributes' and events' lazy values read into plain strings (the same span when none was lazy). */
+export function settleSpan(span: OtlpSpan): OtlpSpan {
+  const attributes = settleLazyValues(span.attributes);
+  let events = span.events;
+  for (let i = 0; i < events.length; i++) {
+    const event = events[i];
+    const settled = event.attributes && settleLazyValues(event.attributes);
+    if (settled === event.attributes) continue;
+    if (events === span.events) events = events.slice();
+    events[i] = { ...event, attributes: settled };
+  }
+  return attributes === span.attributes && events === span.events ? span : { ...span, attributes, events };
 }
 
 /** Lets go of the texts kept for repeated reads, once a request's spans are stored. */

@@ -4,6 +4,8 @@ import { isLazyStringValue, LAZY_TEXT_BYTES, lazyByteLength, settleLazyValues } 
 import { IngestPolicy } from '../../../src/core/engine/ingestPolicy';
 import { LiveTrace } from '../../../src/core/engine/liveTrace';
 import { PriceBook } from '../../../src/core/genai/pricing';
+import { TraceEngine } from '../../../src/core/engine/traceEngine';
+import type { OtlpSpan } from '../../../src/model/otlpTypes';
 import { hexId, span, str, traceRequest } from '../../support/otlpBuilders';
 import { toProtobuf } from '../../hardening/otlpWire';
 
@@ -74,5 +76,24 @@ describe('long span attribute strings read from the request body when asked', ()
       assert.equal(stored.attributes.find((kv) => kv.key === 'gen_ai.input.messages')!.value.stringValue, long);
       assert.equal(stored.events[0].attributes![0].value.stringValue, long);
     }
+  });
+
+  it('a span passed on to continuous forwarding holds plain text, not its request body', async () => {
+    const long = longText(LAZY_TEXT_BYTES * 2);
+    const engine = await TraceEngine.open({});
+    const passed: OtlpSpan[] = [];
+    engine.setSpanTap((span) => passed.push(span));
+    const request = traceRequest([span(TRACE, hexId(8), undefined, 'call', 0, 1, [str('gen_ai.input.messages', long)])]);
+    request.resourceSpans[0].scopeSpans[0].spans[0].events.push({ timeUnixNano: '1', name: 'e', attributes: [str('body', long)] });
+    engine.ingestTraces(decodeTraceRequest(toProtobuf(request), 'protobuf'));
+    await engine.flush();
+    assert.equal(passed.length, 1);
+    const values = [...passed[0].attributes, ...passed[0].events.flatMap((event) => event.attributes ?? [])].map((kv) => kv.value);
+    assert.equal(values.length, 2);
+    for (const value of values) {
+      assert.equal(isLazyStringValue(value), false);
+      assert.equal(value.stringValue, long);
+    }
+    await engine.close();
   });
 });
