@@ -157,11 +157,16 @@ export function forwardingChangeLine(previous: ForwardingState | undefined, stat
   }
   if (status.state === 'ok' && status.forwardedSpans === 0) return `Forwarding every span received to ${where(status)}.`;
   if (status.state === 'retrying') {
-    return `Forwarding to ${where(status)} failed${status.lastError ? `: ${status.lastError}` : ''}. Spans are kept and sent again when it answers (${spans(
+    return `Forwarding to ${where(status)} failed${status.lastError ? `: ${sentence(status.lastError)}` : '.'} Spans are kept and sent again when it answers (${spans(
       status.queuedSpans,
     )} queued).`;
   }
   return describeForwarding(status, now);
+}
+
+/** A message as a sentence: ending in one full stop, not two. */
+function sentence(text: string): string {
+  return /[.!?]$/.test(text) ? text : `${text}.`;
 }
 
 function downFor(status: ForwardingStatus, now: number): string {

@@ -64,6 +64,11 @@ describe('continuous forwarding settings and status text', () => {
       forwardingChangeLine('ok', down, now),
       /failed: refused\. Spans are kept and sent again when it answers \(1,200 spans queued\)\.$/,
     );
+    // A reason that is already a sentence keeps its one full stop.
+    assert.match(
+      forwardingChangeLine('ok', { ...down, lastError: 'Nothing is listening there.' }, now),
+      /failed: Nothing is listening there\. Spans are kept/,
+    );
     assert.equal(
       forwardingChangeLine('retrying', { ...base, state: 'ok', forwardedSpans: 5000, droppedSpans: 12 }, now),
       'Forwarding to http://collector:4318 (http/protobuf) works again: 5,000 spans sent; 12 spans dropped so far.',
