@@ -1,7 +1,12 @@
 /** At ingest only small JSON strings are parsed (metadata, usage details); bigger ones wait for detail views. */
 export const INGEST_JSON_LIMIT = 16 * 1024;
-/** On-demand parsing (messages, tool payloads) still refuses strings big enough to stall the event loop. */
-export const DETAIL_JSON_LIMIT = 2 * 1024 * 1024;
+/**
+ * On-demand parsing (messages, tool payloads) takes strings as long as a message kept whole
+ * (`loupe.limits.maxMessageBytes`, 16 MiB by default): a long session's last call resends a
+ * conversation of several MB, and must show every message of it, not the first 2 MB as a cut list.
+ * Parsing one runs on the engine's thread, about 50 ms per 8 MB here.
+ */
+export const DETAIL_JSON_LIMIT = 16 * 1024 * 1024;
 
 function firstNonSpace(text: string): string {
   for (let i = 0; i < text.length && i < 64; i++) {

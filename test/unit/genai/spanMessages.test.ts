@@ -57,6 +57,18 @@ describe('messages: OpenTelemetry GenAI', () => {
     ]);
   });
 
+  it('reads every message of a conversation of several MB, as long sessions resend it', () => {
+    const messages = Array.from({ length: 800 }, (_, i) => ({
+      role: i % 2 ? 'assistant' : 'user',
+      parts: [{ type: 'text', content: `message ${i} ${'ü'.repeat(5000)}` }],
+    }));
+    const input = JSON.stringify(messages);
+    assert.ok(input.length > 3 * 1024 * 1024, `${input.length} characters`);
+    const d = detail({ attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.input.messages': input } });
+    assert.equal(d.messages.input.length, 800);
+    assert.deepEqual(d.messages.input[799], text('assistant', `message 799 ${'ü'.repeat(5000)}`));
+  });
+
   it('reads structured (kvlist) message values and a plain-string system instruction', () => {
     const d = detail({
       attributes: {
