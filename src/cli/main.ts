@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { version } from '../../package.json';
 import { DEFAULT_REDACT_PATTERNS } from '../model/redaction';
@@ -8,23 +8,12 @@ import { mcpUrl } from '../model/mcpAddress';
 import { WorkerLoupe } from '../core/host/workerLoupe';
 import type { SerializedReceiverStatus } from '../core/host/workerProtocol';
 import { runMcpStdio } from './mcpCommand';
+import { OPEN_PAGE_FILE, openWithToken } from './openPage';
 import { parseCli, USAGE, type ServeOptions } from './serveArgs';
 import { forwardingChangeLine, type ForwardingState } from '../model/continuousForwarding';
 
 function urlHost(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
-}
-
-function openInBrowser(url: string): void {
-  const [command, args] =
-    process.platform === 'darwin'
-      ? ['open', [url]]
-      : process.platform === 'win32'
-        ? ['cmd', ['/c', 'start', '', url]]
-        : ['xdg-open', [url]];
-  const child = spawn(command, args, { stdio: 'ignore', detached: true });
-  child.on('error', () => console.error(`Could not open a browser; visit ${url}`));
-  child.unref();
 }
 
 /** What a listener that could not start says (a busy port names itself and what holds it). */
@@ -99,7 +88,7 @@ async function serve(options: ServeOptions): Promise<number> {
   if (!isLoopbackBind(options.host)) {
     console.error(`Warning: listening on ${options.host} exposes your traces (prompts included) to the network.`);
   }
-  if (options.open) openInBrowser(uiUrl);
+  if (options.open) await openWithToken(options.storeDir, uiUrl).catch(() => console.error(`Could not open a browser; visit ${uiUrl}`));
 
   await new Promise<void>((resolve) => {
     let stopping = false;
@@ -121,6 +110,7 @@ async function serve(options: ServeOptions): Promise<number> {
       `Warning: ${report.unforwardedSpans} span${report.unforwardedSpans === 1 ? ' was' : 's were'} still waiting to be forwarded and were not sent.`,
     );
   }
+  if (options.open) await rm(join(options.storeDir, OPEN_PAGE_FILE), { force: true }).catch(() => undefined);
   if (report.unsaved > 0) {
     // The traces existed only in memory: the user must hear that they are gone, and scripts must see it.
     console.error(

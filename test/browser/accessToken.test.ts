@@ -1,4 +1,9 @@
 import { strict as assert } from 'node:assert';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { openPageHtml } from '../../src/cli/openPage';
 import { requireChromium, preparePage, screenshot } from './support/browserSuite';
 import { launchChromium, watchPageProblems, type LaunchedBrowser } from './support/chromium';
 import { startLoupeServe, type LoupeServe } from './support/loupeServe';
@@ -82,6 +87,21 @@ describe('the browser UI behind the access token (loupe serve)', function () {
     await page.waitForSelector(`tr[data-trace-id="${second}"]`, { timeout: 15_000 });
     assert.deepEqual(problems, []);
     await screenshot(page, 'access-token-list');
+  });
+
+  it('opens from the page `loupe serve --open` hands the browser (a file, so the token is on no command line)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'loupe-open-page-'));
+    try {
+      const file = join(dir, 'open-ui.html');
+      writeFileSync(file, openPageHtml(serve.uiUrl));
+      const page = await browser.context.newPage();
+      await page.goto(pathToFileURL(file).href);
+      await page.waitForURL(`${serve.baseUrl}/`);
+      await page.waitForSelector('.list-page[data-state=ready]');
+      assert.equal((await browser.context.cookies(serve.baseUrl))[0]?.value, serve.token);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('refuses a printed address with a wrong token, setting no cookie', async () => {

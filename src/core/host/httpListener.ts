@@ -141,6 +141,8 @@ export class HttpServer {
     const isMcp = path === '/mcp' || path === '/mcp/';
     if (isApi || isMcp || path === '/metrics') {
       if (!hasAccess(request, query, this.access, port)) return sendUnauthorized(request, response, this.access, port);
+      // Checked; the routes never see it, so no answer or error message can echo it.
+      query.delete('token');
       if (isApi) return this.handleApi(request, response, path, query);
       if (isMcp) return this.handleMcp(request, response);
       return this.handleMetrics(request, response);

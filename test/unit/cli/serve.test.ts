@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:net';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace';
@@ -141,6 +141,34 @@ describe('loupe serve (the real process)', function () {
     assert.equal(stale.status, 401);
     serve.child.kill('SIGTERM');
     assert.equal(await serve.exited, 0);
+  });
+
+  it('--open hands the browser an owner-only page, never the token on a command line others can read', async () => {
+    // A stand-in for xdg-open that records how it was called.
+    const bin = join(store, 'bin');
+    await mkdir(bin);
+    const calls = join(store, 'opened.txt');
+    await writeFile(join(bin, 'xdg-open'), `#!/bin/sh\necho "$@" >> '${calls}'\n`, { mode: 0o755 });
+    const path = process.env.PATH;
+    process.env.PATH = `${bin}:${path}`;
+    try {
+      serve = await startServe(['--grpc-port', '0', '--http-port', '0', '--store', join(store, 'data'), '--open']);
+    } finally {
+      process.env.PATH = path;
+    }
+    let opened = '';
+    for (let i = 0; i < 100 && !opened; i++) {
+      opened = await readFile(calls, 'utf8').catch(() => '');
+      if (!opened) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const page = join(store, 'data', 'open-ui.html');
+    assert.equal(opened.trim(), `file://${page}`);
+    assert.ok(!opened.includes(serve.token));
+    assert.equal((await stat(page)).mode & 0o777, 0o600);
+    assert.ok((await readFile(page, 'utf8')).includes(`url=${serve.uiUrl}"`));
+    serve.child.kill('SIGTERM');
+    assert.equal(await serve.exited, 0);
+    await assert.rejects(stat(page), { code: 'ENOENT' }, 'removed at exit');
   });
 
   it('names the busy port and the way out, and exits 1', async () => {
