@@ -3,7 +3,7 @@ import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServe, type ServeProcess } from '../support/cliProcess';
-import { hexId, span, traceRequest } from '../support/otlpBuilders';
+import { hexId, span, str, traceRequest } from '../support/otlpBuilders';
 import { send } from '../unit/receiver/httpClient';
 import { toProtobuf } from './otlpWire';
 
@@ -73,7 +73,10 @@ describe('loupe serve network exposure (the real process)', function () {
       method: 'POST',
       path: '/v1/traces',
       headers: { 'Content-Type': 'application/x-protobuf' },
-      body: toProtobuf(traceRequest([span(hexId(16), hexId(8), undefined, 'private run', 0, 1)])),
+      // A prompt long enough (≥ 1 KiB) to go to the content store too, so its files are checked below.
+      body: toProtobuf(
+        traceRequest([span(hexId(16), hexId(8), undefined, 'private run', 0, 1, [str('gen_ai.prompt', 'private '.repeat(300))])]),
+      ),
     });
     assert.equal(sent.status, 200, 'exporters still need no token');
     for (const [method, path] of [
@@ -89,6 +92,9 @@ describe('loupe serve network exposure (the real process)', function () {
     const listed = await send({ port, token: serve!.token, path: '/api/traces' });
     assert.match(listed.text, /private run/, 'the DELETE without a token deleted nothing');
     await waitForFile(join(store, 'traces'));
+    await waitForFile(join(store, 'content'));
+    const names = await readdir(store, { recursive: true });
+    assert.ok(names.some((name) => name.startsWith('content/')) && names.includes('index.jsonl'), names.join(', '));
     for (const name of await readdir(store, { recursive: true })) {
       const path = join(store, name);
       const mode = (await stat(path)).mode & 0o777;
