@@ -122,14 +122,21 @@ export class LoupeRuntime {
   }
 
   static async open(options: RuntimeOptions): Promise<LoupeRuntime> {
-    const persistence = options.storeDir
-      ? new TracePersistence(options.storeDir, {
-          onError: (error: PersistenceError) => options.onStoreError?.(error.message),
-          onRecovered: () => options.onStoreRecovered?.(),
-        })
-      : undefined;
     // The history, the budgets and the metrics read from each other and from the engine, opened in turn.
     const late: { engine?: TraceEngine; budgets?: BudgetMonitor } = {};
+    const persistence = options.storeDir
+      ? new TracePersistence(options.storeDir, {
+          onError: (error: PersistenceError) => {
+            options.onStoreError?.(error.message);
+            // The views (tree, browser UI) show it from the stats every change event carries.
+            late.engine?.storeStateChanged();
+          },
+          onRecovered: () => {
+            options.onStoreRecovered?.();
+            late.engine?.storeStateChanged();
+          },
+        })
+      : undefined;
     // Beside the traces in the store folder; without a store it lasts as long as the process.
     const history = await DailyHistory.open({
       dir: options.storeDir,
