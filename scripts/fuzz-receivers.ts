@@ -10,7 +10,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { startServe } from '../test/support/cliProcess';
+import { bearer, startServe } from '../test/support/cliProcess';
 import { describeOutcomes, findMissingValid, runFuzz } from '../test/hardening/fuzzRunner';
 import { processMemory } from '../test/hardening/processMemory';
 
@@ -45,7 +45,7 @@ async function main(): Promise<number> {
   try {
     const ports = { httpPort: serve.httpPort, grpcPort: serve.grpcPort, maxRequestBytes: MAX_REQUEST_MB * 1024 * 1024 };
     await runFuzz({ ...ports, seed: seed + 1, payloads: 500 });
-    await fetch(`${base}/api/traces`, { method: 'DELETE' });
+    await fetch(`${base}/api/traces`, { method: 'DELETE', headers: bearer(serve.token) });
     const start = await processMemory(serve.child.pid!);
     console.log(
       `fuzzing loupe serve (pid ${serve.child.pid}): ${rounds} rounds of ${payloads} payloads, seed ${seed}, ${concurrency} clients; RSS at start ${start?.rssMb} MiB`,
@@ -60,10 +60,14 @@ async function main(): Promise<number> {
         onProgress: (done) => done % 5_000 === 0 && console.log(`  ${done} sent`),
       });
       const full = await processMemory(serve.child.pid!);
-      const stats = (await (await fetch(`${base}/api/stats`)).json()) as { traces: number; spans: number; bytes: number };
-      problems.push(...report.failures, ...(await findMissingValid(serve.httpPort, report.validSent)));
+      const stats = (await (await fetch(`${base}/api/stats`, { headers: bearer(serve.token) })).json()) as {
+        traces: number;
+        spans: number;
+        bytes: number;
+      };
+      problems.push(...report.failures, ...(await findMissingValid(serve.httpPort, serve.token, report.validSent)));
       // Cleared between rounds, so memory that stays is not stored traces.
-      await fetch(`${base}/api/traces`, { method: 'DELETE' });
+      await fetch(`${base}/api/traces`, { method: 'DELETE', headers: bearer(serve.token) });
       const cleared = await processMemory(serve.child.pid!);
       if (cleared) afterRounds.push(cleared.rssMb);
 

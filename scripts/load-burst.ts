@@ -9,7 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { startServe } from '../test/support/cliProcess';
+import { bearer, startServe } from '../test/support/cliProcess';
 import { accountFor, runLoadBurst, type StoreCounts } from '../test/hardening/loadBurst';
 import { processMemory } from '../test/hardening/processMemory';
 
@@ -29,8 +29,10 @@ async function main(): Promise<number> {
   const problems: string[] = [];
   try {
     console.log(`loupe serve (pid ${serve.child.pid}), --max-traces ${maxTraces}: sending ${spans} spans`);
-    const report = await runLoadBurst({ httpPort: serve.httpPort, grpcPort: serve.grpcPort, spans });
-    const stats = (await (await fetch(`http://127.0.0.1:${serve.httpPort}/api/stats`)).json()) as StoreCounts;
+    const report = await runLoadBurst({ httpPort: serve.httpPort, grpcPort: serve.grpcPort, token: serve.token, spans });
+    const stats = (await (
+      await fetch(`http://127.0.0.1:${serve.httpPort}/api/stats`, { headers: bearer(serve.token) })
+    ).json()) as StoreCounts;
     const memory = await processMemory(serve.child.pid!);
     const counts = accountFor(report, stats);
     const health = [...report.healthLatenciesMs].sort((a, b) => a - b);

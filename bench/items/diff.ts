@@ -1,6 +1,6 @@
 import { launchChromium, chromiumAvailable, CHROMIUM_PATH } from '../../test/browser/support/chromium';
 import { preparePage } from '../../test/browser/support/browserSuite';
-import { getJson, postJson, startLoupeServe } from '../../test/browser/support/loupeServe';
+import { getJson, openPrintedAddress, postJson, startLoupeServe } from '../../test/browser/support/loupeServe';
 import { diffTracePair } from '../../test/browser/support/diffTraces';
 import { measureDiffOpen } from '../../test/browser/support/diffPerf';
 import type { TraceDiff } from '../../src/model/compareTypes';
@@ -28,15 +28,16 @@ export async function benchDiff(quick: boolean): Promise<BenchSection> {
   let firstOpenMs: number;
   try {
     const { a, b, traceA, traceB } = diffTracePair(SPANS);
-    await postJson(serve.baseUrl, '/api/import', a);
-    await postJson(serve.baseUrl, '/api/import', b);
+    await postJson(serve, '/api/import', a);
+    await postJson(serve, '/api/import', b);
     for (let i = 0; i < rounds; i++) {
       const started = performance.now();
-      const diff = await getJson<TraceDiff>(serve.baseUrl, `/api/diff/${traceA}/${traceB}`);
+      const diff = await getJson<TraceDiff>(serve, `/api/diff/${traceA}/${traceB}`);
       apiMs.push(performance.now() - started);
       rows = diff.rows.length;
       summary = `${diff.summary.same} same, ${diff.summary.changed} changed, ${diff.summary.added} added, ${diff.summary.removed} removed`;
     }
+    await openPrintedAddress(browser.context, serve);
     const page = await browser.context.newPage();
     await preparePage(page);
     // Once to warm the page's code (the first open of a session pays for compiling it), then measured.

@@ -65,7 +65,7 @@ export async function benchVisible(quick: boolean): Promise<BenchSection> {
   const loupe = await startWorkerLoupe();
   const agent = AgentProcess.start();
   const exporter = new OTLPTraceExporter({ url: `http://127.0.0.1:${loupe.grpcPort}` });
-  const client = new HttpLoupe(`http://127.0.0.1:${loupe.httpPort}`);
+  const client = new HttpLoupe(`http://127.0.0.1:${loupe.httpPort}`, { token: loupe.loupe.accessToken });
   try {
     // Warm the exporter's channel first.
     await new Promise((resolve) => exporter.export(traces[0], resolve));

@@ -1,6 +1,6 @@
 import { launchChromium, chromiumAvailable, CHROMIUM_PATH } from '../../test/browser/support/chromium';
 import { preparePage } from '../../test/browser/support/browserSuite';
-import { postJson, startLoupeServe } from '../../test/browser/support/loupeServe';
+import { openPrintedAddress, postJson, startLoupeServe } from '../../test/browser/support/loupeServe';
 import { syntheticTraceRequest } from '../../test/browser/support/syntheticTrace';
 import { measureWaterfall, UNCAPPED_FRAME_ARGS, type WaterfallTiming } from '../../test/browser/support/waterfallPerf';
 import { fmt, judge, ratio, type BenchRow, type BenchSection } from '../support/report';
@@ -16,11 +16,12 @@ export async function benchWaterfall(quick: boolean): Promise<BenchSection> {
   const browser = await launchChromium({ extraArgs: UNCAPPED_FRAME_ARGS });
   const timings: WaterfallTiming[] = [];
   try {
+    await openPrintedAddress(browser.context, serve);
     const page = await browser.context.newPage();
     await preparePage(page);
     for (const spans of SIZES) {
       const { request, traceId } = syntheticTraceRequest({ spanCount: spans, seed: spans });
-      await postJson(serve.baseUrl, '/api/import', request);
+      await postJson(serve, '/api/import', request);
       // Once to warm the page's code, then measured (the first open of a session pays for JIT).
       if (spans === SIZES[0]) await measureWaterfall(page, serve.baseUrl, traceId, spans, 30);
       timings.push(await measureWaterfall(page, serve.baseUrl, traceId, spans, quick ? 120 : 300));

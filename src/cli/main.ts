@@ -1,30 +1,19 @@
-import { spawn } from 'node:child_process';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { version } from '../../package.json';
 import { DEFAULT_REDACT_PATTERNS } from '../model/redaction';
 import { isLoopbackBind } from '../model/hostNames';
-import { readOrCreateMcpToken } from '../core/host/mcpToken';
+import { accessTokenPath, readOrCreateAccessToken } from '../core/host/accessToken';
 import { mcpUrl } from '../model/mcpAddress';
 import { WorkerLoupe } from '../core/host/workerLoupe';
 import type { SerializedReceiverStatus } from '../core/host/workerProtocol';
 import { runMcpStdio } from './mcpCommand';
+import { OPEN_PAGE_FILE, openWithToken } from './openPage';
 import { parseCli, USAGE, type ServeOptions } from './serveArgs';
 import { forwardingChangeLine, type ForwardingState } from '../model/continuousForwarding';
 
 function urlHost(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
-}
-
-function openInBrowser(url: string): void {
-  const [command, args] =
-    process.platform === 'darwin'
-      ? ['open', [url]]
-      : process.platform === 'win32'
-        ? ['cmd', ['/c', 'start', '', url]]
-        : ['xdg-open', [url]];
-  const child = spawn(command, args, { stdio: 'ignore', detached: true });
-  child.on('error', () => console.error(`Could not open a browser; visit ${url}`));
-  child.unref();
 }
 
 /** What a listener that could not start says (a busy port names itself and what holds it). */
@@ -33,8 +22,8 @@ function listenerFailures(status: SerializedReceiverStatus): string[] {
 }
 
 async function serve(options: ServeOptions): Promise<number> {
-  // Created before the engine thread starts, so both read the same token from the store folder.
-  const mcpToken = await readOrCreateMcpToken(options.storeDir);
+  // Read (or created) before the engine thread starts, so the addresses printed below carry it.
+  const accessToken = await readOrCreateAccessToken(options.storeDir);
   let forwardingState: ForwardingState | undefined;
   // The same engine thread the VS Code extension runs (dist/engineWorker.js beside this file),
   // with its larger young generation: ingest and big trace views cost a third less CPU there.
@@ -55,6 +44,7 @@ async function serve(options: ServeOptions): Promise<number> {
       forwarding: options.forwarding,
       staticDir: join(__dirname, 'webview'),
       version,
+      accessToken,
     },
     {
       onStoreError: (message) => console.error(`Warning: ${message} Traces are kept in memory until the store can be written again.`),
@@ -86,16 +76,19 @@ async function serve(options: ServeOptions): Promise<number> {
   const host = urlHost(options.host);
   const grpcPort = status.grpc.state === 'listening' ? status.grpc.port : 0;
   const httpPort = status.http.state === 'listening' ? status.http.port : 0;
-  const uiUrl = `http://${host}:${httpPort}/`;
+  // Opening it sets the token as a cookie and drops it from the address bar.
+  const uiUrl = `http://${host}:${httpPort}/?token=${accessToken}`;
   console.log(`Loupe ${version}: keeping up to ${options.maxTraces} traces in ${options.storeDir}`);
   console.log(`OTLP/gRPC listening on ${host}:${grpcPort}`);
   console.log(`OTLP/HTTP listening on http://${host}:${httpPort}/v1/traces, /v1/logs and /v1/metrics`);
-  console.log(`UI and REST API on ${uiUrl}`);
-  console.log(`MCP server (streamable HTTP) on ${mcpUrl(options.host, httpPort, mcpToken)}`);
+  console.log(
+    `UI and REST API on ${uiUrl} (the REST API takes the token as "Authorization: Bearer"; it is kept in ${accessTokenPath(options.storeDir)})`,
+  );
+  console.log(`MCP server (streamable HTTP) on ${mcpUrl(options.host, httpPort, accessToken)}`);
   if (!isLoopbackBind(options.host)) {
     console.error(`Warning: listening on ${options.host} exposes your traces (prompts included) to the network.`);
   }
-  if (options.open) openInBrowser(uiUrl);
+  if (options.open) await openWithToken(options.storeDir, uiUrl).catch(() => console.error(`Could not open a browser; visit ${uiUrl}`));
 
   await new Promise<void>((resolve) => {
     let stopping = false;
@@ -117,6 +110,7 @@ async function serve(options: ServeOptions): Promise<number> {
       `Warning: ${report.unforwardedSpans} span${report.unforwardedSpans === 1 ? ' was' : 's were'} still waiting to be forwarded and were not sent.`,
     );
   }
+  if (options.open) await rm(join(options.storeDir, OPEN_PAGE_FILE), { force: true }).catch(() => undefined);
   if (report.unsaved > 0) {
     // The traces existed only in memory: the user must hear that they are gone, and scripts must see it.
     console.error(

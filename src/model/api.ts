@@ -37,8 +37,8 @@ import type { ForwardingStatus } from './continuousForwarding';
 
 export const API = {
   health: route<[], Health>({ verb: 'GET', path: '/api/health', args: [] }),
-  /** Counts of what was received, rejected, dropped and evicted. */
-  stats: route<[], StoreStats>({ verb: 'GET', path: '/api/stats', args: [] }),
+  /** Counts of what was received, rejected, dropped and evicted, and whether the store can be written. */
+  stats: viewRoute<[], StoreStats>({ verb: 'GET', path: '/api/stats', args: [] }),
   /** Trace summaries, newest first. */
   listTraces: viewRoute<[query?: TraceQuery], TraceSummary[]>({ verb: 'GET', path: '/api/traces', args: [traceQueryArg] }),
   /** undefined when the trace is unknown (never stored, evicted or deleted). */

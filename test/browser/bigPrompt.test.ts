@@ -6,7 +6,7 @@ import type { Page } from 'playwright-core';
 import { agentTracerProvider } from './support/agentSpans';
 import { preparePage, requireChromium, screenshot } from './support/browserSuite';
 import { launchChromium, watchPageProblems, type LaunchedBrowser } from './support/chromium';
-import { startLoupeServe, type LoupeServe } from './support/loupeServe';
+import { openPrintedAddress, startLoupeServe, type LoupeServe } from './support/loupeServe';
 
 /** About 1 MB of varied text (multi-byte characters, quotes, newlines), no invisible characters. */
 function bigPrompt(): string {
@@ -55,6 +55,7 @@ describe('a 1 MB prompt in the UI', function () {
     serve = await startLoupeServe({ store });
 
     browser = await launchChromium();
+    await openPrintedAddress(browser.context, serve);
     page = await browser.context.newPage();
     await preparePage(page);
     const problems = watchPageProblems(page);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { preparePage, requireChromium, RESULTS_DIR, screenshot } from './support/browserSuite';
 import { launchChromium, watchPageProblems, type LaunchedBrowser } from './support/chromium';
-import { postJson, startLoupeServe, type LoupeServe } from './support/loupeServe';
+import { openPrintedAddress, postJson, startLoupeServe, type LoupeServe } from './support/loupeServe';
 import { syntheticTraceRequest } from './support/syntheticTrace';
 import { formatTiming, measureWaterfall, UNCAPPED_FRAME_ARGS, type WaterfallTiming } from './support/waterfallPerf';
 
@@ -15,7 +15,7 @@ const TARGET_FRAME_P95_MS = 16;
 
 async function importTrace(serve: LoupeServe, spanCount: number): Promise<string> {
   const { request, traceId } = syntheticTraceRequest({ spanCount, seed: spanCount });
-  const answer = (await postJson(serve.baseUrl, '/api/import', request)) as { traceIds: string[] };
+  const answer = (await postJson(serve, '/api/import', request)) as { traceIds: string[] };
   assert.deepEqual(answer.traceIds, [traceId]);
   return traceId;
 }
@@ -32,6 +32,7 @@ describe('a 100,000-span trace opens and scrolls smoothly', function () {
     requireChromium(this);
     serve = await startLoupeServe();
     browser = await launchChromium({ extraArgs: UNCAPPED_FRAME_ARGS });
+    await openPrintedAddress(browser.context, serve);
     page = await browser.context.newPage();
     await preparePage(page);
     // Until loupe serve answers for single spans, the UI falls back to the whole trace after one 404.

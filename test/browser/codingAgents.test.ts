@@ -5,7 +5,7 @@ import type { SessionSummary } from '../../src/model/sessionTypes';
 import { recordedRuns, type RecordedRun } from '../unit/agents/recordedRuns';
 import { preparePage, requireChromium, screenshot } from './support/browserSuite';
 import { launchChromium, watchPageProblems, type LaunchedBrowser } from './support/chromium';
-import { getJson, startLoupeServe, type LoupeServe } from './support/loupeServe';
+import { getJson, openPrintedAddress, startLoupeServe, type LoupeServe } from './support/loupeServe';
 
 /** Sends a recorded CLI run to `loupe serve` over OTLP/HTTP as the CLI did (gzip bodies, its content types). */
 async function replay(baseUrl: string, run: RecordedRun): Promise<void> {
@@ -31,6 +31,7 @@ describe('coding-agent runs in the browser (loupe serve)', function () {
     requireChromium(this);
     serve = await startLoupeServe();
     browser = await launchChromium();
+    await openPrintedAddress(browser.context, serve);
     const runs = recordedRuns();
     await replay(
       serve.baseUrl,
@@ -65,8 +66,8 @@ describe('coding-agent runs in the browser (loupe serve)', function () {
     await page.goto(`${serve.baseUrl}/#/sessions`);
     await page.locator('.session-list-page[data-state=ready]').waitFor({ timeout: 15_000 });
     const rows = page.locator('.session-table tbody tr');
-    const listed = await getJson<SessionSummary[]>(serve.baseUrl, '/api/sessions');
-    const traces = await getJson<TraceSummary[]>(serve.baseUrl, '/api/traces');
+    const listed = await getJson<SessionSummary[]>(serve, '/api/sessions');
+    const traces = await getJson<TraceSummary[]>(serve, '/api/traces');
     assert.equal(
       await rows.count(),
       3,
@@ -99,7 +100,7 @@ describe('coding-agent runs in the browser (loupe serve)', function () {
   });
 
   it("shows Copilot's own cost on its model call with Loupe's price beside it", async () => {
-    const traces = await getJson<TraceSummary[]>(serve.baseUrl, '/api/traces');
+    const traces = await getJson<TraceSummary[]>(serve, '/api/traces');
     const copilot = traces.find((t) => t.services.includes('github-copilot'))!;
     assert.equal(copilot.llmCalls, 2);
     await page.goto(`${serve.baseUrl}/#/trace/${copilot.traceId}`);
@@ -111,7 +112,7 @@ describe('coding-agent runs in the browser (loupe serve)', function () {
   });
 
   it("marks Codex's runtime bookkeeping spans and reads none of them as a model or tool call", async () => {
-    const traces = await getJson<TraceSummary[]>(serve.baseUrl, '/api/traces');
+    const traces = await getJson<TraceSummary[]>(serve, '/api/traces');
     const codex = traces.filter((t) => t.services.includes('codex_exec'));
     assert.ok(codex.length > 5, 'Codex spreads one run over many traces');
     assert.ok(codex.every((t) => t.llmCalls === 0));

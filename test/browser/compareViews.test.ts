@@ -4,7 +4,7 @@ import type { AgentRunSender } from '../support/agentRunSender';
 import { sendAgentVersion, sendDiffPair } from '../support/agentRunSteps';
 import { preparePage, requireChromium, screenshot } from './support/browserSuite';
 import { launchChromium, watchPageProblems, type LaunchedBrowser } from './support/chromium';
-import { startLoupeServe, type LoupeServe } from './support/loupeServe';
+import { openPrintedAddress, startLoupeServe, type LoupeServe } from './support/loupeServe';
 import { VsCodeWebviewHarness } from './support/vscodeWebviewHarness';
 import type { WebviewView } from '../../src/model/webviewMessages';
 
@@ -25,6 +25,7 @@ describe('compare and diff pages in the browser (loupe serve)', function () {
     requireChromium(this);
     serve = await startLoupeServe();
     browser = await launchChromium();
+    await openPrintedAddress(browser.context, serve);
     const endpoint = `${serve.baseUrl}/v1/traces`;
     senders.push(await sendAgentVersion(endpoint, '1.0.0', 30, 200, 11), await sendAgentVersion(endpoint, '1.1.0', 30, 600, 12));
     const sent = await sendDiffPair(endpoint);
@@ -126,7 +127,7 @@ describe('compare and diff pages as VS Code webviews (postMessage host, nonce CS
   });
 
   async function openPanel(view: WebviewView, name: string, ready: string): Promise<{ page: Page; harness: VsCodeWebviewHarness }> {
-    const harness = new VsCodeWebviewHarness(serve.baseUrl);
+    const harness = new VsCodeWebviewHarness(serve);
     const origin = await harness.start(view);
     const page = await browser.context.newPage();
     await page.setViewportSize({ width: 1280, height: 760 });

@@ -5,7 +5,7 @@ import { formatCost } from '../../src/model/formatValues';
 import { fortyDaysOfRuns, type PlannedRun, sendRuns } from '../unit/history/fortyDaysOfRuns';
 import { preparePage, requireChromium, screenshot } from './support/browserSuite';
 import { launchChromium, watchPageProblems, type LaunchedBrowser } from './support/chromium';
-import { startLoupeServe, type LoupeServe } from './support/loupeServe';
+import { openPrintedAddress, startLoupeServe, type LoupeServe } from './support/loupeServe';
 
 const HOSTILE_AGENT = '<img src=x onerror="document.title=1">';
 
@@ -29,6 +29,7 @@ describe('Costs page in the browser (loupe serve)', function () {
     serve = await startLoupeServe();
     await sendRuns(Number(new URL(serve.baseUrl).port), runs);
     browser = await launchChromium();
+    await openPrintedAddress(browser.context, serve);
   });
   after(async () => {
     await browser?.close();

@@ -6,7 +6,7 @@ import { agentTracerProvider } from './support/agentSpans';
 import { hugePayload, PAYLOADS } from './support/hostileCorpus';
 import { preparePage, requireChromium, screenshot } from './support/browserSuite';
 import { launchChromium, watchPageProblems, type LaunchedBrowser } from './support/chromium';
-import { startLoupeServe, type LoupeServe } from './support/loupeServe';
+import { openPrintedAddress, startLoupeServe, type LoupeServe } from './support/loupeServe';
 
 const HUGE = hugePayload();
 
@@ -97,6 +97,7 @@ describe('hostile span content renders inert and readable', function () {
     requireChromium(this);
     serve = await startLoupeServe();
     browser = await launchChromium();
+    await openPrintedAddress(browser.context, serve);
     sent = await sendHostileTrace(serve.baseUrl);
     page = await browser.context.newPage();
     await preparePage(page);

@@ -4,7 +4,7 @@ import { sendAgentRuns, type SentRuns } from '../unit/mcp/agentRuns';
 import { FakeModelServer } from '../unit/replay/fakeModelServer';
 import { preparePage, requireChromium, screenshot } from './support/browserSuite';
 import { launchChromium, watchPageProblems, type LaunchedBrowser } from './support/chromium';
-import { startLoupeServe, type LoupeServe } from './support/loupeServe';
+import { fetchWithToken, openPrintedAddress, startLoupeServe, type LoupeServe } from './support/loupeServe';
 
 describe('replay in the browser UI of loupe serve', function () {
   const fake = new FakeModelServer();
@@ -21,6 +21,7 @@ describe('replay in the browser UI of loupe serve', function () {
     serve = await startLoupeServe({ env: { OPENAI_API_KEY: 'sk-env-for-replay', OPENAI_BASE_URL: `http://127.0.0.1:${fakePort}/v1` } });
     runs = await sendAgentRuns(serve.httpPort);
     browser = await launchChromium();
+    await openPrintedAddress(browser.context, serve);
     page = await browser.context.newPage();
     await preparePage(page);
     problems = watchPageProblems(page);
@@ -35,7 +36,7 @@ describe('replay in the browser UI of loupe serve', function () {
 
   it('opens from the span details, sends nothing before Run, then the edited call with the environment key', async () => {
     const chatSpanId = await (async () => {
-      const response = await fetch(`${serve.baseUrl}/api/traces/${runs.newestTraceId}/waterfall`);
+      const response = await fetchWithToken(serve, `/api/traces/${runs.newestTraceId}/waterfall`);
       const rows = (await response.json()) as { spanId: string; name: string }[];
       return rows.find((row) => row.name === 'chat gpt-4o')!.spanId;
     })();
@@ -64,13 +65,13 @@ describe('replay in the browser UI of loupe serve', function () {
     assert.match(await replay.locator('.diff').innerText(), /\+ Paris is sunny\./);
     await screenshot(replay, 'replay-browser-result');
 
-    const before = (await (await fetch(`${serve.baseUrl}/api/traces`)).json()) as unknown[];
+    const before = (await (await fetchWithToken(serve, `/api/traces`)).json()) as unknown[];
     await replay.locator('button', { hasText: 'Keep as Trace' }).click();
     await replay.locator('.keep-bar', { hasText: /Kept as trace/ }).waitFor({ timeout: 10_000 });
-    const after = (await (await fetch(`${serve.baseUrl}/api/traces`)).json()) as { traceId: string; services: string[] }[];
+    const after = (await (await fetchWithToken(serve, `/api/traces`)).json()) as { traceId: string; services: string[] }[];
     assert.equal(after.length, before.length + 1);
     const kept = after.find((t) => t.services.includes('loupe-replay'))!;
-    const detail = (await (await fetch(`${serve.baseUrl}/api/traces/${kept.traceId}`)).json()) as {
+    const detail = (await (await fetchWithToken(serve, `/api/traces/${kept.traceId}`)).json()) as {
       spans: { links: { spanId: string }[] }[];
     };
     assert.equal(detail.spans[0].links[0].spanId, chatSpanId);
@@ -82,7 +83,7 @@ describe('replay in the browser UI of loupe serve', function () {
     const replay = await browser.context.newPage();
     await replay.goto(`${serve.baseUrl}/replay.html?trace=${runs.olderTraceId}&span=${'0'.repeat(15)}1`);
     await replay.locator('.problem', { hasText: /no longer stored|not a single model call/ }).waitFor({ timeout: 10_000 });
-    const spans = (await (await fetch(`${serve.baseUrl}/api/traces/${runs.newestTraceId}/waterfall`)).json()) as {
+    const spans = (await (await fetchWithToken(serve, `/api/traces/${runs.newestTraceId}/waterfall`)).json()) as {
       spanId: string;
       name: string;
     }[];
@@ -92,7 +93,7 @@ describe('replay in the browser UI of loupe serve', function () {
     await replay.locator('.draft-form').waitFor({ timeout: 10_000 });
     await replay.locator('.field', { hasText: 'Base URL' }).locator('input').fill(`http://127.0.0.1:${fake.port}/v1`);
     fake.behaviour = 'error500';
-    const tracesBefore = ((await (await fetch(`${serve.baseUrl}/api/traces`)).json()) as unknown[]).length;
+    const tracesBefore = ((await (await fetchWithToken(serve, `/api/traces`)).json()) as unknown[]).length;
     await replay.locator('button', { hasText: /^Run$/ }).click();
     const problem = replay.locator('.problem:not([hidden])');
     await problem.waitFor({ timeout: 10_000 });
@@ -101,7 +102,7 @@ describe('replay in the browser UI of loupe serve', function () {
       `http://127.0.0.1:${fake.port}/v1/chat/completions answered HTTP 500: The server is overloaded.`,
     );
     assert.equal(await replay.locator('button', { hasText: 'Keep as Trace' }).count(), 0);
-    assert.equal(((await (await fetch(`${serve.baseUrl}/api/traces`)).json()) as unknown[]).length, tracesBefore);
+    assert.equal(((await (await fetchWithToken(serve, `/api/traces`)).json()) as unknown[]).length, tracesBefore);
     fake.behaviour = 'answer';
     await replay.close();
   });

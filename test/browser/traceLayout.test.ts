@@ -4,7 +4,7 @@ import type { TracerProvider } from '@opentelemetry/sdk-trace';
 import { agentTracerProvider, sendAgentTrace, type SentAgentTrace } from './support/agentSpans';
 import { preparePage, requireChromium, screenshot } from './support/browserSuite';
 import { launchChromium, watchPageProblems, type LaunchedBrowser } from './support/chromium';
-import { startLoupeServe, type LoupeServe } from './support/loupeServe';
+import { openPrintedAddress, startLoupeServe, type LoupeServe } from './support/loupeServe';
 
 type Box = { x: number; y: number; width: number; height: number };
 
@@ -39,6 +39,7 @@ describe('trace panel layout: the timeline keeps its width', function () {
     requireChromium(this);
     serve = await startLoupeServe();
     browser = await launchChromium();
+    await openPrintedAddress(browser.context, serve);
     provider = agentTracerProvider(serve.baseUrl);
     sent = await sendAgentTrace(provider, 'invoke_agent layout');
   });

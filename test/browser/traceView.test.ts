@@ -9,7 +9,7 @@ import { formatCount, formatDuration, formatShare } from '../../src/model/format
 import { agentTracerProvider, growTrace, sendAgentTrace, type SentAgentTrace } from './support/agentSpans';
 import { preparePage, requireChromium, screenshot, visibleRowCount } from './support/browserSuite';
 import { launchChromium, watchPageProblems, type LaunchedBrowser } from './support/chromium';
-import { getJson, postJson, startLoupeServe, type LoupeServe } from './support/loupeServe';
+import { getJson, openPrintedAddress, postJson, startLoupeServe, type LoupeServe } from './support/loupeServe';
 import { syntheticTraceRequest } from './support/syntheticTrace';
 
 /** Waits for the row of `spanId` to be drawn as selected (rendering happens on the next frame). */
@@ -29,6 +29,7 @@ describe('trace view in the browser (loupe serve)', function () {
     requireChromium(this);
     serve = await startLoupeServe();
     browser = await launchChromium();
+    await openPrintedAddress(browser.context, serve);
     provider = agentTracerProvider(serve.baseUrl);
   });
 
@@ -81,7 +82,7 @@ describe('trace view in the browser (loupe serve)', function () {
     await page.waitForSelector(`.trace-page[data-trace-id="${first.traceId}"][data-state=ready]`);
     assert.equal(await visibleRowCount(page), first.spanCount);
     assert.equal(await page.locator('.wf-row:not([hidden]) .wf-bar:not([hidden])').count(), first.spanCount);
-    const summary = (await getJson<TraceSummary[]>(serve.baseUrl, `/api/traces?q=${first.traceId}`))[0];
+    const summary = (await getJson<TraceSummary[]>(serve, `/api/traces?q=${first.traceId}`))[0];
     assert.equal(await page.locator('.fact-spans .fact-value').innerText(), formatCount(summary.spanCount));
     assert.equal(await page.locator('.fact-duration .fact-value').innerText(), formatDuration(summary.durationMs));
     assert.equal(await page.locator('.fact-errors .fact-value').innerText(), formatCount(summary.errorCount));
@@ -174,7 +175,7 @@ describe('trace view in the browser (loupe serve)', function () {
     await page.waitForSelector('.trace-page[data-state=ready]');
     await page.locator('vscode-tab-header[data-tab=breakdown]').click();
     await page.waitForSelector('.breakdown-table[data-table=byKind] tbody tr');
-    const breakdown = await getJson<Breakdown>(serve.baseUrl, `/api/traces/${first.traceId}/breakdown`);
+    const breakdown = await getJson<Breakdown>(serve, `/api/traces/${first.traceId}/breakdown`);
     assert.ok(breakdown.byKind.length > 0);
     for (const row of breakdown.byKind) {
       const cells = page.locator(`.breakdown-table[data-table=byKind] tr[data-key="${row.key}"]`);
@@ -195,7 +196,7 @@ describe('trace view in the browser (loupe serve)', function () {
   it('shows the breakdown across all traces', async () => {
     await page.goto(`${serve.baseUrl}/#/overview`);
     await page.waitForSelector('.overview-page[data-state=ready]');
-    const overall = await getJson<Breakdown>(serve.baseUrl, '/api/breakdown');
+    const overall = await getJson<Breakdown>(serve, '/api/breakdown');
     assert.match(await page.locator('.breakdown-totals').innerText(), new RegExp(`${overall.traceCount} traces`));
     for (const row of overall.byName) {
       const cells = page.locator(`.breakdown-table[data-table=byName] tr[data-key="${row.key}"]`);
@@ -209,14 +210,18 @@ describe('trace view in the browser (loupe serve)', function () {
     const store = mkdtempSync(join(tmpdir(), 'loupe-browser-restart-'));
     let own = await startLoupeServe({ store });
     try {
-      await postJson(own.baseUrl, '/api/import', syntheticTraceRequest({ spanCount: 3, seed: 1 }).request);
+      await postJson(own, '/api/import', syntheticTraceRequest({ spanCount: 3, seed: 1 }).request);
+      await openPrintedAddress(browser.context, own);
       await page.goto(`${own.baseUrl}/`);
       await page.waitForFunction(() => document.querySelectorAll('.trace-table tbody tr').length === 1);
       const port = own.httpPort;
       await own.stop();
+      const token = own.token;
       own = await startLoupeServe({ store, httpPort: port });
+      // The same store keeps its token, so the page's cookie (and its event stream) still work.
+      assert.equal(own.token, token);
       // Imported before the page's event stream reconnects: no change event will ever carry it.
-      await postJson(own.baseUrl, '/api/import', syntheticTraceRequest({ spanCount: 3, seed: 2 }).request);
+      await postJson(own, '/api/import', syntheticTraceRequest({ spanCount: 3, seed: 2 }).request);
       await page.waitForFunction(() => document.querySelectorAll('.trace-table tbody tr').length === 2, undefined, { timeout: 20_000 });
     } finally {
       await own.stop();

@@ -30,7 +30,8 @@ describe('trace view as a VS Code webview (postMessage host, nonce CSP)', functi
     provider = agentTracerProvider(serve.baseUrl);
     sent = await sendAgentTrace(provider, 'invoke_agent in a panel');
     browser = await launchChromium();
-    harness = new VsCodeWebviewHarness(serve.baseUrl);
+    // The panel talks to the extension host (the harness), which sends the token; the page needs no cookie.
+    harness = new VsCodeWebviewHarness(serve);
     origin = await harness.start({ page: 'trace', traceId: sent.traceId });
     page = await browser.context.newPage();
     await preparePage(page);
@@ -89,8 +90,8 @@ describe('trace view as a VS Code webview (postMessage host, nonce CSP)', functi
     await page.waitForSelector(`.wf-row.selected[data-span-id="${sent.llmSpanId}"]`);
 
     await growTrace(provider, sent.rootContext, 3, 'panel step');
-    const summary = (await getJson<TraceSummary[]>(serve.baseUrl, `/api/traces?q=${sent.traceId}`))[0];
-    const stats = await getJson<Record<string, number>>(serve.baseUrl, '/api/stats');
+    const summary = (await getJson<TraceSummary[]>(serve, `/api/traces?q=${sent.traceId}`))[0];
+    const stats = await getJson<Record<string, number>>(serve, '/api/stats');
     await harness.post({ type: 'traceChange', change: { upserted: [summary], removed: [], cleared: false, stats: stats as never } });
     await page.waitForFunction((n) => document.querySelector('.trace-page')?.getAttribute('data-rows') === String(n), sent.spanCount + 3);
     await page.waitForSelector(`.wf-row.selected[data-span-id="${sent.llmSpanId}"]`);

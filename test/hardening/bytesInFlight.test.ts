@@ -19,9 +19,9 @@ function inflatingBody(): Buffer {
   return gzipSync(toProtobuf(request), { level: 9 });
 }
 
-async function healthMs(port: number): Promise<number> {
+async function healthMs(port: number, token: string): Promise<number> {
   const started = performance.now();
-  const reply = await send({ port, path: '/api/health' });
+  const reply = await send({ port, token, path: '/api/health' });
   assert.equal(reply.status, 200);
   return performance.now() - started;
 }
@@ -87,9 +87,9 @@ describe('bytes in flight: concurrent inflating requests (loupe serve)', functio
 
   for (const transport of ['http', 'grpc'] as const) {
     it(`${CONCURRENT} concurrent 64 KB gzip bodies over ${transport} inflating to 63 MiB stay bounded`, async () => {
-      const { child, httpPort, grpcPort } = serve!;
+      const { child, httpPort, grpcPort, token } = serve!;
       // Settle first: the baseline is the server at rest after its first work.
-      await healthMs(httpPort);
+      await healthMs(httpPort, token);
       await new Promise((resolve) => setTimeout(resolve, 500));
       const startRss = (await processMemory(child.pid!))!.rssMb;
 
@@ -118,7 +118,7 @@ describe('bytes in flight: concurrent inflating requests (loupe serve)', functio
         let finished = false;
         void burst.finally(() => (finished = true)).catch(() => undefined);
         while (!finished) {
-          healthTimes.push(await healthMs(httpPort).catch(() => Infinity));
+          healthTimes.push(await healthMs(httpPort, token).catch(() => Infinity));
           await new Promise((resolve) => setTimeout(resolve, 50));
         }
       })();
@@ -149,7 +149,7 @@ describe('bytes in flight: concurrent inflating requests (loupe serve)', functio
         assert.ok(endRss <= startRss + 192, `RSS after ${endRss} MB vs ${startRss} MB at start`);
       }
       assert.ok(accepted >= 1, 'at least one request got through');
-      assert.equal((await healthMs(httpPort)) < 1000, true);
+      assert.equal((await healthMs(httpPort, token)) < 1000, true);
     });
   }
 });

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServe, type ServeProcess } from '../support/cliProcess';
+import { bearer, startServe, type ServeProcess } from '../support/cliProcess';
 import { buildSentTrace, OtlpHttpSender, type SentTrace } from './sentTraces';
 
 const serveArgs = (store: string) => ['--grpc-port', '0', '--http-port', '0', '--store', store];
@@ -16,8 +16,11 @@ async function sendAll(port: number, traces: SentTrace[]): Promise<void> {
   }
 }
 
-async function health(port: number): Promise<{ traces: number; spans: number }> {
-  return (await (await fetch(`http://127.0.0.1:${port}/api/health`)).json()) as { traces: number; spans: number };
+async function health(serve: ServeProcess): Promise<{ traces: number; spans: number }> {
+  return (await (await fetch(`http://127.0.0.1:${serve.httpPort}/api/health`, { headers: bearer(serve.token) })).json()) as {
+    traces: number;
+    spans: number;
+  };
 }
 
 function warnings(output: string): string[] {
@@ -67,11 +70,13 @@ describe('loupe serve with a damaged store (the real process)', function () {
     assert.ok((await readdir(store)).some((name) => name.startsWith('meta.json.corrupt-')));
 
     const intact = sent.filter((_, i) => i !== 2 && i !== 5);
-    const loaded = await health(serve.httpPort);
+    const loaded = await health(serve);
     assert.equal(loaded.traces, 8);
     assert.equal(loaded.spans, 24);
     for (const trace of intact) {
-      const detail = (await (await fetch(`http://127.0.0.1:${serve.httpPort}/api/traces/${trace.traceId}`)).json()) as {
+      const detail = (await (
+        await fetch(`http://127.0.0.1:${serve.httpPort}/api/traces/${trace.traceId}`, { headers: bearer(serve.token) })
+      ).json()) as {
         spans: { name: string }[];
       };
       assert.deepEqual(detail.spans.map((s) => s.name).sort(), [...trace.spanNames].sort());
@@ -84,8 +89,10 @@ describe('loupe serve with a damaged store (the real process)', function () {
     assert.equal(await serve.exited, 0);
     serve = await startServe(serveArgs(store));
     assert.deepEqual(warnings(serve.output()), []);
-    assert.equal((await health(serve.httpPort)).traces, 9);
-    const list = (await (await fetch(`http://127.0.0.1:${serve.httpPort}/api/traces`)).json()) as { traceId: string }[];
+    assert.equal((await health(serve)).traces, 9);
+    const list = (await (await fetch(`http://127.0.0.1:${serve.httpPort}/api/traces`, { headers: bearer(serve.token) })).json()) as {
+      traceId: string;
+    }[];
     assert.equal(list[0].traceId, more.traceId, 'the newest trace sorts first although the meta was lost');
   });
 
@@ -96,8 +103,10 @@ describe('loupe serve with a damaged store (the real process)', function () {
     assert.ok(warnings(serve.output()).length >= 1, serve.output());
     const sent = Array.from({ length: 3 }, (_, i) => buildSentTrace(0xd1d1, i, 2, 100));
     await sendAll(serve.httpPort, sent);
-    assert.equal((await health(serve.httpPort)).traces, 3);
-    const stats = (await (await fetch(`http://127.0.0.1:${serve.httpPort}/api/stats`)).json()) as { persistenceError?: string };
+    assert.equal((await health(serve)).traces, 3);
+    const stats = (await (await fetch(`http://127.0.0.1:${serve.httpPort}/api/stats`, { headers: bearer(serve.token) })).json()) as {
+      persistenceError?: string;
+    };
     assert.ok(stats.persistenceError, 'the store error is reported through the API');
     serve.child.kill('SIGTERM');
     // Stopping does not hang on a store it cannot write, and says loudly what is lost.

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServe, type ServeProcess } from '../support/cliProcess';
+import { bearer, startServe, type ServeProcess } from '../support/cliProcess';
 import { buildSentTrace, OtlpHttpSender, type SentTrace } from './sentTraces';
 
 const SPANS_PER_TRACE = 4;
@@ -50,14 +50,14 @@ async function flushedTraceIds(store: string, known: Set<string>): Promise<{ ids
   return { ids, tempFiles };
 }
 
-async function getJson<T>(port: number, path: string): Promise<{ status: number; body: T }> {
-  const response = await fetch(`http://127.0.0.1:${port}${path}`);
+async function getJson<T>(serve: ServeProcess, path: string): Promise<{ status: number; body: T }> {
+  const response = await fetch(`http://127.0.0.1:${serve.httpPort}${path}`, { headers: bearer(serve.token) });
   return { status: response.status, body: (await response.json()) as T };
 }
 
 /** Asserts the trace the server returns is the one that was sent: every span, its name and its prompt. */
-async function assertIntact(port: number, sent: SentTrace): Promise<void> {
-  const { status, body } = await getJson<TraceDetailBody>(port, `/api/traces/${sent.traceId}`);
+async function assertIntact(serve: ServeProcess, sent: SentTrace): Promise<void> {
+  const { status, body } = await getJson<TraceDetailBody>(serve, `/api/traces/${sent.traceId}`);
   assert.equal(status, 200, `trace ${sent.traceId} is missing`);
   assert.deepEqual(body.spans.map((s) => s.name).sort(), [...sent.spanNames].sort(), `trace ${sent.traceId} is whole`);
   for (const span of body.spans) assert.equal(String(span.attributes['gen_ai.prompt']).length, PROMPT_BYTES);
@@ -87,7 +87,7 @@ describe('loupe serve crash safety (the real process)', function () {
       serve = await startServe(serveArgs(store));
       assert.deepEqual(warningsIn(serve.output()), [], `round ${round}: the store loads without problems`);
       // Everything flushed in earlier rounds survived the kills before it.
-      for (const id of flushedBeforeKill) await assertIntact(serve.httpPort, sentById.get(id)!);
+      for (const id of flushedBeforeKill) await assertIntact(serve, sentById.get(id)!);
 
       const sender = new OtlpHttpSender(serve.httpPort);
       let sending = true;
@@ -128,11 +128,11 @@ describe('loupe serve crash safety (the real process)', function () {
 
     serve = await startServe(serveArgs(store));
     assert.deepEqual(warningsIn(serve.output()), [], 'the store loads without problems');
-    const list = await getJson<{ traceId: string; spanCount: number }[]>(serve.httpPort, '/api/traces?limit=10000');
+    const list = await getJson<{ traceId: string; spanCount: number }[]>(serve, '/api/traces?limit=10000');
     const listed = new Map(list.body.map((t) => [t.traceId, t.spanCount]));
-    const stats = await getJson<{ evictedTraces: number }>(serve.httpPort, '/api/stats');
+    const stats = await getJson<{ evictedTraces: number }>(serve, '/api/stats');
     assert.equal(stats.body.evictedTraces, 0, 'nothing was evicted, so every flushed trace must be there');
-    for (const id of flushedBeforeKill) await assertIntact(serve.httpPort, sentById.get(id)!);
+    for (const id of flushedBeforeKill) await assertIntact(serve, sentById.get(id)!);
     for (const [id, spanCount] of listed) {
       assert.ok(sentById.has(id), `trace ${id} was never sent`);
       assert.equal(spanCount, SPANS_PER_TRACE, `trace ${id} is whole (one request, one write)`);
@@ -157,9 +157,9 @@ describe('loupe serve crash safety (the real process)', function () {
 
     serve = await startServe(serveArgs(store));
     assert.deepEqual(warningsIn(serve.output()), []);
-    const health = await getJson<{ traces: number; spans: number }>(serve.httpPort, '/api/health');
+    const health = await getJson<{ traces: number; spans: number }>(serve, '/api/health');
     assert.equal(health.body.traces, sent.length);
     assert.equal(health.body.spans, sent.length * SPANS_PER_TRACE);
-    for (const trace of sent) await assertIntact(serve.httpPort, trace);
+    for (const trace of sent) await assertIntact(serve, trace);
   });
 });

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ForwardingStatus } from '../../src/model/continuousForwarding';
-import { startServe, type ServeProcess } from '../support/cliProcess';
+import { bearer, startServe, type ServeProcess } from '../support/cliProcess';
 import { OtlpTarget, waitFor } from '../support/otlpTarget';
 import { SdkSender } from '../support/sdkSender';
 
@@ -41,7 +41,8 @@ describe('continuous forwarding through a 10 s outage of its target', function (
         { ...process.env, LOUPE_FORWARD_HEADERS: 'authorization=Bearer%20team-token,x-team=agents' },
       );
       const api = `http://127.0.0.1:${serve.httpPort}`;
-      const forwarding = async () => (await (await fetch(`${api}/api/forwarding`)).json()) as ForwardingStatus;
+      const forwarding = async () =>
+        (await (await fetch(`${api}/api/forwarding`, { headers: bearer(serve!.token) })).json()) as ForwardingStatus;
       sender = new SdkSender('grpc', serve.grpcPort);
 
       const sent: string[] = [];
@@ -89,7 +90,7 @@ describe('continuous forwarding through a 10 s outage of its target', function (
         },
         { state: 'ok', forwarded: sent.length, dropped: 0, failed: 0, queued: 0 },
       );
-      const metrics = await (await fetch(`${api}/metrics`)).text();
+      const metrics = await (await fetch(`${api}/metrics`, { headers: bearer(serve!.token) })).text();
       assert.match(metrics, new RegExp(`^loupe_forwarded_spans_total ${sent.length}$`, 'm'));
       assert.match(metrics, /^loupe_forward_state\{state="ok"\} 1$/m);
 

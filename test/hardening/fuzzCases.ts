@@ -356,15 +356,19 @@ const HOSTILE_KINDS: CaseMaker[] = [
     body: Buffer.alloc(0),
     allowed: [405],
   }),
-  (g, r, t) => ({
-    transport: 'http',
-    kind: 'unknown path',
-    method: 'POST',
-    path: r.pick(['/v1/metric', '/v1/trace', '/v2/traces', '/v1/traces/extra', '/api/traces/x/y']),
-    headers: { 'Content-Type': PROTOBUF },
-    body: t.protobuf,
-    allowed: [404, 405],
-  }),
+  (g, r, t) => {
+    const path = r.pick(['/v1/metric', '/v1/trace', '/v2/traces', '/v1/traces/extra', '/api/traces/x/y']);
+    // The API asks for its access token before it looks at the path.
+    return {
+      transport: 'http',
+      kind: 'unknown path',
+      method: 'POST',
+      path,
+      headers: { 'Content-Type': PROTOBUF },
+      body: t.protobuf,
+      allowed: path.startsWith('/api/') ? [401] : [404, 405],
+    };
+  },
   (g, r, t) => {
     const text = t.json.toString('utf8');
     return g.jsonCase('truncated JSON', t.signal, text.slice(0, 1 + r.int(text.length - 1)), [400]);

@@ -203,13 +203,15 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
 }
 
 /** Problems with the valid traces: each must be stored with exactly the spans it was sent with. */
-export async function findMissingValid(httpPort: number, valid: readonly ValidExpectation[]): Promise<string[]> {
+export async function findMissingValid(httpPort: number, token: string, valid: readonly ValidExpectation[]): Promise<string[]> {
   const problems: string[] = [];
   let next = 0;
   const check = async () => {
     while (next < valid.length) {
       const expected = valid[next++];
-      const response = await fetch(`http://127.0.0.1:${httpPort}/api/traces/${expected.traceId}`);
+      const response = await fetch(`http://127.0.0.1:${httpPort}/api/traces/${expected.traceId}`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
       if (response.status !== 200) {
         problems.push(`valid trace ${expected.traceId} is not stored (${response.status})`);
         continue;

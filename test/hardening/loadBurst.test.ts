@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServe, type ServeProcess } from '../support/cliProcess';
+import { bearer, startServe, type ServeProcess } from '../support/cliProcess';
 import { accountFor, runLoadBurst, type StoreCounts } from './loadBurst';
 
 describe('loupe serve under a burst of spans with eviction active', function () {
@@ -19,8 +19,10 @@ describe('loupe serve under a burst of spans with eviction active', function () 
   });
 
   it('stores, evicts or rejects every one of 20,000 spans (the counts add up) and keeps answering /api/health', async () => {
-    const report = await runLoadBurst({ httpPort: serve!.httpPort, grpcPort: serve!.grpcPort, spans: 20_000 });
-    const stats = (await (await fetch(`http://127.0.0.1:${serve!.httpPort}/api/stats`)).json()) as StoreCounts;
+    const report = await runLoadBurst({ httpPort: serve!.httpPort, grpcPort: serve!.grpcPort, token: serve!.token, spans: 20_000 });
+    const stats = (await (
+      await fetch(`http://127.0.0.1:${serve!.httpPort}/api/stats`, { headers: bearer(serve!.token) })
+    ).json()) as StoreCounts;
     const counts = accountFor(report, stats);
     const context = JSON.stringify({ counts, stats, burstMs: report.burstMs, health: report.healthLatenciesMs });
 

@@ -4,6 +4,8 @@ import { buildTrace, OtlpHttpSender } from './sentTraces';
 
 export interface LoadOptions {
   httpPort: number;
+  /** The server's access token, for the /api/health probes. */
+  token: string;
   grpcPort: number;
   /** Spans to send in all, including the ones with invalid ids. */
   spans: number;
@@ -33,7 +35,7 @@ export interface LoadReport {
 const INVALID_PER_REQUEST = 4;
 
 /** Pre-encodes the burst: whole traces per request (so a trace is stored or evicted as a unit). */
-function encodeRequests(options: Required<Omit<LoadOptions, 'httpPort' | 'grpcPort'>>): {
+function encodeRequests(options: Required<Omit<LoadOptions, 'httpPort' | 'grpcPort' | 'token'>>): {
   bodies: Buffer[];
   traces: number;
   spans: number;
@@ -98,7 +100,9 @@ export async function runLoadBurst(options: LoadOptions): Promise<LoadReport> {
   const health = (async () => {
     while (running) {
       const began = performance.now();
-      const response = await fetch(`http://127.0.0.1:${options.httpPort}/api/health`);
+      const response = await fetch(`http://127.0.0.1:${options.httpPort}/api/health`, {
+        headers: { authorization: `Bearer ${options.token}` },
+      });
       await response.arrayBuffer();
       report.healthLatenciesMs.push(Math.round(performance.now() - began));
       await new Promise((resolve) => setTimeout(resolve, 100));

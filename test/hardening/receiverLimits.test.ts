@@ -121,7 +121,9 @@ describe('limits and partial success end to end (real engine behind both receive
     // A retry of a span already held replaces it and is not counted as dropped.
     assert.equal((await exportTraces('grpc', traceRequest([{ ...spans[0], name: 'root again' }]))).rejected, 0);
 
-    const list = (await (await fetch(`http://127.0.0.1:${httpPort}/api/traces`)).json()) as { spanCount: number; droppedSpans: number }[];
+    const list = (await (
+      await fetch(`http://127.0.0.1:${httpPort}/api/traces`, { headers: { authorization: `Bearer ${http.accessToken}` } })
+    ).json()) as { spanCount: number; droppedSpans: number }[];
     assert.equal(list[0].spanCount, 5);
     assert.equal(list[0].droppedSpans, 7);
     const stats = await engine.stats();
@@ -147,7 +149,9 @@ describe('limits and partial success end to end (real engine behind both receive
       await provider.shutdown();
     }
     for (const traceId of traceIds) {
-      const response = await fetch(`http://127.0.0.1:${httpPort}/api/traces/${traceId}`);
+      const response = await fetch(`http://127.0.0.1:${httpPort}/api/traces/${traceId}`, {
+        headers: { authorization: `Bearer ${http.accessToken}` },
+      });
       const text = await response.text();
       assert.equal(response.status, 200);
       assert.ok(text.length < 200_000, `the trace detail is ${text.length} characters`);

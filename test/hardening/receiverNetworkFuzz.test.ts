@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServe, type ServeProcess } from '../support/cliProcess';
+import { bearer, startServe, type ServeProcess } from '../support/cliProcess';
 import { describeOutcomes, findMissingValid, runFuzz } from './fuzzRunner';
 import { processMemory } from './processMemory';
 
@@ -46,9 +46,9 @@ describe('loupe serve under hostile network traffic (seeded fuzz, both receivers
     assert.equal(serve!.child.exitCode, null, 'the server is still running');
     assert.ok(report.outcomes.size >= 30, `only ${report.outcomes.size} kinds of case were sent${context}`);
     assert.ok(report.validSent.length > 200, `${report.validSent.length} valid requests${context}`);
-    assert.deepEqual(await findMissingValid(serve!.httpPort, report.validSent), []);
+    assert.deepEqual(await findMissingValid(serve!.httpPort, serve!.token, report.validSent), []);
     if (before && after) assert.ok(after.rssMb - before.rssMb < 200, `RSS grew by ${after.rssMb - before.rssMb} MiB${context}`);
-    const health = await fetch(`http://127.0.0.1:${serve!.httpPort}/api/health`);
+    const health = await fetch(`http://127.0.0.1:${serve!.httpPort}/api/health`, { headers: bearer(serve!.token) });
     assert.equal(health.status, 200);
   });
 });

@@ -8,7 +8,7 @@ import { LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-log
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { OTLPTraceExporter as GrpcExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { OTLPLogExporter as ProtoLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
-import { startServe, type ServeProcess } from '../support/cliProcess';
+import { bearer, startServe, type ServeProcess } from '../support/cliProcess';
 import { hexId, logsRequest, span, str, traceRequest } from '../support/otlpBuilders';
 import { SECRET_FORMATS, SECRET_KEYS } from '../support/secretSamples';
 import { toJson } from './otlpWire';
@@ -121,14 +121,14 @@ describe('loupe.redact end to end: secrets never reach the store, the REST API o
       for (const suffix of ['', '/waterfall', '/breakdown', '/otlp']) reads.push(`/api/traces/${id}${suffix}`);
     }
     for (const path of reads) {
-      const response = await fetch(`${base}${path}`);
+      const response: Response = await fetch(`${base}${path}`, { headers: bearer(serve!.token) });
       assert.equal(response.status, 200, path);
       assertNoSecret(path, await response.text());
     }
-    const searched = (await (await fetch(`${base}/api/traces?q=${SECRETS[2]}`)).json()) as unknown[];
+    const searched = (await (await fetch(`${base}/api/traces?q=${SECRETS[2]}`, { headers: bearer(serve.token) })).json()) as unknown[];
     assert.deepEqual(searched, [], 'a secret cannot even be searched for');
 
-    const detail = (await (await fetch(`${base}/api/traces/${traceId}`)).json()) as {
+    const detail = (await (await fetch(`${base}/api/traces/${traceId}`, { headers: bearer(serve.token) })).json()) as {
       spans: { attributes: Record<string, unknown>; events: { attributes: Record<string, unknown> }[]; tokens: { input: number } }[];
     };
     const [llmSpan] = detail.spans;
@@ -138,7 +138,7 @@ describe('loupe.redact end to end: secrets never reach the store, the REST API o
     assert.equal(llmSpan.attributes['internal.card.pin'], '[redacted]', 'a /regex/ pattern applies');
     assert.equal(llmSpan.attributes['gen_ai.usage.input_tokens'], 42, 'token counts are not credentials');
     assert.equal(llmSpan.tokens.input, 42);
-    const otlp = await (await fetch(`${base}/api/traces/${traceId}/otlp`)).text();
+    const otlp = await (await fetch(`${base}/api/traces/${traceId}/otlp`, { headers: bearer(serve.token) })).text();
     assert.match(otlp, /\[redacted\]/);
 
     serve.child.kill('SIGTERM');
@@ -161,7 +161,7 @@ describe('loupe.redact end to end: secrets never reach the store, the REST API o
     };
 
     // The live stream is open before anything arrives, so it sees every change.
-    const stream = await fetch(`${base}/api/traces/stream`);
+    const stream = await fetch(`${base}/api/traces/stream`, { headers: bearer(serve.token) });
     const reader = stream.body!.getReader();
     let streamed = '';
     const reading = (async () => {
@@ -206,19 +206,26 @@ describe('loupe.redact end to end: secrets never reach the store, the REST API o
       for (const suffix of ['', '/waterfall', '/breakdown', '/otlp', `/spans/${spans[i].spanId}`]) reads.push(`/api/traces/${id}${suffix}`);
     }
     for (const path of reads) {
-      const response = await fetch(`${base}${path}`);
+      const response: Response = await fetch(`${base}${path}`, { headers: bearer(serve!.token) });
       assert.equal(response.status, 200, path);
       const text = await response.text();
       assertClean(path, text);
     }
-    const detail = (await (await fetch(`${base}/api/traces/${traceIds[0]}`)).json()) as {
+    const detail = (await (await fetch(`${base}/api/traces/${traceIds[0]}`, { headers: bearer(serve.token) })).json()) as {
       spans: { attributes: Record<string, unknown> }[];
     };
     for (const key of SECRET_KEYS) assert.equal(detail.spans[0].attributes[key], '[redacted]', key);
     assert.match(String(detail.spans[0].attributes.note), /\[redacted\]/);
     for (const sample of SECRET_FORMATS) {
       const kept = sample.kept;
-      if (kept) assert.ok(reads.length > 0 && (await (await fetch(`${base}/api/traces?q=${encodeURIComponent(kept)}`)).ok), kept);
+      if (kept)
+        assert.ok(
+          reads.length > 0 &&
+            (await (
+              await fetch(`${base}/api/traces?q=${encodeURIComponent(kept)}`, { headers: bearer(serve.token) })
+            ).ok),
+          kept,
+        );
     }
 
     await new Promise((resolve) => setTimeout(resolve, 300));

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import { parseCli } from '../../src/cli/serveArgs';
-import { startServe, type ServeProcess } from '../support/cliProcess';
+import { bearer, startServe, type ServeProcess } from '../support/cliProcess';
 import { hexId, span, traceRequest } from '../support/otlpBuilders';
 import { send } from '../unit/receiver/httpClient';
 import { RawGrpcClient, toProtobuf, TRACE_EXPORT_PATH } from './otlpWire';
@@ -95,7 +95,9 @@ describe('loupe serve --max-request-mb (the real process)', function () {
       body: sized(900 * 1024),
     });
     assert.equal(ok.status, 200, ok.text);
-    const health = (await (await fetch(`http://127.0.0.1:${serve!.httpPort}/api/health`)).json()) as { spans: number };
+    const health = (await (await fetch(`http://127.0.0.1:${serve!.httpPort}/api/health`, { headers: bearer(serve!.token) })).json()) as {
+      spans: number;
+    };
     assert.equal(health.spans, 2, 'only the requests within the limit were stored');
   });
 });

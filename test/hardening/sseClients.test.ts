@@ -14,10 +14,12 @@ const UPDATES = 50;
 const NAME_BYTES = 60 * 1024;
 
 /** A stream client that sends its request and then never reads (the socket stays paused). */
-function idleStreamClient(port: number): Promise<Socket> {
+function idleStreamClient(port: number, token: string): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const socket = connect({ host: '127.0.0.1', port }, () => {
-      socket.write(`GET /api/traces/stream HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAccept: text/event-stream\r\n\r\n`);
+      socket.write(
+        `GET /api/traces/stream HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAccept: text/event-stream\r\nAuthorization: Bearer ${token}\r\n\r\n`,
+      );
       socket.pause();
       resolve(socket);
     });
@@ -26,9 +28,9 @@ function idleStreamClient(port: number): Promise<Socket> {
   });
 }
 
-async function healthMs(port: number): Promise<number> {
+async function healthMs(port: number, token: string): Promise<number> {
   const started = performance.now();
-  const reply = await send({ port, path: '/api/health' });
+  const reply = await send({ port, token, path: '/api/health' });
   assert.equal(reply.status, 200);
   return performance.now() - started;
 }
@@ -50,13 +52,13 @@ describe('event stream: 1,000 idle clients and 50 updates with 60 KB span names 
   });
 
   it('keeps the server small and answering, and gives the memory back when the clients go', async () => {
-    const { child, httpPort } = serve!;
-    await healthMs(httpPort);
+    const { child, httpPort, token } = serve!;
+    await healthMs(httpPort, token);
     await new Promise((resolve) => setTimeout(resolve, 500));
     const startRss = (await processMemory(child.pid!))!.rssMb;
 
     for (let i = 0; i < CLIENTS; i += 100) {
-      sockets.push(...(await Promise.all(Array.from({ length: 100 }, () => idleStreamClient(httpPort)))));
+      sockets.push(...(await Promise.all(Array.from({ length: 100 }, () => idleStreamClient(httpPort, token)))));
     }
 
     let peakRss = 0;
@@ -73,21 +75,21 @@ describe('event stream: 1,000 idle clients and 50 updates with 60 KB span names 
       });
       assert.equal(reply.status, 200);
       if (update % 5 === 4) {
-        healthTimes.push(await healthMs(httpPort));
+        healthTimes.push(await healthMs(httpPort, token));
         peakRss = Math.max(peakRss, (await processMemory(child.pid!))!.rssMb);
       }
     }
     // Let the engine publish the last changes to every stream.
     for (let i = 0; i < 8; i++) {
       await new Promise((resolve) => setTimeout(resolve, 250));
-      healthTimes.push(await healthMs(httpPort));
+      healthTimes.push(await healthMs(httpPort, token));
       peakRss = Math.max(peakRss, (await processMemory(child.pid!))!.rssMb);
     }
     const busyRss = (await processMemory(child.pid!))!.rssMb;
 
     for (const socket of sockets.splice(0)) socket.destroy();
     // What the clients cost is compared, not the traces: those are cleared.
-    assert.equal((await send({ port: httpPort, method: 'DELETE', path: '/api/traces' })).status, 204);
+    assert.equal((await send({ port: httpPort, token, method: 'DELETE', path: '/api/traces' })).status, 204);
     let endRss = Infinity;
     for (let i = 0; i < 120 && endRss > startRss * 1.2; i++) {
       await new Promise((resolve) => setTimeout(resolve, 250));

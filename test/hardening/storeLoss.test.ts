@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServe, type ServeProcess } from '../support/cliProcess';
+import { bearer, startServe, type ServeProcess } from '../support/cliProcess';
 import { hexId, span, traceRequest } from '../support/otlpBuilders';
 import { toJson } from './otlpWire';
 
@@ -53,7 +53,9 @@ describe('loupe serve does not lose traces silently', function () {
     await writeFile(join(store, 'traces'), 'in the way');
     await sendTrace(serve.httpPort);
     await eventually(async () => {
-      const stats = (await (await fetch(`http://127.0.0.1:${serve!.httpPort}/api/stats`)).json()) as { persistenceError?: string };
+      const stats = (await (await fetch(`http://127.0.0.1:${serve!.httpPort}/api/stats`, { headers: bearer(serve!.token) })).json()) as {
+        persistenceError?: string;
+      };
       return /traces/.test(String(stats.persistenceError));
     });
     serve.child.kill('SIGTERM');

@@ -8,6 +8,10 @@ export interface ServeProcess {
   child: ChildProcess;
   grpcPort: number;
   httpPort: number;
+  /** The access token, from the UI address it printed. */
+  token: string;
+  /** The UI address it printed (`http://127.0.0.1:PORT/?token=…`). */
+  uiUrl: string;
   output: () => string;
   /** Resolves with the exit code. */
   exited: Promise<number | null>;
@@ -32,10 +36,11 @@ export async function startServe(args: string[], timeoutMs = 20_000, env: NodeJS
     const check = () => {
       const grpc = /OTLP\/gRPC listening on [^\s]+:(\d+)/.exec(out);
       const http = /OTLP\/HTTP listening on http:\/\/[^\s]+:(\d+)\//.exec(out);
+      const ui = /UI and REST API on (\S+\?token=([\w-]+))/.exec(out);
       // The MCP line is printed last: waiting for it means the whole startup report is there.
-      if (grpc && http && /UI and REST API on /.test(out) && /MCP server \(streamable HTTP\) on /.test(out)) {
+      if (grpc && http && ui && /MCP server \(streamable HTTP\) on /.test(out)) {
         clearTimeout(timer);
-        resolve({ child, grpcPort: Number(grpc[1]), httpPort: Number(http[1]), output: () => out, exited });
+        resolve({ child, grpcPort: Number(grpc[1]), httpPort: Number(http[1]), token: ui[2], uiUrl: ui[1], output: () => out, exited });
       }
     };
     child.stdout!.on('data', check);
@@ -59,4 +64,9 @@ export async function runCli(args: string[], timeoutMs = 20_000): Promise<{ code
       resolve({ code, output });
     }),
   );
+}
+
+/** Headers that carry a Loupe's access token, for its REST API, stream, `/metrics` and `/mcp`. */
+export function bearer(token: string): { authorization: string } {
+  return { authorization: `Bearer ${token}` };
 }

@@ -9,6 +9,7 @@ import { pageHeader } from './pageHeader';
 import { SessionListPage } from '../sessions/sessionListPage';
 import { SessionPage } from '../sessions/sessionPage';
 import type { Actions } from './actions';
+import { StoreBanner } from './storeBanner';
 
 interface Page {
   readonly element: HTMLElement;
@@ -19,11 +20,13 @@ interface Page {
 /** Shows the page for the current view and swaps it when the host (or the address bar) asks for another. */
 export class App {
   private page: Page | undefined;
+  private readonly storeBanner: StoreBanner;
 
   constructor(
     private readonly root: HTMLElement,
     private readonly actions: Actions,
   ) {
+    this.storeBanner = new StoreBanner(actions);
     actions.onShow((view) => this.show(view));
   }
 
@@ -35,8 +38,10 @@ export class App {
     this.page?.dispose();
     const page = this.pageFor(view);
     this.page = page;
-    this.root.replaceChildren(page.element);
+    this.root.replaceChildren(this.storeBanner.element, page.element);
     this.actions.saveState({ view });
+    // Not before the first page: in VS Code the page must announce itself before it asks anything.
+    this.storeBanner.start();
     void page.start();
   }
 

@@ -10,6 +10,7 @@ export class ChangeFeed {
   private readonly upserted = new Set<string>();
   private readonly removed = new Set<string>();
   private cleared = false;
+  private statsChanged = false;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -42,11 +43,17 @@ export class ChangeFeed {
     this.schedule();
   }
 
+  /** Something only the stats show changed (the store failed or recovered): viewers hear it too. */
+  touchStats(): void {
+    this.statsChanged = true;
+    this.schedule();
+  }
+
   /** Emits what is pending now (used on shutdown and by tests that must not wait). */
   flush(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    if (!this.cleared && this.upserted.size === 0 && this.removed.size === 0) return;
+    if (!this.cleared && !this.statsChanged && this.upserted.size === 0 && this.removed.size === 0) return;
     const upserted: TraceSummary[] = [];
     for (const id of this.upserted) {
       const summary = this.summaryOf(id);
@@ -62,6 +69,7 @@ export class ChangeFeed {
     this.upserted.clear();
     this.removed.clear();
     this.cleared = false;
+    this.statsChanged = false;
     for (const listener of [...this.listeners]) {
       try {
         listener(change);

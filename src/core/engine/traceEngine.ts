@@ -859,6 +859,11 @@ export class TraceEngine implements LoupeApi, IngestSink {
     return this.feed.subscribe(listener);
   }
 
+  /** The store failed or recovered: a change event carries the new `persistenceError` to every viewer. */
+  storeStateChanged(): void {
+    this.feed.touchStats();
+  }
+
   /** Emits pending changes and writes pending traces to disk. */
   async flush(): Promise<void> {
     this.assembly.drain();

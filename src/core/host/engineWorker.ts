@@ -95,7 +95,7 @@ port.on('message', (message: ToWorker) => {
       (opened) => {
         runtime = opened;
         opened.engine.subscribe((change) => post({ type: 'change', change }));
-        post({ type: 'ready', loadProblems: opened.engine.loadProblems });
+        post({ type: 'ready', loadProblems: opened.engine.loadProblems, accessToken: opened.accessToken });
       },
       (error: unknown) => post({ type: 'initFailed', message: error instanceof Error ? error.message : String(error) }),
     );

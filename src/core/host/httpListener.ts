@@ -2,10 +2,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { LoupeApi } from '../../model/api';
 import { handleMcpRequest } from '../mcp/mcpHttp';
+import { answerTokenAddress, hasAccess, sendUnauthorized, type AccessToken } from '../server/accessGate';
 import { handleApiRequest, isTraceStreamRequest } from '../server/restApi';
 import { serveStatic } from '../server/staticFiles';
 import { TraceStreamHub, type TraceStreamOptions } from '../server/traceStream';
 import { hostWithoutPort, isAllowedHostHeader } from '../../model/hostNames';
+import { newAccessToken } from './accessToken';
 import { BytesInFlight, defaultBytesInFlight, ReceiverBusyError } from '../receiver/bytesInFlight';
 import type { IngestSink } from '../receiver/ingestSink';
 import { toListenError } from '../receiver/listenError';
@@ -19,8 +21,11 @@ export interface HttpServerOptions {
   sink: IngestSink;
   /** Serves `/api/*` when given; without it those routes answer 404. */
   api?: LoupeApi;
-  /** Serves the MCP server at `/mcp` (over `api`) to requests that carry this token. */
-  mcpToken?: string;
+  /**
+   * The token `/api/*`, the event stream, `/metrics` and `/mcp` require (the OTLP paths and the UI's
+   * files stay open). Without one a random token is made: these faces are never open.
+   */
+  access?: AccessToken;
   /** Reported to MCP clients. */
   version?: string;
   /** Default 127.0.0.1. Any other non-loopback address exposes Loupe to the network. */
@@ -56,6 +61,7 @@ export class HttpServer {
   private readonly inFlight: BytesInFlight;
   private readonly allowedOrigins: ReadonlySet<string>;
   private readonly streams: TraceStreamHub | undefined;
+  private readonly access: AccessToken;
   private boundPort: number | undefined;
 
   constructor(private readonly options: HttpServerOptions) {
@@ -65,6 +71,7 @@ export class HttpServer {
     this.inFlight = options.bytesInFlight ?? new BytesInFlight(defaultBytesInFlight());
     this.allowedOrigins = new Set(options.allowedOrigins ?? []);
     this.streams = options.api && new TraceStreamHub(options.api, options.stream);
+    this.access = options.access ?? { token: newAccessToken() };
     this.server = createServer((request, response) => {
       this.handle(request, response).catch((error: unknown) => this.failRequest(response, error));
     });
@@ -73,6 +80,11 @@ export class HttpServer {
       const status = error.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
       socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     });
+  }
+
+  /** The token the read and control faces require. */
+  get accessToken(): string {
+    return this.access.token;
   }
 
   /** The bound port once started. */
@@ -122,10 +134,23 @@ export class HttpServer {
     const path = queryStart < 0 ? target : target.slice(0, queryStart);
     const query = new URLSearchParams(queryStart < 0 ? '' : target.slice(queryStart + 1));
 
+    // Receiving stays open, as a collector's does: exporters carry no Loupe token.
     if (path.startsWith('/v1/')) return this.handleOtlp(request, response, path);
-    if (path === '/api' || path.startsWith('/api/')) return this.handleApi(request, response, path, query);
-    if (path === '/mcp' || path === '/mcp/') return this.handleMcp(request, response, query);
-    if (path === '/metrics') return this.handleMetrics(request, response);
+    const port = this.boundPort ?? 0;
+    const isApi = path === '/api' || path.startsWith('/api/');
+    const isMcp = path === '/mcp' || path === '/mcp/';
+    if (isApi || isMcp || path === '/metrics') {
+      if (!hasAccess(request, query, this.access, port)) return sendUnauthorized(request, response, this.access, port);
+      // Checked; the routes never see it, so no answer or error message can echo it.
+      query.delete('token');
+      if (isApi) return this.handleApi(request, response, path, query);
+      if (isMcp) return this.handleMcp(request, response);
+      return this.handleMetrics(request, response);
+    }
+    // The UI's files hold no data; the address `loupe serve` prints turns its token into a cookie.
+    if (query.has('token') && (request.method === 'GET' || request.method === 'HEAD')) {
+      return answerTokenAddress(request, response, path, query, this.access, port);
+    }
     return serveStatic(request, response, path, this.options.staticDir);
   }
 
@@ -197,10 +222,10 @@ export class HttpServer {
     }
   }
 
-  private async handleMcp(request: IncomingMessage, response: ServerResponse, query: URLSearchParams): Promise<void> {
-    const { api, mcpToken } = this.options;
-    if (api === undefined || mcpToken === undefined) return sendJson(response, 404, { error: 'This server has no MCP endpoint.' });
-    await handleMcpRequest(request, response, query, { api, token: mcpToken, version: this.options.version ?? '0.0.0' });
+  private async handleMcp(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const { api } = this.options;
+    if (api === undefined) return sendJson(response, 404, { error: 'This server has no MCP endpoint.' });
+    await handleMcpRequest(request, response, { api, version: this.options.version ?? '0.0.0' });
   }
 
   private async handleMetrics(request: IncomingMessage, response: ServerResponse): Promise<void> {

@@ -4,6 +4,8 @@ import { HttpQueries } from '../../model/apiClient';
 import type { TraceChange } from '../../model/traceTypes';
 
 export interface HttpLoupeOptions {
+  /** The other Loupe's access token (its store folder's `auth-token`), sent as `Authorization: Bearer`. */
+  token?: string;
   /** Per request; a Loupe on this machine answers in milliseconds. Default 10 s. */
   timeoutMs?: number;
   /** Told when the live stream drops (the other Loupe went away) and when it is back. */
@@ -23,7 +25,8 @@ export class HttpLoupe extends HttpQueries implements LoupeApi {
     private readonly options: HttpLoupeOptions = {},
   ) {
     const timeoutMs = options.timeoutMs ?? 10_000;
-    super(baseUrl, { fetch: (url, init) => fetch(url, init as RequestInit), signal: () => AbortSignal.timeout(timeoutMs) });
+    const headers = (): Record<string, string> => (options.token ? { Authorization: `Bearer ${options.token}` } : {});
+    super(baseUrl, { fetch: (url, init) => fetch(url, init as RequestInit), signal: () => AbortSignal.timeout(timeoutMs), headers });
   }
 
   subscribe(listener: (change: TraceChange) => void): Unsubscribe {
@@ -43,7 +46,11 @@ export class HttpLoupe extends HttpQueries implements LoupeApi {
 
   private openStream(): void {
     if (this.source) return;
-    const source = new EventSource(`${this.base}${TRACE_STREAM_PATH}`);
+    const token = this.options.token;
+    const source = new EventSource(`${this.base}${TRACE_STREAM_PATH}`, {
+      // The stream needs the token like every other read; EventSource lets a header in through its fetch.
+      fetch: (url, init) => fetch(url, { ...init, headers: { ...init.headers, ...(token ? { Authorization: `Bearer ${token}` } : {}) } }),
+    });
     source.addEventListener('change', (event) => {
       let change: TraceChange;
       try {

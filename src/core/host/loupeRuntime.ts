@@ -6,7 +6,8 @@ import { HttpServer } from './httpListener';
 import { BytesInFlight, defaultBytesInFlight } from '../receiver/bytesInFlight';
 import { MemoryReturner } from '../receiver/returnMemory';
 import type { PriceOverride } from '../../model/priceOverride';
-import { newMcpToken, readOrCreateMcpToken } from './mcpToken';
+import { accessTokenPath, newAccessToken, readOrCreateAccessToken } from './accessToken';
+import type { AccessToken } from '../server/accessGate';
 import { DailyHistory } from '../history/dailyHistory';
 import { LoupeMetrics } from '../metrics/loupeMetrics';
 import { BudgetMonitor } from '../budgets/budgetMonitor';
@@ -60,6 +61,11 @@ export interface RuntimeOptions {
   forwarder?: Omit<ForwarderOptions, 'now' | 'random'>;
   /** Continuous forwarding changed state (`changed`), or failed another attempt (fresh counts). */
   onForwardingStatus?: (status: ForwardingStatus, changed: boolean) => void;
+  /**
+   * The access token when the caller has read it already (`loupe serve` prints it); otherwise it is
+   * read from the store folder, or created there.
+   */
+  accessToken?: string;
 }
 
 /** What closing left undone: store changes not written, spans not forwarded. */
@@ -105,7 +111,7 @@ export class LoupeRuntime {
     readonly budgets: BudgetMonitor,
     readonly forwarder: ContinuousForwarder,
     private readonly options: RuntimeOptions,
-    private readonly mcpToken: string,
+    private readonly access: AccessToken,
   ) {
     this.status = { host: options.host, grpc: { state: 'stopped' }, http: { state: 'stopped' } };
     this.forwardingConfig = options.forwarding;
@@ -116,14 +122,21 @@ export class LoupeRuntime {
   }
 
   static async open(options: RuntimeOptions): Promise<LoupeRuntime> {
-    const persistence = options.storeDir
-      ? new TracePersistence(options.storeDir, {
-          onError: (error: PersistenceError) => options.onStoreError?.(error.message),
-          onRecovered: () => options.onStoreRecovered?.(),
-        })
-      : undefined;
     // The history, the budgets and the metrics read from each other and from the engine, opened in turn.
     const late: { engine?: TraceEngine; budgets?: BudgetMonitor } = {};
+    const persistence = options.storeDir
+      ? new TracePersistence(options.storeDir, {
+          onError: (error: PersistenceError) => {
+            options.onStoreError?.(error.message);
+            // The views (tree, browser UI) show it from the stats every change event carries.
+            late.engine?.storeStateChanged();
+          },
+          onRecovered: () => {
+            options.onStoreRecovered?.();
+            late.engine?.storeStateChanged();
+          },
+        })
+      : undefined;
     // Beside the traces in the store folder; without a store it lasts as long as the process.
     const history = await DailyHistory.open({
       dir: options.storeDir,
@@ -162,11 +175,14 @@ export class LoupeRuntime {
     late.engine = engine;
     engine.loadProblems.push(...history.problems);
     budgets.setBudgets(options.budgets ?? []);
-    // Kept in the store folder so a coding agent's configured address survives restarts.
-    const mcpToken = options.storeDir ? await readOrCreateMcpToken(options.storeDir).catch(() => newMcpToken()) : newMcpToken();
-    const runtime = new LoupeRuntime(engine, history, metrics, budgets, forwarder, options, mcpToken);
+    const runtime = new LoupeRuntime(engine, history, metrics, budgets, forwarder, options, await accessTokenFor(options));
     await runtime.applyForwarding();
     return runtime;
+  }
+
+  /** The token the REST API, the event stream, `/metrics` and `/mcp` require. */
+  get accessToken(): string {
+    return this.access.token;
   }
 
   /** Turns continuous forwarding on (to this endpoint), or off; answers its status once the endpoint is checked. */
@@ -234,7 +250,7 @@ export class LoupeRuntime {
       maxRequestBytes: this.options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES,
       staticDir: this.options.staticDir,
       allowedOrigins: this.options.allowedOrigins,
-      mcpToken: this.mcpToken,
+      access: this.access,
       version: this.options.version,
       metrics: () => this.metrics.render(),
       onRefused: this.options.onRefused,
@@ -271,6 +287,21 @@ export class LoupeRuntime {
     this.memoryReturner.dispose();
     const report = await this.engine.close();
     return unsent > 0 ? { ...report, unforwardedSpans: unsent } : report;
+  }
+}
+
+/**
+ * Kept in the store folder so addresses, scrape configurations and joining windows keep working
+ * across restarts. A store that cannot be written gets a token for this run only.
+ */
+async function accessTokenFor(options: RuntimeOptions): Promise<AccessToken> {
+  const { storeDir } = options;
+  if (!storeDir) return { token: options.accessToken ?? newAccessToken() };
+  if (options.accessToken) return { token: options.accessToken, file: accessTokenPath(storeDir) };
+  try {
+    return { token: await readOrCreateAccessToken(storeDir), file: accessTokenPath(storeDir) };
+  } catch {
+    return { token: newAccessToken() };
   }
 }
 

@@ -42,6 +42,8 @@ export class WorkerLoupe extends ForwardingQueries implements LoupeApi {
   private closing = false;
   private exited = false;
   loadProblems: string[] = [];
+  /** The token this engine's HTTP faces require (from its store folder). */
+  accessToken = '';
 
   private constructor(
     private readonly worker: Worker,
@@ -69,6 +71,7 @@ export class WorkerLoupe extends ForwardingQueries implements LoupeApi {
         if (message.type === 'ready') {
           ready = true;
           loupe.loadProblems = message.loadProblems;
+          loupe.accessToken = message.accessToken;
           resolve(loupe);
         } else if (message.type === 'initFailed') {
           void worker.terminate();

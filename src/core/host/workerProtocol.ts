@@ -52,7 +52,7 @@ export interface CallMessage {
 export type ToWorker = { type: 'init'; options: WorkerRuntimeOptions } | CallMessage;
 
 export type FromWorker =
-  | { type: 'ready'; loadProblems: string[] }
+  | { type: 'ready'; loadProblems: string[]; accessToken: string }
   | { type: 'initFailed'; message: string }
   | { type: 'result'; id: number; value: unknown }
   | { type: 'error'; id: number; message: string; name: string }

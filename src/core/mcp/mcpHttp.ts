@@ -3,36 +3,21 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 import type { LoupeApi } from '../../model/api';
 import { RequestAbortedError, RequestBodyError, readRequestBody } from '../receiver/requestBody';
 import { createLoupeMcpServer } from './loupeMcpServer';
-import { isMcpToken } from '../host/mcpToken';
 
 /** A JSON-RPC request to a tool is small; anything bigger is not an MCP client talking. */
 const MAX_MCP_REQUEST_BYTES = 1024 * 1024;
 
 export interface McpHttpOptions {
   api: LoupeApi;
-  /** The `?token=` every request must carry. */
-  token: string;
   version: string;
 }
 
 /**
  * The streamable-HTTP MCP endpoint (`/mcp`), stateless: every POST gets its own server and
  * transport, so nothing is kept between requests and no session can be taken over. The caller
- * has already checked the Host header; this checks the token, the origin and the body size.
+ * has already checked the Host header and the access token; this checks the origin and the body size.
  */
-export async function handleMcpRequest(
-  request: IncomingMessage,
-  response: ServerResponse,
-  query: URLSearchParams,
-  options: McpHttpOptions,
-): Promise<void> {
-  if (!isMcpToken(query.get('token'), options.token)) {
-    return sendError(
-      response,
-      401,
-      'The MCP address needs its token: /mcp?token=… (Loupe: Copy MCP Configuration, or the line `loupe serve` prints).',
-    );
-  }
+export async function handleMcpRequest(request: IncomingMessage, response: ServerResponse, options: McpHttpOptions): Promise<void> {
   // A browser page never talks MCP to Loupe: a request with a foreign Origin is refused outright.
   if (request.headers.origin !== undefined && !isSameOriginAsHost(request.headers.origin, request.headers.host)) {
     return sendError(response, 403, "Web pages may not use Loupe's MCP server.");

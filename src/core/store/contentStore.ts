@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from '
 import { readdir, rmdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PersistenceError, errnoOf } from './persistenceError';
-import { encodeUtf8, unlinkIfPresent, writeTextFile } from './storeFiles';
+import { encodeUtf8, STORE_FILE_MODE, STORE_FOLDER_MODE, unlinkIfPresent, writeTextFile } from './storeFiles';
 import { contentDir, contentFilePath, isContentFileName, isTempFileName, tempFilePath } from './storeLayout';
 import { CONTENT_MIN_CHARS, PART_MIN_CHARS, splitAfterPart, splitContent } from './contentParts';
 import { ContentValue, type ContentPart, type ContentReader } from './contentValue';
@@ -356,11 +356,12 @@ export class ContentStore implements ContentReader {
     const temp = tempFilePath(path);
     try {
       try {
-        writeFileSync(temp, bytes);
+        writeFileSync(temp, bytes, { mode: STORE_FILE_MODE });
       } catch (cause) {
         if (errnoOf(cause) !== 'ENOENT') throw cause;
-        mkdirSync(join(path, '..'), { recursive: true });
-        writeFileSync(temp, bytes);
+        // Owner-only, like the rest of the store: content is prompts and completions.
+        mkdirSync(join(path, '..'), { recursive: true, mode: STORE_FOLDER_MODE });
+        writeFileSync(temp, bytes, { mode: STORE_FILE_MODE });
       }
       renameSync(temp, path);
       this.settle(entry);

@@ -1,7 +1,7 @@
 import { appendFile, readFile } from 'node:fs/promises';
 import type { TraceSummary } from '../../model/traceTypes';
 import { PersistenceError, errnoOf } from './persistenceError';
-import { writeTextFile } from './storeFiles';
+import { STORE_FILE_MODE, writeTextFile } from './storeFiles';
 import { indexPath } from './storeLayout';
 import { isRecord } from './storedTraceShape';
 
@@ -124,7 +124,8 @@ export function clearLine(): string {
 }
 
 export async function appendIndex(storeDir: string, text: string): Promise<void> {
-  await appendFile(indexPath(storeDir), text);
+  // Owner-only like every store file (the mode applies when the append creates it).
+  await appendFile(indexPath(storeDir), text, { mode: STORE_FILE_MODE });
 }
 
 /** Rewrites the index with one line per trace (atomically: a temp file renamed over it). */

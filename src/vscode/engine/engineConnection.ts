@@ -4,6 +4,7 @@ import type { ForwardResult } from '../../model/forwardResult';
 import type { ForwardTarget } from '../../model/forwardTarget';
 import type { PriceOverride } from '../../model/priceOverride';
 import type { ContinuousForwarding, ForwardingStatus } from '../../model/continuousForwarding';
+import { readAccessToken } from '../../core/host/accessToken';
 import { probeLoupe } from '../../core/host/probeLoupe';
 import { WorkerLoupe } from '../../core/host/workerLoupe';
 import type { SerializedReceiverStatus, WorkerRuntimeOptions } from '../../core/host/workerProtocol';
@@ -41,7 +42,9 @@ export interface ConnectionOptions {
   onForwardingStatus?: (status: ForwardingStatus, changed: boolean) => void;
 }
 
-type Backend = { kind: 'owner'; worker: WorkerLoupe; lock: OwnerLock | undefined } | { kind: 'joined'; client: HttpLoupe; baseUrl: string };
+type Backend =
+  | { kind: 'owner'; worker: WorkerLoupe; lock: OwnerLock | undefined }
+  | { kind: 'joined'; client: HttpLoupe; baseUrl: string; token: string | undefined };
 
 const PROBE_TIMEOUT_MS = 1_000;
 
@@ -245,15 +248,17 @@ export class EngineConnection extends DelegatingLoupe {
       return;
     }
     const owner = await readOwner(storeDir);
+    // The owner of this store uses its token; another Loupe on the port names its own file, read if we may.
+    const tokens = [await readAccessToken(storeDir)];
     const places = [
       owner?.httpPort ? { host: owner.host, port: owner.httpPort } : undefined,
       httpPort > 0 ? { host, port: httpPort } : undefined,
     ];
     for (const place of places) {
       if (!place) continue;
-      const health = await probeLoupe(urlHost(place.host), place.port, PROBE_TIMEOUT_MS);
-      if (health) {
-        this.join(`http://${urlHost(place.host)}:${place.port}`, health);
+      const found = await probeLoupe(urlHost(place.host), place.port, { timeoutMs: PROBE_TIMEOUT_MS, tokens });
+      if (found?.joinable) {
+        this.join(`http://${urlHost(place.host)}:${place.port}`, found.health, found.token);
         return;
       }
     }
@@ -292,12 +297,19 @@ export class EngineConnection extends DelegatingLoupe {
     const { host, httpPort } = this.options.engine;
     if (receiver.http.state === 'failed' && receiver.http.failure === 'in-use') {
       // The port may belong to another Loupe (`loupe serve`, a window with another store): show its traces.
-      const health = await probeLoupe(urlHost(host), httpPort, PROBE_TIMEOUT_MS);
-      if (health) {
+      const found = await probeLoupe(urlHost(host), httpPort, { timeoutMs: PROBE_TIMEOUT_MS, tokens: [backend.worker.accessToken] });
+      if (found?.joinable) {
         await this.dropBackend();
-        this.join(`http://${urlHost(host)}:${httpPort}`, health);
+        this.join(`http://${urlHost(host)}:${httpPort}`, found.health, found.token);
         this.fireReset();
         return;
+      }
+      if (found) {
+        const where = found.tokenFile ? ` (in ${found.tokenFile})` : '';
+        receiver.http = {
+          ...receiver.http,
+          message: `${receiver.http.message} It is another Loupe, whose access token${where} this window cannot read.`,
+        };
       }
     }
     const port = (state: SerializedReceiverStatus['http']): number | null => (state.state === 'listening' ? state.port : null);
@@ -305,9 +317,9 @@ export class EngineConnection extends DelegatingLoupe {
     this.setState({ role: 'owner', receiver });
   }
 
-  private join(baseUrl: string, health: Health): void {
-    const client: HttpLoupe = new HttpLoupe(baseUrl, { onStreamState: (stream) => this.onStream(client, stream) });
-    this.backend = { kind: 'joined', client, baseUrl };
+  private join(baseUrl: string, health: Health, token: string | undefined): void {
+    const client: HttpLoupe = new HttpLoupe(baseUrl, { token, onStreamState: (stream) => this.onStream(client, stream) });
+    this.backend = { kind: 'joined', client, baseUrl, token };
     this.follow(client);
     this.setState({ role: 'joined', baseUrl, health, streamLost: false });
     this.fireReset();
@@ -335,7 +347,11 @@ export class EngineConnection extends DelegatingLoupe {
     const backend = this.backend;
     if (this.closed || backend?.kind !== 'joined' || backend.client !== client) return;
     const url = new URL(backend.baseUrl);
-    if (await probeLoupe(url.hostname.replace(/^\[(.*)\]$/, '$1'), Number(url.port), PROBE_TIMEOUT_MS)) return;
+    const found = await probeLoupe(url.hostname.replace(/^\[(.*)\]$/, '$1'), Number(url.port), {
+      timeoutMs: PROBE_TIMEOUT_MS,
+      tokens: [backend.token],
+    });
+    if (found?.joinable) return;
     await this.dropBackend();
     await this.connect();
   }

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { version } from '../../../package.json';
-import { readMcpToken } from '../../core/host/mcpToken';
+import { readAccessToken } from '../../core/host/accessToken';
 import { registerSafeCommand } from '../commands/safeCommand';
 import type { EngineConnection } from '../engine/engineConnection';
 import { readOwner } from '../engine/ownerLock';
@@ -14,7 +14,7 @@ export interface McpRegistrationDeps {
   receiverSettings(): { host: string; httpPort: number };
 }
 
-/** Whether the Loupe this window shows keeps its traces (and its MCP token) in this window's store. */
+/** Whether the Loupe this window shows keeps its traces (and its access token) in this window's store. */
 async function servesOurStore(connection: EngineConnection): Promise<boolean> {
   const state = connection.state;
   if (state.role === 'owner') return true;
@@ -31,7 +31,7 @@ export async function currentMcpServer(deps: McpRegistrationDeps): Promise<Loupe
   return chooseMcpServer({
     endpoint: deps.connection.endpoint(),
     servesOurStore: await servesOurStore(deps.connection),
-    token: storeDir ? await readMcpToken(storeDir) : undefined,
+    token: storeDir ? await readAccessToken(storeDir) : undefined,
     nodePath: process.execPath,
     cliPath: vscode.Uri.joinPath(deps.extensionUri, 'dist', 'cli.js').fsPath,
     storeDir,
@@ -42,7 +42,8 @@ export async function currentMcpServer(deps: McpRegistrationDeps): Promise<Loupe
 
 function definitionOf(server: LoupeMcpServer): vscode.McpServerDefinition {
   return server.kind === 'http'
-    ? new vscode.McpHttpServerDefinition('Loupe', vscode.Uri.parse(server.url), {}, version)
+    ? // The token as a header, so it stays out of the address VS Code shows and logs.
+      new vscode.McpHttpServerDefinition('Loupe', vscode.Uri.parse(server.address), { Authorization: `Bearer ${server.token}` }, version)
     : new vscode.McpStdioServerDefinition('Loupe', server.command, server.args, server.env, version);
 }
 

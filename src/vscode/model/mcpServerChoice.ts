@@ -3,16 +3,17 @@ import type { LoupeEndpoint } from './endpointEnv';
 
 /** How a coding agent reaches Loupe's MCP server. */
 export type LoupeMcpServer =
-  | { kind: 'http'; url: string }
+  /** `url` carries the token (for clients configured by pasting); `address` does not, for a client that sends it as a header. */
+  | { kind: 'http'; url: string; address: string; token: string }
   /** `loupe mcp` on stdio, reading the Loupe at host:port over its REST API (or the store when none runs). */
   | { kind: 'stdio'; command: string; args: string[]; env: Record<string, string> };
 
 export interface McpChoiceInput {
   /** Where the Loupe that feeds this window listens, if one does. */
   endpoint: LoupeEndpoint | undefined;
-  /** True when that Loupe keeps its traces in this window's store folder (so its MCP token is ours). */
+  /** True when that Loupe keeps its traces in this window's store folder (so its access token is ours). */
   servesOurStore: boolean;
-  /** The token in this window's store folder. */
+  /** The access token in this window's store folder. */
   token: string | undefined;
   /** The Node runtime to start `loupe mcp` with, and the bundled CLI. */
   nodePath: string;
@@ -29,7 +30,8 @@ export interface McpChoiceInput {
  */
 export function chooseMcpServer(input: McpChoiceInput): LoupeMcpServer {
   if (input.endpoint && input.servesOurStore && input.token) {
-    return { kind: 'http', url: mcpUrl(input.endpoint.host, input.endpoint.httpPort, input.token) };
+    const url = mcpUrl(input.endpoint.host, input.endpoint.httpPort, input.token);
+    return { kind: 'http', url, address: url.slice(0, url.indexOf('?')), token: input.token };
   }
   const host = input.endpoint?.host ?? input.configuredHost;
   const port = input.endpoint?.httpPort ?? (input.configuredHttpPort || 4318);

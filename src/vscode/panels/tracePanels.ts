@@ -194,13 +194,18 @@ export class TracePanels implements vscode.WebviewPanelSerializer, vscode.Dispos
     }
   }
 
-  /** Store changes go to the pages that show an affected trace, and to the overview. */
+  /**
+   * Store changes go to the pages that show an affected trace, and to the overview; a change of the
+   * store's state alone (it failed or recovered) to every page, whose banner shows it.
+   */
   private forward(change: TraceChange): void {
     const touched = new Set([...change.upserted.map((s) => s.traceId), ...change.removed]);
+    const storeStateOnly = touched.size === 0 && !change.cleared;
     for (const managed of this.panels.values()) {
       if (!managed.ready) continue;
       const view = managed.view;
-      if (view.page !== 'trace' || change.cleared || touched.has(view.traceId)) void this.post(managed, { type: 'traceChange', change });
+      if (view.page !== 'trace' || change.cleared || storeStateOnly || touched.has(view.traceId))
+        void this.post(managed, { type: 'traceChange', change });
     }
   }
 

@@ -8,6 +8,7 @@ import { isWebviewToHostMessage, type HostToWebviewMessage, type WebviewToHostMe
 import { HttpLoupe } from '../../../src/core/host/httpLoupe';
 import { answerWebviewRequest } from '../../../src/model/webviewRequests';
 import { webviewShellHtml } from '../../../src/model/htmlShell';
+import type { LoupeAddress } from './loupeServe';
 
 const WEBVIEW_DIST = join(__dirname, '..', '..', '..', 'dist', 'webview');
 const TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.ttf': 'font/ttf', '.map': 'application/json' };
@@ -27,8 +28,9 @@ export class VsCodeWebviewHarness {
 
   private readonly api: HttpLoupe;
 
-  constructor(loupeUrl: string) {
-    this.api = new HttpLoupe(loupeUrl);
+  /** The extension host reads the token from the store; this harness is given it. */
+  constructor(loupe: LoupeAddress) {
+    this.api = new HttpLoupe(loupe.baseUrl, { token: loupe.token });
   }
 
   async start(view: WebviewView): Promise<string> {

@@ -41,7 +41,9 @@ describe('extension activation', () => {
     const api = await loupe();
     const { httpPort, grpcPort } = listeningPorts(api);
     assert.ok(grpcPort > 0 && httpPort > 0);
-    const health = await probeLoupe('127.0.0.1', httpPort);
+    // The extension's store holds the token; the probe finds it through the file the 401 names.
+    const answer = await probeLoupe('127.0.0.1', httpPort);
+    const health = answer?.joinable ? answer.health : undefined;
     assert.equal(health?.product, 'loupe');
     assert.equal(health?.grpcPort, grpcPort);
     assert.match(api.status.lastView?.text ?? '', /Loupe/);
@@ -52,9 +54,9 @@ describe('extension activation', () => {
     const api = await loupe();
     const { httpPort } = listeningPorts(api);
     await vscode.commands.executeCommand('loupe.stopReceiver');
-    assert.equal(await probeLoupe('127.0.0.1', httpPort, 500), undefined, 'nothing answers once stopped');
+    assert.equal(await probeLoupe('127.0.0.1', httpPort, { timeoutMs: 500 }), undefined, 'nothing answers once stopped');
     assert.equal(api.status.lastView?.receiverState, 'stopped');
     await vscode.commands.executeCommand('loupe.startReceiver');
-    assert.ok((await probeLoupe('127.0.0.1', listeningPorts(api).httpPort))?.product === 'loupe');
+    assert.ok((await probeLoupe('127.0.0.1', listeningPorts(api).httpPort))?.joinable);
   });
 });

@@ -1,4 +1,6 @@
 import * as assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { TracerProvider } from '@opentelemetry/sdk-trace';
 import * as vscode from 'vscode';
@@ -63,7 +65,9 @@ describe('a second window joins the first', () => {
   });
 
   it('joins a Loupe that holds the configured HTTP port (loupe serve)', async () => {
-    const serve = await LoupeRuntime.open({ host: '127.0.0.1', grpcPort: 0, httpPort: 0, version: 'serve' });
+    // With its own store, as `loupe serve` has: the window reads the token file its 401 names.
+    const serveStore = mkdtempSync(path.join(tmpdir(), 'loupe-serve-store-'));
+    const serve = await LoupeRuntime.open({ host: '127.0.0.1', grpcPort: 0, httpPort: 0, storeDir: serveStore, version: 'serve' });
     const status = await serve.startReceivers();
     const httpPort = status.http.state === 'listening' ? status.http.port : 0;
     const third = EngineConnection.open({ ...options, engine: { ...options.engine, httpPort, storeDir: undefined } });
@@ -74,6 +78,7 @@ describe('a second window joins the first', () => {
     } finally {
       await third.close();
       await serve.close();
+      rmSync(serveStore, { recursive: true, force: true });
     }
   });
 });

@@ -40,7 +40,8 @@ describe('settings applied while running', () => {
     const port = await freePort();
     await vscode.workspace.getConfiguration('loupe').update('receiver.httpPort', port, vscode.ConfigurationTarget.Workspace);
     await waitFor(() => api.connection.endpoint()?.httpPort === port, `the receiver on port ${port}`);
-    assert.equal((await probeLoupe('127.0.0.1', port))?.httpPort, port);
+    const answer = await probeLoupe('127.0.0.1', port);
+    assert.equal(answer?.joinable && answer.health.httpPort, port);
     assert.equal((await api.connection.getTrace(run.traceId))?.spans.length, 3, 'the store survived the restart');
     assert.equal(listeningPorts(api).httpPort, port);
   });

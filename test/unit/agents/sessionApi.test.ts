@@ -7,7 +7,7 @@ import { recordedRuns } from './recordedRuns';
 /** `GET /api/sessions` and `GET /api/sessions/{id}` on a real server, after real recorded runs arrived over OTLP/HTTP. */
 describe('session REST API', () => {
   let loupe: Awaited<ReturnType<typeof startLoupe>>;
-  const get = (path: string) => send({ port: loupe.port, path });
+  const get = (path: string) => send({ port: loupe.port, token: loupe.token, path });
 
   before(async () => {
     loupe = await startLoupe();
@@ -15,6 +15,7 @@ describe('session REST API', () => {
       for (const request of run.requests) {
         const reply = await send({
           port: loupe.port,
+          token: loupe.token,
           method: 'POST',
           path: request.path,
           headers: { 'Content-Type': request.contentType, 'Content-Encoding': 'gzip' },

@@ -72,7 +72,9 @@ describe('Budgets', () => {
         ['run', 'critical', 0.3],
       ],
     );
-    const rest = (await (await fetch(`http://127.0.0.1:${port}/api/budgets`)).json()) as { name: string; level: string }[];
+    const rest = (await (
+      await fetch(`http://127.0.0.1:${port}/api/budgets`, { headers: { authorization: `Bearer ${runtime.accessToken}` } })
+    ).json()) as { name: string; level: string }[];
     assert.deepEqual(
       rest.map((b) => [b.name, b.level]),
       [

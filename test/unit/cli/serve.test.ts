@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:net';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace';
@@ -8,7 +8,7 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { OTLPTraceExporter as GrpcExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { OTLPTraceExporter as ProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { context, trace } from '@opentelemetry/api';
-import { runCli, startServe, type ServeProcess } from '../../support/cliProcess';
+import { bearer, runCli, startServe, type ServeProcess } from '../../support/cliProcess';
 
 async function sendTrace(exporter: GrpcExporter | ProtoExporter, service: string): Promise<string> {
   const provider = new TracerProvider({
@@ -26,8 +26,8 @@ async function sendTrace(exporter: GrpcExporter | ProtoExporter, service: string
   return traceId;
 }
 
-async function getJson(port: number, path: string): Promise<{ status: number; body: any }> {
-  const response = await fetch(`http://127.0.0.1:${port}${path}`);
+async function getJson(serve: ServeProcess, path: string): Promise<{ status: number; body: any }> {
+  const response = await fetch(`http://127.0.0.1:${serve.httpPort}${path}`, { headers: bearer(serve.token) });
   return { status: response.status, body: await response.json() };
 }
 
@@ -47,14 +47,14 @@ describe('loupe serve (the real process)', function () {
     const viaGrpc = await sendTrace(new GrpcExporter({ url: `http://127.0.0.1:${serve.grpcPort}` }), 'grpc-agent');
     const viaHttp = await sendTrace(new ProtoExporter({ url: `http://127.0.0.1:${serve.httpPort}/v1/traces` }), 'http-agent');
 
-    const health = await getJson(serve.httpPort, '/api/health');
+    const health = await getJson(serve, '/api/health');
     assert.equal(health.body.product, 'loupe');
     assert.equal(health.body.grpcPort, serve.grpcPort);
     assert.equal(health.body.traces, 2);
     assert.equal(health.body.spans, 4);
-    const list = await getJson(serve.httpPort, '/api/traces');
+    const list = await getJson(serve, '/api/traces');
     assert.deepEqual(list.body.map((t: any) => t.traceId).sort(), [viaGrpc, viaHttp].sort());
-    const detail = await getJson(serve.httpPort, `/api/traces/${viaGrpc}`);
+    const detail = await getJson(serve, `/api/traces/${viaGrpc}`);
     assert.deepEqual(
       detail.body.spans.map((s: any) => s.name),
       ['agent run', 'step'],
@@ -66,7 +66,7 @@ describe('loupe serve (the real process)', function () {
     assert.match(serve.output(), /Stopped\./);
 
     serve = await startServe(['--grpc-port', '0', '--http-port', '0', '--store', store]);
-    const again = await getJson(serve.httpPort, '/api/traces');
+    const again = await getJson(serve, '/api/traces');
     // `version` counts changes within one run; everything else must come back as it was.
     const withoutVersion = (traces: any[]) => traces.map(({ version: _version, ...rest }) => rest);
     assert.deepEqual(withoutVersion(again.body), withoutVersion(list.body));
@@ -98,10 +98,77 @@ describe('loupe serve (the real process)', function () {
     await provider.shutdown();
     for (let i = 0; i < 100 && !/Budget critical/.test(serve.output()); i++) await new Promise((r) => setTimeout(r, 50));
     assert.match(serve.output(), /Budget critical: Daily budget limit reached: \$0\.02 spent of \$0\.01 \(200%\)\./);
-    const metrics = await (await fetch(`http://127.0.0.1:${serve.httpPort}/metrics`)).text();
+    const metrics = await (await fetch(`http://127.0.0.1:${serve.httpPort}/metrics`, { headers: bearer(serve.token) })).text();
     assert.match(metrics, /loupe_cost_usd_total\{service="priced-agent",agent="\(none\)",model="gpt-4o"\} 0\.02/);
     serve.child.kill('SIGTERM');
     assert.equal(await serve.exited, 0);
+  });
+
+  it('keeps its access token in the store (0600), prints it in the UI address, and keeps it across a restart', async () => {
+    serve = await startServe(['--grpc-port', '0', '--http-port', '0', '--store', store]);
+    const file = join(store, 'auth-token');
+    assert.equal((await stat(file)).mode & 0o777, 0o600);
+    assert.equal((await readFile(file, 'utf8')).trim(), serve.token);
+    assert.match(serve.token, /^[\w-]{43}$/, '32 random bytes, base64url');
+    assert.equal(serve.uiUrl, `http://127.0.0.1:${serve.httpPort}/?token=${serve.token}`);
+    assert.match(serve.output(), new RegExp(`kept in ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+
+    const refused = await fetch(`http://127.0.0.1:${serve.httpPort}/api/traces`);
+    assert.equal(refused.status, 401);
+    assert.equal(refused.headers.get('www-authenticate'), 'Bearer realm="loupe"');
+    assert.ok(((await refused.json()) as { error: string }).error.includes(file), 'the answer says where the token is');
+
+    // Opening the printed address: the token becomes a cookie and leaves the address.
+    const opened = await fetch(serve.uiUrl, { redirect: 'manual' });
+    assert.equal(opened.status, 303);
+    assert.equal(opened.headers.get('location'), './');
+    assert.equal(opened.headers.get('set-cookie'), `loupe_token_${serve.httpPort}=${serve.token}; Path=/; HttpOnly; SameSite=Strict`);
+
+    const token = serve.token;
+    serve.child.kill('SIGTERM');
+    assert.equal(await serve.exited, 0, serve.output());
+    serve = await startServe(['--grpc-port', '0', '--http-port', '0', '--store', store]);
+    assert.equal(serve.token, token, 'the same token after a restart');
+    assert.equal((await getJson(serve, '/api/health')).status, 200);
+
+    // Rotating: delete the file and restart.
+    serve.child.kill('SIGTERM');
+    assert.equal(await serve.exited, 0, serve.output());
+    await rm(file);
+    serve = await startServe(['--grpc-port', '0', '--http-port', '0', '--store', store]);
+    assert.notEqual(serve.token, token);
+    const stale = await fetch(`http://127.0.0.1:${serve.httpPort}/api/health`, { headers: bearer(token) });
+    assert.equal(stale.status, 401);
+    serve.child.kill('SIGTERM');
+    assert.equal(await serve.exited, 0);
+  });
+
+  it('--open hands the browser an owner-only page, never the token on a command line others can read', async () => {
+    // A stand-in for xdg-open that records how it was called.
+    const bin = join(store, 'bin');
+    await mkdir(bin);
+    const calls = join(store, 'opened.txt');
+    await writeFile(join(bin, 'xdg-open'), `#!/bin/sh\necho "$@" >> '${calls}'\n`, { mode: 0o755 });
+    const path = process.env.PATH;
+    process.env.PATH = `${bin}:${path}`;
+    try {
+      serve = await startServe(['--grpc-port', '0', '--http-port', '0', '--store', join(store, 'data'), '--open']);
+    } finally {
+      process.env.PATH = path;
+    }
+    let opened = '';
+    for (let i = 0; i < 100 && !opened; i++) {
+      opened = await readFile(calls, 'utf8').catch(() => '');
+      if (!opened) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const page = join(store, 'data', 'open-ui.html');
+    assert.equal(opened.trim(), `file://${page}`);
+    assert.ok(!opened.includes(serve.token));
+    assert.equal((await stat(page)).mode & 0o777, 0o600);
+    assert.ok((await readFile(page, 'utf8')).includes(`url=${serve.uiUrl}"`));
+    serve.child.kill('SIGTERM');
+    assert.equal(await serve.exited, 0);
+    await assert.rejects(stat(page), { code: 'ENOENT' }, 'removed at exit');
   });
 
   it('names the busy port and the way out, and exits 1', async () => {

@@ -19,7 +19,7 @@ describe('HttpLoupe (LoupeApi over another Loupe’s REST API)', () => {
     runtime = await LoupeRuntime.open({ host: '127.0.0.1', grpcPort: 0, httpPort: 0, version: 'test' });
     const status = await runtime.startReceivers();
     const port = status.http.state === 'listening' ? status.http.port : 0;
-    client = new HttpLoupe(`http://127.0.0.1:${port}/`);
+    client = new HttpLoupe(`http://127.0.0.1:${port}/`, { token: runtime.accessToken });
   });
   afterEach(async () => {
     client.close();
@@ -59,7 +59,7 @@ describe('HttpLoupe (LoupeApi over another Loupe’s REST API)', () => {
 
   it('streams changes live and reports when the other Loupe goes away', async () => {
     const states: string[] = [];
-    client = new HttpLoupe(client['base'], { onStreamState: (s) => states.push(s) });
+    client = new HttpLoupe(client['base'], { token: runtime.accessToken, onStreamState: (s) => states.push(s) });
     const changes: TraceChange[] = [];
     client.subscribe((c) => changes.push(c));
     await until(() => states.includes('open'), 'the stream to open');

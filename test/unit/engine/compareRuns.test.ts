@@ -91,7 +91,7 @@ describe('Comparing runs sent by the OpenTelemetry SDK', function () {
   it('answers over REST: /api/compare with URL-encoded filters, /api/diff and its model call diff', async () => {
     const base = endpoint.replace('/v1/traces', '');
     const get = async (path: string) => {
-      const response = await fetch(`${base}${path}`);
+      const response = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${http.accessToken}` } });
       return { status: response.status, body: (await response.json()) as Record<string, unknown> };
     };
     const compared = await get(

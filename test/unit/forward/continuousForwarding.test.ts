@@ -224,7 +224,11 @@ describe('continuous forwarding', function () {
     assert.equal(status.queuedSpans, 30);
     assert.equal(status.droppedSpans, 30);
     assert.match(status.dropReason ?? '', /queue is full \(at most 30 spans/);
-    const metrics = await (await fetch(`http://127.0.0.1:${httpPortOf(running.runtime)}/metrics`)).text();
+    const metrics = await (
+      await fetch(`http://127.0.0.1:${httpPortOf(running.runtime)}/metrics`, {
+        headers: { authorization: `Bearer ${running.runtime.accessToken}` },
+      })
+    ).text();
     assert.match(metrics, /^loupe_forward_dropped_spans_total 30$/m);
     assert.match(metrics, /^loupe_forward_queued_spans 30$/m);
     assert.match(metrics, /^loupe_forward_state\{state="dropping"\} 1$/m);
@@ -263,7 +267,11 @@ describe('continuous forwarding', function () {
         droppedSpans: 0,
       });
       assert.equal((await running.runtime.engine.health()).forwarding, 'off');
-      const rest = (await (await fetch(`http://127.0.0.1:${httpPortOf(running.runtime)}/api/forwarding`)).json()) as ForwardingStatus;
+      const rest = (await (
+        await fetch(`http://127.0.0.1:${httpPortOf(running.runtime)}/api/forwarding`, {
+          headers: { authorization: `Bearer ${running.runtime.accessToken}` },
+        })
+      ).json()) as ForwardingStatus;
       assert.equal(rest.state, 'off');
     } finally {
       if (saved === undefined) delete process.env.OTEL_EXPORTER_OTLP_ENDPOINT;

@@ -143,7 +143,9 @@ describe('Cost report', () => {
   it('answers GET /api/costs by day, agent and model over REST, and refuses bad queries with 400', async () => {
     const port = runtime.receiverStatus.http.state === 'listening' ? runtime.receiverStatus.http.port : 0;
     const get = async (query: string) => {
-      const response = await fetch(`http://127.0.0.1:${port}/api/costs${query}`);
+      const response = await fetch(`http://127.0.0.1:${port}/api/costs${query}`, {
+        headers: { authorization: `Bearer ${runtime.accessToken}` },
+      });
       return { status: response.status, body: (await response.json()) as CostRow[] & { error?: string } };
     };
     const byDay = await get('');
@@ -185,7 +187,7 @@ describe('Cost report', () => {
       assert.equal(answer.status, 400, bad);
       assert.match(String(answer.body.error), /groupBy|Unix|after|at most/);
     }
-    const budgets = await fetch(`http://127.0.0.1:${port}/api/budgets`);
+    const budgets = await fetch(`http://127.0.0.1:${port}/api/budgets`, { headers: { authorization: `Bearer ${runtime.accessToken}` } });
     assert.deepEqual(await budgets.json(), []);
   });
 

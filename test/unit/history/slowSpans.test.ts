@@ -53,7 +53,7 @@ describe('Slow spans', () => {
   }
 
   const get = async <T>(path: string): Promise<T> => {
-    const response = await fetch(`http://127.0.0.1:${port}${path}`);
+    const response = await fetch(`http://127.0.0.1:${port}${path}`, { headers: { authorization: `Bearer ${runtime.accessToken}` } });
     assert.equal(response.status, 200, path);
     return (await response.json()) as T;
   };
@@ -94,7 +94,9 @@ describe('Slow spans', () => {
       listed.map((s) => [s.traceId, s.slowSpans]),
       [[slowRun, 2]],
     );
-    const bad = await fetch(`http://127.0.0.1:${port}/api/traces?slow=maybe`);
+    const bad = await fetch(`http://127.0.0.1:${port}/api/traces?slow=maybe`, {
+      headers: { authorization: `Bearer ${runtime.accessToken}` },
+    });
     assert.equal(bad.status, 400);
   });
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { readMcpToken } from '../../../src/core/host/mcpToken';
+import { readAccessToken } from '../../../src/core/host/accessToken';
 import { LoupeRuntime } from '../../../src/core/host/loupeRuntime';
 import { send } from '../receiver/httpClient';
 import { SECRET, sendAgentRuns, type SentRuns } from './agentRuns';
@@ -30,7 +30,7 @@ describe('MCP server over streamable HTTP at /mcp', () => {
     runtime = await LoupeRuntime.open({ host: '127.0.0.1', grpcPort: 0, httpPort: 0, storeDir, version: '9.9.9' });
     const status = await runtime.startReceivers();
     port = status.http.state === 'listening' ? status.http.port : 0;
-    token = (await readMcpToken(storeDir))!;
+    token = (await readAccessToken(storeDir))!;
     runs = await sendAgentRuns(port);
   });
 
@@ -129,6 +129,37 @@ describe('MCP server over streamable HTTP at /mcp', () => {
     }
   });
 
+  it('takes the token as a Bearer header, as the editor registers the server, and as a cookie', async () => {
+    const client = new Client({ name: 'loupe-test', version: '1.0.0' });
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${port}/mcp`), {
+        requestInit: { headers: { Authorization: `Bearer ${token}` } },
+      }),
+    );
+    try {
+      assert.equal(client.getServerVersion()?.name, 'loupe');
+    } finally {
+      await client.close();
+    }
+    const cookie = await send({
+      port,
+      method: 'POST',
+      path: '/mcp',
+      headers: { ...MCP_HEADERS, Cookie: `loupe_token_${port}=${token}` },
+      body: INITIALIZE,
+    });
+    assert.equal(cookie.status, 200, cookie.text);
+    const refused = await send({
+      port,
+      method: 'POST',
+      path: '/mcp',
+      headers: { ...MCP_HEADERS, Authorization: `Bearer ${token.slice(0, -1)}x` },
+      body: INITIALIZE,
+    });
+    assert.equal(refused.status, 401);
+    assert.equal(refused.headers['www-authenticate'], 'Bearer realm="loupe"');
+  });
+
   it('refuses a request without the token, with a wrong token, or with a foreign Host header', async () => {
     const noToken = await send({ port, method: 'POST', path: '/mcp', headers: MCP_HEADERS, body: INITIALIZE });
     assert.equal(noToken.status, 401);
@@ -163,7 +194,7 @@ describe('MCP server over streamable HTTP at /mcp', () => {
     runtime = await LoupeRuntime.open({ host: '127.0.0.1', grpcPort: 0, httpPort: 0, storeDir, version: '9.9.9' });
     const status = await runtime.startReceivers();
     port = status.http.state === 'listening' ? status.http.port : 0;
-    assert.equal(await readMcpToken(storeDir), token);
+    assert.equal(await readAccessToken(storeDir), token);
     assert.match(token, /^[A-Za-z0-9_-]{43}$/);
     const client = await connect();
     try {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { readMcpToken } from '../../../src/core/host/mcpToken';
+import { readAccessToken } from '../../../src/core/host/accessToken';
 import { buildCli } from '../../support/buildWorker';
 import { startServe, type ServeProcess } from '../../support/cliProcess';
 import { SECRET, sendAgentRuns, type SentRuns } from './agentRuns';
@@ -40,10 +40,10 @@ describe('loupe serve prints the MCP address; loupe mcp serves MCP on stdio', fu
     await rm(store, { recursive: true, force: true });
   });
 
-  async function stdioClient(): Promise<{ client: Client; stderr: () => string }> {
+  async function stdioClient(storeDir = store): Promise<{ client: Client; stderr: () => string }> {
     const transport = new StdioClientTransport({
       command: process.execPath,
-      args: [await buildCli(), 'mcp', '--http-port', String(serve!.httpPort), '--store', store],
+      args: [await buildCli(), 'mcp', '--http-port', String(serve!.httpPort), '--store', storeDir],
       stderr: 'pipe',
     });
     let stderr = '';
@@ -54,7 +54,7 @@ describe('loupe serve prints the MCP address; loupe mcp serves MCP on stdio', fu
   }
 
   it('prints one line with the whole MCP address, token included, and that address works', async () => {
-    const token = await readMcpToken(store);
+    const token = await readAccessToken(store);
     const lines = serve!
       .output()
       .split('\n')
@@ -85,6 +85,24 @@ describe('loupe serve prints the MCP address; loupe mcp serves MCP on stdio', fu
       assert.match(stderr(), /reading the Loupe .* running on 127\.0\.0\.1:\d+/);
     } finally {
       await client.close();
+    }
+  });
+
+  it('reads a running Loupe with another store, through the token file it names and proves it holds', async () => {
+    // As the VS Code extension starts it when the port belongs to a `loupe serve`: with its own store.
+    const other = await mkdtemp(join(tmpdir(), 'loupe-mcp-other-'));
+    try {
+      const { client, stderr } = await stdioClient(other);
+      try {
+        const found = await findNewestError(client);
+        assert.equal(found.spanId, runs.erroredSpanId);
+        assert.match(stderr(), /running on 127\.0\.0\.1:\d+/);
+      } finally {
+        await client.close();
+      }
+      assert.deepEqual(await readdir(other), [], 'loupe mcp writes nothing, no token either');
+    } finally {
+      await rm(other, { recursive: true, force: true });
     }
   });
 

@@ -37,7 +37,15 @@ describe('Prometheus /metrics', function () {
       this.skip();
     }
     dir = await mkdtemp(join(tmpdir(), 'loupe-prometheus-'));
-    runtime = await LoupeRuntime.open({ host: '127.0.0.1', grpcPort: 0, httpPort: 0, maxTraces: 20, version: '0.0.0-test' });
+    // With a store folder, so the access token is a file Prometheus can be pointed at.
+    runtime = await LoupeRuntime.open({
+      host: '127.0.0.1',
+      grpcPort: 0,
+      httpPort: 0,
+      maxTraces: 20,
+      storeDir: join(dir, 'store'),
+      version: '0.0.0-test',
+    });
     const status = await runtime.startReceivers();
     port = status.http.state === 'listening' ? status.http.port : 0;
     await sendRuns(port, runs);
@@ -50,7 +58,7 @@ describe('Prometheus /metrics', function () {
   });
 
   const scrape = async () => {
-    const response = await fetch(`http://127.0.0.1:${port}/metrics`);
+    const response = await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { authorization: `Bearer ${runtime.accessToken}` } });
     assert.equal(response.status, 200);
     assert.match(response.headers.get('content-type') ?? '', /^text\/plain; version=0\.0\.4/);
     return response.text();
@@ -69,6 +77,12 @@ describe('Prometheus /metrics', function () {
       assert.ok(text.includes(`\n${name}{`), name);
     }
     assert.ok(text.includes(`loupe_received_spans_total ${runs.length * SPANS_PER_RUN}`), 'every span received is counted');
+  });
+
+  it('needs the access token, as the API does', async () => {
+    const response = await fetch(`http://127.0.0.1:${port}/metrics`);
+    assert.equal(response.status, 401);
+    assert.equal(response.headers.get('www-authenticate'), 'Bearer realm="loupe"');
   });
 
   it('keeps the Host rule of the API', async () => {
@@ -94,7 +108,15 @@ describe('Prometheus /metrics', function () {
         'global:',
         '  scrape_interval: 1s',
         'scrape_configs:',
+        // As the README says: the token file of the store, read by Prometheus at each scrape.
         '  - job_name: loupe',
+        '    metrics_path: /metrics',
+        '    authorization:',
+        `      credentials_file: ${join(dir, 'store', 'auth-token')}`,
+        '    static_configs:',
+        `      - targets: ['127.0.0.1:${port}']`,
+        // Without it the scrape is refused.
+        '  - job_name: loupe-without-token',
         '    metrics_path: /metrics',
         '    static_configs:',
         `      - targets: ['127.0.0.1:${port}']`,
@@ -130,6 +152,13 @@ describe('Prometheus /metrics', function () {
       cost = await query('sum(loupe_cost_usd_total)');
     }
     assert.notEqual(cost, undefined, `Prometheus never scraped Loupe: ${log}`);
+    let refusedUp: number | undefined;
+    for (let i = 0; i < 100 && refusedUp === undefined; i++) {
+      refusedUp = await query('up{job="loupe-without-token"}');
+      if (refusedUp === undefined) await sleep(150);
+    }
+    assert.equal(refusedUp, 0, 'a scrape without the token fails');
+    assert.equal(await query('up{job="loupe"}'), 1);
 
     const overview = await runtime.engine.costOverview({ from: 0 + Date.now() - 400 * 86_400_000 });
     assert.ok(Math.abs(cost! - overview.totals.costUsd) < 1e-9, `${cost} vs ${overview.totals.costUsd}`);

@@ -57,7 +57,8 @@ describe('probeLoupe', () => {
     const port = await server.start();
     engine.setPorts({ grpcPort: null, httpPort: port });
     try {
-      const health = await probeLoupe('127.0.0.1', port);
+      const answer = await probeLoupe('127.0.0.1', port, { tokens: [server.accessToken] });
+      const health = answer?.joinable ? answer.health : undefined;
       strictEqual(health?.product, 'loupe');
       strictEqual(health?.httpPort, port);
       strictEqual(health?.version, '9.9.9');
@@ -81,7 +82,7 @@ describe('probeLoupe', () => {
     const port = await listen(silent);
     try {
       const started = performance.now();
-      strictEqual(await probeLoupe('127.0.0.1', port, 300), undefined);
+      strictEqual(await probeLoupe('127.0.0.1', port, { timeoutMs: 300 }), undefined);
       const elapsed = performance.now() - started;
       ok(elapsed >= 250 && elapsed < 2_000, `took ${elapsed.toFixed(0)} ms`);
     } finally {

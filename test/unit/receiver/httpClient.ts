@@ -16,13 +16,17 @@ export interface HttpCall {
   body?: Buffer | string;
   /** Send the body in pieces without a Content-Length. */
   chunked?: boolean;
+  /** A Loupe access token, sent as `Authorization: Bearer`. */
+  token?: string;
 }
 
 /** A plain node:http request on a fresh connection, answered in full. */
 export function send(call: HttpCall): Promise<HttpReply> {
   const body = call.body === undefined ? undefined : Buffer.from(call.body);
+  const auth = call.token === undefined ? {} : { Authorization: `Bearer ${call.token}` };
   // node:http sends bodies of GET/DELETE without framing unless told their length.
-  const headers = body !== undefined && !call.chunked ? { 'Content-Length': body.length, ...call.headers } : call.headers;
+  const headers =
+    body !== undefined && !call.chunked ? { 'Content-Length': body.length, ...auth, ...call.headers } : { ...auth, ...call.headers };
   return new Promise((resolve, reject) => {
     const request = httpRequest(
       {

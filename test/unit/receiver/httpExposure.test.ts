@@ -98,17 +98,18 @@ describe('HttpServer exposure', () => {
 
   it('serves loopback Host names', async () => {
     for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`, `loupe.localhost:${port}`, 'localhost']) {
-      strictEqual((await send({ port, path: '/api/health', headers: { Host: host } })).status, 200, host);
+      strictEqual((await send({ port, token: server.accessToken, path: '/api/health', headers: { Host: host } })).status, 200, host);
     }
   });
 
   it('sends no CORS headers from /api, not even to a listed origin', async () => {
     for (const origin of ['http://localhost:5173', 'https://evil.example']) {
-      const reply = await send({ port, path: '/api/traces', headers: { Origin: origin } });
+      const reply = await send({ port, token: server.accessToken, path: '/api/traces', headers: { Origin: origin } });
       strictEqual(reply.status, 200);
       strictEqual(reply.headers['access-control-allow-origin'], undefined);
       const preflight = await send({
         port,
+        token: server.accessToken,
         method: 'OPTIONS',
         path: '/api/traces',
         headers: { Origin: origin, 'Access-Control-Request-Method': 'DELETE' },
@@ -118,18 +119,31 @@ describe('HttpServer exposure', () => {
     }
   });
 
-  it('refuses state changes on /api from other origins', async () => {
-    const remove = await send({ port, method: 'DELETE', path: '/api/traces', headers: { Origin: 'https://evil.example' } });
+  it('refuses state changes on /api from other origins, even with the token (a cookie rides along)', async () => {
+    const remove = await send({
+      port,
+      token: server.accessToken,
+      method: 'DELETE',
+      path: '/api/traces',
+      headers: { Origin: 'https://evil.example' },
+    });
     strictEqual(remove.status, 403);
     const imported = await send({
       port,
+      token: server.accessToken,
       method: 'POST',
       path: '/api/import',
       headers: { Origin: 'https://evil.example', 'Content-Type': 'application/json' },
       body: validJson,
     });
     strictEqual(imported.status, 403);
-    const sameOrigin = await send({ port, method: 'DELETE', path: '/api/traces', headers: { Origin: `http://127.0.0.1:${port}` } });
+    const sameOrigin = await send({
+      port,
+      token: server.accessToken,
+      method: 'DELETE',
+      path: '/api/traces',
+      headers: { Origin: `http://127.0.0.1:${port}` },
+    });
     strictEqual(sameOrigin.status, 204);
   });
 

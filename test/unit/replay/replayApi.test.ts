@@ -20,7 +20,7 @@ describe('replay through the API (what loupe serve and a joined window use)', fu
     runtime = await LoupeRuntime.open({ host: '127.0.0.1', grpcPort: 0, httpPort: 0, version: 'test' });
     const status = await runtime.startReceivers();
     port = status.http.state === 'listening' ? status.http.port : 0;
-    client = new HttpLoupe(`http://127.0.0.1:${port}`);
+    client = new HttpLoupe(`http://127.0.0.1:${port}`, { token: runtime.accessToken });
     draft = {
       api: 'openai-chat',
       baseUrl: `http://127.0.0.1:${fakePort}/v1`,
@@ -69,11 +69,19 @@ describe('replay through the API (what loupe serve and a joined window use)', fu
   it('refuses a malformed draft, and a web page of another origin, sending nothing', async () => {
     const sentBefore = fake.received.length;
     const body = JSON.stringify({ draft: { ...draft, api: 'curl' } });
-    const bad = await send({ port, method: 'POST', path: '/api/replay', headers: { 'Content-Type': 'application/json' }, body });
+    const bad = await send({
+      port,
+      token: runtime.accessToken,
+      method: 'POST',
+      path: '/api/replay',
+      headers: { 'Content-Type': 'application/json' },
+      body,
+    });
     assert.equal(bad.status, 400);
     assert.match(bad.text, /draft must be a replay draft/);
     const foreign = await send({
       port,
+      token: runtime.accessToken,
       method: 'POST',
       path: '/api/replay',
       headers: { 'Content-Type': 'application/json', Origin: 'http://attacker.example' },

@@ -17,6 +17,7 @@ describe('a duplicate span id', () => {
       const post = async (body: string) => {
         const reply = await send({
           port: loupe.port,
+          token: loupe.token,
           method: 'POST',
           path: '/v1/traces',
           headers: { 'Content-Type': 'application/json' },
@@ -25,7 +26,7 @@ describe('a duplicate span id', () => {
         strictEqual(reply.status, 200);
       };
       const read = async () =>
-        JSON.parse((await send({ port: loupe.port, path: `/api/traces/${traceId}/spans/${spanId}` })).text) as {
+        JSON.parse((await send({ port: loupe.port, token: loupe.token, path: `/api/traces/${traceId}/spans/${spanId}` })).text) as {
           name: string;
           attributes: Record<string, unknown>;
         };

@@ -18,7 +18,7 @@ export function readFixture(name: string): Promise<Buffer> {
 /** A real engine behind a real HTTP server on a free loopback port. */
 export async function startLoupe(
   options: { stream?: TraceStreamOptions; wrapApi?: (engine: TraceEngine) => LoupeApi } = {},
-): Promise<{ engine: TraceEngine; server: HttpServer; port: number; stop: () => Promise<void> }> {
+): Promise<{ engine: TraceEngine; server: HttpServer; port: number; token: string; stop: () => Promise<void> }> {
   const engine = await TraceEngine.open({ changeDelayMs: 10, version: '0.0.0-test' });
   const server = new HttpServer({
     sink: engine,
@@ -33,6 +33,7 @@ export async function startLoupe(
     engine,
     server,
     port,
+    token: server.accessToken,
     stop: async () => {
       await server.stop();
       await engine.close();

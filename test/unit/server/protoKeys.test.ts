@@ -46,6 +46,7 @@ describe('"__proto__" is an ordinary key (attributes, maps, JSON tool arguments)
       };
       const sent = await send({
         port: loupe.port,
+        token: loupe.token,
         method: 'POST',
         path: '/v1/traces',
         headers: { 'Content-Type': 'application/json' },
@@ -54,14 +55,14 @@ describe('"__proto__" is an ordinary key (attributes, maps, JSON tool arguments)
       strictEqual(sent.status, 200);
       await loupe.engine.health();
 
-      const spanReply = await send({ port: loupe.port, path: `/api/traces/${traceId}/spans/${spanId}` });
+      const spanReply = await send({ port: loupe.port, token: loupe.token, path: `/api/traces/${traceId}/spans/${spanId}` });
       strictEqual(spanReply.status, 200);
       const span = JSON.parse(spanReply.text) as { attributes: Record<string, unknown>; tool?: { arguments?: unknown } };
       strictEqual(own(span.attributes, '__proto__'), 'attribute named __proto__');
       deepStrictEqual(own(span.attributes.map, '__proto__'), 'inside a map');
       deepStrictEqual(JSON.stringify(own(span.tool?.arguments, '__proto__')), '{"admin":true}');
 
-      const traceReply = await send({ port: loupe.port, path: `/api/traces/${traceId}` });
+      const traceReply = await send({ port: loupe.port, token: loupe.token, path: `/api/traces/${traceId}` });
       const trace = JSON.parse(traceReply.text) as { spans: { attributes: Record<string, unknown> }[] };
       strictEqual(own(trace.spans[0].attributes, '__proto__'), 'attribute named __proto__');
     } finally {

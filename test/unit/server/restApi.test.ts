@@ -30,7 +30,7 @@ function withoutSchemaUrls(spans: Map<string, unknown>): Map<string, unknown> {
 describe('REST API over the real engine', () => {
   let loupe: Awaited<ReturnType<typeof startLoupe>>;
   let sentSpans: ReadableSpan[];
-  const get = (path: string) => send({ port: loupe.port, path });
+  const get = (path: string) => send({ port: loupe.port, token: loupe.token, path });
 
   before(async () => {
     loupe = await startLoupe();
@@ -38,6 +38,7 @@ describe('REST API over the real engine', () => {
     const fixture = await readFixture('a-otel-instrumentation-openai.otlp.json');
     const posted = await send({
       port: loupe.port,
+      token: loupe.token,
       method: 'POST',
       path: '/v1/traces',
       headers: { 'Content-Type': 'application/json' },
@@ -204,6 +205,7 @@ describe('REST API over the real engine', () => {
     for (const [method, path, allow] of cases) {
       const reply = await send({
         port: loupe.port,
+        token: loupe.token,
         method,
         path,
         headers: { 'Content-Type': 'application/json' },
@@ -219,6 +221,7 @@ describe('REST API over the real engine', () => {
       const body = await readFixture('b-openinference-openai.otlp.json');
       const reply = await send({
         port: loupe.port,
+        token: loupe.token,
         method: 'POST',
         path: '/api/import',
         headers: { 'Content-Type': 'application/json; charset=utf-8' },
@@ -235,11 +238,19 @@ describe('REST API over the real engine', () => {
     it('POST /api/import refuses form posts and malformed captures', async () => {
       const body = await readFixture('d-vercel-ai-sdk.otlp.json');
       for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']) {
-        const reply = await send({ port: loupe.port, method: 'POST', path: '/api/import', headers: { 'Content-Type': type }, body });
+        const reply = await send({
+          port: loupe.port,
+          token: loupe.token,
+          method: 'POST',
+          path: '/api/import',
+          headers: { 'Content-Type': type },
+          body,
+        });
         strictEqual(reply.status, 415, type);
       }
       const broken = await send({
         port: loupe.port,
+        token: loupe.token,
         method: 'POST',
         path: '/api/import',
         headers: { 'Content-Type': 'application/json' },
@@ -251,16 +262,19 @@ describe('REST API over the real engine', () => {
     });
 
     it('DELETE /api/traces/{id} removes one trace', async () => {
-      const removed = await send({ port: loupe.port, method: 'DELETE', path: `/api/traces/${SAMPLE_TRACE}` });
+      const removed = await send({ port: loupe.port, token: loupe.token, method: 'DELETE', path: `/api/traces/${SAMPLE_TRACE}` });
       strictEqual(removed.status, 204);
       strictEqual((await get(`/api/traces/${SAMPLE_TRACE}`)).status, 404);
-      strictEqual((await send({ port: loupe.port, method: 'DELETE', path: `/api/traces/${SAMPLE_TRACE}` })).status, 404);
+      strictEqual(
+        (await send({ port: loupe.port, token: loupe.token, method: 'DELETE', path: `/api/traces/${SAMPLE_TRACE}` })).status,
+        404,
+      );
       ok(json<TraceSummary[]>(await get('/api/traces')).every((trace) => trace.traceId !== SAMPLE_TRACE));
     });
 
     it('DELETE /api/traces clears everything', async () => {
       ok(json<TraceSummary[]>(await get('/api/traces')).length > 0);
-      strictEqual((await send({ port: loupe.port, method: 'DELETE', path: '/api/traces' })).status, 204);
+      strictEqual((await send({ port: loupe.port, token: loupe.token, method: 'DELETE', path: '/api/traces' })).status, 204);
       deepStrictEqual(json<TraceSummary[]>(await get('/api/traces')), []);
       strictEqual(json<Health>(await get('/api/health')).traces, 0);
     });

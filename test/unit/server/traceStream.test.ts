@@ -27,14 +27,14 @@ function changesIn(text: string): TraceChange[] {
     .map((block) => JSON.parse(block.slice(block.indexOf('data: ') + 6)) as TraceChange);
 }
 
-function openStream(port: number): Promise<StreamClient> {
+function openStream(port: number, token: string): Promise<StreamClient> {
   return new Promise((resolve, reject) => {
     const request = httpRequest({
       host: '127.0.0.1',
       port,
       path: '/api/traces/stream',
       agent: false,
-      headers: { Accept: 'text/event-stream' },
+      headers: { Accept: 'text/event-stream', Authorization: `Bearer ${token}` },
     });
     request.on('error', reject);
     request.on('response', (response) => {
@@ -125,7 +125,7 @@ describe('GET /api/traces/stream (Server-Sent Events)', () => {
   after(() => loupe.stop());
 
   it('opens as an event stream with a retry hint', async () => {
-    const client = await openStream(loupe.port);
+    const client = await openStream(loupe.port, loupe.token);
     try {
       strictEqual(client.response.statusCode, 200);
       strictEqual(client.response.headers['content-type'], 'text/event-stream; charset=utf-8');
@@ -137,7 +137,7 @@ describe('GET /api/traces/stream (Server-Sent Events)', () => {
   });
 
   it('sends a change event when spans arrive', async () => {
-    const client = await openStream(loupe.port);
+    const client = await openStream(loupe.port, loupe.token);
     try {
       await client.waitFor((text) => text.includes(': connected'));
       await sendSampleRun(loupe.port);
@@ -153,19 +153,26 @@ describe('GET /api/traces/stream (Server-Sent Events)', () => {
   });
 
   it('tells every open stream about imports, deletions and clears', async () => {
-    const first = await openStream(loupe.port);
-    const second = await openStream(loupe.port);
+    const first = await openStream(loupe.port, loupe.token);
+    const second = await openStream(loupe.port, loupe.token);
     try {
       await first.waitFor((text) => text.includes(': connected'));
       await second.waitFor((text) => text.includes(': connected'));
       const fixture = await readFixture('a-otel-instrumentation-openai.otlp.json');
       const traceId = '26e4b63182623d02ea487c9de9dc1903';
-      await send({ port: loupe.port, method: 'POST', path: '/api/import', headers: { 'Content-Type': 'application/json' }, body: fixture });
+      await send({
+        port: loupe.port,
+        token: loupe.token,
+        method: 'POST',
+        path: '/api/import',
+        headers: { 'Content-Type': 'application/json' },
+        body: fixture,
+      });
       // Changes within one coalescing window merge, so each step waits for its event.
       await first.waitForChange((change) => change.upserted.some((summary) => summary.traceId === traceId));
-      await send({ port: loupe.port, method: 'DELETE', path: `/api/traces/${traceId}` });
+      await send({ port: loupe.port, token: loupe.token, method: 'DELETE', path: `/api/traces/${traceId}` });
       await first.waitForChange((change) => change.removed.includes(traceId));
-      await send({ port: loupe.port, method: 'DELETE', path: '/api/traces' });
+      await send({ port: loupe.port, token: loupe.token, method: 'DELETE', path: '/api/traces' });
       for (const client of [first, second]) {
         await client.waitForChange((change) => change.cleared);
         const changes = changesIn(client.text());
@@ -180,7 +187,7 @@ describe('GET /api/traces/stream (Server-Sent Events)', () => {
   });
 
   it('sends heartbeat comments while idle', async () => {
-    const client = await openStream(loupe.port);
+    const client = await openStream(loupe.port, loupe.token);
     try {
       await client.waitFor((text) => text.split(': heartbeat\n\n').length > 2, 2_000);
     } finally {
@@ -190,7 +197,11 @@ describe('GET /api/traces/stream (Server-Sent Events)', () => {
 
   it('serves every client from one subscription, and lets go of it when the last disconnects', async () => {
     await eventually(() => subscriptions.live === 0);
-    const clients = await Promise.all([openStream(loupe.port), openStream(loupe.port), openStream(loupe.port)]);
+    const clients = await Promise.all([
+      openStream(loupe.port, loupe.token),
+      openStream(loupe.port, loupe.token),
+      openStream(loupe.port, loupe.token),
+    ]);
     await Promise.all(clients.map((client) => client.waitFor((text) => text.includes(': connected'))));
     strictEqual(subscriptions.live, 1);
     clients[0].request.destroy();
@@ -201,7 +212,7 @@ describe('GET /api/traces/stream (Server-Sent Events)', () => {
   });
 
   it('keeps events small: a 60 KB span name travels cut to 256 characters', async () => {
-    const client = await openStream(loupe.port);
+    const client = await openStream(loupe.port, loupe.token);
     try {
       await client.waitFor((text) => text.includes(': connected'));
       const traceId = 'ab'.repeat(16);
@@ -220,6 +231,7 @@ describe('GET /api/traces/stream (Server-Sent Events)', () => {
       };
       const reply = await send({
         port: loupe.port,
+        token: loupe.token,
         method: 'POST',
         path: '/v1/traces',
         headers: { 'Content-Type': 'application/json' },
@@ -237,7 +249,7 @@ describe('GET /api/traces/stream (Server-Sent Events)', () => {
   });
 
   it('is not mistaken for a trace id', async () => {
-    const reply = await send({ port: loupe.port, method: 'DELETE', path: '/api/traces/stream' });
+    const reply = await send({ port: loupe.port, token: loupe.token, method: 'DELETE', path: '/api/traces/stream' });
     strictEqual(reply.status, 405);
   });
 });
@@ -246,15 +258,15 @@ describe('stream limits', () => {
   it('answers 503 with Retry-After beyond the cap on open streams', async () => {
     const loupe = await startLoupe({ stream: { maxClients: 2 } });
     try {
-      const clients = [await openStream(loupe.port), await openStream(loupe.port)];
-      const third = await openStream(loupe.port);
+      const clients = [await openStream(loupe.port, loupe.token), await openStream(loupe.port, loupe.token)];
+      const third = await openStream(loupe.port, loupe.token);
       strictEqual(third.response.statusCode, 503);
       strictEqual(third.response.headers['retry-after'], '5');
       await third.waitFor((text) => text.includes('live streams'));
       clients[0].request.destroy();
       await eventually(() => loupe.server !== undefined);
       await new Promise((resolve) => setTimeout(resolve, 50));
-      const again = await openStream(loupe.port);
+      const again = await openStream(loupe.port, loupe.token);
       strictEqual(again.response.statusCode, 200);
       for (const client of [clients[1], again]) client.request.destroy();
     } finally {
@@ -280,12 +292,12 @@ describe('stream limits', () => {
           },
         }),
     });
-    const reader = await openStream(loupe.port);
+    const reader = await openStream(loupe.port, loupe.token);
     const socket = connect({ host: '127.0.0.1', port: loupe.port });
     try {
       await reader.waitFor((text) => text.includes(': connected'));
       await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
-      socket.write(`GET /api/traces/stream HTTP/1.1\r\nHost: 127.0.0.1:${loupe.port}\r\n\r\n`);
+      socket.write(`GET /api/traces/stream HTTP/1.1\r\nHost: 127.0.0.1:${loupe.port}\r\nAuthorization: Bearer ${loupe.token}\r\n\r\n`);
       // Never read: the kernel's buffers fill first, then Loupe's, and then the client is dropped.
       socket.pause();
       let received = '';
@@ -319,7 +331,7 @@ describe('stream limits', () => {
 describe('stopping a server with open streams', () => {
   it('ends the streams and stops promptly', async () => {
     const loupe = await startLoupe();
-    const client = await openStream(loupe.port);
+    const client = await openStream(loupe.port, loupe.token);
     await client.waitFor((text) => text.includes(': connected'));
     const ended = new Promise<void>((resolve) => client.response.on('close', () => resolve()));
     const started = performance.now();

@@ -48,7 +48,11 @@ describe('A 1 MB prompt sent by the real OpenTelemetry SDK', function () {
 
       const readBack = async (label: string) => {
         for (const { traceId, spanId, prompt, messages } of sent) {
-          const span = (await (await fetch(`http://127.0.0.1:${httpPort}/api/traces/${traceId}/spans/${spanId}`)).json()) as {
+          const span = (await (
+            await fetch(`http://127.0.0.1:${httpPort}/api/traces/${traceId}/spans/${spanId}`, {
+              headers: { authorization: `Bearer ${http.accessToken}` },
+            })
+          ).json()) as {
             attributes: Record<string, unknown>;
             messages: { input: { parts: { content?: string }[] }[] };
           };
@@ -58,7 +62,11 @@ describe('A 1 MB prompt sent by the real OpenTelemetry SDK', function () {
             `${label}: the messages attribute`,
           );
           assert.equal(span.messages.input[0].parts[0].content, prompt, `${label}: the parsed message`);
-          const otlp = (await (await fetch(`http://127.0.0.1:${httpPort}/api/traces/${traceId}/otlp`)).json()) as ExportTraceServiceRequest;
+          const otlp = (await (
+            await fetch(`http://127.0.0.1:${httpPort}/api/traces/${traceId}/otlp`, {
+              headers: { authorization: `Bearer ${http.accessToken}` },
+            })
+          ).json()) as ExportTraceServiceRequest;
           const attributes = otlp.resourceSpans[0].scopeSpans[0].spans[0].attributes;
           assert.equal(attributes.find((kv) => kv.key === 'gen_ai.input.messages')?.value.stringValue, messages, `${label}: the export`);
         }

@@ -129,7 +129,9 @@ describe('engine connection: one window owns the store, others join and take ove
   });
 
   it('joins a Loupe that holds the HTTP port (loupe serve) and forwards from there', async () => {
-    const serve = await LoupeRuntime.open({ host: '127.0.0.1', grpcPort: 0, httpPort: 0, version: 'serve' });
+    // `loupe serve` keeps its own store (and token); the window finds the token file its 401 names.
+    const serveStore = await mkdtemp(join(tmpdir(), 'loupe-connection-serve-'));
+    const serve = await LoupeRuntime.open({ host: '127.0.0.1', grpcPort: 0, httpPort: 0, storeDir: serveStore, version: 'serve' });
     const target = await LoupeRuntime.open({ host: '127.0.0.1', grpcPort: 0, httpPort: 0, version: 'target' });
     try {
       const status = await serve.startReceivers();
@@ -153,6 +155,28 @@ describe('engine connection: one window owns the store, others join and take ove
       for (const connection of open.splice(0)) await connection.close();
       await serve.close();
       await target.close();
+      await rm(serveStore, { recursive: true, force: true });
+    }
+  });
+
+  it('says so when the Loupe on its port is one whose token it cannot read', async () => {
+    // No store folder: its token is nowhere this window can read (as another user's would be).
+    const serve = await LoupeRuntime.open({ host: '127.0.0.1', grpcPort: 0, httpPort: 0, version: 'serve' });
+    try {
+      const status = await serve.startReceivers();
+      const httpPort = status.http.state === 'listening' ? status.http.port : 0;
+      const connection = connect(options({ httpPort }));
+      await connection.settled();
+      const state = connection.state;
+      assert.equal(state.role, 'owner');
+      assert.equal(state.role === 'owner' && state.receiver.http.state, 'failed');
+      assert.match(
+        state.role === 'owner' && state.receiver.http.state === 'failed' ? state.receiver.http.message : '',
+        /another Loupe, whose access token this window cannot read/,
+      );
+    } finally {
+      for (const connection of open.splice(0)) await connection.close();
+      await serve.close();
     }
   });
 

@@ -14,12 +14,22 @@ const base: McpChoiceInput = {
 
 describe('which MCP server the editor and other agents are given', () => {
   it('gives the streamable HTTP address with the token when the Loupe serving this window keeps its store here', () => {
-    assert.deepEqual(chooseMcpServer(base), { kind: 'http', url: `http://127.0.0.1:4318/mcp?token=${'T'.repeat(43)}` });
+    assert.deepEqual(chooseMcpServer(base), {
+      kind: 'http',
+      url: `http://127.0.0.1:4318/mcp?token=${'T'.repeat(43)}`,
+      address: 'http://127.0.0.1:4318/mcp',
+      token: 'T'.repeat(43),
+    });
   });
 
   it('reaches a wildcard listener through loopback', () => {
     const server = chooseMcpServer({ ...base, endpoint: { host: '0.0.0.0', httpPort: 9000, grpcPort: null } });
-    assert.deepEqual(server, { kind: 'http', url: `http://127.0.0.1:9000/mcp?token=${'T'.repeat(43)}` });
+    assert.deepEqual(server, {
+      kind: 'http',
+      url: `http://127.0.0.1:9000/mcp?token=${'T'.repeat(43)}`,
+      address: 'http://127.0.0.1:9000/mcp',
+      token: 'T'.repeat(43),
+    });
   });
 
   it('falls back to loupe mcp on stdio for a Loupe with another store, or when nothing listens', () => {
