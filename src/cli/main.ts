@@ -23,6 +23,7 @@ function listenerFailures(status: SerializedReceiverStatus): string[] {
 
 async function serve(options: ServeOptions): Promise<number> {
   // Read (or created) before the engine thread starts, so the addresses printed below carry it.
+  // A store that cannot hold it (a file in the way, no permission) stops the start here, saying why.
   const accessToken = await readOrCreateAccessToken(options.storeDir);
   let forwardingState: ForwardingState | undefined;
   // The same engine thread the VS Code extension runs (dist/engineWorker.js beside this file),

@@ -6,7 +6,7 @@ import { HttpServer } from './httpListener';
 import { BytesInFlight, defaultBytesInFlight } from '../receiver/bytesInFlight';
 import { MemoryReturner } from '../receiver/returnMemory';
 import type { PriceOverride } from '../../model/priceOverride';
-import { accessTokenPath, newAccessToken, readOrCreateAccessToken } from './accessToken';
+import { accessTokenPath, newAccessToken, readAccessToken, readOrCreateAccessToken } from './accessToken';
 import type { AccessToken } from '../server/accessGate';
 import { DailyHistory } from '../history/dailyHistory';
 import { LoupeMetrics } from '../metrics/loupeMetrics';
@@ -297,7 +297,11 @@ export class LoupeRuntime {
 async function accessTokenFor(options: RuntimeOptions): Promise<AccessToken> {
   const { storeDir } = options;
   if (!storeDir) return { token: options.accessToken ?? newAccessToken() };
-  if (options.accessToken) return { token: options.accessToken, file: accessTokenPath(storeDir) };
+  // Given by the caller: the file is named only if it holds that token (not when the store refused it).
+  if (options.accessToken) {
+    const kept = (await readAccessToken(storeDir)) === options.accessToken;
+    return { token: options.accessToken, ...(kept ? { file: accessTokenPath(storeDir) } : {}) };
+  }
   try {
     return { token: await readOrCreateAccessToken(storeDir), file: accessTokenPath(storeDir) };
   } catch {

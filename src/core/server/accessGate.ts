@@ -25,8 +25,9 @@ export function presentedTokens(request: IncomingMessage, query: URLSearchParams
   if (bearer) found.push(bearer[1]);
   const fromQuery = query.get('token');
   if (fromQuery !== null) found.push(fromQuery);
-  const cookie = cookieValue(request.headers.cookie, accessCookieName(port));
-  if (cookie !== undefined) found.push(cookie);
+  // Every cookie of that name: a page on another port of this host can set one too (cookies are not
+  // port-scoped), and must not be able to hide the real one behind its own.
+  found.push(...cookieValues(request.headers.cookie, accessCookieName(port)));
   return found;
 }
 
@@ -107,12 +108,15 @@ export function answerTokenAddress(
   response.end();
 }
 
-function cookieValue(header: string | undefined, name: string): string | undefined {
-  if (!header) return undefined;
+function cookieValues(header: string | undefined, name: string): string[] {
+  if (!header) return [];
+  const values: string[] = [];
+  // At most a few: a header stuffed with thousands of copies must not cost thousands of hashes.
   for (const part of header.split(';')) {
     const separator = part.indexOf('=');
-    if (separator < 0) continue;
-    if (part.slice(0, separator).trim() === name) return part.slice(separator + 1).trim();
+    if (separator < 0 || part.slice(0, separator).trim() !== name) continue;
+    values.push(part.slice(separator + 1).trim());
+    if (values.length === 4) break;
   }
-  return undefined;
+  return values;
 }

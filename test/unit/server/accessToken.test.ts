@@ -126,6 +126,12 @@ describe('the access token on every read and control face', () => {
     }
   });
 
+  it('finds the real cookie behind one a page on another port of this host set with the same name', async () => {
+    // Cookies are not port-scoped: any local page can set `loupe_token_<port>`, but not hide the real one.
+    const reply = await call(FACES[0], { headers: { cookie: `loupe_token_${port}=${'x'.repeat(43)}; loupe_token_${port}=${token}` } });
+    assert.equal(reply.status, 200);
+  });
+
   it('opens the event stream with the token (a cookie, as the browser UI sends it)', async () => {
     const response = await fetch(`http://127.0.0.1:${port}/api/traces/stream`, { headers: { cookie: `loupe_token_${port}=${token}` } });
     assert.equal(response.status, 200);
