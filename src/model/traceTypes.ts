@@ -308,6 +308,8 @@ export interface Breakdown {
   /** Absent for the cross-trace breakdown. */
   traceId?: string;
   traceCount: number;
+  /** For the cross-trace breakdown of only the newest traces: how many are stored in all. */
+  storedTraces?: number;
   totalMs: number;
   byKind: BreakdownRow[];
   byName: BreakdownRow[];

@@ -1,4 +1,4 @@
-import type { BreakdownRow } from '../../src/model/traceTypes';
+import type { Breakdown, BreakdownRow } from '../../src/model/traceTypes';
 import { formatCost, formatCount, formatDuration, formatShare } from '../../src/model/formatValues';
 
 export type BreakdownColumnKey = keyof Pick<
@@ -58,4 +58,13 @@ export function nextSortOrder(current: SortOrder, clicked: BreakdownColumnKey): 
 /** The `n` largest rows by a numeric column, for a chart. */
 export function topRows(rows: readonly BreakdownRow[], key: BreakdownColumnKey, n: number): BreakdownRow[] {
   return sortBreakdownRows(rows, { key, descending: true }).slice(0, n);
+}
+
+/** The totals line of a breakdown: one trace's end-to-end time, or how many traces it covers. */
+export function breakdownTotalsText(breakdown: Breakdown): string {
+  if (breakdown.traceId) return `End-to-end ${formatDuration(breakdown.totalMs)}`;
+  const traces = breakdown.storedTraces
+    ? `The newest ${formatCount(breakdown.traceCount)} of ${formatCount(breakdown.storedTraces)} traces`
+    : `${formatCount(breakdown.traceCount)} traces`;
+  return `${traces} · ${formatDuration(breakdown.totalMs)} end-to-end in total`;
 }

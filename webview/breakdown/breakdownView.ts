@@ -5,6 +5,7 @@ import { SPAN_KIND_LABELS, safeKind } from '../../src/model/spanKinds';
 import { barChart } from './barChart';
 import {
   LATENCY_COLUMNS,
+  breakdownTotalsText,
   USAGE_COLUMNS,
   nextSortOrder,
   sortBreakdownRows,
@@ -98,13 +99,7 @@ function block(title: string, ...content: Node[]): HTMLElement {
 export function breakdownView(breakdown: Breakdown): HTMLElement {
   const latencyOrder: SortOrder = { key: 'selfMs', descending: true };
   const usageOrder: SortOrder = { key: 'costUsd', descending: true };
-  const totals = h(
-    'div',
-    { className: 'breakdown-totals' },
-    breakdown.traceId
-      ? h('span', { text: `End-to-end ${formatDuration(breakdown.totalMs)}` })
-      : h('span', { text: `${formatCount(breakdown.traceCount)} traces · ${formatDuration(breakdown.totalMs)} end-to-end in total` }),
-  );
+  const totals = h('div', { className: 'breakdown-totals' }, h('span', { text: breakdownTotalsText(breakdown) }));
   const kindChart = barChart(
     topRows(breakdown.byKind, 'selfMs', CHART_ROWS).map((row) => ({
       label: SPAN_KIND_LABELS[safeKind(row.key)],

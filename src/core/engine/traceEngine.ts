@@ -721,12 +721,24 @@ export class TraceEngine implements LoupeApi, IngestSink {
     return live && breakdownOf([{ trace: live.stored, facts: live.facts }], traceId);
   }
 
-  /** Reads every stored trace: bodies not in memory are read one at a time and let go. */
+  /**
+   * The breakdown across the newest `OVERALL_BREAKDOWN_TRACES` traces (it needs their spans: bodies
+   * not in memory are read and let go). A store of months would otherwise be read whole for one
+   * page; costs over all of it come from the daily history instead.
+   */
   async overallBreakdown(): Promise<Breakdown> {
     this.assembly.drain();
+    const newest = new Set<TraceEntry>();
+    const entries = [...this.ring.values()];
+    for (let i = entries.length - 1; i >= 0 && newest.size < OVERALL_BREAKDOWN_TRACES; i--)
+      if (entries[i].spanCount > 0) newest.add(entries[i]);
+    const wanted = new Set([...newest].map((entry) => entry.traceId));
     const bodies: { trace: StoredTrace; facts: LiveTrace['facts'] }[] = [];
-    for await (const live of this.everyBody()) bodies.push({ trace: live.stored, facts: live.facts });
-    return breakdownOf(bodies);
+    for await (const live of this.everyBody((summary) => wanted.has(summary.traceId)))
+      bodies.push({ trace: live.stored, facts: live.facts });
+    const breakdown = breakdownOf(bodies);
+    const stored = entries.filter((entry) => entry.spanCount > 0).length;
+    return stored > breakdown.traceCount ? { ...breakdown, storedTraces: stored } : breakdown;
   }
 
   /** Group A against group B: figures of both and each measure's change, significant ones first. */
@@ -983,6 +995,9 @@ function sessionInput(live: LiveTrace): SessionTraceInput[] {
 function recordOf(live: LiveTrace): RunRecord | undefined {
   return runRecordOf(live.stored.traceId, live.stored.spans, live.facts);
 }
+
+/** Traces the breakdown across traces covers, newest first. */
+export const OVERALL_BREAKDOWN_TRACES = 1_000;
 
 /** Trace files read at once by a query over many traces. */
 const READ_AHEAD_TRACES = 8;

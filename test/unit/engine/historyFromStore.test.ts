@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { TraceEngine } from '../../../src/core/engine/traceEngine';
+import { OVERALL_BREAKDOWN_TRACES, TraceEngine } from '../../../src/core/engine/traceEngine';
 import { DailyHistory } from '../../../src/core/history/dailyHistory';
 import { TracePersistence } from '../../../src/core/store/tracePersistence';
 import { hexId, int, logsRequest, span, str, traceRequest } from '../../support/otlpBuilders';
@@ -191,6 +191,29 @@ describe('History and sessions over trace bodies on disk', () => {
     read.length = 0;
     assert.equal((await engine.getSession('session-1'))?.llmCalls, (RUNS / 3) * CALLS_PER_RUN);
     assert.ok(read.length > 0);
+    await engine.close();
+  });
+
+  it('breaks down the newest 1,000 traces across traces and says how many are stored', async () => {
+    const engine = await TraceEngine.open({ maxTraces: 5000 });
+    const ids: string[] = [];
+    for (let i = 0; i < OVERALL_BREAKDOWN_TRACES + 5; i++) {
+      const t = hexId(16);
+      ids.push(t);
+      engine.ingestTraces(traceRequest([span(t, hexId(8), undefined, i < 5 ? 'oldest job' : 'job', 0, 10, [])]));
+    }
+    const breakdown = await engine.overallBreakdown();
+    assert.equal(breakdown.traceCount, OVERALL_BREAKDOWN_TRACES);
+    assert.equal(breakdown.storedTraces, OVERALL_BREAKDOWN_TRACES + 5);
+    assert.deepEqual(
+      breakdown.byName.map((row) => row.key),
+      ['job'],
+      'the five oldest are left out',
+    );
+    for (const t of ids.slice(0, 10)) await engine.deleteTrace(t);
+    const all = await engine.overallBreakdown();
+    assert.equal(all.traceCount, OVERALL_BREAKDOWN_TRACES - 5);
+    assert.equal(all.storedTraces, undefined);
     await engine.close();
   });
 });

@@ -1,6 +1,13 @@
 import { strict as assert } from 'node:assert';
 import type { BreakdownRow } from '../../../src/model/traceTypes';
-import { LATENCY_COLUMNS, USAGE_COLUMNS, nextSortOrder, sortBreakdownRows, topRows } from '../../../webview/breakdown/breakdownTable';
+import {
+  LATENCY_COLUMNS,
+  USAGE_COLUMNS,
+  breakdownTotalsText,
+  nextSortOrder,
+  sortBreakdownRows,
+  topRows,
+} from '../../../webview/breakdown/breakdownTable';
 
 function row(key: string, selfMs: number, extra: Partial<BreakdownRow> = {}): BreakdownRow {
   return {
@@ -69,5 +76,14 @@ describe('breakdown tables', () => {
     assert.deepEqual(cells, ['llm', '12,345', '1.53 s', '1.53 s', '1.53 s', '1.53 s', '1.53 s', '45.7%', '2']);
     const usage = USAGE_COLUMNS.map((column) => column.format(row('gpt-4o', 0, { count: 3, tokens: 12_000, costUsd: 0.0123 })));
     assert.deepEqual(usage, ['gpt-4o', '3', '12,000', '$0.0123']);
+  });
+});
+
+describe('breakdown totals line', () => {
+  const base = { traceCount: 1000, totalMs: 65_000, byKind: [], byName: [], byModel: [], byAgent: [] };
+  it('says how many traces it covers, and of how many when only the newest are', () => {
+    assert.equal(breakdownTotalsText(base), '1,000 traces · 1m 5s end-to-end in total');
+    assert.equal(breakdownTotalsText({ ...base, storedTraces: 10_000 }), 'The newest 1,000 of 10,000 traces · 1m 5s end-to-end in total');
+    assert.equal(breakdownTotalsText({ ...base, traceId: 'ab'.repeat(16), traceCount: 1 }), 'End-to-end 1m 5s');
   });
 });
