@@ -59,10 +59,18 @@ describe('the UI says when the store cannot be written (loupe serve)', function 
     assert.match(text, /lost if Loupe stops before then/);
     assert.equal(await banner.getAttribute('role'), 'alert');
     await screenshot(page, 'store-banner-list');
+    // The banner in a dark and a forced-colours (high-contrast) theme, for a look.
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await screenshot(page, 'store-banner-list-dark');
+    await page.emulateMedia({ colorScheme: 'dark', forcedColors: 'active' });
+    await screenshot(page, 'store-banner-list-hc');
+    await page.emulateMedia({ colorScheme: 'light', forcedColors: 'none' });
 
     // Another page of the same tab keeps it; a freshly opened page asks the stats and shows it too.
     await page.goto(`${serve.baseUrl}/#/overview`);
     await page.locator('.store-banner:not([hidden])').waitFor();
+    await page.locator('.breakdown-totals').waitFor();
+    await screenshot(page, 'store-banner-overview');
     const fresh = await browser.context.newPage();
     await fresh.goto(`${serve.baseUrl}/#/trace/${traceId}`);
     await fresh.locator('.store-banner:not([hidden])').waitFor({ timeout: 10_000 });

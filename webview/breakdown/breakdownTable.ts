@@ -65,6 +65,6 @@ export function breakdownTotalsText(breakdown: Breakdown): string {
   if (breakdown.traceId) return `End-to-end ${formatDuration(breakdown.totalMs)}`;
   const traces = breakdown.storedTraces
     ? `The newest ${formatCount(breakdown.traceCount)} of ${formatCount(breakdown.storedTraces)} traces`
-    : `${formatCount(breakdown.traceCount)} traces`;
+    : `${formatCount(breakdown.traceCount)} trace${breakdown.traceCount === 1 ? '' : 's'}`;
   return `${traces} · ${formatDuration(breakdown.totalMs)} end-to-end in total`;
 }

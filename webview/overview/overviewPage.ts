@@ -11,7 +11,7 @@ export class OverviewPage extends LivePage {
       className: 'overview-page',
       contentClassName: 'overview-content',
       tab: 'overview',
-      title: 'Across all stored traces',
+      title: 'Across stored traces',
       what: 'the breakdown',
       refreshAfterChangeMs: REFRESH_AFTER_CHANGE_MS,
     });

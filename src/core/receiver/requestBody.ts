@@ -45,7 +45,13 @@ export function readRequestBody(request: IncomingMessage, maxBytes: number, rese
     const chunks: Buffer[] = [];
     // A body of declared length is copied into place as it arrives: joining pieces at the end
     // would hold it twice at its largest moment (a long coding-agent turn is hundreds of MB).
-    let whole = !decoder && Number.isSafeInteger(declared) && declared > 0 ? Buffer.allocUnsafeSlow(declared) : undefined;
+    // Its size is taken from the shared bound at once, so declared lengths alone cannot make many
+    // requests allocate more than the bound allows.
+    let whole: Buffer | undefined;
+    if (!decoder && Number.isSafeInteger(declared) && declared > 0) {
+      if (reservation && !reservation.grow(declared)) return reject(new ReceiverBusyError(reservation.limit));
+      whole = Buffer.allocUnsafeSlow(declared);
+    }
     let wireBytes = 0;
     let bodyBytes = 0;
     let settled = false;
@@ -62,16 +68,20 @@ export function readRequestBody(request: IncomingMessage, maxBytes: number, rese
       if (settled) return;
       bodyBytes += chunk.length;
       if (bodyBytes > maxBytes) return fail(tooLarge(maxBytes));
+      if (whole) {
+        // Node's parser never delivers more than Content-Length says (checked again at the end).
+        if (bodyBytes <= whole.length) chunk.copy(whole, bodyBytes - chunk.length);
+        return;
+      }
       if (reservation && !reservation.grow(chunk.length)) return fail(new ReceiverBusyError(reservation.limit));
-      if (whole && bodyBytes <= whole.length) chunk.copy(whole, bodyBytes - chunk.length);
-      else chunks.push(chunk);
+      chunks.push(chunk);
     };
     const finish = (): void => {
       if (settled) return;
       settled = true;
       if (whole) {
         // Node's parser delivers exactly Content-Length bytes; anything else is refused as HTTP/1.1 would be.
-        if (bodyBytes === whole.length && chunks.length === 0) resolve(whole);
+        if (bodyBytes === whole.length) resolve(whole);
         else reject(new RequestBodyError(400, `The request body is ${bodyBytes} bytes, not the ${whole.length} its Content-Length says.`));
         whole = undefined;
         return;

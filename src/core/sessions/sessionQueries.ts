@@ -141,7 +141,9 @@ function leanTool(tool: SessionToolCall): SessionToolCall {
 }
 
 function leanEvent(event: AgentLogEvent): AgentLogEvent {
-  return event.type === 'tool_call' ? (leanTool(event as unknown as SessionToolCall) as unknown as AgentLogEvent) : event;
+  if (event.type !== 'tool_call' || (event.arguments === undefined && event.result === undefined)) return event;
+  const { arguments: _arguments, result: _result, ...rest } = event;
+  return rest;
 }
 
 function leanRecords(records: SpanRecords): SpanRecords {

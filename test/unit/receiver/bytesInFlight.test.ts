@@ -81,6 +81,16 @@ describe('receivers share one bound on bytes in flight', () => {
       assert.equal(refused.headers['retry-after'], '1');
       assert.equal(refused.body[0], 0x08);
       assert.equal(refused.body[1], 8);
+      // A body of declared length takes its whole size from the bound before it is read.
+      const declared = await send({
+        port: httpPort,
+        method: 'POST',
+        path: '/v1/traces',
+        headers: { 'Content-Type': 'application/x-protobuf' },
+        body,
+      });
+      assert.equal(declared.status, 503);
+      assert.equal(bound.inUse, 900 * 1024);
       const busy = await client.call(TRACE_EXPORT_PATH, body);
       assert.equal(busy.error?.code, GrpcStatus.RESOURCE_EXHAUSTED);
       const details = busy.error?.metadata.get('grpc-status-details-bin')[0] as Buffer;

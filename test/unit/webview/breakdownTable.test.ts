@@ -84,6 +84,7 @@ describe('breakdown totals line', () => {
   it('says how many traces it covers, and of how many when only the newest are', () => {
     assert.equal(breakdownTotalsText(base), '1,000 traces · 1m 5s end-to-end in total');
     assert.equal(breakdownTotalsText({ ...base, storedTraces: 10_000 }), 'The newest 1,000 of 10,000 traces · 1m 5s end-to-end in total');
+    assert.equal(breakdownTotalsText({ ...base, traceCount: 1 }), '1 trace · 1m 5s end-to-end in total');
     assert.equal(breakdownTotalsText({ ...base, traceId: 'ab'.repeat(16), traceCount: 1 }), 'End-to-end 1m 5s');
   });
 });
